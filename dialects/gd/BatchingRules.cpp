@@ -1,0 +1,156 @@
+//===- BatchingRules.cpp - The batching rule (vmap) of each gd op ---------===//
+//
+// One rule per op. A rule is called only when at least one operand carries
+// the leading dynamic batch dimension; ops with no batched operand are
+// cloned unchanged by the gd-batch pass.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/gd/GDDialect.h"
+
+using namespace mlir;
+
+namespace gdc::gd {
+namespace {
+
+int64_t rankOf(Value v) { return cast<RankedTensorType>(v.getType()).getRank(); }
+
+/// Gives a batched operand (`[B, s...]`, per-example rank k) the per-example
+/// rank `rank` by inserting unit dimensions after the batch dimension, so
+/// that right-aligned broadcasting against unbatched operands stays correct.
+Value alignBatched(OpBuilder &b, Location loc, Value v, int64_t rank) {
+  int64_t perExample = rankOf(v) - 1;
+  if (perExample >= rank)
+    return v;
+  SmallVector<int64_t> axes;
+  for (int64_t i = 1; i <= rank - perExample; ++i)
+    axes.push_back(i);
+  return ExpandDimsOp::create(b, loc, v, axes);
+}
+
+/// The rule shared by all elementwise ops: align ranks, apply the same op.
+template <typename OpTy>
+LogicalResult batchElementwise(OpTy op, OpBuilder &b, ValueRange operands,
+                               ArrayRef<bool> batched,
+                               SmallVectorImpl<Value> &results) {
+  int64_t rank = rankOf(op->getResult(0));
+  SmallVector<Value> aligned;
+  for (auto [v, isBatched] : llvm::zip(operands, batched))
+    aligned.push_back(isBatched ? alignBatched(b, op.getLoc(), v, rank) : v);
+  results.push_back(
+      OpTy::create(b, op.getLoc(), aligned, op->getAttrs())->getResult(0));
+  return success();
+}
+
+/// Shifts per-example axes past the batch dimension.
+SmallVector<int64_t> shiftAxes(ArrayRef<int64_t> axes) {
+  SmallVector<int64_t> shifted;
+  for (int64_t a : axes)
+    shifted.push_back(a + 1);
+  return shifted;
+}
+
+} // namespace
+
+#define GD_ELEMENTWISE_BATCHING(OP)                                            \
+  LogicalResult OP::buildBatched(OpBuilder &b, ValueRange operands,            \
+                                 ArrayRef<bool> batched,                       \
+                                 SmallVectorImpl<Value> &results) {            \
+    return batchElementwise(*this, b, operands, batched, results);             \
+  }
+GD_ELEMENTWISE_BATCHING(AddOp)
+GD_ELEMENTWISE_BATCHING(SubOp)
+GD_ELEMENTWISE_BATCHING(MulOp)
+GD_ELEMENTWISE_BATCHING(DivOp)
+GD_ELEMENTWISE_BATCHING(PowOp)
+GD_ELEMENTWISE_BATCHING(MaxOp)
+GD_ELEMENTWISE_BATCHING(MinOp)
+GD_ELEMENTWISE_BATCHING(CmpOp)
+GD_ELEMENTWISE_BATCHING(SelectOp)
+GD_ELEMENTWISE_BATCHING(NegOp)
+GD_ELEMENTWISE_BATCHING(ExpOp)
+GD_ELEMENTWISE_BATCHING(LogOp)
+GD_ELEMENTWISE_BATCHING(SqrtOp)
+GD_ELEMENTWISE_BATCHING(TanhOp)
+GD_ELEMENTWISE_BATCHING(FullLikeOp)
+#undef GD_ELEMENTWISE_BATCHING
+
+LogicalResult ConstantOp::buildBatched(OpBuilder &, ValueRange,
+                                       ArrayRef<bool>,
+                                       SmallVectorImpl<Value> &) {
+  return emitOpError("has no operands to batch");
+}
+
+LogicalResult ConvertOp::buildBatched(OpBuilder &b, ValueRange operands,
+                                      ArrayRef<bool>,
+                                      SmallVectorImpl<Value> &results) {
+  auto in = cast<RankedTensorType>(operands[0].getType());
+  auto element = cast<RankedTensorType>(getType()).getElementType();
+  results.push_back(
+      ConvertOp::create(b, getLoc(), in.clone(element), operands[0]));
+  return success();
+}
+
+#define GD_REDUCE_BATCHING(OP)                                                 \
+  LogicalResult OP::buildBatched(OpBuilder &b, ValueRange operands,            \
+                                 ArrayRef<bool>,                               \
+                                 SmallVectorImpl<Value> &results) {            \
+    results.push_back(                                                         \
+        OP::create(b, getLoc(), operands[0], shiftAxes(getAxes())));           \
+    return success();                                                          \
+  }
+GD_REDUCE_BATCHING(ReduceSumOp)
+GD_REDUCE_BATCHING(ReduceMeanOp)
+GD_REDUCE_BATCHING(ReduceMaxOp)
+GD_REDUCE_BATCHING(LogSumExpOp)
+GD_REDUCE_BATCHING(DimSizeOp)
+GD_REDUCE_BATCHING(ExpandDimsOp)
+#undef GD_REDUCE_BATCHING
+
+LogicalResult MatmulOp::buildBatched(OpBuilder &b, ValueRange operands,
+                                     ArrayRef<bool> batched,
+                                     SmallVectorImpl<Value> &results) {
+  Value lhs = operands[0], rhs = operands[1];
+  // [k] @ [k, n] per example: the batch of vectors is a matrix, [B, k] @ [k, n].
+  if (batched[0] && !batched[1] && rankOf(lhs) == 2 && rankOf(rhs) == 2) {
+    results.push_back(MatmulOp::create(b, getLoc(), lhs, rhs));
+    return success();
+  }
+  // [m, k] @ [k] per example: [B, k] @ [k, m] gives the batch of results.
+  if (!batched[0] && batched[1] && rankOf(lhs) == 2 && rankOf(rhs) == 2) {
+    Value lhsT = TransposeOp::create(b, getLoc(), lhs, ArrayRef<int64_t>{1, 0});
+    results.push_back(MatmulOp::create(b, getLoc(), rhs, lhsT));
+    return success();
+  }
+  return emitOpError("batching a product of ")
+         << formatTensorType(lhs.getType()) << (batched[0] ? " (batched)" : "")
+         << " and " << formatTensorType(rhs.getType())
+         << (batched[1] ? " (batched)" : "") << " is not supported yet";
+}
+
+LogicalResult TransposeOp::buildBatched(OpBuilder &b, ValueRange operands,
+                                        ArrayRef<bool>,
+                                        SmallVectorImpl<Value> &results) {
+  SmallVector<int64_t> perm{0};
+  llvm::append_range(perm, shiftAxes(getPermutation()));
+  results.push_back(TransposeOp::create(b, getLoc(), operands[0], perm));
+  return success();
+}
+
+LogicalResult TakeOp::buildBatched(OpBuilder &b, ValueRange operands,
+                                   ArrayRef<bool> batched,
+                                   SmallVectorImpl<Value> &results) {
+  if (!batched[0] || !batched[1])
+    return emitOpError("batching an index where only one of the tensor and "
+                       "the index depends on the example is not supported yet");
+  results.push_back(TakeOp::create(b, getLoc(), operands[0], operands[1]));
+  return success();
+}
+
+LogicalResult OneHotOp::buildBatched(OpBuilder &b, ValueRange operands,
+                                     ArrayRef<bool>,
+                                     SmallVectorImpl<Value> &results) {
+  results.push_back(OneHotOp::create(b, getLoc(), operands[0], getDepth()));
+  return success();
+}
+
+} // namespace gdc::gd

@@ -1,0 +1,44 @@
+//===- GDDialect.h - The gd dialect, its ops and interfaces ----*- C++ -*-===//
+#ifndef GDC_DIALECTS_GD_GDDIALECT_H
+#define GDC_DIALECTS_GD_GDDIALECT_H
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/SymbolTable.h"
+#include "mlir/Interfaces/ControlFlowInterfaces.h"
+#include "mlir/Interfaces/InferTypeOpInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "dialects/gd/GDDialect.h.inc"
+#include "dialects/gd/GDInterfaces.h.inc"
+
+namespace gdc::gd {
+
+/// The NumPy broadcast of `operands`' shapes (right-aligned; 1 stretches; a
+/// dynamic size meets anything). The element type is the first operand's,
+/// or `element` if given. Emits "`opName`: cannot broadcast ..." on failure.
+llvm::LogicalResult inferBroadcastType(std::optional<mlir::Location> loc,
+                                       llvm::StringRef opName,
+                                       llvm::ArrayRef<mlir::Type> operands,
+                                       mlir::Type element,
+                                       llvm::SmallVectorImpl<mlir::Type> &types);
+
+/// `input`'s type with `axes` removed; checks the axes are in range and
+/// distinct.
+llvm::LogicalResult inferReducedType(std::optional<mlir::Location> loc,
+                                     mlir::Type input,
+                                     llvm::ArrayRef<int64_t> axes,
+                                     llvm::SmallVectorImpl<mlir::Type> &types);
+
+/// A ranked tensor type's shape as a string, `f32[?, 784]`, for messages.
+std::string formatTensorType(mlir::Type type);
+
+} // namespace gdc::gd
+
+#define GET_OP_CLASSES
+#include "dialects/gd/GDOps.h.inc"
+
+#endif // GDC_DIALECTS_GD_GDDIALECT_H

@@ -1,0 +1,301 @@
+//===- GDOps.cpp - gd op verifiers and type inference ---------------------===//
+#include "dialects/gd/GDDialect.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/OpImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace gdc::gd;
+
+#define GET_OP_CLASSES
+#include "dialects/gd/GDOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Structure ops
+//===----------------------------------------------------------------------===//
+
+LogicalResult LensOp::verify() {
+  if (getParamInits().size() != getParamNames().size())
+    return emitOpError("has ") << getParamNames().size() << " parameters but "
+                               << getParamInits().size() << " initializers";
+  Block &entry = getForward().front();
+  unsigned expected = getNumParams() + getNumInputs();
+  if (entry.getNumArguments() != expected)
+    return emitOpError("forward region takes ")
+           << entry.getNumArguments() << " arguments, expected " << expected
+           << " (parameters, then inputs)";
+  auto yield = dyn_cast<YieldOp>(entry.getTerminator());
+  if (!yield || yield.getValues().size() != 1)
+    return emitOpError("forward region must yield exactly one value");
+  if (getBackward().empty())
+    return success();
+  Block &back = getBackward().front();
+  if (back.getNumArguments() != expected + 1)
+    return emitOpError("backward region takes ")
+           << back.getNumArguments() << " arguments, expected "
+           << expected + 1 << " (parameters, inputs, output cotangent)";
+  auto backYield = dyn_cast<YieldOp>(back.getTerminator());
+  if (!backYield || backYield.getValues().size() != getNumParams() + 1)
+    return emitOpError("backward region must yield one cotangent per "
+                       "parameter and one for the first input");
+  for (unsigned i = 0; i < getNumParams() + 1; ++i)
+    if (backYield.getValues()[i].getType() != entry.getArgument(i).getType())
+      return emitOpError("cotangent ")
+             << i << " has type " << backYield.getValues()[i].getType()
+             << " but its primal has type " << entry.getArgument(i).getType();
+  return success();
+}
+
+LogicalResult OptimizerOp::verify() {
+  if (getHyperNames().size() != getHyperDefaults().size())
+    return emitOpError("has ") << getHyperNames().size()
+                               << " hyperparameters but "
+                               << getHyperDefaults().size() << " defaults";
+  Block &body = getBody().front();
+  unsigned expected = 3 + getHyperNames().size() + getStateNames().size();
+  if (body.getNumArguments() != expected)
+    return emitOpError("body takes ")
+           << body.getNumArguments() << " arguments, expected " << expected
+           << " (p, g, t, hyperparameters, states)";
+  auto scalar = RankedTensorType::get({}, Float32Type::get(getContext()));
+  for (BlockArgument arg : body.getArguments())
+    if (arg.getType() != scalar)
+      return emitOpError("body arguments must be tensor<f32> (one element of "
+                         "a parameter), got ")
+             << arg.getType();
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValues().size() != 1 + getStateNames().size())
+    return emitOpError("body must yield the new parameter and each state");
+  for (Value v : yield.getValues())
+    if (v.getType() != scalar)
+      return emitOpError("body must yield tensor<f32> values, got ")
+             << v.getType();
+  return success();
+}
+
+LogicalResult TrainStepOp::verify() {
+  auto lookup = [&](FlatSymbolRefAttr ref) {
+    return SymbolTable::lookupNearestSymbolFrom(*this, ref);
+  };
+  Operation *model = lookup(getModelAttr());
+  if (!model || !isa<LensOp, ComposeOp>(model))
+    return emitOpError("model '") << getModel() << "' is not a lens or composition";
+  auto loss = dyn_cast_or_null<LensOp>(lookup(getLossAttr()));
+  if (!loss)
+    return emitOpError("loss '") << getLoss() << "' is not a lens";
+  if (loss.getNumInputs() != 2 || loss.getNumParams() != 0)
+    return emitOpError("loss must take the prediction and the label and have "
+                       "no parameters");
+  if (!isa_and_nonnull<OptimizerOp>(lookup(getOptimizerAttr())))
+    return emitOpError("optimizer '") << getOptimizer() << "' is not an optimizer";
+  if (getReduction() != "mean" && getReduction() != "sum")
+    return emitOpError("reduction must be 'mean' or 'sum'");
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor ops
+//===----------------------------------------------------------------------===//
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+LogicalResult ConstantOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location> loc,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &types) {
+  auto type = dyn_cast<RankedTensorType>(adaptor.getValue().getType());
+  if (!type)
+    return emitOptionalError(loc, "constant: expected a ranked tensor value");
+  types.push_back(type);
+  return success();
+}
+
+LogicalResult CmpOp::verify() {
+  if (!llvm::is_contained({"lt", "le", "gt", "ge", "eq", "ne"}, getPredicate()))
+    return emitOpError("unknown predicate '") << getPredicate() << "'";
+  return success();
+}
+
+LogicalResult CmpOp::inferReturnTypes(MLIRContext *ctx,
+                                      std::optional<Location> loc,
+                                      Adaptor adaptor,
+                                      SmallVectorImpl<Type> &types) {
+  return inferBroadcastType(
+      loc, "cmp", {adaptor.getLhs().getType(), adaptor.getRhs().getType()},
+      IntegerType::get(ctx, 1), types);
+}
+
+LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto cond = cast<RankedTensorType>(adaptor.getCond().getType());
+  if (!cond.getElementType().isInteger(1))
+    return emitOptionalError(loc, "select: condition must be i1");
+  auto lhs = cast<RankedTensorType>(adaptor.getLhs().getType());
+  return inferBroadcastType(loc, "select",
+                            {cond, lhs, adaptor.getRhs().getType()},
+                            lhs.getElementType(), types);
+}
+
+LogicalResult ConvertOp::verify() {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  auto out = cast<RankedTensorType>(getResult().getType());
+  if (in.getShape() != out.getShape())
+    return emitOpError("changes the shape from ")
+           << formatTensorType(in) << " to " << formatTensorType(out);
+  if (!isa<FloatType>(out.getElementType()))
+    return emitOpError("converts to floats only");
+  return success();
+}
+
+LogicalResult DimSizeOp::inferReturnTypes(MLIRContext *ctx,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  auto rank = cast<RankedTensorType>(adaptor.getInput().getType()).getRank();
+  for (int64_t axis : adaptor.getAxes())
+    if (axis < 0 || axis >= rank)
+      return emitOptionalError(loc, "dim_size: axis ", axis, " out of range");
+  types.push_back(RankedTensorType::get({}, Float32Type::get(ctx)));
+  return success();
+}
+
+LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto lhs = cast<RankedTensorType>(adaptor.getLhs().getType());
+  auto rhs = cast<RankedTensorType>(adaptor.getRhs().getType());
+  if (lhs.getRank() < 1 || lhs.getRank() > 2 || rhs.getRank() < 1 ||
+      rhs.getRank() > 2 || (lhs.getRank() == 1 && rhs.getRank() == 1))
+    return emitOptionalError(loc, "cannot matmul ", formatTensorType(lhs),
+                             " by ", formatTensorType(rhs),
+                             ": expected a vector or matrix times a matrix, "
+                             "or a matrix times a vector");
+  if (lhs.getElementType() != rhs.getElementType())
+    return emitOptionalError(loc, "cannot matmul ", formatTensorType(lhs),
+                             " by ", formatTensorType(rhs),
+                             ": element types differ");
+  int64_t inner = lhs.getShape().back();
+  int64_t rhsInner = rhs.getShape().front();
+  if (!ShapedType::isDynamic(inner) && !ShapedType::isDynamic(rhsInner) &&
+      inner != rhsInner)
+    return emitOptionalError(loc, "cannot matmul ", formatTensorType(lhs),
+                             " by ", formatTensorType(rhs),
+                             ": inner dimensions ", inner, " and ", rhsInner,
+                             " differ");
+  SmallVector<int64_t> shape(lhs.getShape().drop_back());
+  if (rhs.getRank() == 2)
+    shape.push_back(rhs.getShape().back());
+  types.push_back(RankedTensorType::get(shape, lhs.getElementType()));
+  return success();
+}
+
+LogicalResult TransposeOp::inferReturnTypes(MLIRContext *,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto in = cast<RankedTensorType>(adaptor.getInput().getType());
+  ArrayRef<int64_t> perm = adaptor.getPermutation();
+  if ((int64_t)perm.size() != in.getRank())
+    return emitOptionalError(loc, "transpose: permutation size ", perm.size(),
+                             " does not match rank ", in.getRank());
+  SmallVector<bool> seen(perm.size(), false);
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm) {
+    if (p < 0 || p >= in.getRank() || seen[p])
+      return emitOptionalError(loc, "transpose: not a permutation");
+    seen[p] = true;
+    shape.push_back(in.getShape()[p]);
+  }
+  types.push_back(RankedTensorType::get(shape, in.getElementType()));
+  return success();
+}
+
+LogicalResult ExpandDimsOp::inferReturnTypes(MLIRContext *,
+                                             std::optional<Location> loc,
+                                             Adaptor adaptor,
+                                             SmallVectorImpl<Type> &types) {
+  auto in = cast<RankedTensorType>(adaptor.getInput().getType());
+  int64_t rank = in.getRank() + adaptor.getAxes().size();
+  SmallVector<int64_t> shape(rank, -1);
+  for (int64_t axis : adaptor.getAxes()) {
+    if (axis < 0 || axis >= rank || shape[axis] == 1)
+      return emitOptionalError(loc, "expand_dims: bad axis ", axis);
+    shape[axis] = 1;
+  }
+  unsigned next = 0;
+  for (int64_t &d : shape)
+    if (d == -1)
+      d = in.getShape()[next++];
+  types.push_back(RankedTensorType::get(shape, in.getElementType()));
+  return success();
+}
+
+LogicalResult TakeOp::inferReturnTypes(MLIRContext *,
+                                       std::optional<Location> loc,
+                                       Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  auto in = cast<RankedTensorType>(adaptor.getInput().getType());
+  auto idx = cast<RankedTensorType>(adaptor.getIndices().getType());
+  if (!isa<IntegerType>(idx.getElementType()))
+    return emitOptionalError(loc, "cannot index ", formatTensorType(in),
+                             " by ", formatTensorType(idx),
+                             ": the index must be an integer");
+  if (in.getRank() != idx.getRank() + 1)
+    return emitOptionalError(loc, "cannot index ", formatTensorType(in),
+                             " by ", formatTensorType(idx),
+                             ": expected one index per row of the last axis");
+  for (auto [a, b] : llvm::zip(in.getShape().drop_back(), idx.getShape()))
+    if (a != b && !ShapedType::isDynamic(a) && !ShapedType::isDynamic(b))
+      return emitOptionalError(loc, "cannot index ", formatTensorType(in),
+                               " by ", formatTensorType(idx),
+                               ": leading dimensions differ");
+  types.push_back(RankedTensorType::get(idx.getShape(), in.getElementType()));
+  return success();
+}
+
+LogicalResult OneHotOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto idx = cast<RankedTensorType>(adaptor.getIndices().getType());
+  if (!isa<IntegerType>(idx.getElementType()) || adaptor.getDepth() < 1)
+    return emitOptionalError(loc, "one_hot: integer indices and a positive "
+                                  "depth expected");
+  SmallVector<int64_t> shape(idx.getShape());
+  shape.push_back(adaptor.getDepth());
+  types.push_back(RankedTensorType::get(shape, Float32Type::get(ctx)));
+  return success();
+}
+
+LogicalResult FullLikeOp::inferReturnTypes(MLIRContext *,
+                                           std::optional<Location>,
+                                           Adaptor adaptor,
+                                           SmallVectorImpl<Type> &types) {
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult ApplyOptimizerOp::verify() {
+  auto opt = SymbolTable::lookupNearestSymbolFrom<OptimizerOp>(*this, getOptimizerAttr());
+  if (!opt)
+    return emitOpError("'") << getOptimizer() << "' is not a gd.optimizer";
+  if (opt.getHyperNames().size() != getHypers().size() ||
+      opt.getStateNames().size() != getStates().size())
+    return emitOpError("passes ")
+           << getHypers().size() << " hyperparameters and " << getStates().size()
+           << " states to '" << getOptimizer() << "', which takes "
+           << opt.getHyperNames().size() << " and " << opt.getStateNames().size();
+  Type p = getParam().getType();
+  if (getGrad().getType() != p)
+    return emitOpError("gradient type ") << getGrad().getType()
+                                         << " differs from the parameter's " << p;
+  for (Value s : getStates())
+    if (s.getType() != p)
+      return emitOpError("state type ") << s.getType()
+                                        << " differs from the parameter's " << p;
+  return success();
+}

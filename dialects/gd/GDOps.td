@@ -1,0 +1,407 @@
+//===- GDOps.td - gd dialect operations ------------------------*- tablegen -*-===//
+#ifndef GD_OPS
+#define GD_OPS
+
+include "GDDialect.td"
+include "GDInterfaces.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+
+//===----------------------------------------------------------------------===//
+// Structure: lenses, composition, optimizers, the train step
+//===----------------------------------------------------------------------===//
+
+def GD_LensOp : GD_Op<"lens", [Symbol, IsolatedFromAbove]> {
+  let summary = "A parametrised lens: parameters, a forward map, a backward map";
+  let description = [{
+    A lens definition specialised to concrete shapes. The forward region's
+    block arguments are the parameters (one per `param_names` entry) followed
+    by `num_inputs` inputs; it yields the output. `param_inits` gives each
+    parameter's initializer in the manifest's spelling (`zeros`,
+    `glorot_uniform 784 256`, ...).
+
+    `gd-reverse-mode` fills the backward region: its arguments are the
+    parameters, the inputs and the output's cotangent; it yields one
+    cotangent per parameter followed by the cotangent of the first input
+    (the data wire). Further inputs (a loss's label) are constant wires.
+    `batched` is set by `gd-batch` once the forward map has been lifted to a
+    leading dynamic batch dimension.
+
+    ```mlir
+    gd.lens @dense_784_10 attributes {num_inputs = 1 : i64,
+        param_inits = ["glorot_uniform 784 10", "zeros"],
+        param_names = ["W", "b"]} forward {
+    ^bb0(%W: tensor<784x10xf32>, %b: tensor<10xf32>, %x: tensor<784xf32>):
+      %0 = gd.matmul %x, %W : tensor<784xf32>, tensor<784x10xf32> -> tensor<10xf32>
+      %1 = gd.add %0, %b : tensor<10xf32>, tensor<10xf32> -> tensor<10xf32>
+      gd.yield %1 : tensor<10xf32>
+    } backward {
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$param_names,
+                       StrArrayAttr:$param_inits, I64Attr:$num_inputs,
+                       UnitAttr:$batched);
+  let regions = (region SizedRegion<1>:$forward, AnyRegion:$backward);
+  let assemblyFormat =
+      "$sym_name attr-dict-with-keyword `forward` $forward `backward` $backward";
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    unsigned getNumParams() { return getParamNames().size(); }
+    bool isDifferentiated() { return !getBackward().empty(); }
+  }];
+}
+
+def GD_ComposeOp : GD_Op<"compose", [Symbol]> {
+  let summary = "Sequential composition of lens instances (`f >> g >> ...`)";
+  let description = [{
+    Each entry of `stages` is a fresh instance of a `gd.lens` or of another
+    `gd.compose`; instance `i` is named `i` in parameter paths
+    (`mlp.0.W`). Forward maps compose left to right and backward maps right
+    to left: the chain rule.
+
+    ```mlir
+    gd.compose @mlp [@dense_784_256, @relu_256, @dense_256_10]
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefArrayAttr:$stages);
+  let assemblyFormat = "$sym_name $stages attr-dict";
+}
+
+def GD_OptimizerOp : GD_Op<"optimizer", [Symbol, IsolatedFromAbove]> {
+  let summary = "An update rule: a reparametrisation of the parameter wire";
+  let description = [{
+    The update of one element of one parameter tensor. The body's block
+    arguments are, all as `tensor<f32>`: the parameter `p`, its gradient
+    `g`, the step `t` (from 1), the hyperparameters (`hyper_names`, runtime
+    scalars whose defaults are `hyper_defaults`) and the state variables
+    (`state_names`, initialised to zero). It yields the new parameter and the
+    new states. Being elementwise, the body is applied to every element of
+    every parameter tensor, fused.
+
+    ```mlir
+    gd.optimizer @sgd attributes {hyper_defaults = [1.000000e-01 : f32],
+        hyper_names = ["lr"], state_names = []} {
+    ^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>, %lr: tensor<f32>):
+      %0 = gd.mul %lr, %g : tensor<f32>, tensor<f32> -> tensor<f32>
+      %1 = gd.sub %p, %0 : tensor<f32>, tensor<f32> -> tensor<f32>
+      gd.yield %1 : tensor<f32>
+    }
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$hyper_names,
+                       F32ArrayAttr:$hyper_defaults, StrArrayAttr:$state_names);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def GD_TrainStepOp : GD_Op<"train_step", [Symbol]> {
+  let summary = "Model, loss and optimizer closed into one training step";
+  let description = [{
+    `model` names a `gd.lens` or `gd.compose` (its parameters are named
+    under `model_name`), `loss` a lens whose inputs are the model's output
+    and the label, `optimizer` a `gd.optimizer` applied to every parameter.
+    `reduction` (`mean` or `sum`) reduces the per-example loss over the
+    batch. `config` carries the `train` block's settings (batch, epochs,
+    seed, data) for the manifest. `gd-build-train-step` turns it into the
+    step and eval functions of the model's C ABI.
+
+    ```mlir
+    gd.train_step @fmnist {model = @mlp, model_name = "mlp", loss = @xent,
+        optimizer = @adam, reduction = "mean", config = {batch = 128 : i64}}
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefAttr:$model,
+                       StrAttr:$model_name, FlatSymbolRefAttr:$loss,
+                       FlatSymbolRefAttr:$optimizer, StrAttr:$reduction,
+                       DictionaryAttr:$config);
+  let assemblyFormat = "$sym_name attr-dict";
+  let hasVerifier = 1;
+}
+
+def GD_ApplyForwardOp : GD_Op<"apply_forward", [Pure]> {
+  let summary = "Applies a lens's forward map";
+  let description = [{
+    Calls the forward region of `lens` on parameters followed by inputs.
+    `gd-inline-lenses` replaces it with a copy of that region.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$lens, Variadic<AnyType>:$args);
+  let results = (outs AnyType:$result);
+  let assemblyFormat =
+      "$lens `(` $args `)` attr-dict `:` functional-type($args, $result)";
+}
+
+def GD_ApplyBackwardOp : GD_Op<"apply_backward", [Pure]> {
+  let summary = "Applies a lens's backward map";
+  let description = [{
+    Calls the backward region of `lens` on parameters, inputs and the
+    output cotangent; yields the parameters' cotangents and the first
+    input's. `gd-inline-lenses` replaces it with a copy of that region.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$lens, Variadic<AnyType>:$args);
+  let results = (outs Variadic<AnyType>:$results);
+  let assemblyFormat =
+      "$lens `(` $args `)` attr-dict `:` functional-type($args, $results)";
+}
+
+def GD_ApplyOptimizerOp : GD_Op<"apply_optimizer", [Pure, AttrSizedOperandSegments]> {
+  let summary = "Applies an optimizer's elementwise body to one parameter tensor";
+  let description = [{
+    Operands: the parameter `p`, its gradient `g`, the step `t`, the
+    hyperparameters (each `tensor<f32>`) and the states (shaped like `p`).
+    Results: the new parameter and the new states. Each element of the
+    result is the optimizer body applied to the corresponding elements;
+    `convert-gd-to-linalg` lowers it to one fused `linalg.generic`.
+  }];
+  let arguments = (ins FlatSymbolRefAttr:$optimizer, AnyRankedTensor:$param,
+                       AnyRankedTensor:$grad, 0DTensorOf<[F32]>:$step,
+                       Variadic<0DTensorOf<[F32]>>:$hypers,
+                       Variadic<AnyRankedTensor>:$states);
+  let results = (outs AnyRankedTensor:$new_param, Variadic<AnyRankedTensor>:$new_states);
+  // The states are typed like the parameter (checked by the verifier).
+  let assemblyFormat = [{
+    $optimizer `(` $param `,` $grad `,` $step `)` `hypers` `(` $hypers `)`
+    `states` `(` $states `)` attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+  let builders = [OpBuilder<(ins "::mlir::FlatSymbolRefAttr":$optimizer,
+      "::mlir::Value":$param, "::mlir::Value":$grad, "::mlir::Value":$step,
+      "::mlir::ValueRange":$hypers, "::mlir::ValueRange":$states), [{
+    ::llvm::SmallVector<::mlir::Type> stateTypes(states.getTypes());
+    build($_builder, $_state, param.getType(), stateTypes, optimizer, param,
+          grad, step, hypers, states);
+  }]>];
+}
+
+def GD_YieldOp : GD_Op<"yield", [Pure, Terminator, ReturnLike,
+    ParentOneOf<["LensOp", "OptimizerOp"]>]> {
+  let summary = "Yields the results of a lens or optimizer region";
+  let arguments = (ins Variadic<AnyType>:$values);
+  let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+//===----------------------------------------------------------------------===//
+// Tensor ops
+//===----------------------------------------------------------------------===//
+
+class GD_TensorOp<string mnemonic, list<Trait> traits = []>
+    : GD_Op<mnemonic, !listconcat(traits, [Pure,
+        DeclareOpInterfaceMethods<BatchingOpInterface>])>;
+
+def GD_ConstantOp : GD_TensorOp<"constant", [ConstantLike, InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "A constant tensor";
+  let description = [{
+    ```mlir
+    %0 = gd.constant dense<0.0> : tensor<f32>
+    ```
+  }];
+  let arguments = (ins ElementsAttr:$value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$value attr-dict";
+  let hasFolder = 1;
+}
+
+/// Elementwise binary ops broadcast like NumPy: shapes are right-aligned and
+/// a dimension of size 1 (or a missing one) stretches to the other's size.
+class GD_BinaryOp<string mnemonic, string what>
+    : GD_TensorOp<mnemonic, [InferTypeOpAdaptor,
+        DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Elementwise " # what # " with broadcasting";
+  let description = [{
+    ```mlir
+    %0 = gd.}] # mnemonic # [{ %a, %b : tensor<?x256xf32>, tensor<256xf32> -> tensor<?x256xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(::mlir::MLIRContext *,
+        std::optional<::mlir::Location> loc, Adaptor adaptor,
+        ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return ::gdc::gd::inferBroadcastType(loc, "}] # mnemonic # [{",
+          {adaptor.getLhs().getType(), adaptor.getRhs().getType()}, nullptr, types);
+    }
+  }];
+}
+
+def GD_AddOp : GD_BinaryOp<"add", "addition">;
+def GD_SubOp : GD_BinaryOp<"sub", "subtraction">;
+def GD_MulOp : GD_BinaryOp<"mul", "multiplication">;
+def GD_DivOp : GD_BinaryOp<"div", "division">;
+def GD_PowOp : GD_BinaryOp<"pow", "power">;
+def GD_MaxOp : GD_BinaryOp<"max", "maximum">;
+def GD_MinOp : GD_BinaryOp<"min", "minimum">;
+
+def GD_CmpOp : GD_TensorOp<"cmp", [InferTypeOpAdaptor]> {
+  let summary = "Elementwise comparison with broadcasting, giving i1";
+  let description = [{
+    `predicate` is one of `lt le gt ge eq ne`. Not differentiable.
+    ```mlir
+    %0 = gd.cmp gt, %a, %b : tensor<10xf32>, tensor<f32> -> tensor<10xi1>
+    ```
+  }];
+  let arguments = (ins StrAttr:$predicate, AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$predicate `,` $lhs `,` $rhs attr-dict `:` type($lhs) `,` "
+                       "type($rhs) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def GD_SelectOp : GD_TensorOp<"select", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Elementwise choice `cond ? a : b` with broadcasting";
+  let arguments = (ins AnyRankedTensor:$cond, AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$cond `,` $lhs `,` $rhs attr-dict `:` type($cond) `,` "
+                       "type($lhs) `,` type($rhs) `->` type($result)";
+}
+
+def GD_ConvertOp : GD_TensorOp<"convert", [
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Elementwise conversion of the element type";
+  let description = [{
+    Integers and booleans convert to floats exactly where representable;
+    floats to floats by rounding. Differentiable float to float only.
+  }];
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+class GD_UnaryOp<string mnemonic, string what>
+    : GD_TensorOp<mnemonic, [InferTypeOpAdaptor,
+        DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Elementwise " # what;
+  let arguments = (ins AnyRankedTensor:$input);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(::mlir::MLIRContext *,
+        std::optional<::mlir::Location>, Adaptor adaptor,
+        ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      types.push_back(adaptor.getInput().getType());
+      return ::mlir::success();
+    }
+  }];
+}
+
+def GD_NegOp : GD_UnaryOp<"neg", "negation">;
+def GD_ExpOp : GD_UnaryOp<"exp", "exponential">;
+def GD_LogOp : GD_UnaryOp<"log", "natural logarithm">;
+def GD_SqrtOp : GD_UnaryOp<"sqrt", "square root">;
+def GD_TanhOp : GD_UnaryOp<"tanh", "hyperbolic tangent">;
+
+class GD_ReduceOp<string mnemonic, string what>
+    : GD_TensorOp<mnemonic, [InferTypeOpAdaptor,
+        DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Reduces the given axes by " # what;
+  let description = [{
+    The reduced axes are removed from the result's shape.
+    ```mlir
+    %0 = gd.}] # mnemonic # [{ %x [1] : tensor<?x10xf32> -> tensor<?xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input $axes attr-dict `:` type($input) `->` type($result)";
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::inferReturnTypes(::mlir::MLIRContext *,
+        std::optional<::mlir::Location> loc, Adaptor adaptor,
+        ::llvm::SmallVectorImpl<::mlir::Type> &types) {
+      return ::gdc::gd::inferReducedType(loc, adaptor.getInput().getType(),
+                                         adaptor.getAxes(), types);
+    }
+  }];
+}
+
+def GD_ReduceSumOp : GD_ReduceOp<"reduce_sum", "summation">;
+def GD_ReduceMeanOp : GD_ReduceOp<"reduce_mean", "the arithmetic mean">;
+def GD_ReduceMaxOp : GD_ReduceOp<"reduce_max", "the maximum">;
+def GD_LogSumExpOp : GD_ReduceOp<"logsumexp",
+    "log-sum-exp (`log(sum(exp(x)))`, computed stably)">;
+
+def GD_DimSizeOp : GD_TensorOp<"dim_size", [InferTypeOpAdaptor]> {
+  let summary = "The number of elements in the given axes, as an f32 scalar";
+  let description = [{
+    The product of the sizes of `axes` of `input`, dynamic sizes included;
+    the count a mean divides by.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs 0DTensorOf<[F32]>:$result);
+  let assemblyFormat = "$input $axes attr-dict `:` type($input)";
+}
+
+def GD_MatmulOp : GD_TensorOp<"matmul", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Vector and matrix products (`@`)";
+  let description = [{
+    `[k] @ [k, n] -> [n]`, `[m, k] @ [k, n] -> [m, n]`, `[m, k] @ [k] -> [m]`.
+    ```mlir
+    %0 = gd.matmul %x, %W : tensor<?x784xf32>, tensor<784x256xf32> -> tensor<?x256xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat =
+      "$lhs `,` $rhs attr-dict `:` type($lhs) `,` type($rhs) `->` type($result)";
+}
+
+def GD_TransposeOp : GD_TensorOp<"transpose", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Permutes the axes";
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$permutation);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input $permutation attr-dict `:` type($input) `->` type($result)";
+}
+
+def GD_ExpandDimsOp : GD_TensorOp<"expand_dims", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Inserts unit dimensions at the given result axes";
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input $axes attr-dict `:` type($input) `->` type($result)";
+}
+
+def GD_TakeOp : GD_TensorOp<"take", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Picks one element of the last axis per index (`x[label]`)";
+  let description = [{
+    `input` has shape `[d..., n]` and `indices` (integers) shape `[d...]`;
+    the result `[d...]` holds `input[d..., indices[d...]]`. Per example this
+    is `logits[label]`; batched, one pick per example. Differentiable in
+    `input` only. An index outside `[0, n)` reads nothing and gives 0.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$indices);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input `[` $indices `]` attr-dict `:` type($input) `,` "
+                       "type($indices) `->` type($result)";
+}
+
+def GD_OneHotOp : GD_TensorOp<"one_hot", [InferTypeOpAdaptor]> {
+  let summary = "One-hot encodes integer indices as f32 along a new last axis";
+  let arguments = (ins AnyRankedTensor:$indices, I64Attr:$depth);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$indices `,` $depth attr-dict `:` type($indices) `->` type($result)";
+}
+
+def GD_FullLikeOp : GD_TensorOp<"full_like", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "A tensor shaped like the operand, filled with a constant";
+  let description = [{
+    `zeros_like(x)` and `ones_like(x)`; also how the reverse rules broadcast
+    a cotangent back to an operand's (possibly dynamic) shape.
+  }];
+  let arguments = (ins AnyRankedTensor:$input, F64Attr:$value);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input `,` $value attr-dict `:` type($input)";
+}
+
+#endif // GD_OPS

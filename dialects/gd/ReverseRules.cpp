@@ -1,0 +1,315 @@
+//===- ReverseRules.cpp - The reverse derivative of each gd op ------------===//
+//
+// The one home of every op's derivative: given the cotangent `dy` of an
+// op's result, build the cotangents of its operands as gd ops. The
+// gd-reverse-mode pass composes these (the chain rule); nothing else
+// differentiates an op. A null operand cotangent means "none flows there".
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/gd/GDDialect.h"
+
+using namespace mlir;
+
+namespace gdc::gd {
+namespace {
+
+RankedTensorType tensorType(Value v) {
+  return cast<RankedTensorType>(v.getType());
+}
+
+Value scalarConstant(OpBuilder &b, Location loc, Type element, double value) {
+  auto type = RankedTensorType::get({}, element);
+  return ConstantOp::create(b, loc,
+                            DenseElementsAttr::get(type, b.getFloatAttr(element, value)));
+}
+
+Value zerosLike(OpBuilder &b, Location loc, Value v) {
+  return FullLikeOp::create(b, loc, v, b.getF64FloatAttr(0.0));
+}
+
+/// Sums a cotangent of the broadcast result shape back to `primal`'s shape:
+/// the reverse of NumPy broadcasting. Axes the primal lacks are summed away;
+/// axes where the primal has size 1 are summed and kept.
+Value unbroadcast(OpBuilder &b, Location loc, Value cotangent, Value primal) {
+  auto from = tensorType(cotangent);
+  auto to = tensorType(primal);
+  if (from == to)
+    return cotangent;
+  int64_t lead = from.getRank() - to.getRank();
+  SmallVector<int64_t> axes, keptOnes;
+  for (int64_t i = 0; i < from.getRank(); ++i) {
+    if (i < lead) {
+      axes.push_back(i);
+      continue;
+    }
+    int64_t d = to.getShape()[i - lead];
+    if (d == 1 && from.getShape()[i] != 1) {
+      axes.push_back(i);
+      keptOnes.push_back(i - lead);
+    }
+  }
+  Value sum = axes.empty() ? cotangent
+                           : ReduceSumOp::create(b, loc, cotangent, axes).getResult();
+  if (!keptOnes.empty())
+    sum = ExpandDimsOp::create(b, loc, sum, keptOnes);
+  return sum;
+}
+
+/// Broadcasts the cotangent of a reduction back over the reduced axes of
+/// `input`: `dy[..]` becomes `dy` repeated along `axes`.
+Value unreduce(OpBuilder &b, Location loc, Value cotangent, Value input,
+               ArrayRef<int64_t> axes) {
+  SmallVector<int64_t> sorted(axes);
+  llvm::sort(sorted);
+  Value expanded = sorted.empty()
+                       ? cotangent
+                       : ExpandDimsOp::create(b, loc, cotangent, sorted).getResult();
+  return AddOp::create(b, loc, expanded, zerosLike(b, loc, input));
+}
+
+Value matmul(OpBuilder &b, Location loc, Value lhs, Value rhs) {
+  return MatmulOp::create(b, loc, lhs, rhs);
+}
+
+Value transposed(OpBuilder &b, Location loc, Value m) {
+  return TransposeOp::create(b, loc, m, ArrayRef<int64_t>{1, 0});
+}
+
+Value expand(OpBuilder &b, Location loc, Value v, int64_t axis) {
+  return ExpandDimsOp::create(b, loc, v, ArrayRef<int64_t>{axis});
+}
+
+} // namespace
+
+LogicalResult ConstantOp::buildReverse(OpBuilder &, ValueRange,
+                                       SmallVectorImpl<Value> &) {
+  return success();
+}
+
+LogicalResult AddOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  dx.push_back(unbroadcast(b, getLoc(), dy[0], getLhs()));
+  dx.push_back(unbroadcast(b, getLoc(), dy[0], getRhs()));
+  return success();
+}
+
+LogicalResult SubOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  dx.push_back(unbroadcast(b, getLoc(), dy[0], getLhs()));
+  Value neg = NegOp::create(b, getLoc(), dy[0]);
+  dx.push_back(unbroadcast(b, getLoc(), neg, getRhs()));
+  return success();
+}
+
+LogicalResult MulOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  Location loc = getLoc();
+  dx.push_back(unbroadcast(b, loc, MulOp::create(b, loc, dy[0], getRhs()), getLhs()));
+  dx.push_back(unbroadcast(b, loc, MulOp::create(b, loc, dy[0], getLhs()), getRhs()));
+  return success();
+}
+
+LogicalResult DivOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  // d(a/b) = da / b - db * (a/b) / b
+  Location loc = getLoc();
+  Value dlhs = DivOp::create(b, loc, dy[0], getRhs());
+  dx.push_back(unbroadcast(b, loc, dlhs, getLhs()));
+  Value q = MulOp::create(b, loc, dlhs, getResult());
+  dx.push_back(unbroadcast(b, loc, NegOp::create(b, loc, q), getRhs()));
+  return success();
+}
+
+LogicalResult PowOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  // d(x^y) = y * x^(y-1) dx + x^y * log(x) dy
+  Location loc = getLoc();
+  Type element = tensorType(getRhs()).getElementType();
+  Value ym1 = SubOp::create(b, loc, getRhs(), scalarConstant(b, loc, element, 1.0));
+  Value dbase = MulOp::create(b, loc, getRhs(), PowOp::create(b, loc, getLhs(), ym1));
+  dx.push_back(unbroadcast(b, loc, MulOp::create(b, loc, dy[0], dbase), getLhs()));
+  // The exponent's cotangent is only built when the exponent is not a
+  // constant: log(x) of a negative base would be NaN.
+  if (getRhs().getDefiningOp<ConstantOp>()) {
+    dx.push_back(nullptr);
+    return success();
+  }
+  Value dexp = MulOp::create(b, loc, getResult(), LogOp::create(b, loc, getLhs()));
+  dx.push_back(unbroadcast(b, loc, MulOp::create(b, loc, dy[0], dexp), getRhs()));
+  return success();
+}
+
+/// max and min route the cotangent to the operand that was chosen; on a tie
+/// it goes to the right operand, so relu (`max(x, 0)`) has derivative 0 at 0.
+static LogicalResult reverseOfChoice(Operation *op, StringRef predicate,
+                                     OpBuilder &b, Value dy,
+                                     SmallVectorImpl<Value> &dx) {
+  Location loc = op->getLoc();
+  Value lhs = op->getOperand(0), rhs = op->getOperand(1);
+  Value pickLhs = CmpOp::create(b, loc, b.getStringAttr(predicate), lhs, rhs);
+  Value zero = zerosLike(b, loc, dy);
+  dx.push_back(unbroadcast(b, loc, SelectOp::create(b, loc, pickLhs, dy, zero), lhs));
+  dx.push_back(unbroadcast(b, loc, SelectOp::create(b, loc, pickLhs, zero, dy), rhs));
+  return success();
+}
+
+LogicalResult MaxOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  return reverseOfChoice(*this, "gt", b, dy[0], dx);
+}
+
+LogicalResult MinOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  return reverseOfChoice(*this, "lt", b, dy[0], dx);
+}
+
+LogicalResult SelectOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                     SmallVectorImpl<Value> &dx) {
+  Location loc = getLoc();
+  Value zero = zerosLike(b, loc, dy[0]);
+  dx.push_back(nullptr);
+  dx.push_back(unbroadcast(b, loc, SelectOp::create(b, loc, getCond(), dy[0], zero), getLhs()));
+  dx.push_back(unbroadcast(b, loc, SelectOp::create(b, loc, getCond(), zero, dy[0]), getRhs()));
+  return success();
+}
+
+LogicalResult ConvertOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                      SmallVectorImpl<Value> &dx) {
+  auto in = tensorType(getInput());
+  if (!isa<FloatType>(in.getElementType())) {
+    dx.push_back(nullptr);
+    return success();
+  }
+  dx.push_back(ConvertOp::create(b, getLoc(), in, dy[0]));
+  return success();
+}
+
+LogicalResult NegOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  dx.push_back(NegOp::create(b, getLoc(), dy[0]));
+  return success();
+}
+
+LogicalResult ExpOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  dx.push_back(MulOp::create(b, getLoc(), dy[0], getResult()));
+  return success();
+}
+
+LogicalResult LogOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  dx.push_back(DivOp::create(b, getLoc(), dy[0], getInput()));
+  return success();
+}
+
+LogicalResult SqrtOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                   SmallVectorImpl<Value> &dx) {
+  Location loc = getLoc();
+  Type element = tensorType(getInput()).getElementType();
+  Value half = scalarConstant(b, loc, element, 0.5);
+  Value scaled = MulOp::create(b, loc, dy[0], half);
+  dx.push_back(DivOp::create(b, loc, scaled, getResult()));
+  return success();
+}
+
+LogicalResult TanhOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                   SmallVectorImpl<Value> &dx) {
+  Location loc = getLoc();
+  Type element = tensorType(getInput()).getElementType();
+  Value one = scalarConstant(b, loc, element, 1.0);
+  Value square = MulOp::create(b, loc, getResult(), getResult());
+  Value slope = SubOp::create(b, loc, one, square);
+  dx.push_back(MulOp::create(b, loc, dy[0], slope));
+  return success();
+}
+
+LogicalResult ReduceSumOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                        SmallVectorImpl<Value> &dx) {
+  dx.push_back(unreduce(b, getLoc(), dy[0], getInput(), getAxes()));
+  return success();
+}
+
+LogicalResult ReduceMeanOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                         SmallVectorImpl<Value> &dx) {
+  Location loc = getLoc();
+  Value count = DimSizeOp::create(b, loc, getInput(), getAxes());
+  Value scaled = DivOp::create(b, loc, dy[0], count);
+  dx.push_back(unreduce(b, loc, scaled, getInput(), getAxes()));
+  return success();
+}
+
+LogicalResult ReduceMaxOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                        SmallVectorImpl<Value> &dx) {
+  // Every element equal to the maximum receives the cotangent.
+  Location loc = getLoc();
+  Value max = unreduce(b, loc, getResult(), getInput(), getAxes());
+  Value isMax = CmpOp::create(b, loc, b.getStringAttr("eq"), getInput(), max);
+  Value spread = unreduce(b, loc, dy[0], getInput(), getAxes());
+  dx.push_back(SelectOp::create(b, loc, isMax, spread, zerosLike(b, loc, spread)));
+  return success();
+}
+
+LogicalResult LogSumExpOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                        SmallVectorImpl<Value> &dx) {
+  // d logsumexp(x) = softmax(x) = exp(x - logsumexp(x))
+  Location loc = getLoc();
+  Value lse = unreduce(b, loc, getResult(), getInput(), getAxes());
+  Value softmax = ExpOp::create(b, loc, SubOp::create(b, loc, getInput(), lse));
+  Value spread = unreduce(b, loc, dy[0], getInput(), getAxes());
+  dx.push_back(MulOp::create(b, loc, spread, softmax));
+  return success();
+}
+
+LogicalResult MatmulOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                     SmallVectorImpl<Value> &dx) {
+  Location loc = getLoc();
+  Value a = getLhs(), w = getRhs(), dc = dy[0];
+  int64_t ra = tensorType(a).getRank(), rw = tensorType(w).getRank();
+  if (ra == 2 && rw == 2) { // C = A W: dA = dC W^T, dW = A^T dC
+    dx.push_back(matmul(b, loc, dc, transposed(b, loc, w)));
+    dx.push_back(matmul(b, loc, transposed(b, loc, a), dc));
+  } else if (ra == 1) { // c = a W: da = W dc, dW = a dc^T (outer product)
+    dx.push_back(matmul(b, loc, w, dc));
+    dx.push_back(matmul(b, loc, expand(b, loc, a, 1), expand(b, loc, dc, 0)));
+  } else { // c = A w: dA = dc w^T (outer product), dw = A^T dc
+    dx.push_back(matmul(b, loc, expand(b, loc, dc, 1), expand(b, loc, w, 0)));
+    dx.push_back(matmul(b, loc, transposed(b, loc, a), dc));
+  }
+  return success();
+}
+
+LogicalResult TransposeOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                        SmallVectorImpl<Value> &dx) {
+  ArrayRef<int64_t> perm = getPermutation();
+  SmallVector<int64_t> inverse(perm.size());
+  for (auto [i, p] : llvm::enumerate(perm))
+    inverse[p] = i;
+  dx.push_back(TransposeOp::create(b, getLoc(), dy[0], inverse));
+  return success();
+}
+
+LogicalResult ExpandDimsOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                         SmallVectorImpl<Value> &dx) {
+  dx.push_back(ReduceSumOp::create(b, getLoc(), dy[0], getAxes()));
+  return success();
+}
+
+LogicalResult TakeOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                   SmallVectorImpl<Value> &dx) {
+  // The picked element receives the cotangent; the others receive zero.
+  Location loc = getLoc();
+  auto in = tensorType(getInput());
+  Value hot = OneHotOp::create(b, loc, getIndices(), in.getShape().back());
+  Value spread = expand(b, loc, dy[0], in.getRank() - 1);
+  dx.push_back(MulOp::create(b, loc, hot, spread));
+  dx.push_back(nullptr);
+  return success();
+}
+
+LogicalResult FullLikeOp::buildReverse(OpBuilder &, ValueRange,
+                                       SmallVectorImpl<Value> &dx) {
+  dx.push_back(nullptr); // the result does not depend on the input's values
+  return success();
+}
+
+} // namespace gdc::gd

@@ -1,0 +1,108 @@
+//===- Passes.td - gdc's passes ---------------------------------*- tablegen -*-===//
+#ifndef GDC_PASSES
+#define GDC_PASSES
+
+include "mlir/Pass/PassBase.td"
+
+def GDBatch : Pass<"gd-batch", "mlir::ModuleOp"> {
+  let summary = "Lift per-example lenses to a dynamic batch dimension (vmap)";
+  let description = [{
+    Models are written for one example. This pass rewrites the forward
+    region of every `gd.lens` so that its inputs carry a leading dynamic
+    batch dimension while parameters stay unbatched, applying each op's
+    `BatchingOpInterface` rule. Ops that depend on no input are kept as they
+    are. User axes never see the batch dimension: rules shift them.
+
+    Before:
+    ```mlir
+    ^bb0(%W: tensor<784x10xf32>, %x: tensor<784xf32>):
+      %0 = gd.matmul %x, %W : tensor<784xf32>, tensor<784x10xf32> -> tensor<10xf32>
+    ```
+    After:
+    ```mlir
+    ^bb0(%W: tensor<784x10xf32>, %x: tensor<?x784xf32>):
+      %0 = gd.matmul %x, %W : tensor<?x784xf32>, tensor<784x10xf32> -> tensor<?x10xf32>
+    ```
+  }];
+  let dependentDialects = ["::gdc::gd::GDDialect"];
+}
+
+def GDReverseMode : Pass<"gd-reverse-mode", "mlir::ModuleOp"> {
+  let summary = "Differentiate every lens definition once (reverse mode)";
+  let description = [{
+    Fills the backward region of each batched `gd.lens` by composing the
+    reverse rules (`ReverseDerivativeOpInterface`) of the ops of its forward
+    region in reverse order: the chain rule. The backward region recomputes
+    the forward values it needs; once a lens is inlined into a step, CSE
+    merges that recomputation with the forward pass.
+
+    The backward region takes the parameters, the inputs and the output's
+    cotangent, and yields the parameters' cotangents and the first input's.
+  }];
+  let dependentDialects = ["::gdc::gd::GDDialect"];
+}
+
+def GDBuildTrainStep : Pass<"gd-build-train-step", "mlir::ModuleOp"> {
+  let summary = "Close model, loss and optimizer into the step and eval functions";
+  let description = [{
+    For the module's `gd.train_step`, builds `func.func @gd_step` and
+    `func.func @gd_eval` over tensors: the model's lenses applied in order
+    (`gd.apply_forward`), the loss reduced over the batch, the backward maps
+    applied in reverse order (`gd.apply_backward`, the chain rule), then the
+    optimizer's body applied elementwise to every parameter (the
+    reparametrisation of the parameter wire). Also emits the manifest
+    global that tells the runtime the parameters' paths, shapes and
+    initializers, the hyperparameters, the states and the data.
+  }];
+  let dependentDialects = ["::gdc::gd::GDDialect", "mlir::func::FuncDialect",
+                           "mlir::LLVM::LLVMDialect",
+                           "mlir::bufferization::BufferizationDialect"];
+}
+
+def GDInlineLenses : Pass<"gd-inline-lenses", "mlir::ModuleOp"> {
+  let summary = "Inline gd.apply_forward/apply_backward and drop the structure ops";
+  let description = [{
+    Replaces each application of a lens by a copy of the applied region and
+    erases `gd.lens`, `gd.compose`, `gd.optimizer` and `gd.train_step`, which
+    have served their purpose once the step functions exist.
+  }];
+  let dependentDialects = ["::gdc::gd::GDDialect"];
+}
+
+def ConvertGDToLinalg : Pass<"convert-gd-to-linalg", "mlir::ModuleOp"> {
+  let summary = "Lower gd tensor ops to linalg, tensor, arith and math";
+  let description = [{
+    Elementwise ops become `linalg.generic`s with broadcasting indexing maps
+    (so linalg's elementwise fusion can fuse whole chains), reductions become
+    reducing `linalg.generic`s, `gd.matmul` becomes `linalg.matmul` with its
+    operands transposed as needed, and `gd.optimizer` bodies applied per
+    parameter become one `linalg.generic` each (the fused update).
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+                           "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
+}
+
+def GDMatmulToBlas : Pass<"gd-matmul-to-blas", "mlir::ModuleOp"> {
+  let summary = "Call the runtime's BLAS kernel for bufferized linalg.matmul";
+  let description = [{
+    Replaces `linalg.matmul` on memrefs (after bufferization) by a call to
+    `gdrt_matmul` (the runtime's wrapper over `cblas_sgemm`), passing
+    strided memrefs so that transposed views need no copy.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def GDEmitModelABI : Pass<"gd-emit-model-abi", "mlir::ModuleOp"> {
+  let summary = "Export the step and eval functions through the runtime's C ABI";
+  let description = [{
+    Wraps `@gd_step` and `@gd_eval` (which take memrefs) in
+    `@gd_model_step(ptr, i64)` and `@gd_model_eval(ptr, i64)` whose first
+    argument is an array of pointers to the tensors' data, building memref
+    descriptors from those pointers and the batch size (runtime/ModelABI.h).
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::LLVM::LLVMDialect",
+                           "mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
+}
+
+#endif // GDC_PASSES

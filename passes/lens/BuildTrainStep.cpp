@@ -1,0 +1,332 @@
+//===- BuildTrainStep.cpp - gd-build-train-step ----------------------------===//
+//
+// Composes the training step from lenses: forward maps left to right, the
+// loss, backward maps right to left (the chain rule), then the optimizer as
+// a reparametrisation of every parameter wire. The step works in place on
+// the runtime's buffers (runtime/ModelABI.h), so its arguments are memrefs
+// that enter tensor land through `bufferization.to_tensor` and are written
+// back with `bufferization.materialize_in_destination`.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+
+#include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/raw_ostream.h"
+
+namespace gdc {
+#define GEN_PASS_DEF_GDBUILDTRAINSTEP
+#include "passes/Passes.h.inc"
+} // namespace gdc
+
+using namespace mlir;
+using namespace gdc;
+using namespace gdc::gd;
+
+namespace {
+
+/// One lens instance of the model, in composition order, with the dotted
+/// path that names its parameters.
+struct Instance {
+  mutable LensOp lens; // op handles are cheap values; accessors are non-const
+  std::string path;
+};
+
+LogicalResult flattenModel(ModuleOp module, Operation *node, StringRef path,
+                           SmallVectorImpl<Instance> &out) {
+  if (auto lens = dyn_cast<LensOp>(node)) {
+    out.push_back({lens, path.str()});
+    return success();
+  }
+  auto compose = dyn_cast_or_null<ComposeOp>(node);
+  if (!compose)
+    return failure();
+  for (auto [i, ref] : llvm::enumerate(compose.getStages())) {
+    Operation *child = SymbolTable::lookupSymbolIn(module, cast<FlatSymbolRefAttr>(ref));
+    if (!child || !isa<LensOp, ComposeOp>(child))
+      return compose.emitOpError("stage ") << i << " (" << ref
+                                           << ") is not a lens or composition";
+    if (failed(flattenModel(module, child, (path + "." + Twine(i)).str(), out)))
+      return failure();
+  }
+  return success();
+}
+
+RankedTensorType tensorTypeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+MemRefType bufferType(Type tensor) {
+  auto t = cast<RankedTensorType>(tensor);
+  return MemRefType::get(t.getShape(), t.getElementType());
+}
+
+/// `f32 784` for a per-example type (a batched type's leading ? dropped).
+std::string manifestType(Type type, bool dropBatch) {
+  auto t = cast<RankedTensorType>(type);
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << t.getElementType();
+  for (int64_t d : t.getShape().drop_front(dropBatch ? 1 : 0))
+    os << " " << d;
+  return s;
+}
+
+std::string manifestDims(Type type) {
+  auto t = cast<RankedTensorType>(type);
+  if (t.getRank() == 0)
+    return "-";
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(t.getShape(), os, ",");
+  return s;
+}
+
+/// The manifest tells the runtime everything it needs about the model
+/// (runtime/Manifest.h has the grammar).
+std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
+                          LensOp loss, OptimizerOp opt) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "gdc-model 1\n";
+  Block &first = model.front().lens.getForward().front();
+  Block &last = model.back().lens.getForward().front();
+  os << "input " << manifestType(first.getArgument(model.front().lens.getNumParams()).getType(), true) << "\n";
+  os << "label " << manifestType(loss.getForward().front().getArgument(1).getType(), true) << "\n";
+  os << "output "
+     << manifestType(last.getTerminator()->getOperand(0).getType(), true) << "\n";
+  for (const Instance &inst : model)
+    for (auto [i, name] : llvm::enumerate(inst.lens.getParamNames()))
+      os << "param " << inst.path << "." << cast<StringAttr>(name).getValue() << " "
+         << manifestDims(inst.lens.getForward().front().getArgument(i).getType()) << " "
+         << cast<StringAttr>(inst.lens.getParamInits()[i]).getValue() << "\n";
+  for (Attribute name : opt.getStateNames())
+    os << "state " << cast<StringAttr>(name).getValue() << "\n";
+  for (auto [name, value] : llvm::zip(opt.getHyperNames(), opt.getHyperDefaults()))
+    os << "hyper " << cast<StringAttr>(name).getValue() << " "
+       << llvm::format("%.9g", cast<FloatAttr>(value).getValueAsDouble()) << "\n";
+  DictionaryAttr config = step.getConfig();
+  for (StringRef key : {"batch", "epochs", "seed"})
+    if (auto v = config.getAs<IntegerAttr>(key))
+      os << "train " << key << " " << v.getInt() << "\n";
+  for (StringRef split : {"train", "test"}) {
+    auto data = config.getAs<DictionaryAttr>(split);
+    if (!data)
+      continue;
+    os << "data " << split << " idx " << data.getAs<StringAttr>("images").getValue()
+       << " " << data.getAs<StringAttr>("labels").getValue() << " "
+       << llvm::format("%.17g", data.getAs<FloatAttr>("scale").getValueAsDouble())
+       << "\n";
+  }
+  if (auto dir = config.getAs<StringAttr>("source_dir"))
+    os << "source-dir " << dir.getValue() << "\n";
+  return s;
+}
+
+/// Builds the step's tensor program and writes its results into `outputs`.
+class StepBuilder {
+public:
+  StepBuilder(OpBuilder &b, Location loc) : b(b), loc(loc) {}
+
+  Value load(Value buffer) {
+    auto m = cast<MemRefType>(buffer.getType());
+    auto t = RankedTensorType::get(m.getShape(), m.getElementType());
+    return bufferization::ToTensorOp::create(b, loc, t, buffer, /*restrict=*/true);
+  }
+
+  void store(Value tensor, Value buffer) {
+    auto op = bufferization::MaterializeInDestinationOp::create(b, loc, tensor, buffer);
+    op.setRestrict(true);
+    op.setWritable(true);
+  }
+
+  /// Runs the model's forward maps; returns every stage's input and the output.
+  SmallVector<Value> forward(ArrayRef<Instance> model,
+                             ArrayRef<SmallVector<Value>> params, Value x) {
+    SmallVector<Value> wires{x};
+    for (size_t i = 0; i < model.size(); ++i) {
+      const Instance &inst = model[i];
+      SmallVector<Value> args(params[i].begin(), params[i].end());
+      args.push_back(wires.back());
+      Type out = inst.lens.getForward().front().getTerminator()->getOperand(0).getType();
+      wires.push_back(ApplyForwardOp::create(b, loc, out,
+                                             FlatSymbolRefAttr::get(inst.lens.getSymNameAttr()),
+                                             args));
+    }
+    return wires;
+  }
+
+  OpBuilder &b;
+  Location loc;
+};
+
+LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
+  SmallVector<Instance> model;
+  Operation *root = SymbolTable::lookupSymbolIn(module, step.getModelAttr());
+  if (failed(flattenModel(module, root, step.getModelName(), model)) || model.empty())
+    return step.emitOpError("model '") << step.getModel() << "' has no lenses";
+  auto loss = SymbolTable::lookupSymbolIn(module, step.getLossAttr());
+  auto lossLens = cast<LensOp>(loss);
+  auto opt = cast<OptimizerOp>(SymbolTable::lookupSymbolIn(module, step.getOptimizerAttr()));
+  for (const Instance &inst : model)
+    if (!inst.lens.isDifferentiated())
+      return inst.lens.emitOpError("must be differentiated (gd-reverse-mode) "
+                                   "before building the train step");
+  if (!lossLens.isDifferentiated())
+    return lossLens.emitOpError("must be differentiated before building the "
+                                "train step");
+
+  Block &lossBlock = lossLens.getForward().front();
+  Type xType = model.front().lens.getForward().front().getArgument(
+      model.front().lens.getNumParams()).getType();
+  Type yType = lossBlock.getArgument(1).getType();
+  Type outType = model.back().lens.getForward().front().getTerminator()->getOperand(0).getType();
+  auto scalar = RankedTensorType::get({}, Float32Type::get(module.getContext()));
+  unsigned numStates = opt.getStateNames().size();
+  unsigned numHypers = opt.getHyperNames().size();
+
+  SmallVector<Type> paramTypes;
+  for (const Instance &inst : model)
+    for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
+      paramTypes.push_back(inst.lens.getForward().front().getArgument(i).getType());
+
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  Location loc = step.getLoc();
+
+  // @gd_step(params, states, hypers, t, x, y, loss)
+  SmallVector<Type> args;
+  for (Type t : paramTypes)
+    args.push_back(bufferType(t));
+  for (Type t : paramTypes)
+    for (unsigned s = 0; s < numStates; ++s)
+      args.push_back(bufferType(t));
+  for (unsigned h = 0; h < numHypers + 1; ++h)
+    args.push_back(bufferType(scalar));
+  args.push_back(bufferType(xType));
+  args.push_back(bufferType(yType));
+  args.push_back(bufferType(scalar));
+  auto stepFn = func::FuncOp::create(b, loc, "gd_step", b.getFunctionType(args, {}));
+  Block *entry = stepFn.addEntryBlock();
+  b.setInsertionPointToStart(entry);
+  StepBuilder sb(b, loc);
+  unsigned numParams = paramTypes.size();
+  auto arg = [&](unsigned i) { return entry->getArgument(i); };
+
+  SmallVector<SmallVector<Value>> params;
+  SmallVector<Value> flatParams;
+  unsigned next = 0;
+  for (const Instance &inst : model) {
+    params.emplace_back();
+    for (unsigned i = 0; i < inst.lens.getNumParams(); ++i) {
+      params.back().push_back(sb.load(arg(next++)));
+      flatParams.push_back(params.back().back());
+    }
+  }
+  unsigned hyperBase = numParams * (1 + numStates);
+  SmallVector<Value> hypers;
+  for (unsigned h = 0; h < numHypers; ++h)
+    hypers.push_back(sb.load(arg(hyperBase + h)));
+  Value t = sb.load(arg(hyperBase + numHypers));
+  Value x = sb.load(arg(hyperBase + numHypers + 1));
+  Value y = sb.load(arg(hyperBase + numHypers + 2));
+  Value lossBuffer = arg(hyperBase + numHypers + 3);
+
+  // Forward: the model, then the loss per example, then its reduction.
+  SmallVector<Value> wires = sb.forward(model, params, x);
+  auto lossRef = FlatSymbolRefAttr::get(lossLens.getSymNameAttr());
+  Type perExampleLoss = lossBlock.getTerminator()->getOperand(0).getType();
+  Value losses = ApplyForwardOp::create(b, loc, perExampleLoss, lossRef,
+                                        ValueRange{wires.back(), y});
+  SmallVector<int64_t> batchAxis{0};
+  Operation *reduction =
+      step.getReduction() == "mean"
+          ? ReduceMeanOp::create(b, loc, losses, batchAxis).getOperation()
+          : ReduceSumOp::create(b, loc, losses, batchAxis).getOperation();
+  sb.store(reduction->getResult(0), lossBuffer);
+
+  // Backward: the reduction's own reverse rule seeds the chain with d(loss)=1.
+  Value one = ConstantOp::create(
+      b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
+  SmallVector<Value> dLosses;
+  if (failed(cast<ReverseDerivativeOpInterface>(reduction).buildReverse(b, one, dLosses)))
+    return failure();
+  Value cot = ApplyBackwardOp::create(b, loc, TypeRange{wires.back().getType()},
+                                      lossRef,
+                                      ValueRange{wires.back(), y, dLosses[0]})
+                  .getResult(0);
+  SmallVector<SmallVector<Value>> grads(model.size());
+  for (int64_t i = model.size() - 1; i >= 0; --i) {
+    SmallVector<Value> bargs(params[i]);
+    bargs.push_back(wires[i]);
+    bargs.push_back(cot);
+    SmallVector<Type> resultTypes;
+    for (Value p : params[i])
+      resultTypes.push_back(p.getType());
+    resultTypes.push_back(wires[i].getType());
+    auto back = ApplyBackwardOp::create(
+        b, loc, resultTypes, FlatSymbolRefAttr::get(model[i].lens.getSymNameAttr()), bargs);
+    llvm::append_range(grads[i], back.getResults().drop_back());
+    cot = back.getResults().back();
+  }
+
+  // The optimizer reparametrises every parameter wire.
+  auto optRef = FlatSymbolRefAttr::get(opt.getSymNameAttr());
+  unsigned flat = 0;
+  for (auto [ps, gs] : llvm::zip(params, grads)) {
+    for (auto [p, g] : llvm::zip(ps, gs)) {
+      SmallVector<Value> states;
+      for (unsigned s = 0; s < numStates; ++s)
+        states.push_back(sb.load(arg(numParams + flat * numStates + s)));
+      auto update = ApplyOptimizerOp::create(b, loc, optRef, p, g, t, hypers, states);
+      sb.store(update.getNewParam(), arg(flat));
+      for (unsigned s = 0; s < numStates; ++s)
+        sb.store(update.getNewStates()[s], arg(numParams + flat * numStates + s));
+      ++flat;
+    }
+  }
+  func::ReturnOp::create(b, loc);
+
+  // @gd_eval(params, x, out): the model's forward map alone.
+  b.setInsertionPointToEnd(module.getBody());
+  SmallVector<Type> evalArgs;
+  for (Type t : paramTypes)
+    evalArgs.push_back(bufferType(t));
+  evalArgs.push_back(bufferType(xType));
+  evalArgs.push_back(bufferType(outType));
+  auto evalFn = func::FuncOp::create(b, loc, "gd_eval", b.getFunctionType(evalArgs, {}));
+  Block *evalEntry = evalFn.addEntryBlock();
+  b.setInsertionPointToStart(evalEntry);
+  SmallVector<SmallVector<Value>> evalParams;
+  next = 0;
+  for (const Instance &inst : model) {
+    evalParams.emplace_back();
+    for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
+      evalParams.back().push_back(sb.load(evalEntry->getArgument(next++)));
+  }
+  SmallVector<Value> evalWires = sb.forward(model, evalParams, sb.load(evalEntry->getArgument(next)));
+  sb.store(evalWires.back(), evalEntry->getArgument(next + 1));
+  func::ReturnOp::create(b, loc);
+
+  // The manifest, a NUL-terminated string the runtime reads.
+  std::string manifest = buildManifest(step, model, lossLens, opt);
+  manifest.push_back('\0');
+  b.setInsertionPointToEnd(module.getBody());
+  auto i8 = IntegerType::get(module.getContext(), 8);
+  LLVM::GlobalOp::create(b, loc, LLVM::LLVMArrayType::get(i8, manifest.size()),
+                         /*isConstant=*/true, LLVM::Linkage::External,
+                         "gd_model_manifest", b.getStringAttr(manifest));
+  return success();
+}
+
+struct BuildTrainStepPass : gdc::impl::GDBuildTrainStepBase<BuildTrainStepPass> {
+  void runOnOperation() override {
+    SmallVector<TrainStepOp> steps(getOperation().getOps<TrainStepOp>());
+    if (steps.size() != 1) {
+      getOperation().emitError("expected exactly one train block, found ")
+          << steps.size();
+      return signalPassFailure();
+    }
+    if (failed(buildTrainStep(getOperation(), steps.front())))
+      signalPassFailure();
+  }
+};
+
+} // namespace

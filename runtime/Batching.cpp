@@ -1,0 +1,39 @@
+//===- Batching.cpp - Cutting an epoch into batches -----------------------===//
+
+#include "Batching.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace gdrt {
+
+int64_t batchesPerEpoch(int64_t count, int64_t batch) {
+  return (count + batch - 1) / batch;
+}
+
+BatchRange batchRange(int64_t count, int64_t batch, int64_t index) {
+  BatchRange range;
+  range.begin = index * batch;
+  range.size = std::min(batch, count - range.begin);
+  return range;
+}
+
+std::vector<int64_t> fileOrder(int64_t count) {
+  std::vector<int64_t> order(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i)
+    order[i] = i;
+  return order;
+}
+
+void gatherBatch(const Dataset &data, const std::vector<int64_t> &order,
+                 BatchRange range, float *x, int32_t *y) {
+  const size_t rowBytes = static_cast<size_t>(data.exampleSize) * sizeof(float);
+  for (int64_t i = 0; i < range.size; ++i) {
+    int64_t example = order[range.begin + i];
+    std::memcpy(x + i * data.exampleSize,
+                data.examples.data() + example * data.exampleSize, rowBytes);
+    y[i] = data.labels[example];
+  }
+}
+
+} // namespace gdrt

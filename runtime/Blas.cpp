@@ -1,0 +1,50 @@
+//===- Blas.cpp - The GEMM kernel compiled models call --------------------===//
+//
+// gd-matmul-to-blas turns every f32 linalg.matmul into a call of
+// gdrt_matmul with strided memref descriptors (MLIR's C interface). Rows
+// must be contiguous (unit inner stride), which is what bufferization of gd
+// programs gives; a transposed operand is passed untransposed with a flag.
+//
+//===----------------------------------------------------------------------===//
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+
+extern "C" {
+// From OpenBLAS (libopenblas-dev); declared here to keep the build
+// independent of where the distribution puts cblas.h.
+enum CblasOrder { CblasRowMajor = 101 };
+enum CblasTranspose { CblasNoTrans = 111, CblasTrans = 112 };
+void cblas_sgemm(int order, int transA, int transB, int m, int n, int k,
+                 float alpha, const float *a, int lda, const float *b, int ldb,
+                 float beta, float *c, int ldc);
+
+/// A rank-2 f32 memref descriptor as MLIR lays it out.
+struct GdrtMatrix {
+  float *allocated;
+  float *aligned;
+  int64_t offset;
+  int64_t sizes[2];
+  int64_t strides[2];
+};
+
+/// C = op(A) op(B) + beta C, where op transposes when the flag is set and A,
+/// B are stored untransposed ([k, m] and [n, k] when transposed).
+void _mlir_ciface_gdrt_matmul(GdrtMatrix *a, GdrtMatrix *b, GdrtMatrix *c,
+                              int32_t transA, int32_t transB, float beta) {
+  if (a->strides[1] != 1 || b->strides[1] != 1 || c->strides[1] != 1) {
+    std::fprintf(stderr, "gdrt_matmul: internal error, please report: "
+                         "non-contiguous rows\n");
+    std::abort();
+  }
+  int64_t m = c->sizes[0], n = c->sizes[1];
+  int64_t k = transA ? a->sizes[0] : a->sizes[1];
+  if (m == 0 || n == 0)
+    return;
+  cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans,
+              transB ? CblasTrans : CblasNoTrans, (int)m, (int)n, (int)k, 1.0f,
+              a->aligned + a->offset, (int)a->strides[0],
+              b->aligned + b->offset, (int)b->strides[0], beta,
+              c->aligned + c->offset, (int)c->strides[0]);
+}
+}

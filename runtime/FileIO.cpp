@@ -1,0 +1,185 @@
+//===- FileIO.cpp - Whole-file reading, gzip inflation and atomic writes --===//
+
+#include "FileIO.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+namespace gdrt {
+
+static std::string systemError(const std::string &path, int err) {
+  return path + ": " + std::strerror(err);
+}
+
+bool readWholeFile(const std::string &path, std::vector<uint8_t> &bytes,
+                   std::string &error) {
+  bytes.clear();
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    error = systemError(path, errno);
+    return false;
+  }
+  struct stat info;
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode))
+    bytes.reserve(static_cast<size_t>(info.st_size));
+  uint8_t chunk[1 << 16];
+  while (true) {
+    ssize_t n = ::read(fd, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      error = systemError(path, errno);
+      ::close(fd);
+      return false;
+    }
+    if (n == 0)
+      break;
+    bytes.insert(bytes.end(), chunk, chunk + n);
+  }
+  ::close(fd);
+  return true;
+}
+
+bool isGzip(const std::vector<uint8_t> &bytes) {
+  return bytes.size() >= 2 && bytes[0] == 0x1f && bytes[1] == 0x8b;
+}
+
+bool gunzip(const std::string &path, const std::vector<uint8_t> &compressed,
+            std::vector<uint8_t> &out, std::string &error) {
+  out.clear();
+  z_stream stream;
+  std::memset(&stream, 0, sizeof(stream));
+  // 16 + MAX_WBITS: expect a gzip header and trailer, not a zlib one.
+  if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK) {
+    error = path + ": cannot initialise zlib";
+    return false;
+  }
+  out.resize(compressed.size() * 2 + 4096);
+  size_t consumed = 0, produced = 0;
+  bool ok = true;
+  while (true) {
+    // zlib counts in 32-bit uInt: feed and drain in bounded slices.
+    const size_t slice = 1u << 30;
+    if (out.size() - produced < (1u << 16))
+      out.resize(out.size() * 2);
+    stream.next_in = const_cast<Bytef *>(compressed.data() + consumed);
+    stream.avail_in =
+        static_cast<uInt>(std::min(compressed.size() - consumed, slice));
+    stream.next_out = out.data() + produced;
+    stream.avail_out =
+        static_cast<uInt>(std::min(out.size() - produced, slice));
+    uInt availIn = stream.avail_in, availOut = stream.avail_out;
+    int status = inflate(&stream, Z_NO_FLUSH);
+    consumed += availIn - stream.avail_in;
+    produced += availOut - stream.avail_out;
+    if (status == Z_STREAM_END) {
+      if (consumed == compressed.size())
+        break;
+      // Concatenated gzip members form one valid stream (as gzip -d reads
+      // them); anything else after the end is garbage.
+      if (compressed.size() - consumed >= 2 && compressed[consumed] == 0x1f &&
+          compressed[consumed + 1] == 0x8b) {
+        inflateReset(&stream);
+        continue;
+      }
+      error = path + ": " + std::to_string(compressed.size() - consumed) +
+              " bytes of trailing garbage after the gzip data";
+      ok = false;
+      break;
+    }
+    bool progress = availIn != stream.avail_in || availOut != stream.avail_out;
+    if ((status == Z_OK || status == Z_BUF_ERROR) && !progress &&
+        consumed == compressed.size()) {
+      error = path + ": truncated gzip data (the stream ends early)";
+      ok = false;
+      break;
+    }
+    if ((status != Z_OK && status != Z_BUF_ERROR) ||
+        (!progress && stream.avail_out != 0)) {
+      error = path + ": corrupt gzip data" +
+              (stream.msg ? std::string(" (") + stream.msg + ")" : "");
+      ok = false;
+      break;
+    }
+  }
+  inflateEnd(&stream);
+  out.resize(ok ? produced : 0);
+  out.shrink_to_fit();
+  return ok;
+}
+
+bool readMaybeGzippedFile(const std::string &path, std::vector<uint8_t> &bytes,
+                          std::string &error) {
+  std::vector<uint8_t> raw;
+  if (!readWholeFile(path, raw, error))
+    return false;
+  if (!isGzip(raw)) {
+    bytes = std::move(raw);
+    return true;
+  }
+  return gunzip(path, raw, bytes, error);
+}
+
+/// Writes all of `size` bytes, retrying on short writes and EINTR.
+static bool writeAll(int fd, const char *data, size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(fd, data, size);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return false;
+    data += n;
+    size -= static_cast<size_t>(n);
+  }
+  return true;
+}
+
+bool writeFileAtomically(const std::string &path, const std::string &bytes,
+                         std::string &error) {
+  std::string temp = path + ".tmp.XXXXXX";
+  int fd = ::mkstemp(&temp[0]);
+  if (fd < 0) {
+    error = systemError(path, errno);
+    return false;
+  }
+  // mkstemp creates the file 0600; a checkpoint is an ordinary file.
+  ::fchmod(fd, 0644);
+  if (!writeAll(fd, bytes.data(), bytes.size()) || ::fsync(fd) != 0) {
+    error = systemError(path, errno);
+    ::close(fd);
+    ::unlink(temp.c_str());
+    return false;
+  }
+  if (::close(fd) != 0 || ::rename(temp.c_str(), path.c_str()) != 0) {
+    error = systemError(path, errno);
+    ::unlink(temp.c_str());
+    return false;
+  }
+  // Make the rename itself durable; failing here loses nothing already
+  // written, so it is not an error.
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "."
+                    : slash == 0               ? "/"
+                                               : path.substr(0, slash);
+  int dirFd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dirFd >= 0) {
+    ::fsync(dirFd);
+    ::close(dirFd);
+  }
+  return true;
+}
+
+std::string resolvePath(const std::string &base, const std::string &path) {
+  if (base.empty() || (!path.empty() && path[0] == '/'))
+    return path;
+  if (base.back() == '/')
+    return base + path;
+  return base + "/" + path;
+}
+
+} // namespace gdrt

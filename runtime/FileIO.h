@@ -1,0 +1,46 @@
+//===- FileIO.h - Whole-file reading, gzip inflation and atomic writes ----===//
+//
+// Data files and checkpoints are read whole: they are at most a few hundred
+// megabytes and every format here needs random access to its header anyway.
+// Errors are messages that begin with the path.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GDC_RUNTIME_FILEIO_H
+#define GDC_RUNTIME_FILEIO_H
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gdrt {
+
+/// Reads all of `path` into `bytes`. On failure sets `error` to
+/// "<path>: <strerror>".
+bool readWholeFile(const std::string &path, std::vector<uint8_t> &bytes,
+                   std::string &error);
+
+/// True if `bytes` start with the gzip magic 1f 8b.
+bool isGzip(const std::vector<uint8_t> &bytes);
+
+/// Inflates the gzip stream (one or more members) in `compressed` into
+/// `out`. `path` is only used in the error message.
+bool gunzip(const std::string &path, const std::vector<uint8_t> &compressed,
+            std::vector<uint8_t> &out, std::string &error);
+
+/// Reads `path` and inflates it if it is gzip-compressed (detected by its
+/// magic bytes, not its name).
+bool readMaybeGzippedFile(const std::string &path, std::vector<uint8_t> &bytes,
+                          std::string &error);
+
+/// Writes `bytes` to `path` atomically: a temporary file in the same
+/// directory is written, flushed to disk and renamed over `path`, so a
+/// reader sees either the old file or the complete new one.
+bool writeFileAtomically(const std::string &path, const std::string &bytes,
+                         std::string &error);
+
+/// `path` itself if absolute or if `base` is empty, else `base/path`.
+std::string resolvePath(const std::string &base, const std::string &path);
+
+} // namespace gdrt
+
+#endif // GDC_RUNTIME_FILEIO_H

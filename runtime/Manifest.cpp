@@ -1,0 +1,451 @@
+//===- Manifest.cpp - Parsing the model manifest --------------------------===//
+
+#include "Manifest.h"
+
+#include "ParseNumber.h"
+
+#include <cstdio>
+#include <set>
+
+namespace gdrt {
+
+int64_t shapeElementCount(const Shape &shape) {
+  int64_t count = 1;
+  for (int64_t dim : shape)
+    count *= dim;
+  return count;
+}
+
+std::string formatShape(const Shape &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      text += ", ";
+    text += std::to_string(shape[i]);
+  }
+  return text + "]";
+}
+
+/// Formats a double the way a person would write it in the manifest.
+static std::string formatNumber(double value) {
+  char buffer[64];
+  snprintf(buffer, sizeof(buffer), "%g", value);
+  return buffer;
+}
+
+std::string formatInit(const ParamInit &init) {
+  switch (init.kind) {
+  case InitKind::Zeros:
+    return "zeros";
+  case InitKind::Ones:
+    return "ones";
+  case InitKind::GlorotUniform:
+    return "glorot_uniform " + formatNumber(init.a) + " " +
+           formatNumber(init.b);
+  case InitKind::HeNormal:
+    return "he_normal " + formatNumber(init.a);
+  case InitKind::Normal:
+    return "normal " + formatNumber(init.a) + " " + formatNumber(init.b);
+  case InitKind::Uniform:
+    return "uniform " + formatNumber(init.a) + " " + formatNumber(init.b);
+  }
+  return "?";
+}
+
+const DataSpec *Manifest::findData(std::string_view split) const {
+  for (const DataSpec &spec : data)
+    if (spec.split == split)
+      return &spec;
+  return nullptr;
+}
+
+int Manifest::findHyper(std::string_view name) const {
+  for (size_t i = 0; i < hypers.size(); ++i)
+    if (hypers[i].name == name)
+      return static_cast<int>(i);
+  return -1;
+}
+
+namespace {
+
+/// Parses one manifest line at a time, remembering what it has seen so that
+/// duplicate and missing records can be reported.
+class ManifestParser {
+public:
+  explicit ManifestParser(Manifest &out) : out(out) {}
+
+  /// Parses one non-blank line; on failure sets `problem` (without the line
+  /// number, which the caller adds).
+  bool parseLine(const std::vector<std::string_view> &fields,
+                 std::string &problem);
+
+  /// Checks that the required records were all present.
+  bool finish(std::string &problem);
+
+private:
+  bool parseDims(const std::vector<std::string_view> &fields, size_t first,
+                 Shape &shape, std::string &problem);
+  bool parseParam(const std::vector<std::string_view> &fields,
+                  std::string &problem);
+  bool parseInit(const std::vector<std::string_view> &fields, ParamInit &init,
+                 std::string &problem);
+  bool once(std::string_view record, std::string &problem);
+
+  Manifest &out;
+  bool sawHeader = false;
+  std::set<std::string, std::less<>> seenRecords;
+  std::set<std::string, std::less<>> paramPaths, stateNames, hyperNames;
+};
+
+} // namespace
+
+/// Splits on single spaces; doubled or leading/trailing spaces give empty
+/// fields, which the parser rejects.
+static std::vector<std::string_view> splitFields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  size_t start = 0;
+  while (true) {
+    size_t space = line.find(' ', start);
+    if (space == std::string_view::npos) {
+      fields.push_back(line.substr(start));
+      return fields;
+    }
+    fields.push_back(line.substr(start, space - start));
+    start = space + 1;
+  }
+}
+
+bool ManifestParser::once(std::string_view record, std::string &problem) {
+  if (!seenRecords.emplace(record).second) {
+    problem = "duplicate '" + std::string(record) + "' record";
+    return false;
+  }
+  return true;
+}
+
+bool ManifestParser::parseDims(const std::vector<std::string_view> &fields,
+                               size_t first, Shape &shape,
+                               std::string &problem) {
+  if (first >= fields.size()) {
+    problem = "expected at least one dimension";
+    return false;
+  }
+  for (size_t i = first; i < fields.size(); ++i) {
+    int64_t dim;
+    if (!parseInt64(fields[i], dim) || dim <= 0) {
+      problem = "dimension '" + std::string(fields[i]) +
+                "' is not a positive integer";
+      return false;
+    }
+    shape.push_back(dim);
+  }
+  return true;
+}
+
+bool ManifestParser::parseInit(const std::vector<std::string_view> &fields,
+                               ParamInit &init, std::string &problem) {
+  std::string_view name = fields[3];
+  size_t argCount = fields.size() - 4;
+  auto expectArgs = [&](size_t want, const char *usage) {
+    if (argCount == want)
+      return true;
+    problem = "initialiser '" + std::string(name) + "' takes " +
+              std::to_string(want) + " argument(s): " + usage;
+    return false;
+  };
+  auto number = [&](size_t i, double &value) {
+    if (parseFiniteDouble(fields[4 + i], value))
+      return true;
+    problem = "initialiser argument '" + std::string(fields[4 + i]) +
+              "' is not a number";
+    return false;
+  };
+  auto fan = [&](size_t i, double &value) {
+    int64_t n;
+    if (parseInt64(fields[4 + i], n) && n > 0) {
+      value = static_cast<double>(n);
+      return true;
+    }
+    problem =
+        "fan '" + std::string(fields[4 + i]) + "' is not a positive integer";
+    return false;
+  };
+  if (name == "zeros" || name == "ones") {
+    init.kind = name == "zeros" ? InitKind::Zeros : InitKind::Ones;
+    return expectArgs(0, std::string(name).c_str());
+  }
+  if (name == "glorot_uniform") {
+    init.kind = InitKind::GlorotUniform;
+    return expectArgs(2, "glorot_uniform <fan_in> <fan_out>") &&
+           fan(0, init.a) && fan(1, init.b);
+  }
+  if (name == "he_normal") {
+    init.kind = InitKind::HeNormal;
+    return expectArgs(1, "he_normal <fan_in>") && fan(0, init.a);
+  }
+  if (name == "normal") {
+    init.kind = InitKind::Normal;
+    if (!expectArgs(2, "normal <mean> <std>") || !number(0, init.a) ||
+        !number(1, init.b))
+      return false;
+    if (init.b < 0) {
+      problem = "normal: the standard deviation must not be negative";
+      return false;
+    }
+    return true;
+  }
+  if (name == "uniform") {
+    init.kind = InitKind::Uniform;
+    if (!expectArgs(2, "uniform <lo> <hi>") || !number(0, init.a) ||
+        !number(1, init.b))
+      return false;
+    if (init.a > init.b) {
+      problem = "uniform: lo must not exceed hi";
+      return false;
+    }
+    return true;
+  }
+  problem = "unknown initialiser '" + std::string(name) +
+            "' (expected zeros, ones, glorot_uniform, he_normal, normal or "
+            "uniform)";
+  return false;
+}
+
+bool ManifestParser::parseParam(const std::vector<std::string_view> &fields,
+                                std::string &problem) {
+  if (fields.size() < 4) {
+    problem = "expected 'param <path> <dims> <init> [args...]'";
+    return false;
+  }
+  ParamSpec param;
+  param.path = std::string(fields[1]);
+  if (!paramPaths.insert(param.path).second) {
+    problem = "duplicate parameter '" + param.path + "'";
+    return false;
+  }
+  if (fields[2] != "-") {
+    std::string_view dims = fields[2];
+    size_t start = 0;
+    while (true) {
+      size_t comma = dims.find(',', start);
+      std::string_view text = dims.substr(
+          start, comma == std::string_view::npos ? comma : comma - start);
+      int64_t dim;
+      if (!parseInt64(text, dim) || dim <= 0) {
+        problem = "parameter dimension '" + std::string(text) +
+                  "' is not a positive integer";
+        return false;
+      }
+      param.shape.push_back(dim);
+      if (comma == std::string_view::npos)
+        break;
+      start = comma + 1;
+    }
+  }
+  if (!parseInit(fields, param.init, problem))
+    return false;
+  out.params.push_back(std::move(param));
+  return true;
+}
+
+bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
+                               std::string &problem) {
+  for (std::string_view field : fields) {
+    if (field.empty()) {
+      problem = "empty field (fields are separated by single spaces)";
+      return false;
+    }
+  }
+  std::string_view record = fields[0];
+  if (!sawHeader) {
+    int64_t version;
+    if (record != "gdc-model" || fields.size() != 2 ||
+        !parseInt64(fields[1], version)) {
+      problem = "expected 'gdc-model <version>' as the first record";
+      return false;
+    }
+    if (version != 1) {
+      problem = "unsupported manifest version " + std::to_string(version) +
+                "; this runtime reads version 1";
+      return false;
+    }
+    out.version = 1;
+    sawHeader = true;
+    return true;
+  }
+  if (record == "input" || record == "output") {
+    if (!once(record, problem))
+      return false;
+    if (fields.size() < 2) {
+      problem = "expected '" + std::string(record) + " f32 <dim>...'";
+      return false;
+    }
+    if (fields[1] != "f32") {
+      problem = "unsupported " + std::string(record) + " element type '" +
+                std::string(fields[1]) + "' (only f32)";
+      return false;
+    }
+    bool isInput = record == "input";
+    (isInput ? out.inputType : out.outputType) = "f32";
+    return parseDims(fields, 2, isInput ? out.inputShape : out.outputShape,
+                     problem);
+  }
+  if (record == "label") {
+    if (!once(record, problem))
+      return false;
+    if (fields.size() != 2 || fields[1] != "i32") {
+      problem = "expected 'label i32' (the only label type so far)";
+      return false;
+    }
+    out.labelType = "i32";
+    return true;
+  }
+  if (record == "param")
+    return parseParam(fields, problem);
+  if (record == "state") {
+    if (fields.size() != 2) {
+      problem = "expected 'state <name>'";
+      return false;
+    }
+    if (!stateNames.emplace(fields[1]).second) {
+      problem = "duplicate state '" + std::string(fields[1]) + "'";
+      return false;
+    }
+    out.states.emplace_back(fields[1]);
+    return true;
+  }
+  if (record == "hyper") {
+    float value;
+    if (fields.size() != 3) {
+      problem = "expected 'hyper <name> <default>'";
+      return false;
+    }
+    if (!parseFiniteFloat(fields[2], value)) {
+      problem = "hyperparameter default '" + std::string(fields[2]) +
+                "' is not a finite float";
+      return false;
+    }
+    if (!hyperNames.emplace(fields[1]).second) {
+      problem = "duplicate hyperparameter '" + std::string(fields[1]) + "'";
+      return false;
+    }
+    out.hypers.push_back({std::string(fields[1]), value});
+    return true;
+  }
+  if (record == "train") {
+    if (fields.size() != 3) {
+      problem = "expected 'train batch|epochs|seed <n>'";
+      return false;
+    }
+    std::string_view key = fields[1];
+    if (!once("train " + std::string(key), problem))
+      return false;
+    if (key == "seed") {
+      uint64_t seed;
+      if (!parseUint64(fields[2], seed)) {
+        problem = "seed '" + std::string(fields[2]) +
+                  "' is not a non-negative integer";
+        return false;
+      }
+      out.defaultSeed = seed;
+      return true;
+    }
+    if (key != "batch" && key != "epochs") {
+      problem = "unknown train setting '" + std::string(key) +
+                "' (expected batch, epochs or seed)";
+      return false;
+    }
+    int64_t n;
+    if (!parseInt64(fields[2], n) || n <= 0) {
+      problem = std::string(key) + " '" + std::string(fields[2]) +
+                "' is not a positive integer";
+      return false;
+    }
+    (key == "batch" ? out.defaultBatch : out.defaultEpochs) = n;
+    return true;
+  }
+  if (record == "data") {
+    if (fields.size() != 6) {
+      problem = "expected 'data <split> idx <images> <labels> <scale>'";
+      return false;
+    }
+    DataSpec spec;
+    spec.split = std::string(fields[1]);
+    if (spec.split != "train" && spec.split != "test") {
+      problem =
+          "unknown data split '" + spec.split + "' (expected train or test)";
+      return false;
+    }
+    if (!once("data " + spec.split, problem))
+      return false;
+    spec.format = std::string(fields[2]);
+    if (spec.format != "idx") {
+      problem = "unsupported data format '" + spec.format + "' (only idx)";
+      return false;
+    }
+    spec.imagesPath = std::string(fields[3]);
+    spec.labelsPath = std::string(fields[4]);
+    if (!parseFiniteFloat(fields[5], spec.scale)) {
+      problem = "scale '" + std::string(fields[5]) + "' is not a finite float";
+      return false;
+    }
+    out.data.push_back(std::move(spec));
+    return true;
+  }
+  if (record == "source-dir") {
+    if (!once(record, problem))
+      return false;
+    if (fields.size() != 2) {
+      problem = "expected 'source-dir <dir>'";
+      return false;
+    }
+    out.sourceDir = std::string(fields[1]);
+    return true;
+  }
+  problem = "unknown record '" + std::string(record) + "'";
+  return false;
+}
+
+bool ManifestParser::finish(std::string &problem) {
+  if (!sawHeader) {
+    problem = "empty manifest (expected 'gdc-model 1')";
+    return false;
+  }
+  for (const char *required : {"input", "label", "output"}) {
+    if (!seenRecords.count(std::string_view(required))) {
+      problem = std::string("missing '") + required + "' record";
+      return false;
+    }
+  }
+  return true;
+}
+
+bool parseManifest(std::string_view text, Manifest &out, std::string &error) {
+  out = Manifest();
+  ManifestParser parser(out);
+  size_t lineNumber = 0;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t newline = text.find('\n', start);
+    std::string_view line = text.substr(
+        start, newline == std::string_view::npos ? newline : newline - start);
+    start = newline == std::string_view::npos ? text.size() : newline + 1;
+    ++lineNumber;
+    if (line.empty())
+      continue;
+    std::string problem;
+    if (!parser.parseLine(splitFields(line), problem)) {
+      error = "manifest line " + std::to_string(lineNumber) + ": " + problem +
+              ": '" + std::string(line) + "'";
+      return false;
+    }
+  }
+  std::string problem;
+  if (!parser.finish(problem)) {
+    error = "manifest: " + problem;
+    return false;
+  }
+  return true;
+}
+
+} // namespace gdrt

@@ -1,0 +1,42 @@
+/*===- ModelABI.h - The C ABI between compiled gd code and the runtime ----===*
+ *
+ * gdc compiles a `.gd` program into an object file that exports exactly the
+ * three symbols below. The runtime (main, data loading, training loop,
+ * checkpoints) drives the model only through them and never knows the model:
+ * everything it needs is in the manifest.
+ *
+ *===----------------------------------------------------------------------===*/
+#ifndef GDC_RUNTIME_MODELABI_H
+#define GDC_RUNTIME_MODELABI_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* The manifest: NUL-terminated text, one record per line, fields separated
+ * by single spaces (see runtime/Manifest.h for the grammar). */
+extern const char gd_model_manifest[];
+
+/* One training step on a batch of `batch` examples (1 <= batch).
+ * `args` holds, in order:
+ *   params[P]      float*, each a dense row-major tensor, updated in place
+ *   states[P * S]  float*, state s of param p at index p * S + s, in place
+ *   hypers[H]      float*, each pointing at one float (read only)
+ *   t              float*, the 1-based step number (read only)
+ *   x              float*, [batch, input...] row-major (read only)
+ *   y              int32_t*, [batch] labels (read only)
+ *   loss           float*, receives the batch's reduced (mean) loss
+ * P, S and H and all shapes come from the manifest. */
+void gd_model_step(void **args, int64_t batch);
+
+/* Forward only, for evaluation. `args`: params[P], x, out where out is
+ * float* [batch, output...] receiving the model's output (e.g. logits). */
+void gd_model_eval(void **args, int64_t batch);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GDC_RUNTIME_MODELABI_H */

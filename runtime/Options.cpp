@@ -1,0 +1,277 @@
+//===- Options.cpp - The training executable's command line ---------------===//
+
+#include "Options.h"
+
+#include "ParseNumber.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace gdrt {
+
+namespace {
+/// One command-line option, for parsing and for --help.
+struct OptionInfo {
+  const char *name;    ///< without the leading "--"
+  const char *metavar; ///< null for a flag that takes no value
+  const char *help;
+};
+} // namespace
+
+static const OptionInfo kOptions[] = {
+    {"data-dir", "DIR",
+     "resolve relative data paths against DIR (default: the directory of "
+     "the .gd program)"},
+    {"epochs", "N", "number of epochs"},
+    {"batch", "N",
+     "examples per batch; the last batch of an epoch may be "
+     "smaller"},
+    {"seed", "N", "seed of parameter initialisation and shuffling"},
+    {"steps", "N",
+     "stop after N steps in total, possibly mid-epoch (that "
+     "epoch is still evaluated and logged)"},
+    {"shuffle", "on|off",
+     "shuffle the examples every epoch (default: on); "
+     "off keeps file order"},
+    {"set", "NAME=VALUE", "set a hyperparameter (repeatable; names below)"},
+    {"init", "FILE", "start from the parameters in safetensors FILE"},
+    {"save", "FILE", "write the final parameters to safetensors FILE"},
+    {"log", "FILE", "write one JSON object per epoch to FILE"},
+    {"quiet", nullptr, "no live progress line (per-epoch summaries stay)"},
+    {"help", nullptr, "show this help and exit"},
+};
+
+static const OptionInfo *findOption(std::string_view name) {
+  for (const OptionInfo &option : kOptions)
+    if (name == option.name)
+      return &option;
+  return nullptr;
+}
+
+static bool parsePositive(const std::string &option, const std::string &text,
+                          int64_t &value, std::string &error) {
+  if (parseInt64(text, value) && value > 0)
+    return true;
+  error = "invalid value '" + text + "' for --" + option +
+          ": expected a positive integer";
+  return false;
+}
+
+/// Applies `--set NAME=VALUE` to `options.hypers`.
+static bool applySet(const std::string &assignment, const Manifest &manifest,
+                     Options &options, std::string &error) {
+  size_t equals = assignment.find('=');
+  if (equals == std::string::npos || equals == 0) {
+    error = "invalid value '" + assignment + "' for --set: expected NAME=VALUE";
+    return false;
+  }
+  std::string name = assignment.substr(0, equals);
+  std::string text = assignment.substr(equals + 1);
+  int index = manifest.findHyper(name);
+  if (index < 0) {
+    error = "unknown hyperparameter '" + name + "'; ";
+    if (manifest.hypers.empty()) {
+      error += "this model has no hyperparameters";
+    } else {
+      error += "valid names: ";
+      for (size_t i = 0; i < manifest.hypers.size(); ++i)
+        error += (i ? ", " : "") + manifest.hypers[i].name;
+    }
+    return false;
+  }
+  float value;
+  if (!parseFiniteFloat(text, value)) {
+    error = "invalid value '" + text + "' for hyperparameter '" + name +
+            "': expected a finite number";
+    return false;
+  }
+  options.hypers[index] = value;
+  return true;
+}
+
+/// Stores the value `text` of option `name` (which takes a value).
+static bool applyOption(const std::string &name, const std::string &text,
+                        const Manifest &manifest, Options &options,
+                        std::string &error) {
+  if (text.empty() && (name == "init" || name == "save" || name == "log")) {
+    error = "option '--" + name + "' needs a file name";
+    return false;
+  }
+  if (name == "data-dir") {
+    options.dataDir = text;
+  } else if (name == "epochs") {
+    return parsePositive(name, text, options.epochs, error);
+  } else if (name == "batch") {
+    return parsePositive(name, text, options.batch, error);
+  } else if (name == "steps") {
+    int64_t steps;
+    if (!parsePositive(name, text, steps, error))
+      return false;
+    options.maxSteps = steps;
+  } else if (name == "seed") {
+    if (!parseUint64(text, options.seed)) {
+      error = "invalid value '" + text +
+              "' for --seed: expected a non-negative integer";
+      return false;
+    }
+  } else if (name == "shuffle") {
+    if (text != "on" && text != "off") {
+      error = "invalid value '" + text + "' for --shuffle: expected on or off";
+      return false;
+    }
+    options.shuffle = text == "on";
+  } else if (name == "set") {
+    return applySet(text, manifest, options, error);
+  } else if (name == "init") {
+    options.initPath = text;
+  } else if (name == "save") {
+    options.savePath = text;
+  } else if (name == "log") {
+    options.logPath = text;
+  }
+  return true;
+}
+
+/// Settings for a manifest without the corresponding `train` record.
+static const int64_t kFallbackEpochs = 1;
+static const int64_t kFallbackBatch = 32;
+static const uint64_t kFallbackSeed = 0;
+
+bool parseOptions(int argc, const char *const *argv, const Manifest &manifest,
+                  Options &options, std::string &error) {
+  options = Options();
+  options.epochs = manifest.defaultEpochs.value_or(kFallbackEpochs);
+  options.batch = manifest.defaultBatch.value_or(kFallbackBatch);
+  options.seed = manifest.defaultSeed.value_or(kFallbackSeed);
+  for (const HyperSpec &hyper : manifest.hypers)
+    options.hypers.push_back(hyper.defaultValue);
+
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h") {
+      options.help = true;
+      return true;
+    }
+    if (arg.size() < 3 || arg.compare(0, 2, "--") != 0) {
+      error = "unexpected argument '" + arg + "' (see --help)";
+      return false;
+    }
+    size_t equals = arg.find('=');
+    std::string name = arg.substr(
+        2, equals == std::string::npos ? std::string::npos : equals - 2);
+    const OptionInfo *option = findOption(name);
+    if (!option) {
+      error = "unknown option '--" + name + "' (see --help)";
+      return false;
+    }
+    if (!option->metavar) {
+      if (equals != std::string::npos) {
+        error = "option '--" + name + "' takes no value";
+        return false;
+      }
+      if (name == "help") {
+        options.help = true;
+        return true;
+      }
+      options.quiet = true; // the only other flag
+      continue;
+    }
+    std::string value;
+    if (equals != std::string::npos) {
+      value = arg.substr(equals + 1);
+    } else {
+      // A following option is a forgotten value, not a value.
+      if (i + 1 >= argc || std::string(argv[i + 1]).rfind("--", 0) == 0) {
+        error =
+            "option '--" + name + "' needs a value (" + option->metavar + ")";
+        return false;
+      }
+      value = argv[++i];
+    }
+    if (!applyOption(name, value, manifest, options, error))
+      return false;
+  }
+  return true;
+}
+
+/// Appends `left` padded to `width` columns, then `right`.
+static void appendColumns(std::string &out, const std::string &left,
+                          size_t width, const std::string &right) {
+  out += left;
+  out += std::string(left.size() < width ? width - left.size() : 1, ' ');
+  out += right + "\n";
+}
+
+static std::string formatFloat(float value) {
+  char buffer[32];
+  snprintf(buffer, sizeof(buffer), "%g", value);
+  return buffer;
+}
+
+std::string helpText(const Manifest &manifest) {
+  std::string out = "usage: train [options]\n\n"
+                    "Trains the compiled gd model, evaluating test accuracy "
+                    "after every epoch.\n\noptions:\n";
+  for (const OptionInfo &option : kOptions) {
+    std::string left = std::string("  --") + option.name;
+    if (option.metavar)
+      left += std::string(" ") + option.metavar;
+    std::string help = option.help;
+    std::string name = option.name;
+    if (name == "epochs")
+      help += " (default: " +
+              std::to_string(manifest.defaultEpochs.value_or(kFallbackEpochs)) +
+              ")";
+    if (name == "batch")
+      help += " (default: " +
+              std::to_string(manifest.defaultBatch.value_or(kFallbackBatch)) +
+              ")";
+    if (name == "seed")
+      help += " (default: " +
+              std::to_string(manifest.defaultSeed.value_or(kFallbackSeed)) +
+              ")";
+    appendColumns(out, left, 24, help);
+  }
+  out += "\nBoth --opt VALUE and --opt=VALUE are accepted.\n";
+
+  out += "\nhyperparameters (--set NAME=VALUE):\n";
+  if (manifest.hypers.empty())
+    out += "  (none)\n";
+  size_t width = 0;
+  for (const HyperSpec &hyper : manifest.hypers)
+    width = std::max(width, hyper.name.size());
+  for (const HyperSpec &hyper : manifest.hypers)
+    appendColumns(out, "  " + hyper.name, width + 4,
+                  "default " + formatFloat(hyper.defaultValue));
+
+  out += "\nparameters:\n";
+  if (manifest.params.empty())
+    out += "  (none)\n";
+  width = 0;
+  size_t shapeWidth = 0;
+  for (const ParamSpec &param : manifest.params) {
+    width = std::max(width, param.path.size());
+    shapeWidth = std::max(shapeWidth, formatShape(param.shape).size());
+  }
+  for (const ParamSpec &param : manifest.params) {
+    std::string shape = formatShape(param.shape);
+    shape += std::string(shapeWidth - shape.size(), ' ');
+    appendColumns(out, "  " + param.path, width + 4,
+                  shape + "  init " + formatInit(param.init));
+  }
+
+  out += "\nmodel: input f32" + formatShape(manifest.inputShape) +
+         ", label i32, output f32" + formatShape(manifest.outputShape) + "\n";
+  if (!manifest.data.empty()) {
+    out += "\ndata (relative paths resolve against --data-dir, else " +
+           (manifest.sourceDir.empty() ? std::string("the current directory")
+                                       : manifest.sourceDir) +
+           "):\n";
+    for (const DataSpec &spec : manifest.data)
+      out += "  " + spec.split + ": " + spec.imagesPath + " " +
+             spec.labelsPath + " (scale " + formatFloat(spec.scale) + ")\n";
+  }
+  return out;
+}
+
+} // namespace gdrt

@@ -1,0 +1,301 @@
+//===- Trainer.cpp - The training loop around a compiled model ------------===//
+
+#include "Trainer.h"
+
+#include "Batching.h"
+#include "FileIO.h"
+#include "Init.h"
+#include "Json.h"
+#include "Progress.h"
+#include "Random.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cmath>
+#include <cstring>
+#include <map>
+
+namespace gdrt {
+
+/// Examples per gd_model_eval call: large enough to amortise the call,
+/// small enough that the output buffer stays small.
+static const int64_t kEvalChunk = 1000;
+
+Trainer::Trainer(const Manifest &manifest, const ModelEntryPoints &model,
+                 const Options &options)
+    : manifest(manifest), model(model), options(options) {}
+
+bool Trainer::prepare(std::string &error) {
+  const size_t numParams = manifest.params.size();
+  const size_t numStates = manifest.states.size();
+  params.assign(numParams, {});
+  states.assign(numParams * numStates, {});
+  for (size_t p = 0; p < numParams; ++p) {
+    const ParamSpec &spec = manifest.params[p];
+    int64_t count = shapeElementCount(spec.shape);
+    params[p].resize(static_cast<size_t>(count));
+    initializeParam(spec.init, params[p].data(), count, options.seed, p);
+    for (size_t s = 0; s < numStates; ++s)
+      states[p * numStates + s].assign(static_cast<size_t>(count), 0.0f);
+  }
+  if (!options.initPath.empty() && !loadInitialParameters(error))
+    return false;
+
+  hypers = options.hypers;
+  if (hypers.size() != manifest.hypers.size()) {
+    // Options built by hand rather than by parseOptions: use the defaults.
+    hypers.clear();
+    for (const HyperSpec &hyper : manifest.hypers)
+      hypers.push_back(hyper.defaultValue);
+  }
+
+  if (!loadData(error))
+    return false;
+
+  int64_t batch = std::min(options.batch, train.count);
+  batchX.assign(static_cast<size_t>(batch * train.exampleSize), 0.0f);
+  batchY.assign(static_cast<size_t>(batch), 0);
+
+  // The argument vector of ModelABI.h: params, states, hypers, t, x, y, loss.
+  stepArgs.clear();
+  for (std::vector<float> &param : params)
+    stepArgs.push_back(param.data());
+  for (std::vector<float> &state : states)
+    stepArgs.push_back(state.data());
+  for (float &hyper : hypers)
+    stepArgs.push_back(&hyper);
+  stepArgs.push_back(&stepNumber);
+  stepArgs.push_back(batchX.data());
+  stepArgs.push_back(batchY.data());
+  stepArgs.push_back(&batchLoss);
+  return true;
+}
+
+bool Trainer::loadInitialParameters(std::string &error) {
+  const std::string &path = options.initPath;
+  std::vector<NamedTensor> tensors;
+  std::map<std::string, std::string> metadata;
+  if (!readSafetensors(path, tensors, metadata, error))
+    return false;
+  std::map<std::string, const NamedTensor *> byName;
+  for (const NamedTensor &tensor : tensors)
+    byName[tensor.name] = &tensor;
+  for (size_t p = 0; p < manifest.params.size(); ++p) {
+    const ParamSpec &spec = manifest.params[p];
+    auto found = byName.find(spec.path);
+    if (found == byName.end()) {
+      error = path + ": no tensor for parameter '" + spec.path + "' (shape " +
+              formatShape(spec.shape) + ")";
+      return false;
+    }
+    const NamedTensor &tensor = *found->second;
+    if (tensor.shape != spec.shape) {
+      error = path + ": parameter '" + spec.path + "' has shape " +
+              formatShape(tensor.shape) + " in the file but " +
+              formatShape(spec.shape) + " in the model";
+      return false;
+    }
+    params[p] = tensor.data;
+    byName.erase(found);
+  }
+  if (!byName.empty()) {
+    std::string names;
+    for (const auto &entry : byName)
+      names += (names.empty() ? "'" : ", '") + entry.first + "'";
+    error = path + ": tensors that are no parameter of this model: " + names;
+    return false;
+  }
+  return true;
+}
+
+bool Trainer::loadData(std::string &error) {
+  const std::string &base =
+      options.dataDir.empty() ? manifest.sourceDir : options.dataDir;
+  const DataSpec *trainSpec = manifest.findData("train");
+  if (!trainSpec) {
+    error = "the model has no training data (no 'data train' record in its "
+            "manifest)";
+    return false;
+  }
+  std::string imagesPath = resolvePath(base, trainSpec->imagesPath);
+  if (!loadIdxDataset(imagesPath, resolvePath(base, trainSpec->labelsPath),
+                      trainSpec->scale, manifest.inputSize(),
+                      manifest.outputSize(), train, error))
+    return false;
+  if (train.count == 0) {
+    error = imagesPath + ": the training set has no examples";
+    return false;
+  }
+  test.reset();
+  if (const DataSpec *testSpec = manifest.findData("test")) {
+    test.emplace();
+    if (!loadIdxDataset(resolvePath(base, testSpec->imagesPath),
+                        resolvePath(base, testSpec->labelsPath),
+                        testSpec->scale, manifest.inputSize(),
+                        manifest.outputSize(), *test, error))
+      return false;
+  }
+  return true;
+}
+
+double Trainer::accuracy(const Dataset &data) {
+  if (data.count == 0)
+    return 0;
+  const int64_t classes = manifest.outputSize();
+  const int64_t chunk = std::min(kEvalChunk, data.count);
+  std::vector<float> out(static_cast<size_t>(chunk * classes));
+  std::vector<void *> args;
+  for (std::vector<float> &param : params)
+    args.push_back(param.data());
+  size_t xSlot = args.size();
+  args.push_back(nullptr);
+  args.push_back(out.data());
+  int64_t correct = 0;
+  for (int64_t begin = 0; begin < data.count; begin += chunk) {
+    int64_t size = std::min(chunk, data.count - begin);
+    // The model only reads x: pointing into the data set saves a copy.
+    args[xSlot] =
+        const_cast<float *>(data.examples.data() + begin * data.exampleSize);
+    model.eval(args.data(), size);
+    for (int64_t i = 0; i < size; ++i) {
+      const float *row = out.data() + i * classes;
+      int64_t best = std::max_element(row, row + classes) - row;
+      correct += best == data.labels[begin + i];
+    }
+  }
+  return static_cast<double>(correct) / static_cast<double>(data.count);
+}
+
+std::optional<double> Trainer::testAccuracy() {
+  if (!test)
+    return std::nullopt;
+  return accuracy(*test);
+}
+
+std::vector<NamedTensor> Trainer::parameters() const {
+  std::vector<NamedTensor> tensors;
+  for (size_t p = 0; p < manifest.params.size(); ++p)
+    tensors.push_back(
+        {manifest.params[p].path, manifest.params[p].shape, params[p]});
+  return tensors;
+}
+
+bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
+  std::vector<int64_t> order =
+      options.shuffle ? shufflePermutation(train.count, options.seed,
+                                           static_cast<uint64_t>(epoch))
+                      : fileOrder(train.count);
+  const int64_t numBatches = batchesPerEpoch(train.count, options.batch);
+  ProgressLine progress(messages, !options.quiet);
+  double lossSum = 0; // sum over batches of mean loss * batch size
+  auto start = std::chrono::steady_clock::now();
+  int64_t b = 0;
+  for (; b < numBatches; ++b) {
+    if (options.maxSteps && steps >= *options.maxSteps)
+      break;
+    BatchRange range = batchRange(train.count, options.batch, b);
+    gatherBatch(train, order, range, batchX.data(), batchY.data());
+    ++steps;
+    stepNumber = static_cast<float>(steps);
+    batchLoss = 0;
+    model.step(stepArgs.data(), range.size);
+    if (!std::isfinite(batchLoss)) {
+      progress.clear();
+      error = std::string("training diverged: the loss is ") +
+              (std::isnan(batchLoss) ? "NaN" : "infinite") + " at epoch " +
+              std::to_string(epoch) + ", step " + std::to_string(steps) +
+              " (batch " + std::to_string(b + 1) + " of the epoch)";
+      return false;
+    }
+    lossSum += static_cast<double>(batchLoss) * static_cast<double>(range.size);
+    stats.examples += range.size;
+    progress.update(epoch, options.epochs, b + 1, numBatches,
+                    lossSum / static_cast<double>(stats.examples));
+  }
+  progress.clear();
+  stats.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  stats.epoch = epoch;
+  stats.step = steps;
+  double examples = static_cast<double>(stats.examples);
+  stats.trainLoss = stats.examples ? lossSum / examples : 0;
+  stats.examplesPerSec = stats.seconds > 0 ? examples / stats.seconds : 0;
+  return true;
+}
+
+/// A double for a JSON log line: enough digits to read back the float it
+/// came from.
+static std::string jsonNumber(double value) {
+  char buffer[32];
+  snprintf(buffer, sizeof(buffer), "%.9g", value);
+  return buffer;
+}
+
+bool Trainer::writeLogLine(FILE *log, const EpochStats &stats,
+                           std::string &error) {
+  std::string line =
+      "{\"epoch\":" + std::to_string(stats.epoch) +
+      ",\"step\":" + std::to_string(stats.step) +
+      ",\"examples\":" + std::to_string(stats.examples) +
+      ",\"train_loss\":" + jsonNumber(stats.trainLoss) + ",\"test_accuracy\":" +
+      (stats.testAccuracy ? jsonNumber(*stats.testAccuracy) : "null") +
+      ",\"examples_per_sec\":" + jsonNumber(stats.examplesPerSec) +
+      ",\"seconds\":" + jsonNumber(stats.seconds) + "}\n";
+  if (fputs(line.c_str(), log) < 0 || fflush(log) != 0) {
+    error = options.logPath + ": " + std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+void Trainer::printSummary(const EpochStats &stats) {
+  if (!messages)
+    return;
+  fprintf(messages, "epoch %lld/%lld: train_loss %.4f",
+          static_cast<long long>(stats.epoch),
+          static_cast<long long>(options.epochs), stats.trainLoss);
+  if (stats.testAccuracy)
+    fprintf(messages, "  test_accuracy %.4f", *stats.testAccuracy);
+  fprintf(messages, "  %.0f examples/s  %.1f s\n", stats.examplesPerSec,
+          stats.seconds);
+  fflush(messages);
+}
+
+bool Trainer::run(std::string &error) {
+  FILE *log = nullptr;
+  if (!options.logPath.empty()) {
+    log = fopen(options.logPath.c_str(), "w");
+    if (!log) {
+      error = options.logPath + ": " + std::strerror(errno);
+      return false;
+    }
+  }
+  bool ok = true;
+  for (int64_t epoch = 1; epoch <= options.epochs && ok; ++epoch) {
+    if (options.maxSteps && steps >= *options.maxSteps)
+      break;
+    EpochStats stats;
+    ok = trainEpoch(epoch, stats, error);
+    if (!ok)
+      break;
+    stats.testAccuracy = testAccuracy();
+    epochs.push_back(stats);
+    printSummary(stats);
+    if (log)
+      ok = writeLogLine(log, stats, error);
+  }
+  if (log && fclose(log) != 0 && ok) {
+    error = options.logPath + ": " + std::strerror(errno);
+    ok = false;
+  }
+  if (ok && !options.savePath.empty()) {
+    std::map<std::string, std::string> metadata = {
+        {"producer", "gdc"}, {"step", std::to_string(steps)}};
+    ok = writeSafetensors(options.savePath, parameters(), metadata, error);
+  }
+  return ok;
+}
+
+} // namespace gdrt

@@ -1,0 +1,108 @@
+//===- Trainer.h - The training loop around a compiled model --------------===//
+//
+// The trainer owns everything the model's step reads and writes: parameters
+// (initialised from the seed or loaded with --init), optimizer state (zeros),
+// hyperparameters (manifest defaults overridden by --set), the step counter
+// and the batch buffers. It knows the model only through its manifest and
+// the entry points of ModelABI.h.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GDC_RUNTIME_TRAINER_H
+#define GDC_RUNTIME_TRAINER_H
+
+#include "Idx.h"
+#include "Manifest.h"
+#include "Options.h"
+#include "Safetensors.h"
+
+#include <cstdint>
+#include <cstdio>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gdrt {
+
+/// The entry points of a compiled model (ModelABI.h), as pointers so that
+/// tests and an in-process JIT can supply their own.
+struct ModelEntryPoints {
+  const char *manifest = nullptr;
+  void (*step)(void **args, int64_t batch) = nullptr;
+  void (*eval)(void **args, int64_t batch) = nullptr;
+};
+
+/// What one epoch did; also the content of its --log line.
+struct EpochStats {
+  int64_t epoch = 0;    ///< 1-based
+  int64_t step = 0;     ///< global steps taken when the epoch ended
+  int64_t examples = 0; ///< examples trained on in this epoch
+  double trainLoss = 0; ///< example-weighted mean of the batch losses
+  std::optional<double> testAccuracy; ///< absent without test data
+  double examplesPerSec = 0;
+  double seconds = 0; ///< training time, evaluation excluded
+};
+
+/// One training run: construct, prepare(), then run().
+class Trainer {
+public:
+  /// Keeps copies of `manifest` and `options`.
+  Trainer(const Manifest &manifest, const ModelEntryPoints &model,
+          const Options &options);
+  // The step's argument vector points into this object.
+  Trainer(const Trainer &) = delete;
+  Trainer &operator=(const Trainer &) = delete;
+
+  /// Where progress and summaries go (default stderr; null for silence).
+  void setMessageStream(FILE *stream) { messages = stream; }
+
+  /// Allocates and initialises parameters (from the seed or --init),
+  /// zeroes optimizer state and loads the data sets.
+  bool prepare(std::string &error);
+
+  /// Trains for the requested epochs (or --steps), evaluating after each
+  /// epoch, writing --log lines and finally --save.
+  bool run(std::string &error);
+
+  /// Fraction of `data` whose output argmax equals the label.
+  double accuracy(const Dataset &data);
+
+  /// Test accuracy with the current parameters, absent without test data.
+  std::optional<double> testAccuracy();
+
+  /// The parameters by path, as written by --save.
+  std::vector<NamedTensor> parameters() const;
+
+  const std::vector<EpochStats> &history() const { return epochs; }
+  int64_t stepsTaken() const { return steps; }
+  const Dataset &trainData() const { return train; }
+
+private:
+  bool loadInitialParameters(std::string &error);
+  bool loadData(std::string &error);
+  bool trainEpoch(int64_t epoch, EpochStats &stats, std::string &error);
+  bool writeLogLine(FILE *log, const EpochStats &stats, std::string &error);
+  void printSummary(const EpochStats &stats);
+
+  Manifest manifest;
+  ModelEntryPoints model;
+  Options options;
+  FILE *messages = stderr;
+
+  std::vector<std::vector<float>> params;
+  std::vector<std::vector<float>> states; ///< param p, state s at p*S+s
+  std::vector<float> hypers;
+  float stepNumber = 0; ///< `t`, 1-based, as the model reads it
+  float batchLoss = 0;
+  std::vector<float> batchX;
+  std::vector<int32_t> batchY;
+  std::vector<void *> stepArgs;
+
+  Dataset train;
+  std::optional<Dataset> test;
+  int64_t steps = 0;
+  std::vector<EpochStats> epochs;
+};
+
+} // namespace gdrt
+
+#endif // GDC_RUNTIME_TRAINER_H

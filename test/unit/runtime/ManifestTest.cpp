@@ -1,0 +1,190 @@
+//===- ManifestTest.cpp - Tests of the model manifest parser --------------===//
+
+#include "Manifest.h"
+
+#include <gtest/gtest.h>
+
+using namespace gdrt;
+
+namespace {
+
+const char *kMlpManifest = R"(gdc-model 1
+input f32 1 28 28
+label i32
+output f32 10
+
+param mlp.0.W 784,256 glorot_uniform 784 256
+param mlp.0.b 256 zeros
+param mlp.2.W 256,10 he_normal 256
+param scale - ones
+param noise 3,4 normal 0.5 0.01
+param u 2 uniform -1 1
+state m
+state v
+hyper lr 0.001
+hyper b1 0.9
+train batch 128
+train epochs 10
+train seed 42
+data train idx train-images-idx3-ubyte.gz train-labels-idx1-ubyte.gz 0.00392156863
+data test idx /abs/t10k-images.gz t10k-labels.gz 1
+source-dir /home/me/models
+)";
+
+/// Parses `text`, expecting failure; returns the error.
+std::string parseError(const std::string &text) {
+  Manifest manifest;
+  std::string error;
+  EXPECT_FALSE(parseManifest(text, manifest, error)) << text;
+  return error;
+}
+
+const char *kHeader = "gdc-model 1\ninput f32 4\nlabel i32\noutput f32 3\n";
+
+} // namespace
+
+TEST(Manifest, ParsesEveryRecord) {
+  Manifest m;
+  std::string error;
+  ASSERT_TRUE(parseManifest(kMlpManifest, m, error)) << error;
+  EXPECT_EQ(m.version, 1);
+  EXPECT_EQ(m.inputShape, (Shape{1, 28, 28}));
+  EXPECT_EQ(m.inputSize(), 784);
+  EXPECT_EQ(m.outputShape, (Shape{10}));
+  EXPECT_EQ(m.outputSize(), 10);
+  EXPECT_EQ(m.labelType, "i32");
+  ASSERT_EQ(m.params.size(), 6u);
+  EXPECT_EQ(m.params[0].path, "mlp.0.W");
+  EXPECT_EQ(m.params[0].shape, (Shape{784, 256}));
+  EXPECT_EQ(m.params[0].init.kind, InitKind::GlorotUniform);
+  EXPECT_EQ(m.params[0].init.a, 784);
+  EXPECT_EQ(m.params[0].init.b, 256);
+  EXPECT_EQ(m.params[1].shape, (Shape{256}));
+  EXPECT_EQ(m.params[1].init.kind, InitKind::Zeros);
+  EXPECT_EQ(m.params[2].init.kind, InitKind::HeNormal);
+  EXPECT_EQ(m.params[2].init.a, 256);
+  EXPECT_TRUE(m.params[3].shape.empty());
+  EXPECT_EQ(shapeElementCount(m.params[3].shape), 1);
+  EXPECT_EQ(m.params[3].init.kind, InitKind::Ones);
+  EXPECT_EQ(m.params[4].init.kind, InitKind::Normal);
+  EXPECT_DOUBLE_EQ(m.params[4].init.b, 0.01);
+  EXPECT_EQ(m.params[5].init.kind, InitKind::Uniform);
+  EXPECT_EQ(m.params[5].init.a, -1);
+  EXPECT_EQ(m.states, (std::vector<std::string>{"m", "v"}));
+  ASSERT_EQ(m.hypers.size(), 2u);
+  EXPECT_EQ(m.hypers[0].name, "lr");
+  EXPECT_FLOAT_EQ(m.hypers[0].defaultValue, 0.001f);
+  EXPECT_EQ(m.findHyper("b1"), 1);
+  EXPECT_EQ(m.findHyper("b2"), -1);
+  EXPECT_EQ(m.defaultBatch, 128);
+  EXPECT_EQ(m.defaultEpochs, 10);
+  EXPECT_EQ(m.defaultSeed, 42u);
+  ASSERT_NE(m.findData("train"), nullptr);
+  EXPECT_EQ(m.findData("train")->imagesPath, "train-images-idx3-ubyte.gz");
+  EXPECT_FLOAT_EQ(m.findData("train")->scale, 1.0f / 255);
+  ASSERT_NE(m.findData("test"), nullptr);
+  EXPECT_EQ(m.findData("test")->imagesPath, "/abs/t10k-images.gz");
+  EXPECT_EQ(m.sourceDir, "/home/me/models");
+}
+
+TEST(Manifest, OptionalRecordsMayBeAbsent) {
+  Manifest m;
+  std::string error;
+  ASSERT_TRUE(parseManifest(kHeader, m, error)) << error;
+  EXPECT_TRUE(m.params.empty());
+  EXPECT_FALSE(m.defaultBatch.has_value());
+  EXPECT_EQ(m.findData("train"), nullptr);
+}
+
+TEST(Manifest, ErrorsNameLineNumberAndContent) {
+  std::string error =
+      parseError(std::string(kHeader) + "\nparam w 3,x zeros\n");
+  EXPECT_NE(error.find("line 6"), std::string::npos) << error;
+  EXPECT_NE(error.find("param w 3,x zeros"), std::string::npos) << error;
+  EXPECT_NE(error.find("'x'"), std::string::npos) << error;
+}
+
+TEST(Manifest, RejectsMalformedRecords) {
+  struct Case {
+    const char *line;
+    const char *expected;
+  } cases[] = {
+      {"bogus 1", "unknown record 'bogus'"},
+      {"param w  3 zeros", "empty field"},
+      {"param w 3 zeros ", "empty field"},
+      {"param w 3", "expected 'param"},
+      {"param w 0 zeros", "not a positive integer"},
+      {"param w 3, zeros", "not a positive integer"},
+      {"param w 3 glorot_uniform 3", "takes 2 argument"},
+      {"param w 3 glorot_uniform 3 0", "fan '0'"},
+      {"param w 3 he_normal x", "fan 'x'"},
+      {"param w 3 normal 0 -1", "standard deviation"},
+      {"param w 3 uniform 1 0", "lo must not exceed hi"},
+      {"param w 3 zeros 1", "takes 0 argument"},
+      {"param w 3 xavier", "unknown initialiser 'xavier'"},
+      {"hyper lr", "expected 'hyper"},
+      {"hyper lr fast", "not a finite float"},
+      {"hyper lr nan", "not a finite float"},
+      {"state", "expected 'state"},
+      {"train batch 0", "not a positive integer"},
+      {"train speed 3", "unknown train setting"},
+      {"train seed -1", "non-negative"},
+      {"data valid idx a b 1", "unknown data split"},
+      {"data train csv a b 1", "unsupported data format"},
+      {"data train idx a b", "expected 'data"},
+      {"data train idx a b x", "scale 'x'"},
+      {"input f32 4", "duplicate 'input'"},
+      {"gdc-model 1", "unknown record 'gdc-model'"},
+  };
+  for (const Case &c : cases) {
+    std::string error = parseError(std::string(kHeader) + c.line + "\n");
+    EXPECT_NE(error.find(c.expected), std::string::npos)
+        << "line: " << c.line << "\nerror: " << error;
+    EXPECT_NE(error.find("line 5"), std::string::npos) << error;
+    EXPECT_NE(error.find(c.line), std::string::npos) << error;
+  }
+}
+
+TEST(Manifest, RejectsDuplicates) {
+  EXPECT_NE(
+      parseError(std::string(kHeader) + "param w 3 zeros\nparam w 4 ones\n")
+          .find("duplicate parameter 'w'"),
+      std::string::npos);
+  EXPECT_NE(parseError(std::string(kHeader) + "hyper lr 1\nhyper lr 2\n")
+                .find("duplicate hyperparameter 'lr'"),
+            std::string::npos);
+  EXPECT_NE(parseError(std::string(kHeader) + "state m\nstate m\n")
+                .find("duplicate state 'm'"),
+            std::string::npos);
+  EXPECT_NE(parseError(std::string(kHeader) + "train seed 1\ntrain seed 2\n")
+                .find("duplicate 'train seed'"),
+            std::string::npos);
+}
+
+TEST(Manifest, RequiresHeaderVersionAndCoreRecords) {
+  EXPECT_NE(parseError("").find("empty manifest"), std::string::npos);
+  EXPECT_NE(parseError("input f32 4\n").find("expected 'gdc-model"),
+            std::string::npos);
+  EXPECT_NE(parseError("gdc-model 2\n").find("unsupported manifest version 2"),
+            std::string::npos);
+  EXPECT_NE(parseError("gdc-model 1\ninput f32 4\nlabel i32\n")
+                .find("missing 'output'"),
+            std::string::npos);
+  EXPECT_NE(parseError("gdc-model 1\ninput f64 4\n").find("only f32"),
+            std::string::npos);
+  EXPECT_NE(parseError("gdc-model 1\nlabel f32\n").find("label i32"),
+            std::string::npos);
+  EXPECT_NE(
+      parseError("gdc-model 1\ninput f32\n").find("at least one dimension"),
+      std::string::npos);
+}
+
+TEST(Manifest, FormatsShapesAndInits) {
+  EXPECT_EQ(formatShape({784, 256}), "[784, 256]");
+  EXPECT_EQ(formatShape({}), "[]");
+  ParamInit init;
+  init.kind = InitKind::GlorotUniform;
+  init.a = 784;
+  init.b = 256;
+  EXPECT_EQ(formatInit(init), "glorot_uniform 784 256");
+}
