@@ -1,0 +1,40 @@
+//===- Elaborate.h - Check a gd program and generate its gd IR --*- C++ -*-===//
+//
+// Elaboration runs the program's declarations at compile time: it resolves
+// names (local > this module > `use`d modules > built-ins), instantiates
+// every lens and `fn` at the shapes it is used with (checking each body's
+// shapes and types), and generates the gd dialect: one `gd.lens` per
+// instantiation, `gd.compose` for compositions, `gd.optimizer` and the
+// `gd.train_step`. Every user error is reported through MLIR's diagnostic
+// engine at a FileLineColLoc of the source.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GDC_LANG_ELABORATE_H
+#define GDC_LANG_ELABORATE_H
+
+#include "lang/AST.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
+
+#include <map>
+
+namespace gdc::lang {
+
+/// The parsed modules of a program: the main file and what it `use`s.
+struct Program {
+  const ast::Module *main = nullptr;
+  /// `std.nn` -> its parsed module, for every module reachable by `use`.
+  std::map<std::string, const ast::Module *> modules;
+  /// The directory of the main file: the fallback base for data paths.
+  std::string sourceDir;
+};
+
+/// Checks `program` and returns its gd module, or null after reporting
+/// errors (at most `maxErrors` are reported before giving up).
+mlir::OwningOpRef<mlir::ModuleOp> elaborate(mlir::MLIRContext &context,
+                                            const Program &program);
+
+} // namespace gdc::lang
+
+#endif // GDC_LANG_ELABORATE_H

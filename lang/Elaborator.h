@@ -1,0 +1,138 @@
+//===- Elaborator.h - The elaborator's state (internal) ---------*- C++ -*-===//
+#ifndef GDC_LANG_ELABORATOR_H
+#define GDC_LANG_ELABORATOR_H
+
+#include "lang/Elaborate.h"
+#include "dialects/gd/GDDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+#include <optional>
+
+namespace gdc::lang {
+
+/// A composition tree of lens instances, as the model expression builds it.
+struct ModelNode {
+  enum Kind { Lens, Fn, Sequence } kind = Sequence;
+  ast::Loc loc;
+  const ast::Decl *decl = nullptr;   ///< Lens, Fn
+  const ast::Module *module = nullptr; ///< where `decl` lives
+  std::vector<int64_t> args;         ///< Lens: constructor arguments
+  std::vector<std::shared_ptr<ModelNode>> stages; ///< Sequence
+};
+
+/// What a name denotes while elaborating.
+struct Binding {
+  enum Kind { Tensor, Int, Model, Decl } kind = Tensor;
+  mlir::Value value;                    ///< Tensor
+  int64_t integer = 0;                  ///< Int (compile-time)
+  std::shared_ptr<ModelNode> model;     ///< Model (a `let`-bound instance)
+  const ast::Decl *decl = nullptr;      ///< Decl (fn, lens, loss, optimizer)
+  const ast::Module *module = nullptr;  ///< Decl: its module
+};
+
+/// Lexical scopes: innermost first.
+class Scope {
+public:
+  explicit Scope(const Scope *parent = nullptr) : parent(parent) {}
+  void bind(llvm::StringRef name, Binding b) { names[name] = std::move(b); }
+  const Binding *lookup(llvm::StringRef name) const {
+    auto it = names.find(name);
+    if (it != names.end())
+      return &it->second;
+    return parent ? parent->lookup(name) : nullptr;
+  }
+  bool definesLocally(llvm::StringRef name) const { return names.count(name); }
+  /// Every visible name, for did-you-mean suggestions.
+  void collect(std::vector<std::string> &out) const {
+    for (auto &e : names)
+      out.push_back(e.getKey().str());
+    if (parent)
+      parent->collect(out);
+  }
+
+private:
+  const Scope *parent;
+  llvm::StringMap<Binding> names;
+};
+
+class Elaborator {
+public:
+  Elaborator(mlir::MLIRContext &ctx, const Program &program);
+  mlir::OwningOpRef<mlir::ModuleOp> run();
+
+  // --- diagnostics ---------------------------------------------------------
+  mlir::Location loc(ast::Loc l) const;
+  mlir::InFlightDiagnostic error(ast::Loc l);
+  /// Reports an unknown name, with a did-you-mean from `scope`.
+  void unknownName(ast::Loc l, llvm::StringRef name, const Scope &scope,
+                   llvm::StringRef what = "name");
+
+  // --- compile-time values -------------------------------------------------
+  std::optional<int64_t> evalInt(const ast::Expr &e, const Scope &scope);
+  std::optional<double> evalNumber(const ast::Expr &e, const Scope &scope);
+  /// Resolves a type annotation against `actual`, binding unbound dimension
+  /// names into `scope` (shape variables such as `k` in `f32[k]`).
+  bool unify(const ast::TypeExpr &annotation, mlir::Type actual, Scope &scope,
+             llvm::StringRef what);
+  std::optional<mlir::RankedTensorType> resolveType(const ast::TypeExpr &t,
+                                                    const Scope &scope);
+
+  // --- expressions (ExprEmitter.cpp) --------------------------------------
+  /// Emits `e` as gd ops at the builder's insertion point.
+  mlir::Value emit(const ast::Expr &e, Scope &scope);
+  mlir::Value emitCall(const ast::Expr &e, Scope &scope);
+  mlir::Value emitBinary(const ast::Expr &e, Scope &scope);
+  mlir::Value emitBuiltin(const ast::Expr &e, llvm::StringRef name,
+                          llvm::ArrayRef<mlir::Value> args,
+                          std::optional<int64_t> axis, Scope &scope);
+  mlir::Value emitFnCall(const ast::Expr &call, const ast::Decl &fn,
+                         const ast::Module &module,
+                         llvm::ArrayRef<mlir::Value> args);
+  mlir::Value scalar(double v, mlir::Type element, ast::Loc l);
+  /// Broadcast-checks two operands of a binary operator; reports both shapes.
+  bool checkBroadcast(ast::Loc l, llvm::StringRef what, mlir::Value a,
+                      mlir::Value b);
+
+  // --- declarations --------------------------------------------------------
+  const Binding *lookupGlobal(llvm::StringRef name) const {
+    return globals.lookup(name);
+  }
+  std::shared_ptr<ModelNode> evalModel(const ast::Expr &e, const Scope &scope);
+  /// Instantiates `node` for inputs of `input` type; returns the symbol of
+  /// its gd.lens or gd.compose and sets `output`.
+  std::optional<std::string> emitModel(const ModelNode &node,
+                                       mlir::Type input, mlir::Type &output,
+                                       llvm::StringRef name);
+  std::optional<std::string> emitLens(const ModelNode &node, mlir::Type input,
+                                      mlir::Type &output);
+  std::optional<std::string> emitFnLens(const ModelNode &node,
+                                        mlir::Type input, mlir::Type &output);
+  std::optional<std::string> emitLoss(const ast::Decl &decl,
+                                      const ast::Module &module,
+                                      mlir::Type prediction, mlir::Type label,
+                                      ast::Loc use);
+  std::optional<std::string> emitOptimizer(const ast::Expr &use,
+                                           const Scope &scope);
+  bool emitTrain(const ast::Decl &train);
+
+  mlir::MLIRContext &ctx;
+  const Program &program;
+  mlir::OpBuilder builder;
+  mlir::OwningOpRef<mlir::ModuleOp> module;
+  Scope builtins;
+  Scope globals{&builtins};
+  const ast::Module *current = nullptr; ///< the module whose code is elaborated
+  unsigned errors = 0;
+  unsigned fnDepth = 0;
+  llvm::StringMap<std::string> instantiated; ///< instantiation key -> symbol
+};
+
+/// `f32[784, 256]`.
+std::string typeString(mlir::Type t);
+
+} // namespace gdc::lang
+
+#endif // GDC_LANG_ELABORATOR_H

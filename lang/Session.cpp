@@ -1,0 +1,213 @@
+//===- Session.cpp - One compilation, from source to executable -----------===//
+#include "lang/Session.h"
+
+#include "dialects/gd/GDDialect.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/InitAllDialects.h"
+#include "mlir/InitAllExtensions.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Support/WithColor.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
+
+using namespace mlir;
+
+namespace gdc {
+
+namespace {
+struct StdModule {
+  const char *name;
+  const char *path;
+  const char *source;
+};
+const StdModule kStdModules[] = {
+#include "lang/StdLib.inc"
+};
+} // namespace
+
+void reportError(const llvm::Twine &message) {
+  llvm::WithColor::error(llvm::errs(), "gdc") << message << "\n";
+}
+
+Session::Session() {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registry.insert<gd::GDDialect>();
+  registerBuiltinDialectTranslation(registry);
+  registerLLVMDialectTranslation(registry);
+  ctx = std::make_unique<MLIRContext>(registry);
+  ctx->loadAllAvailableDialects();
+}
+
+Session::~Session() = default;
+
+bool Session::loadModule(llvm::StringRef name, llvm::StringRef path,
+                         std::unique_ptr<llvm::MemoryBuffer> buffer) {
+  std::string text = buffer->getBuffer().str();
+  sourceMgr.AddNewSourceBuffer(std::move(buffer), llvm::SMLoc());
+  std::vector<ast::SyntaxError> errors;
+  auto module = ast::parse(path.str(), text, errors);
+  for (const ast::SyntaxError &e : errors)
+    emitError(FileLineColLoc::get(ctx.get(), path, e.loc.line, e.loc.col)) << e.message;
+  if (!module || !errors.empty())
+    return false;
+  module->path = path.str();
+  if (name.empty())
+    program.main = module.get();
+  else
+    program.modules[name.str()] = module.get();
+  modules.push_back(std::move(module));
+  return true;
+}
+
+bool Session::load(llvm::StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+  if (!buffer) {
+    reportError("cannot read '" + path + "': " + buffer.getError().message());
+    return false;
+  }
+  llvm::SmallString<256> dir(path);
+  llvm::sys::path::remove_filename(dir);
+  if (dir.empty())
+    dir = ".";
+  llvm::sys::fs::make_absolute(dir);
+  program.sourceDir = std::string(dir);
+  if (!loadModule("", path, std::move(*buffer)))
+    return false;
+  // The standard modules a program uses are parsed from gdc's own copy.
+  bool ok = true;
+  for (const ast::Decl &d : program.main->decls) {
+    if (d.kind != ast::DeclKind::Use || program.modules.count(d.name))
+      continue;
+    for (const StdModule &m : kStdModules)
+      if (d.name == m.name)
+        ok &= loadModule(m.name, m.path,
+                         llvm::MemoryBuffer::getMemBuffer(m.source, m.path));
+  }
+  return ok;
+}
+
+OwningOpRef<ModuleOp> Session::elaborate() {
+  if (!program.main)
+    return nullptr;
+  auto module = lang::elaborate(*ctx, program);
+  if (module && failed(verify(*module))) {
+    reportError("internal error, please report: the generated gd IR does not verify");
+    return nullptr;
+  }
+  return module;
+}
+
+LogicalResult Session::lower(ModuleOp module, Stage stage) {
+  PassManager pm(ctx.get());
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  buildPipeline(pm, stage);
+  return pm.run(module);
+}
+
+static llvm::TargetMachine *hostTargetMachine() {
+  static std::unique_ptr<llvm::TargetMachine> machine = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    std::string triple = llvm::sys::getProcessTriple();
+    std::string error;
+    const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+    if (!target)
+      return std::unique_ptr<llvm::TargetMachine>();
+    llvm::SubtargetFeatures features;
+    for (auto &f : llvm::sys::getHostCPUFeatures())
+      features.AddFeature(f.first(), f.second);
+    llvm::TargetOptions options;
+    return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+        llvm::Triple(triple), llvm::sys::getHostCPUName(), features.getString(), options,
+        llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+  }();
+  return machine.get();
+}
+
+std::unique_ptr<llvm::Module> Session::translate(ModuleOp module,
+                                                 llvm::LLVMContext &llvmContext) {
+  auto llvmModule = translateModuleToLLVMIR(module, llvmContext, "gd_model");
+  if (!llvmModule) {
+    reportError("internal error, please report: translation to LLVM IR failed");
+    return nullptr;
+  }
+  llvm::TargetMachine *machine = hostTargetMachine();
+  if (!machine) {
+    reportError("no LLVM target for this host");
+    return nullptr;
+  }
+  llvmModule->setDataLayout(machine->createDataLayout());
+  llvmModule->setTargetTriple(machine->getTargetTriple());
+  auto optimize = makeOptimizingTransformer(3, 0, machine);
+  if (auto err = optimize(llvmModule.get())) {
+    reportError("internal error, please report: LLVM optimisation failed: " +
+                llvm::toString(std::move(err)));
+    return nullptr;
+  }
+  return llvmModule;
+}
+
+bool Session::writeObject(llvm::Module &module, llvm::StringRef path) {
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
+  if (ec) {
+    reportError("cannot write '" + path + "': " + ec.message());
+    return false;
+  }
+  llvm::legacy::PassManager pm;
+  if (hostTargetMachine()->addPassesToEmitFile(pm, out, nullptr,
+                                               llvm::CodeGenFileType::ObjectFile)) {
+    reportError("internal error, please report: cannot emit object code");
+    return false;
+  }
+  pm.run(module);
+  return true;
+}
+
+bool Session::link(llvm::StringRef object, llvm::StringRef executable) {
+  std::string self = llvm::sys::fs::getMainExecutable(nullptr, (void *)&reportError);
+  llvm::SmallString<256> runtime(llvm::sys::path::parent_path(llvm::sys::path::parent_path(self)));
+  llvm::sys::path::append(runtime, "lib", "libgdrt.a");
+  if (!llvm::sys::fs::exists(runtime)) {
+    reportError("the runtime library is missing: " + runtime);
+    return false;
+  }
+  std::string linker;
+  for (const char *candidate : {"clang++-22", "clang++", "g++", "c++"})
+    if (auto found = llvm::sys::findProgramByName(candidate)) {
+      linker = *found;
+      break;
+    }
+  if (linker.empty()) {
+    reportError("no C++ linker driver (clang++ or g++) found on PATH");
+    return false;
+  }
+  llvm::SmallVector<llvm::StringRef> args{linker, object, runtime, "-lopenblas", "-lz",
+                                          "-lm", "-o", executable};
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0, &message);
+  if (rc != 0) {
+    reportError("linking '" + executable + "' failed" +
+                (message.empty() ? "" : ": " + message));
+    return false;
+  }
+  return true;
+}
+
+} // namespace gdc

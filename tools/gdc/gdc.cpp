@@ -1,0 +1,177 @@
+//===- gdc.cpp - The gradient-descent compiler driver ---------------------===//
+//
+//   gdc model.gd -o train          a native training executable
+//   gdc model.gd --emit=STAGE      stop after a stage and print it
+//
+//===----------------------------------------------------------------------===//
+#include "lang/Session.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/InitAllPasses.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+#include "mlir/IR/AsmState.h"
+#include "mlir/IR/MLIRContext.h"
+
+using namespace llvm;
+using namespace gdc;
+
+namespace {
+
+enum class Emit { Exe, GD, Batched, Reverse, TrainStep, Linalg, LLVMDialect, LLVM, Obj, Params };
+
+cl::opt<std::string> input(cl::Positional, cl::desc("<model.gd>"), cl::Required);
+cl::opt<std::string> output("o", cl::desc("Output file (default: the input's name "
+                                          "without .gd, or stdout for --emit)"),
+                            cl::value_desc("file"));
+cl::opt<Emit> emit(
+    "emit", cl::desc("Stop after a stage and write it:"), cl::init(Emit::Exe),
+    cl::values(clEnumValN(Emit::Exe, "exe", "a training executable (default)"),
+               clEnumValN(Emit::GD, "mlir", "the gd dialect as generated from the source"),
+               clEnumValN(Emit::Batched, "batched", "after gd-batch (vmap)"),
+               clEnumValN(Emit::Reverse, "reverse", "after gd-reverse-mode"),
+               clEnumValN(Emit::TrainStep, "train-step", "the composed step and eval functions"),
+               clEnumValN(Emit::Linalg, "linalg", "after lowering to fused linalg"),
+               clEnumValN(Emit::LLVMDialect, "llvm-dialect", "the MLIR LLVM dialect"),
+               clEnumValN(Emit::LLVM, "llvm", "LLVM IR, optimised"),
+               clEnumValN(Emit::Obj, "obj", "a host object file"),
+               clEnumValN(Emit::Params, "params", "the parameters' paths and shapes")));
+cl::opt<bool> verifyDiagnostics(
+    "verify-diagnostics",
+    cl::desc("Check diagnostics against expected-error comments in the source"));
+
+Stage stageOf(Emit e) {
+  switch (e) {
+  case Emit::GD:
+    return Stage::GD;
+  case Emit::Batched:
+    return Stage::Batched;
+  case Emit::Reverse:
+    return Stage::Differentiated;
+  case Emit::TrainStep:
+  case Emit::Params:
+    return Stage::TrainStep;
+  case Emit::Linalg:
+    return Stage::Linalg;
+  default:
+    return Stage::LLVM;
+  }
+}
+
+/// Prints `path shape` per parameter, from the manifest the train step carries.
+bool printParams(mlir::ModuleOp module, raw_ostream &os) {
+  auto manifest = module.lookupSymbol<mlir::LLVM::GlobalOp>("gd_model_manifest");
+  if (!manifest) {
+    reportError("the program has no train block, so it has no parameters");
+    return false;
+  }
+  StringRef text = cast<mlir::StringAttr>(*manifest.getValue()).getValue();
+  SmallVector<StringRef> lines;
+  text.split(lines, '\n');
+  for (StringRef line : lines) {
+    SmallVector<StringRef> fields;
+    line.split(fields, ' ');
+    if (fields.size() < 3 || fields[0] != "param")
+      continue;
+    os << fields[1] << " f32[" << (fields[2] == "-" ? "" : fields[2]) << "]\n";
+  }
+  return true;
+}
+
+std::unique_ptr<ToolOutputFile> openOutput(StringRef path) {
+  std::error_code ec;
+  auto file = std::make_unique<ToolOutputFile>(path, ec, sys::fs::OF_None);
+  if (ec) {
+    reportError("cannot write '" + path + "': " + ec.message());
+    return nullptr;
+  }
+  return file;
+}
+
+int compile(Session &session) {
+  if (!session.load(input))
+    return 1;
+  auto module = session.elaborate();
+  if (!module)
+    return 1;
+  if (emit != Emit::GD && emit != Emit::Exe && emit != Emit::Obj && emit != Emit::LLVM &&
+      emit != Emit::LLVMDialect && emit != Emit::Params && emit != Emit::Batched &&
+      emit != Emit::Reverse && emit != Emit::TrainStep && emit != Emit::Linalg)
+    return 1;
+  bool needsTrain = stageOf(emit) >= Stage::TrainStep;
+  if (needsTrain && module->getOps<gd::TrainStepOp>().empty()) {
+    reportError("'" + input + "' has no train block: nothing to compile into a step "
+                "(--emit=mlir shows its definitions)");
+    return 1;
+  }
+  if (failed(session.lower(*module, stageOf(emit))))
+    return 1;
+  std::string out = output;
+  bool textual = emit != Emit::Exe && emit != Emit::Obj;
+  if (out.empty())
+    out = textual ? "-" : sys::path::stem(input).str() + (emit == Emit::Obj ? ".o" : "");
+  if (emit == Emit::Params || (textual && emit != Emit::LLVM)) {
+    auto file = openOutput(out);
+    if (!file)
+      return 1;
+    if (emit == Emit::Params) {
+      if (!printParams(*module, file->os()))
+        return 1;
+    } else {
+      module->print(file->os());
+    }
+    file->keep();
+    return 0;
+  }
+  LLVMContext llvmContext;
+  auto llvmModule = session.translate(*module, llvmContext);
+  if (!llvmModule)
+    return 1;
+  if (emit == Emit::LLVM) {
+    auto file = openOutput(out);
+    if (!file)
+      return 1;
+    llvmModule->print(file->os(), nullptr);
+    file->keep();
+    return 0;
+  }
+  if (emit == Emit::Obj)
+    return session.writeObject(*llvmModule, out) ? 0 : 1;
+  SmallString<128> object;
+  if (auto ec = sys::fs::createTemporaryFile("gdc", "o", object)) {
+    reportError("cannot create a temporary file: " + ec.message());
+    return 1;
+  }
+  FileRemover removeObject(object);
+  if (!session.writeObject(*llvmModule, object) || !session.link(object, out))
+    return 1;
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  InitLLVM init(argc, argv);
+  mlir::registerPassManagerCLOptions();
+  mlir::registerMLIRContextCLOptions();
+  mlir::registerAsmPrinterCLOptions();
+  mlir::registerAllPasses();
+  gdc::registerPasses();
+  cl::ParseCommandLineOptions(argc, argv, "gdc: the gradient-descent compiler\n");
+  Session session;
+  if (verifyDiagnostics) {
+    mlir::SourceMgrDiagnosticVerifierHandler handler(session.sourceManager(),
+                                                     &session.context());
+    compile(session);
+    return failed(handler.verify()) ? 1 : 0;
+  }
+  mlir::SourceMgrDiagnosticHandler handler(session.sourceManager(), &session.context());
+  return compile(session);
+}
