@@ -30,6 +30,9 @@ static const OptionInfo kOptions[] = {
     {"steps", "N",
      "stop after N steps in total, possibly mid-epoch (that "
      "epoch is still evaluated and logged)"},
+    {"limit", "N",
+     "train on the first N examples of the training set only (a quick run "
+     "on a subset; the test set stays whole)"},
     {"shuffle", "on|off",
      "shuffle the examples every epoch (default: on); "
      "off keeps file order"},
@@ -108,6 +111,11 @@ static bool applyOption(const std::string &name, const std::string &text,
     if (!parsePositive(name, text, steps, error))
       return false;
     options.maxSteps = steps;
+  } else if (name == "limit") {
+    int64_t limit;
+    if (!parsePositive(name, text, limit, error))
+      return false;
+    options.limit = limit;
   } else if (name == "seed") {
     if (!parseUint64(text, options.seed)) {
       error = "invalid value '" + text +

@@ -26,6 +26,7 @@ struct Options {
   int64_t batch = 32;
   uint64_t seed = 0;
   std::optional<int64_t> maxSteps; ///< --steps: stop after this many in total
+  std::optional<int64_t> limit;    ///< --limit: train on the first N examples
   bool shuffle = true;
   std::string logPath;  ///< --log: JSON lines, one per epoch
   std::string initPath; ///< --init: safetensors to start from

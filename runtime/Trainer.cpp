@@ -127,6 +127,11 @@ bool Trainer::loadData(std::string &error) {
     error = imagesPath + ": the training set has no examples";
     return false;
   }
+  if (options.limit && *options.limit < train.count) {
+    train.count = *options.limit;
+    train.examples.resize(train.count * train.exampleSize);
+    train.labels.resize(train.count);
+  }
   test.reset();
   if (const DataSpec *testSpec = manifest.findData("test")) {
     test.emplace();

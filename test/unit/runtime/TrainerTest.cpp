@@ -254,6 +254,16 @@ TEST_F(TrainerTest, StepSeesEveryBatchWithAPartialLastOneAndCountsT) {
   EXPECT_EQ(trainer.stepsTaken(), 26);
 }
 
+TEST_F(TrainerTest, LimitTrainsOnTheFirstExamplesOnly) {
+  // 200 examples at batch 16 would be 13 steps; the first 40 are 3 steps,
+  // the last one partial.
+  Trainer trainer(manifest, model, options({"--limit", "40", "--epochs", "1"}));
+  trainer.setMessageStream(nullptr);
+  std::string error;
+  ASSERT_TRUE(trainer.prepare(error) && trainer.run(error)) << error;
+  ASSERT_EQ(modelLog.batchSizes, (std::vector<int64_t>{16, 16, 8}));
+}
+
 TEST_F(TrainerTest, TrainLossIsWeightedByExamples) {
   modelLog.lossIsMeanLabel = true;
   Trainer trainer(manifest, model, options({"--epochs", "1", "--batch", "64"}));

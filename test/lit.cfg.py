@@ -1,0 +1,37 @@
+# lit configuration of gdc's tests. Substitutions:
+#   %gdc %gdc-opt   the tools under test
+#   %python         the Python running lit (for the tests' helper scripts)
+#   %fmnist         the Fashion-MNIST directory (feature `fmnist` when present)
+#   %examples       the source examples/ directory
+import os
+import shutil
+import sys
+
+import lit.formats
+import lit.util
+
+config.name = "gdc"
+config.test_format = lit.formats.ShTest(not lit.util.which("bash"))
+config.suffixes = [".mlir", ".gd", ".test"]
+config.excludes = ["unit", "lit.cfg.py", "lit.site.cfg.py", "Inputs", "CMakeLists.txt"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.gdc_obj_root, "test")
+
+config.environment["PATH"] = os.pathsep.join(
+    [config.gdc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
+# Keep the machine's locale and thread settings out of the tests' way.
+config.environment["OPENBLAS_NUM_THREADS"] = os.environ.get("OPENBLAS_NUM_THREADS", "2")
+
+config.substitutions.append(("%gdc-opt", os.path.join(config.gdc_tools_dir, "gdc-opt")))
+config.substitutions.append(("%gdc", os.path.join(config.gdc_tools_dir, "gdc")))
+config.substitutions.append(("%python", sys.executable))
+config.substitutions.append(("%examples", os.path.join(config.gdc_src_root, "examples")))
+
+fmnist = os.environ.get("GDC_FMNIST", "/usr/share/datasets/fashion-mnist")
+config.substitutions.append(("%fmnist", fmnist))
+if os.path.exists(os.path.join(fmnist, "train-images-idx3-ubyte.gz")):
+    config.available_features.add("fmnist")
+
+# GPU execution tests say `REQUIRES: cuda`; they run where a GPU answers.
+if shutil.which("nvidia-smi") and lit.util.executeCommand(["nvidia-smi", "-L"])[2] == 0:
+    config.available_features.add("cuda")
