@@ -1,0 +1,95 @@
+// RUN: gdc-opt %s -split-input-file -verify-diagnostics
+
+func.func @matmul_inner(%a: tensor<784xf32>, %b: tensor<256x128xf32>) {
+  // expected-error @+2 {{cannot matmul f32[784] by f32[256, 128]: inner dimensions 784 and 256 differ}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.matmul %a, %b : tensor<784xf32>, tensor<256x128xf32> -> tensor<128xf32>
+  return
+}
+
+// -----
+
+func.func @broadcast(%a: tensor<3xf32>, %b: tensor<4xf32>) {
+  // expected-error @+2 {{add: cannot broadcast f32[3] and f32[4]: dimension sizes 3 and 4 differ}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.add %a, %b : tensor<3xf32>, tensor<4xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @wrong_result(%a: tensor<3xf32>) {
+  // expected-error @+2 {{'gd.exp' op inferred type(s) 'tensor<3xf32>' are incompatible with return type(s) of operation 'tensor<4xf32>'}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = "gd.exp"(%a) : (tensor<3xf32>) -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axis(%a: tensor<3xf32>) {
+  // expected-error @+2 {{axis 1 is out of range for f32[3]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.reduce_sum %a [1] : tensor<3xf32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @take_float_index(%a: tensor<3xf32>, %i: tensor<f32>) {
+  // expected-error @+2 {{cannot index f32[3] by f32: the index must be an integer}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.take %a[%i] : tensor<3xf32>, tensor<f32> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @cmp_predicate(%a: tensor<3xf32>) {
+  // expected-error @+1 {{unknown predicate 'gtx'}}
+  %0 = gd.cmp "gtx", %a, %a : tensor<3xf32>, tensor<3xf32> -> tensor<3xi1>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{forward region takes 1 arguments, expected 2 (parameters, then inputs)}}
+gd.lens @arity attributes {num_inputs = 1 : i64, param_inits = ["zeros"], param_names = ["b"]} forward {
+^bb0(%x: tensor<3xf32>):
+  gd.yield %x : tensor<3xf32>
+} backward {
+}
+
+// -----
+
+// expected-error @+1 {{has 1 parameters but 0 initializers}}
+gd.lens @inits attributes {num_inputs = 1 : i64, param_inits = [], param_names = ["b"]} forward {
+^bb0(%b: tensor<3xf32>, %x: tensor<3xf32>):
+  gd.yield %x : tensor<3xf32>
+} backward {
+}
+
+// -----
+
+// expected-error @+1 {{body arguments must be tensor<f32> (one element of a parameter), got 'tensor<3xf32>'}}
+gd.optimizer @bad attributes {hyper_defaults = [], hyper_names = [], state_names = []} {
+^bb0(%p: tensor<3xf32>, %g: tensor<3xf32>, %t: tensor<f32>):
+  gd.yield %p : tensor<3xf32>
+}
+
+// -----
+
+gd.optimizer @sgd attributes {hyper_defaults = [1.0 : f32], hyper_names = ["lr"], state_names = []} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>, %lr: tensor<f32>):
+  gd.yield %p : tensor<f32>
+}
+func.func @apply(%p: tensor<3xf32>, %g: tensor<3xf32>, %t: tensor<f32>) {
+  // expected-error @+1 {{passes 0 hyperparameters and 0 states to 'sgd', which takes 1 and 0}}
+  %0 = gd.apply_optimizer @sgd(%p, %g, %t) hypers() states() : (tensor<3xf32>, tensor<3xf32>, tensor<f32>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+// expected-error @+1 {{model 'missing' is not a lens or composition}}
+gd.train_step @t {config = {}, loss = @l, model = @missing, model_name = "m", optimizer = @o, reduction = "mean"}

@@ -1,0 +1,81 @@
+// RUN: gdc-opt %s | gdc-opt | FileCheck %s
+// Every gd op parses, verifies, prints, and parses again.
+
+// CHECK-LABEL: gd.lens @ops
+gd.lens @ops attributes {num_inputs = 2 : i64, param_inits = ["glorot_uniform 4 3", "zeros"], param_names = ["W", "b"]} forward {
+^bb0(%W: tensor<4x3xf32>, %b: tensor<3xf32>, %x: tensor<4xf32>, %label: tensor<i32>):
+  // CHECK: gd.constant dense<2.000000e+00> : tensor<f32>
+  %two = gd.constant dense<2.0> : tensor<f32>
+  // CHECK: gd.matmul %{{.*}}, %{{.*}} : tensor<4xf32>, tensor<4x3xf32> -> tensor<3xf32>
+  %0 = gd.matmul %x, %W : tensor<4xf32>, tensor<4x3xf32> -> tensor<3xf32>
+  // CHECK: gd.add {{.*}} -> tensor<3xf32>
+  %1 = gd.add %0, %b : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  // CHECK: gd.sub {{.*}} : tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  %2 = gd.sub %1, %two : tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  // CHECK: gd.mul
+  %3 = gd.mul %2, %2 : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  // CHECK: gd.div
+  %4 = gd.div %3, %two : tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  // CHECK: gd.pow
+  %5 = gd.pow %4, %two : tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  // CHECK: gd.max
+  %6 = gd.max %5, %two : tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  // CHECK: gd.min
+  %7 = gd.min %6, %two : tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  // CHECK: gd.cmp "gt", {{.*}} -> tensor<3xi1>
+  %8 = gd.cmp "gt", %7, %two : tensor<3xf32>, tensor<f32> -> tensor<3xi1>
+  // CHECK: gd.select {{.*}} : tensor<3xi1>, tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  %9 = gd.select %8, %7, %two : tensor<3xi1>, tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  // CHECK: gd.convert {{.*}} : tensor<3xi1> -> tensor<3xf32>
+  %10 = gd.convert %8 : tensor<3xi1> -> tensor<3xf32>
+  // CHECK: gd.neg
+  %11 = gd.neg %9 : tensor<3xf32>
+  // CHECK: gd.exp
+  %12 = gd.exp %11 : tensor<3xf32>
+  // CHECK: gd.log
+  %13 = gd.log %12 : tensor<3xf32>
+  // CHECK: gd.sqrt
+  %14 = gd.sqrt %12 : tensor<3xf32>
+  // CHECK: gd.tanh
+  %15 = gd.tanh %14 : tensor<3xf32>
+  // CHECK: gd.reduce_sum {{.*}} [0] : tensor<3xf32> -> tensor<f32>
+  %16 = gd.reduce_sum %15 [0] : tensor<3xf32> -> tensor<f32>
+  // CHECK: gd.reduce_mean
+  %17 = gd.reduce_mean %13 [0] : tensor<3xf32> -> tensor<f32>
+  // CHECK: gd.reduce_max
+  %18 = gd.reduce_max %10 [0] : tensor<3xf32> -> tensor<f32>
+  // CHECK: gd.logsumexp
+  %19 = gd.logsumexp %13 [0] : tensor<3xf32> -> tensor<f32>
+  // CHECK: gd.dim_size {{.*}} [0] : tensor<3xf32>
+  %20 = gd.dim_size %13 [0] : tensor<3xf32>
+  // CHECK: gd.transpose {{.*}} [1, 0] : tensor<4x3xf32> -> tensor<3x4xf32>
+  %21 = gd.transpose %W [1, 0] : tensor<4x3xf32> -> tensor<3x4xf32>
+  // CHECK: gd.expand_dims {{.*}} [0] : tensor<3xf32> -> tensor<1x3xf32>
+  %22 = gd.expand_dims %15 [0] : tensor<3xf32> -> tensor<1x3xf32>
+  // CHECK: gd.take {{.*}}[{{.*}}] : tensor<3xf32>, tensor<i32> -> tensor<f32>
+  %23 = gd.take %15[%label] : tensor<3xf32>, tensor<i32> -> tensor<f32>
+  // CHECK: gd.one_hot {{.*}}, 3 : tensor<i32> -> tensor<3xf32>
+  %24 = gd.one_hot %label, 3 : tensor<i32> -> tensor<3xf32>
+  // CHECK: gd.full_like {{.*}}, 1.000000e+00 : tensor<3xf32>
+  %25 = gd.full_like %24, 1.0 : tensor<3xf32>
+  gd.yield %23 : tensor<f32>
+} backward {
+}
+
+// CHECK: gd.compose @model [@ops, @ops]
+gd.compose @model [@ops, @ops]
+
+// CHECK-LABEL: gd.optimizer @sgd
+gd.optimizer @sgd attributes {hyper_defaults = [1.000000e-01 : f32], hyper_names = ["lr"], state_names = ["v"]} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>, %lr: tensor<f32>, %v: tensor<f32>):
+  %0 = gd.mul %lr, %g : tensor<f32>, tensor<f32> -> tensor<f32>
+  %1 = gd.sub %p, %0 : tensor<f32>, tensor<f32> -> tensor<f32>
+  gd.yield %1, %v : tensor<f32>, tensor<f32>
+}
+
+// CHECK-LABEL: func.func @apply
+func.func @apply(%p: tensor<3xf32>, %g: tensor<3xf32>, %t: tensor<f32>, %lr: tensor<f32>, %v: tensor<3xf32>) -> tensor<3xf32> {
+  // CHECK: gd.apply_optimizer @sgd({{.*}}) hypers({{.*}}) states({{.*}})
+  %new, %state = gd.apply_optimizer @sgd(%p, %g, %t) hypers(%lr) states(%v) : (tensor<3xf32>, tensor<3xf32>, tensor<f32>, tensor<f32>, tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>)
+  return %new : tensor<3xf32>
+}

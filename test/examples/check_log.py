@@ -1,0 +1,49 @@
+#!/usr/bin/env python3
+"""Checks a training run's --log (JSON lines, one object per epoch).
+
+  check_log.py LOG --epochs N [--loss-falls] [--min-accuracy A]
+
+Fails (exit 1, saying why) unless the log has N epochs with the documented
+fields, finite losses, a falling train loss if asked, and a final test
+accuracy of at least A if asked."""
+import argparse
+import json
+import math
+import sys
+
+FIELDS = ("epoch", "train_loss", "test_accuracy", "examples_per_sec", "seconds")
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("log")
+    ap.add_argument("--epochs", type=int, required=True)
+    ap.add_argument("--loss-falls", action="store_true")
+    ap.add_argument("--min-accuracy", type=float)
+    args = ap.parse_args()
+    with open(args.log) as f:
+        rows = [json.loads(line) for line in f if line.strip()]
+    problems = []
+    if len(rows) != args.epochs:
+        problems.append(f"expected {args.epochs} epochs, found {len(rows)}")
+    for i, row in enumerate(rows):
+        missing = [k for k in FIELDS if k not in row]
+        if missing:
+            problems.append(f"epoch {i + 1}: missing fields {missing}")
+        elif not math.isfinite(row["train_loss"]):
+            problems.append(f"epoch {i + 1}: train_loss is {row['train_loss']}")
+        elif row["epoch"] != i + 1:
+            problems.append(f"line {i + 1} is epoch {row['epoch']}")
+    if not problems and args.loss_falls and not rows[-1]["train_loss"] < rows[0]["train_loss"]:
+        problems.append(f"train loss did not fall: {[r['train_loss'] for r in rows]}")
+    if not problems and args.min_accuracy is not None and not rows[-1]["test_accuracy"] >= args.min_accuracy:
+        problems.append(f"test accuracy {rows[-1]['test_accuracy']} < {args.min_accuracy}")
+    for p in problems:
+        print(f"check_log.py: {args.log}: {p}", file=sys.stderr)
+    for row in rows:
+        print(json.dumps(row))
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

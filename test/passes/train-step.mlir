@@ -1,0 +1,81 @@
+// RUN: gdc-opt %s -gd-batch -gd-reverse-mode -gd-build-train-step | FileCheck %s --check-prefix=STEP
+// RUN: gdc-opt %s -gd-to-train-step | FileCheck %s --check-prefix=INLINED
+// RUN: gdc-opt %s -gd-to-linalg | FileCheck %s --check-prefix=LINALG
+// RUN: gdc-opt %s -gd-to-llvm | FileCheck %s --check-prefix=LLVM
+
+// A two-layer model with momentum: forward maps left to right, backward
+// maps right to left, the optimizer applied to every parameter.
+
+gd.lens @dense_4_3 attributes {num_inputs = 1 : i64, param_inits = ["glorot_uniform 4 3", "zeros"], param_names = ["W", "b"]} forward {
+^bb0(%W: tensor<4x3xf32>, %b: tensor<3xf32>, %x: tensor<4xf32>):
+  %0 = gd.matmul %x, %W : tensor<4xf32>, tensor<4x3xf32> -> tensor<3xf32>
+  %1 = gd.add %0, %b : tensor<3xf32>, tensor<3xf32> -> tensor<3xf32>
+  gd.yield %1 : tensor<3xf32>
+} backward {
+}
+gd.lens @relu_3 attributes {num_inputs = 1 : i64, param_inits = [], param_names = []} forward {
+^bb0(%x: tensor<3xf32>):
+  %zero = gd.constant dense<0.0> : tensor<f32>
+  %0 = gd.max %x, %zero : tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  gd.yield %0 : tensor<3xf32>
+} backward {
+}
+gd.lens @xent_3 attributes {num_inputs = 2 : i64, param_inits = [], param_names = []} forward {
+^bb0(%logits: tensor<3xf32>, %label: tensor<i32>):
+  %0 = gd.logsumexp %logits [0] : tensor<3xf32> -> tensor<f32>
+  %1 = gd.take %logits[%label] : tensor<3xf32>, tensor<i32> -> tensor<f32>
+  %2 = gd.sub %0, %1 : tensor<f32>, tensor<f32> -> tensor<f32>
+  gd.yield %2 : tensor<f32>
+} backward {
+}
+gd.compose @net [@dense_4_3, @relu_3]
+gd.optimizer @momentum attributes {hyper_defaults = [1.000000e-01 : f32, 9.000000e-01 : f32], hyper_names = ["lr", "mu"], state_names = ["v"]} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>, %lr: tensor<f32>, %mu: tensor<f32>, %v: tensor<f32>):
+  %0 = gd.mul %mu, %v : tensor<f32>, tensor<f32> -> tensor<f32>
+  %1 = gd.add %0, %g : tensor<f32>, tensor<f32> -> tensor<f32>
+  %2 = gd.mul %lr, %1 : tensor<f32>, tensor<f32> -> tensor<f32>
+  %3 = gd.sub %p, %2 : tensor<f32>, tensor<f32> -> tensor<f32>
+  gd.yield %3, %1 : tensor<f32>, tensor<f32>
+}
+gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, train = {images = "x.idx", labels = "y.idx", scale = 0.5 : f64}}, loss = @xent_3, model = @net, model_name = "net", optimizer = @momentum, reduction = "mean"}
+
+// Arguments: params (W, b), their states (v of W, v of b), lr, mu, t, x, y, loss.
+// STEP-LABEL: func.func @gd_step(
+// STEP-SAME: %{{.*}}: memref<4x3xf32>, %{{.*}}: memref<3xf32>, %{{.*}}: memref<4x3xf32>, %{{.*}}: memref<3xf32>,
+// STEP-SAME: %{{.*}}: memref<f32>, %{{.*}}: memref<f32>, %{{.*}}: memref<f32>, %{{.*}}: memref<?x4xf32>, %{{.*}}: memref<?xi32>, %{{.*}}: memref<f32>)
+// STEP: %[[H1:.*]] = gd.apply_forward @dense_4_3(
+// STEP: %[[H2:.*]] = gd.apply_forward @relu_3(%[[H1]])
+// STEP: %[[L:.*]] = gd.apply_forward @xent_3(%[[H2]], %{{.*}})
+// STEP: %[[MEAN:.*]] = gd.reduce_mean %[[L]] [0]
+// STEP: bufferization.materialize_in_destination %[[MEAN]]
+// STEP: %[[D2:.*]] = gd.apply_backward @xent_3(%[[H2]], %{{.*}}, %{{.*}})
+// STEP: %[[D1:.*]] = gd.apply_backward @relu_3(%[[H1]], %[[D2]])
+// STEP: %[[GRADS:.*]]:3 = gd.apply_backward @dense_4_3(%{{.*}}, %{{.*}}, %{{.*}}, %[[D1]])
+// STEP: gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#0, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}})
+// STEP: gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#1, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}})
+// STEP-LABEL: func.func @gd_eval(
+// STEP: llvm.mlir.global external constant @gd_model_manifest("gdc-model 1\0Ainput f32 4\0Alabel i32\0Aoutput f32 3\0Aparam net.0.W 4,3 glorot_uniform 4 3\0Aparam net.0.b 3 zeros\0Astate v\0Ahyper lr 0.100000001\0Ahyper mu 0.899999976\0Atrain batch 2\0Atrain epochs 1\0Atrain seed 7\0Adata train idx x.idx y.idx 0.5\0A\00")
+
+// Inlined: no lens applications or structure ops remain; the backward's
+// recomputation of the forward is merged with the forward by CSE.
+// INLINED-NOT: gd.apply_forward
+// INLINED-NOT: gd.apply_backward
+// INLINED-NOT: gd.lens
+// INLINED-LABEL: func.func @gd_step
+// INLINED-COUNT-1: gd.logsumexp
+// INLINED-NOT: gd.logsumexp
+// INLINED: return
+
+// Lowered: the weight gradient X^T dY reads X through a transposed indexing
+// map (no copy); each parameter's update is one fused linalg.generic; the
+// input's cotangent, unused, is gone.
+// LINALG-DAG: #[[AT:.*]] = affine_map<(d0, d1, d2) -> (d2, d0)>
+// LINALG-LABEL: func.func @gd_step
+// LINALG-NOT: gd.
+// LINALG: linalg.matmul indexing_maps = [#[[AT]],
+// LINALG-COUNT-2: arith.mulf %{{.*}}, %{{.*}} : f32
+// LINALG-LABEL: func.func @gd_eval
+
+// LLVM: llvm.func @_mlir_ciface_gdrt_matmul
+// LLVM: llvm.func @gd_model_step(%{{.*}}: !llvm.ptr, %{{.*}}: i64)
+// LLVM: llvm.func @gd_model_eval(%{{.*}}: !llvm.ptr, %{{.*}}: i64)
