@@ -221,11 +221,15 @@ std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope
     // that its parameters keep their own path (net.1.0.W).
     bool flatten = lhs->kind == ModelNode::Sequence &&
                    e.operands[0]->kind == K::Binary;
-    if (flatten)
+    if (flatten) {
       node->stages = lhs->stages;
-    else
+      node->stageLocs = lhs->stageLocs;
+    } else {
       node->stages.push_back(lhs);
+      node->stageLocs.push_back(e.operands[0]->loc);
+    }
     node->stages.push_back(rhs);
+    node->stageLocs.push_back(e.operands[1]->loc);
     return node;
   }
   if (e.kind == K::Binary && e.op == "||") {
@@ -276,6 +280,7 @@ std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope
       if (!stage)
         return nullptr;
       node->stages.push_back(stage);
+      node->stageLocs.push_back(e.args[1].loc);
     }
     return node;
   }
@@ -561,6 +566,16 @@ std::optional<std::string> Elaborator::emitModel(const ModelNode &node, Type inp
   SmallVector<Attribute> stages;
   Type wire = input;
   for (auto [i, stage] : llvm::enumerate(node.stages)) {
+    // A name bound to an instance denotes that one instance: using it twice
+    // shares its parameters, which code generation cannot express yet.
+    // Refuse rather than silently create a second instance.
+    if (!emittedNodes.insert(stage.get()).second) {
+      error(i < node.stageLocs.size() ? node.stageLocs[i] : stage->loc)
+          << "this instance is used twice, which shares its "
+                           "parameters; sharing is not supported yet by code "
+                           "generation (create a fresh instance instead)";
+      return std::nullopt;
+    }
     Type out;
     auto symbol = emitModel(*stage, wire, out, (name + "_" + Twine(i)).str());
     if (!symbol)

@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <optional>
+#include <set>
 
 namespace gdc::lang {
 
@@ -21,6 +22,7 @@ struct ModelNode {
   const ast::Module *module = nullptr; ///< where `decl` lives
   std::vector<int64_t> args;         ///< Lens: constructor arguments
   std::vector<std::shared_ptr<ModelNode>> stages; ///< Sequence
+  std::vector<ast::Loc> stageLocs;   ///< Sequence: where each stage is used
 };
 
 /// What a name denotes while elaborating.
@@ -128,6 +130,7 @@ public:
   unsigned errors = 0;
   unsigned fnDepth = 0;
   llvm::StringMap<std::string> instantiated; ///< instantiation key -> symbol
+  std::set<const ModelNode *> emittedNodes;  ///< instances already placed
 };
 
 /// `f32[784, 256]`.

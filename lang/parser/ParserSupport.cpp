@@ -10,6 +10,7 @@
 #include "GDParser.h"
 
 #include <algorithm>
+#include <cassert>
 #include <charconv>
 #include <system_error>
 
@@ -28,18 +29,20 @@ namespace gdc::ast::detail {
 static constexpr size_t kMaxStoredErrors = 1000;
 
 void ErrorLog::add(Loc loc, std::string message, size_t lexicalErrorToken) {
-  if (lexicalErrorToken != kNoToken)
+  if (lexicalErrorToken != kNoToken) {
+    assert((tokenIndices.empty() || tokenIndices.back() < lexicalErrorToken) &&
+           "lexical errors must be reported in token order");
     tokenIndices.push_back(lexicalErrorToken);
+  }
   if (message.empty() || entries.size() >= kMaxStoredErrors)
     return;
   entries.push_back({{loc, std::move(message)}, entries.size()});
 }
 
 bool ErrorLog::anyTokenIn(size_t first, size_t last) const {
-  for (size_t i : tokenIndices)
-    if (i >= first && i <= last)
-      return true;
-  return false;
+  // checkTokens reports in token order, so the indices are sorted.
+  auto it = std::lower_bound(tokenIndices.begin(), tokenIndices.end(), first);
+  return it != tokenIndices.end() && *it <= last;
 }
 
 std::vector<SyntaxError> ErrorLog::take() {

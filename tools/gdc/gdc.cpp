@@ -27,10 +27,13 @@ namespace {
 
 enum class Emit { Exe, GD, Batched, Reverse, TrainStep, Linalg, LLVMDialect, LLVM, Obj, Params };
 
-cl::opt<std::string> input(cl::Positional, cl::desc("<model.gd>"), cl::Required);
+cl::OptionCategory gdcCategory("gdc options");
+
+cl::opt<std::string> input(cl::Positional, cl::desc("<model.gd>"), cl::Required,
+                           cl::cat(gdcCategory));
 cl::opt<std::string> output("o", cl::desc("Output file (default: the input's name "
                                           "without .gd, or stdout for --emit)"),
-                            cl::value_desc("file"));
+                            cl::value_desc("file"), cl::cat(gdcCategory));
 cl::opt<Emit> emit(
     "emit", cl::desc("Stop after a stage and write it:"), cl::init(Emit::Exe),
     cl::values(clEnumValN(Emit::Exe, "exe", "a training executable (default)"),
@@ -42,10 +45,12 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::LLVMDialect, "llvm-dialect", "the MLIR LLVM dialect"),
                clEnumValN(Emit::LLVM, "llvm", "LLVM IR, optimised"),
                clEnumValN(Emit::Obj, "obj", "a host object file"),
-               clEnumValN(Emit::Params, "params", "the parameters' paths and shapes")));
+               clEnumValN(Emit::Params, "params", "the parameters' paths and shapes")),
+    cl::cat(gdcCategory));
 cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
-    cl::desc("Check diagnostics against expected-error comments in the source"));
+    cl::desc("Check diagnostics against expected-error comments in the source"),
+    cl::cat(gdcCategory));
 
 Stage stageOf(Emit e) {
   switch (e) {
@@ -164,7 +169,13 @@ int main(int argc, char **argv) {
   mlir::registerAsmPrinterCLOptions();
   mlir::registerAllPasses();
   gdc::registerPasses();
-  cl::ParseCommandLineOptions(argc, argv, "gdc: the gradient-descent compiler\n");
+  // MLIR's pass-manager options (-mlir-print-ir-after-all, ...) stay
+  // available; --help-hidden lists them.
+  cl::HideUnrelatedOptions(gdcCategory);
+  cl::ParseCommandLineOptions(argc, argv,
+                              "gdc: the gradient-descent compiler\n\n"
+                              "  gdc model.gd -o train       a training executable\n"
+                              "  gdc model.gd --emit=mlir    stop after a stage\n");
   Session session;
   if (verifyDiagnostics) {
     mlir::SourceMgrDiagnosticVerifierHandler handler(session.sourceManager(),
