@@ -74,6 +74,13 @@ public:
 
   // --- compile-time values -------------------------------------------------
   std::optional<int64_t> evalInt(const ast::Expr &e, const Scope &scope);
+  /// Matches a call's arguments to `params`: positional ones in order, then
+  /// `name = value`. Returns one entry per parameter (null where not given),
+  /// or nullopt after reporting an unknown, repeated or surplus argument.
+  /// `what` names the parameters in messages ("argument", "hyperparameter").
+  std::optional<std::vector<const ast::Arg *>>
+  matchArguments(const ast::Expr &call, const ast::Decl &callee,
+                 llvm::StringRef what);
   std::optional<double> evalNumber(const ast::Expr &e, const Scope &scope);
   /// Resolves a type annotation against `actual`, binding unbound dimension
   /// names into `scope` (shape variables such as `k` in `f32[k]`).
@@ -135,6 +142,10 @@ public:
 
 /// `f32[784, 256]`.
 std::string typeString(mlir::Type t);
+/// A symbol not yet used in `module`, derived from `base`.
+std::string freshSymbol(mlir::ModuleOp module, std::string base);
+/// `_784_256` for a tensor type of that shape, to name instantiations.
+std::string shapeSuffix(mlir::Type t);
 
 } // namespace gdc::lang
 

@@ -345,6 +345,15 @@ struct TransposeLowering : OpConversionPattern<TransposeOp> {
   }
 };
 
+/// The accumulator of a product: a zero-filled tensor of `type`.
+Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                 ValueRange dynamicSizes) {
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                        type.getElementType(), dynamicSizes);
+  Value zero = floatConstant(b, loc, type.getElementType(), 0.0);
+  return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+}
+
 /// `[m, k] @ [k, n]`; an operand produced by a 2-D transpose is read through
 /// a transposed indexing map instead of being copied.
 struct MatmulLowering : OpConversionPattern<MatmulOp> {
@@ -379,10 +388,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
       sizes.push_back(tensor::DimOp::create(rw, loc, lhs, transA ? 1 : 0));
     if (resultType.isDynamicDim(1))
       sizes.push_back(tensor::DimOp::create(rw, loc, rhs, transB ? 0 : 1));
-    Value empty = tensor::EmptyOp::create(rw, loc, resultType.getShape(),
-                                          resultType.getElementType(), sizes);
-    Value zero = floatConstant(rw, loc, resultType.getElementType(), 0.0);
-    Value init = linalg::FillOp::create(rw, loc, zero, empty).getResult(0);
+    Value init = zeroFilled(rw, loc, resultType, sizes);
     SmallVector<Attribute> mapAttrs;
     for (AffineMap mp : maps)
       mapAttrs.push_back(AffineMapAttr::get(mp));
@@ -409,10 +415,7 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     SmallVector<Value> sizes;
     if (resultType.isDynamicDim(0))
       sizes.push_back(tensor::DimOp::create(rw, loc, vecmat ? rhs : lhs, vecmat ? 1 : 0));
-    Value empty = tensor::EmptyOp::create(rw, loc, resultType.getShape(),
-                                          resultType.getElementType(), sizes);
-    Value zero = floatConstant(rw, loc, resultType.getElementType(), 0.0);
-    Value init = linalg::FillOp::create(rw, loc, zero, empty).getResult(0);
+    Value init = zeroFilled(rw, loc, resultType, sizes);
     auto generic = linalg::GenericOp::create(
         rw, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{init}, maps,
         {IteratorType::parallel, IteratorType::reduction},
