@@ -186,7 +186,7 @@ std::optional<std::string> Elaborator::emitLens(const ModelNode &node, Type inpu
   key += ":" + typeString(input);
   const ast::Module *saved = current;
   current = node.module;
-  auto restore = llvm::make_scope_exit([&] { current = saved; });
+  llvm::scope_exit restore([&] { current = saved; });
 
   Scope scope(&globals);
   for (auto [param, value] : llvm::zip(lens.params, node.args)) {
@@ -374,7 +374,7 @@ std::optional<std::string> Elaborator::emitLoss(const ast::Decl &decl,
   }
   const ast::Module *saved = current;
   current = &lossModule;
-  auto restore = llvm::make_scope_exit([&] { current = saved; });
+  llvm::scope_exit restore([&] { current = saved; });
   Scope scope(&globals);
   if (decl.params[0].type && !unify(*decl.params[0].type, prediction, scope,
                                     "the model's output given to '" + decl.name + "'"))

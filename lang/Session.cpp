@@ -126,7 +126,7 @@ static llvm::TargetMachine *hostTargetMachine() {
     llvm::InitializeNativeTargetAsmPrinter();
     std::string triple = llvm::sys::getProcessTriple();
     std::string error;
-    const llvm::Target *target = llvm::TargetRegistry::lookupTarget(triple, error);
+    const llvm::Target *target = llvm::TargetRegistry::lookupTarget(llvm::Triple(triple), error);
     if (!target)
       return std::unique_ptr<llvm::TargetMachine>();
     llvm::SubtargetFeatures features;

@@ -42,7 +42,7 @@ std::optional<std::string> Elaborator::emitOptimizer(const ast::Expr &use,
       return std::nullopt;
   const ast::Module *saved = current;
   current = b->module;
-  auto restore = llvm::make_scope_exit([&] { current = saved; });
+  llvm::scope_exit restore([&] { current = saved; });
   SmallVector<Attribute> hyperNames, hyperDefaults, stateNames;
   for (auto [param, value] : llvm::zip(opt.params, values)) {
     if (param.type && param.type->element != "f32") {

@@ -23,6 +23,15 @@ Value scalarConstant(OpBuilder &b, Location loc, Type element, double value) {
                             DenseElementsAttr::get(type, b.getFloatAttr(element, value)));
 }
 
+/// `v` converted to element type `element` (dim_size and one_hot give f32
+/// whatever the model's float type).
+Value withElementType(OpBuilder &b, Location loc, Value v, Type element) {
+  auto type = tensorType(v);
+  if (type.getElementType() == element)
+    return v;
+  return ConvertOp::create(b, loc, type.clone(element), v);
+}
+
 Value zerosLike(OpBuilder &b, Location loc, Value v) {
   return FullLikeOp::create(b, loc, v, b.getF64FloatAttr(0.0));
 }
@@ -232,7 +241,9 @@ LogicalResult ReduceSumOp::buildReverse(OpBuilder &b, ValueRange dy,
 LogicalResult ReduceMeanOp::buildReverse(OpBuilder &b, ValueRange dy,
                                          SmallVectorImpl<Value> &dx) {
   Location loc = getLoc();
-  Value count = DimSizeOp::create(b, loc, getInput(), getAxes());
+  Value count = withElementType(b, loc,
+                                DimSizeOp::create(b, loc, getInput(), getAxes()),
+                                tensorType(getInput()).getElementType());
   Value scaled = DivOp::create(b, loc, dy[0], count);
   dx.push_back(unreduce(b, loc, scaled, getInput(), getAxes()));
   return success();
@@ -299,7 +310,9 @@ LogicalResult TakeOp::buildReverse(OpBuilder &b, ValueRange dy,
   // The picked element receives the cotangent; the others receive zero.
   Location loc = getLoc();
   auto in = tensorType(getInput());
-  Value hot = OneHotOp::create(b, loc, getIndices(), in.getShape().back());
+  Value hot = withElementType(
+      b, loc, OneHotOp::create(b, loc, getIndices(), in.getShape().back()),
+      in.getElementType());
   Value spread = expand(b, loc, dy[0], in.getRank() - 1);
   dx.push_back(MulOp::create(b, loc, hot, spread));
   dx.push_back(nullptr);

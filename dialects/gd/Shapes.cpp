@@ -62,6 +62,14 @@ LogicalResult inferBroadcastType(std::optional<Location> loc, StringRef opName,
                                ": dimension sizes ", r, " and ", d, " differ");
     }
   }
+  // The two value operands (the last two: select's condition comes first)
+  // must agree on the element type; conversions are explicit (gd.convert).
+  size_t n = operands.size();
+  if (n >= 2 && cast<RankedTensorType>(operands[n - 2]).getElementType() !=
+                    cast<RankedTensorType>(operands[n - 1]).getElementType())
+    return emitOptionalError(loc, opName, ": element types of ",
+                             formatTensorType(operands[n - 2]), " and ",
+                             formatTensorType(operands.back()), " differ");
   if (!element)
     element = cast<RankedTensorType>(operands.front()).getElementType();
   types.push_back(RankedTensorType::get(shape, element));

@@ -52,8 +52,6 @@ LogicalResult flattenModel(ModuleOp module, Operation *node, StringRef path,
   return success();
 }
 
-RankedTensorType tensorTypeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
-
 MemRefType bufferType(Type tensor) {
   auto t = cast<RankedTensorType>(tensor);
   return MemRefType::get(t.getShape(), t.getElementType());

@@ -93,3 +93,12 @@ func.func @apply(%p: tensor<3xf32>, %g: tensor<3xf32>, %t: tensor<f32>) {
 
 // expected-error @+1 {{model 'missing' is not a lens or composition}}
 gd.train_step @t {config = {}, loss = @l, model = @missing, model_name = "m", optimizer = @o, reduction = "mean"}
+
+// -----
+
+func.func @element_types(%a: tensor<3xf32>, %b: tensor<3xf64>) {
+  // expected-error @+2 {{mul: element types of f32[3] and f64[3] differ}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.mul %a, %b : tensor<3xf32>, tensor<3xf64> -> tensor<3xf32>
+  return
+}

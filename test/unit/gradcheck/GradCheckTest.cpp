@@ -1,0 +1,510 @@
+//===- GradCheckTest.cpp - Every reverse rule against finite differences --===//
+//
+// One test per gd op (and a few composites): a per-example f64 lens built
+// around the op goes through gd-batch, gd-reverse-mode and the lowering, and
+// its backward map must agree with central differences of its forward map,
+// for a batch of kBatch examples. Inputs are drawn away from the kinks of
+// max, min, select and reduce_max, and inside the domains of log and sqrt.
+//
+//===----------------------------------------------------------------------===//
+#include "GradCheckHarness.h"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+using namespace gdc::gradcheck;
+
+namespace {
+
+constexpr int64_t kBatch = 3;
+
+/// A module with one lens @f taking parameters `params` (named in that
+/// order) and `numInputs` inputs; `block` is its forward region's block,
+/// from `^bb0(...)` to `gd.yield`.
+std::string lensModule(const std::vector<std::string> &params,
+                       unsigned numInputs, const std::string &block) {
+  std::string names, inits;
+  for (size_t i = 0; i < params.size(); ++i) {
+    names += (i ? ", \"" : "\"") + params[i] + "\"";
+    inits += i ? ", \"zeros\"" : "\"zeros\"";
+  }
+  return "gd.lens @f attributes {num_inputs = " + std::to_string(numInputs) +
+         " : i64, param_inits = [" + inits + "], param_names = [" + names +
+         "]} forward {\n" + block + "} backward {\n}\n";
+}
+
+/// `shape` with the batch dimension in front.
+std::vector<int64_t> batched(std::vector<int64_t> shape) {
+  shape.insert(shape.begin(), kBatch);
+  return shape;
+}
+
+class GradCheck : public testing::Test {
+protected:
+  std::mt19937_64 rng{20261122};
+
+  double draw(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(rng);
+  }
+  double sign() { return draw(0, 1) < 0.5 ? -1.0 : 1.0; }
+
+  Tensor uniform(std::vector<int64_t> shape, double lo = -1, double hi = 1) {
+    Tensor t = Tensor::zeros(std::move(shape));
+    for (double &v : t.data)
+      v = draw(lo, hi);
+    return t;
+  }
+
+  /// Values of magnitude in [lo, hi] and random sign: away from 0.
+  Tensor awayFromZero(std::vector<int64_t> shape, double lo = 0.3,
+                      double hi = 1.5) {
+    Tensor t = uniform(std::move(shape), lo, hi);
+    for (double &v : t.data)
+      v *= sign();
+    return t;
+  }
+
+  /// A batch shaped [kBatch, base.shape...] whose entries differ from the
+  /// matching entry of `base` by 0.1 to 1 either way: far from any tie.
+  Tensor awayFrom(const Tensor &base) {
+    Tensor t = Tensor::zeros(batched(base.shape));
+    for (size_t i = 0; i < t.data.size(); ++i)
+      t.data[i] = base.data[i % base.data.size()] + sign() * draw(0.1, 1.0);
+    return t;
+  }
+
+  /// Pairwise distinct values at least 0.2 apart, in random order.
+  Tensor distinct(std::vector<int64_t> shape) {
+    Tensor t = Tensor::zeros(std::move(shape));
+    std::vector<int64_t> order(t.data.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::shuffle(order.begin(), order.end(), rng);
+    double mid = 0.5 * t.data.size();
+    for (size_t i = 0; i < t.data.size(); ++i)
+      t.data[i] = 0.3 * (order[i] - mid) + draw(-0.05, 0.05);
+    return t;
+  }
+
+  /// Integer labels in [0, n).
+  Tensor labels(std::vector<int64_t> shape, int64_t n) {
+    Tensor t = Tensor::zeros(std::move(shape));
+    for (double &v : t.data)
+      v = std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
+    return t;
+  }
+
+  void check(const std::string &module, const std::vector<Tensor> &args) {
+    std::string error;
+    std::unique_ptr<CompiledLens> lens = CompiledLens::compile(module, error);
+    ASSERT_TRUE(lens) << error;
+    EXPECT_TRUE(checkGradients(*lens, args, rng));
+  }
+};
+
+/// The smallest |x W + b| over the batch: the distance of a dense layer's
+/// pre-activations from relu's kink.
+double minPreactivation(const Tensor &x, const Tensor &w, const Tensor &b) {
+  int64_t examples = x.shape[0], in = w.shape[0], out = w.shape[1];
+  double least = INFINITY;
+  for (int64_t e = 0; e < examples; ++e)
+    for (int64_t j = 0; j < out; ++j) {
+      double z = b.data[j];
+      for (int64_t k = 0; k < in; ++k)
+        z += x.data[e * in + k] * w.data[k * out + j];
+      least = std::min(least, std::fabs(z));
+    }
+  return least;
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise binary ops
+//===----------------------------------------------------------------------===//
+
+TEST_F(GradCheck, Add) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<3x4xf64>, %x: tensor<3x4xf64>):
+  %0 = gd.add %a, %x : tensor<3x4xf64>, tensor<3x4xf64> -> tensor<3x4xf64>
+  %1 = gd.mul %0, %x : tensor<3x4xf64>, tensor<3x4xf64> -> tensor<3x4xf64>
+  gd.yield %1 : tensor<3x4xf64>
+)"),
+        {uniform({3, 4}), uniform(batched({3, 4}))});
+}
+
+TEST_F(GradCheck, Sub) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<3x4xf64>, %x: tensor<3x4xf64>):
+  %0 = gd.sub %a, %x : tensor<3x4xf64>, tensor<3x4xf64> -> tensor<3x4xf64>
+  gd.yield %0 : tensor<3x4xf64>
+)"),
+        {uniform({3, 4}), uniform(batched({3, 4}))});
+}
+
+TEST_F(GradCheck, Mul) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  gd.yield %0 : tensor<4xf64>
+)"),
+        {uniform({4}), uniform(batched({4}))});
+}
+
+TEST_F(GradCheck, Div) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.div %x, %a : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  gd.yield %0 : tensor<4xf64>
+)"),
+        {awayFromZero({4}), uniform(batched({4}))});
+}
+
+TEST_F(GradCheck, PowConstantExponent) {
+  check(lensModule({}, 1, R"(
+^bb0(%x: tensor<4xf64>):
+  %c = gd.constant dense<3.0> : tensor<f64>
+  %0 = gd.pow %x, %c : tensor<4xf64>, tensor<f64> -> tensor<4xf64>
+  gd.yield %0 : tensor<4xf64>
+)"),
+        {awayFromZero(batched({4}))});
+}
+
+TEST_F(GradCheck, PowConstantSquare) {
+  // x^2 is lowered as x*x; its derivative still goes through pow.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %c = gd.constant dense<2.0> : tensor<f64>
+  %0 = gd.sub %x, %a : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.pow %0, %c : tensor<4xf64>, tensor<f64> -> tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({4}), uniform(batched({4}))});
+}
+
+TEST_F(GradCheck, PowConstantFractionalExponent) {
+  check(lensModule({}, 1, R"(
+^bb0(%x: tensor<4xf64>):
+  %c = gd.constant dense<2.5> : tensor<f64>
+  %0 = gd.pow %x, %c : tensor<4xf64>, tensor<f64> -> tensor<4xf64>
+  gd.yield %0 : tensor<4xf64>
+)"),
+        {uniform(batched({4}), 0.3, 2.0)});
+}
+
+TEST_F(GradCheck, PowVariableExponent) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.pow %x, %a : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  gd.yield %0 : tensor<4xf64>
+)"),
+        {uniform({4}, -1.5, 1.5), uniform(batched({4}), 0.3, 2.0)});
+}
+
+TEST_F(GradCheck, Max) {
+  Tensor a = uniform({4});
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.max %x, %a : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  gd.yield %0 : tensor<4xf64>
+)"),
+        {a, awayFrom(a)});
+}
+
+TEST_F(GradCheck, Min) {
+  Tensor a = uniform({4});
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.min %x, %a : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  gd.yield %0 : tensor<4xf64>
+)"),
+        {a, awayFrom(a)});
+}
+
+//===----------------------------------------------------------------------===//
+// Elementwise unary ops, each applied to a * x so that a parameter's
+// cotangent also flows through the rule
+//===----------------------------------------------------------------------===//
+
+TEST_F(GradCheck, Neg) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.neg %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({4}), uniform(batched({4}))});
+}
+
+TEST_F(GradCheck, Exp) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.exp %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({4}), uniform(batched({4}))});
+}
+
+TEST_F(GradCheck, Log) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.log %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({4}, 0.5, 2.0), uniform(batched({4}), 0.5, 2.0)});
+}
+
+TEST_F(GradCheck, Sqrt) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.sqrt %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({4}, 0.5, 2.0), uniform(batched({4}), 0.5, 2.0)});
+}
+
+TEST_F(GradCheck, Tanh) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.tanh %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({4}, -1.5, 1.5), uniform(batched({4}), -1.5, 1.5)});
+}
+
+TEST_F(GradCheck, SelectViaCmp) {
+  // x > a ? x * x : a * x; both branches are taken across the batch.
+  Tensor a = uniform({4});
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %c = gd.cmp "gt", %x, %a : tensor<4xf64>, tensor<4xf64> -> tensor<4xi1>
+  %0 = gd.mul %x, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %2 = gd.select %c, %0, %1 : tensor<4xi1>, tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  gd.yield %2 : tensor<4xf64>
+)"),
+        {a, awayFrom(a)});
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions
+//===----------------------------------------------------------------------===//
+
+TEST_F(GradCheck, ReduceSum) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<2x3x4xf64>, %x: tensor<2x3x4xf64>):
+  %0 = gd.mul %a, %x : tensor<2x3x4xf64>, tensor<2x3x4xf64> -> tensor<2x3x4xf64>
+  %1 = gd.reduce_sum %0 [0, 2] : tensor<2x3x4xf64> -> tensor<3xf64>
+  gd.yield %1 : tensor<3xf64>
+)"),
+        {uniform({2, 3, 4}), uniform(batched({2, 3, 4}))});
+}
+
+TEST_F(GradCheck, ReduceMean) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<3x4xf64>, %x: tensor<3x4xf64>):
+  %0 = gd.mul %a, %x : tensor<3x4xf64>, tensor<3x4xf64> -> tensor<3x4xf64>
+  %1 = gd.reduce_mean %0 [1] : tensor<3x4xf64> -> tensor<3xf64>
+  gd.yield %1 : tensor<3xf64>
+)"),
+        {uniform({3, 4}), uniform(batched({3, 4}))});
+}
+
+TEST_F(GradCheck, ReduceMax) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<3xf64>, %x: tensor<3x4xf64>):
+  %0 = gd.reduce_max %x [1] : tensor<3x4xf64> -> tensor<3xf64>
+  %1 = gd.mul %0, %a : tensor<3xf64>, tensor<3xf64> -> tensor<3xf64>
+  gd.yield %1 : tensor<3xf64>
+)"),
+        {uniform({3}), distinct(batched({3, 4}))});
+}
+
+TEST_F(GradCheck, LogSumExp) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<3x4xf64>, %x: tensor<3x4xf64>):
+  %0 = gd.mul %a, %x : tensor<3x4xf64>, tensor<3x4xf64> -> tensor<3x4xf64>
+  %1 = gd.logsumexp %0 [1] : tensor<3x4xf64> -> tensor<3xf64>
+  gd.yield %1 : tensor<3xf64>
+)"),
+        {uniform({3, 4}, -2, 2), uniform(batched({3, 4}), -2, 2)});
+}
+
+//===----------------------------------------------------------------------===//
+// Products and shape ops
+//===----------------------------------------------------------------------===//
+
+TEST_F(GradCheck, MatmulVectorMatrix) {
+  // Batched, [k] @ [k, n] becomes the matrix product [B, k] @ [k, n].
+  check(lensModule({"W"}, 1, R"(
+^bb0(%W: tensor<4x3xf64>, %x: tensor<4xf64>):
+  %0 = gd.matmul %x, %W : tensor<4xf64>, tensor<4x3xf64> -> tensor<3xf64>
+  gd.yield %0 : tensor<3xf64>
+)"),
+        {uniform({4, 3}), uniform(batched({4}))});
+}
+
+TEST_F(GradCheck, MatmulMatrixVector) {
+  // Batched, [m, k] @ [k] becomes [B, k] @ transpose([m, k]).
+  check(lensModule({"W"}, 1, R"(
+^bb0(%W: tensor<3x4xf64>, %x: tensor<4xf64>):
+  %0 = gd.matmul %W, %x : tensor<3x4xf64>, tensor<4xf64> -> tensor<3xf64>
+  gd.yield %0 : tensor<3xf64>
+)"),
+        {uniform({3, 4}), uniform(batched({4}))});
+}
+
+TEST_F(GradCheck, MatmulMatrixMatrix) {
+  // A product of two parameters (left unbatched) feeding a batched one.
+  check(lensModule({"A", "B"}, 1, R"(
+^bb0(%A: tensor<4x2xf64>, %B: tensor<2x3xf64>, %x: tensor<4xf64>):
+  %0 = gd.matmul %A, %B : tensor<4x2xf64>, tensor<2x3xf64> -> tensor<4x3xf64>
+  %1 = gd.matmul %x, %0 : tensor<4xf64>, tensor<4x3xf64> -> tensor<3xf64>
+  gd.yield %1 : tensor<3xf64>
+)"),
+        {uniform({4, 2}), uniform({2, 3}), uniform(batched({4}))});
+}
+
+TEST_F(GradCheck, Transpose) {
+  // A permutation that is not its own inverse.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4x2x3xf64>, %x: tensor<2x3x4xf64>):
+  %0 = gd.transpose %x [2, 0, 1] : tensor<2x3x4xf64> -> tensor<4x2x3xf64>
+  %1 = gd.mul %0, %a : tensor<4x2x3xf64>, tensor<4x2x3xf64> -> tensor<4x2x3xf64>
+  gd.yield %1 : tensor<4x2x3xf64>
+)"),
+        {uniform({4, 2, 3}), uniform(batched({2, 3, 4}))});
+}
+
+TEST_F(GradCheck, ExpandDims) {
+  // [3, 1] * [1, 4]: both operands stretch along a unit dimension.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<1x4xf64>, %x: tensor<3xf64>):
+  %0 = gd.expand_dims %x [1] : tensor<3xf64> -> tensor<3x1xf64>
+  %1 = gd.mul %0, %a : tensor<3x1xf64>, tensor<1x4xf64> -> tensor<3x4xf64>
+  gd.yield %1 : tensor<3x4xf64>
+)"),
+        {uniform({1, 4}), uniform(batched({3}))});
+}
+
+TEST_F(GradCheck, Take) {
+  // x[label] with an i32 label: the lens's second input.
+  check(lensModule({"a"}, 2, R"(
+^bb0(%a: tensor<5xf64>, %x: tensor<5xf64>, %label: tensor<i32>):
+  %0 = gd.mul %a, %x : tensor<5xf64>, tensor<5xf64> -> tensor<5xf64>
+  %1 = gd.take %0[%label] : tensor<5xf64>, tensor<i32> -> tensor<f64>
+  gd.yield %1 : tensor<f64>
+)"),
+        {uniform({5}), uniform(batched({5})), labels(batched({}), 5)});
+}
+
+//===----------------------------------------------------------------------===//
+// Broadcasting
+//===----------------------------------------------------------------------===//
+
+TEST_F(GradCheck, BroadcastParamVectorOverInputMatrix) {
+  // [3] + [2, 3]: the parameter's cotangent sums over rows and examples.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<3xf64>, %x: tensor<2x3xf64>):
+  %0 = gd.add %a, %x : tensor<3xf64>, tensor<2x3xf64> -> tensor<2x3xf64>
+  %1 = gd.mul %0, %0 : tensor<2x3xf64>, tensor<2x3xf64> -> tensor<2x3xf64>
+  gd.yield %1 : tensor<2x3xf64>
+)"),
+        {uniform({3}), uniform(batched({2, 3}))});
+}
+
+TEST_F(GradCheck, BroadcastInputVectorOverParamMatrix) {
+  // [3] * [2, 3] with the batched operand of lower rank: gd-batch aligns it.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<2x3xf64>, %x: tensor<3xf64>):
+  %0 = gd.mul %x, %a : tensor<3xf64>, tensor<2x3xf64> -> tensor<2x3xf64>
+  %1 = gd.mul %0, %x : tensor<2x3xf64>, tensor<3xf64> -> tensor<2x3xf64>
+  gd.yield %1 : tensor<2x3xf64>
+)"),
+        {uniform({2, 3}), uniform(batched({3}))});
+}
+
+TEST_F(GradCheck, BroadcastScalarParamTimesTensor) {
+  check(lensModule({"s"}, 1, R"(
+^bb0(%s: tensor<f64>, %x: tensor<4xf64>):
+  %0 = gd.mul %s, %x : tensor<f64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.tanh %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({}), uniform(batched({4}))});
+}
+
+TEST_F(GradCheck, BroadcastScalarInputTimesTensor) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<f64>):
+  %0 = gd.mul %x, %a : tensor<f64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.tanh %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({4}), uniform(batched({}))});
+}
+
+//===----------------------------------------------------------------------===//
+// Composites: what the standard library's layers and losses are made of
+//===----------------------------------------------------------------------===//
+
+TEST_F(GradCheck, SoftmaxCrossEntropy) {
+  // cross_entropy: logsumexp(x) - x[label].
+  check(lensModule({}, 2, R"(
+^bb0(%x: tensor<5xf64>, %label: tensor<i32>):
+  %0 = gd.logsumexp %x [0] : tensor<5xf64> -> tensor<f64>
+  %1 = gd.take %x[%label] : tensor<5xf64>, tensor<i32> -> tensor<f64>
+  %2 = gd.sub %0, %1 : tensor<f64>, tensor<f64> -> tensor<f64>
+  gd.yield %2 : tensor<f64>
+)"),
+        {uniform(batched({5}), -2, 2), labels(batched({}), 5)});
+}
+
+TEST_F(GradCheck, DenseRelu) {
+  // relu(x @ W + b), with every pre-activation away from relu's kink.
+  Tensor w, b, x;
+  do {
+    w = uniform({4, 3});
+    b = uniform({3});
+    x = uniform(batched({4}));
+  } while (minPreactivation(x, w, b) < 1e-2);
+  check(lensModule({"W", "b"}, 1, R"(
+^bb0(%W: tensor<4x3xf64>, %b: tensor<3xf64>, %x: tensor<4xf64>):
+  %0 = gd.matmul %x, %W : tensor<4xf64>, tensor<4x3xf64> -> tensor<3xf64>
+  %1 = gd.add %0, %b : tensor<3xf64>, tensor<3xf64> -> tensor<3xf64>
+  %zero = gd.constant dense<0.0> : tensor<f64>
+  %2 = gd.max %1, %zero : tensor<3xf64>, tensor<f64> -> tensor<3xf64>
+  gd.yield %2 : tensor<3xf64>
+)"),
+        {w, b, x});
+}
+
+TEST_F(GradCheck, MlpCrossEntropy) {
+  // dense >> relu >> dense >> cross_entropy in one lens.
+  Tensor w1, b1, w2, b2, x;
+  do {
+    w1 = uniform({4, 5});
+    b1 = uniform({5});
+    x = uniform(batched({4}));
+  } while (minPreactivation(x, w1, b1) < 1e-2);
+  w2 = uniform({5, 3});
+  b2 = uniform({3});
+  check(lensModule({"W1", "b1", "W2", "b2"}, 2, R"(
+^bb0(%W1: tensor<4x5xf64>, %b1: tensor<5xf64>, %W2: tensor<5x3xf64>, %b2: tensor<3xf64>, %x: tensor<4xf64>, %label: tensor<i32>):
+  %0 = gd.matmul %x, %W1 : tensor<4xf64>, tensor<4x5xf64> -> tensor<5xf64>
+  %1 = gd.add %0, %b1 : tensor<5xf64>, tensor<5xf64> -> tensor<5xf64>
+  %zero = gd.constant dense<0.0> : tensor<f64>
+  %2 = gd.max %1, %zero : tensor<5xf64>, tensor<f64> -> tensor<5xf64>
+  %3 = gd.matmul %2, %W2 : tensor<5xf64>, tensor<5x3xf64> -> tensor<3xf64>
+  %4 = gd.add %3, %b2 : tensor<3xf64>, tensor<3xf64> -> tensor<3xf64>
+  %5 = gd.logsumexp %4 [0] : tensor<3xf64> -> tensor<f64>
+  %6 = gd.take %4[%label] : tensor<3xf64>, tensor<i32> -> tensor<f64>
+  %7 = gd.sub %5, %6 : tensor<f64>, tensor<f64> -> tensor<f64>
+  gd.yield %7 : tensor<f64>
+)"),
+        {w1, b1, w2, b2, x, labels(batched({}), 3)});
+}
+
+} // namespace
