@@ -30,7 +30,11 @@ static const char *stagePipeline(Stage stage) {
     return "convert-gd-to-linalg,canonicalize,linalg-fuse-elementwise-ops,"
            "canonicalize,cse";
   case Stage::LLVM:
-    return "one-shot-bufferize,canonicalize,buffer-deallocation-pipeline,"
+    // eliminate-empty-tensors lets each fused optimizer update write
+    // straight into the parameter and state buffers it reads
+    // (elementwise, so in place is safe) instead of a copy per tensor.
+    return "eliminate-empty-tensors,one-shot-bufferize,canonicalize,"
+           "buffer-deallocation-pipeline,"
            "gd-matmul-to-blas,func.func(convert-linalg-to-loops),"
            "gd-emit-model-abi,lower-affine,convert-scf-to-cf,"
            "expand-strided-metadata,finalize-memref-to-llvm,"
