@@ -15,6 +15,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <unistd.h>
 
 namespace gdrt {
 
@@ -26,9 +27,30 @@ Trainer::Trainer(const Manifest &manifest, const ModelEntryPoints &model,
                  const Options &options)
     : manifest(manifest), model(model), options(options) {}
 
+/// Physical memory in bytes (0 if unknown).
+static double physicalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? double(pages) * double(size) : 0.0;
+}
+
 bool Trainer::prepare(std::string &error) {
   const size_t numParams = manifest.params.size();
   const size_t numStates = manifest.states.size();
+  // Refuse up front what cannot fit: allocation failure would abort the
+  // program instead of explaining it.
+  double floats = 0;
+  for (const ParamSpec &spec : manifest.params)
+    floats += double(shapeElementCount(spec.shape)) * double(1 + numStates);
+  double needed = floats * sizeof(float), available = physicalMemoryBytes();
+  if (available > 0 && needed > available) {
+    char message[256];
+    snprintf(message, sizeof(message),
+             "the model's parameters and optimizer state need %.1f GB, more "
+             "than this machine's %.1f GB of memory",
+             needed / 1e9, available / 1e9);
+    error = message;
+    return false;
+  }
   params.assign(numParams, {});
   states.assign(numParams * numStates, {});
   for (size_t p = 0; p < numParams; ++p) {
