@@ -41,6 +41,9 @@ static const OptionInfo kOptions[] = {
     {"save", "FILE", "write the final parameters to safetensors FILE"},
     {"log", "FILE", "write one JSON object per epoch to FILE"},
     {"quiet", nullptr, "no live progress line (per-epoch summaries stay)"},
+    {"keep-denormals", nullptr,
+     "compute with subnormal floats instead of flushing them to zero (the "
+     "default flushes: subnormals are rare in training and very slow)"},
     {"help", nullptr, "show this help and exit"},
 };
 
@@ -181,7 +184,10 @@ bool parseOptions(int argc, const char *const *argv, const Manifest &manifest,
         options.help = true;
         return true;
       }
-      options.quiet = true; // the only other flag
+      if (name == "keep-denormals")
+        options.keepDenormals = true;
+      else
+        options.quiet = true;
       continue;
     }
     std::string value;

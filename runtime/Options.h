@@ -32,6 +32,7 @@ struct Options {
   std::string initPath; ///< --init: safetensors to start from
   std::string savePath; ///< --save: safetensors written at the end
   bool quiet = false;   ///< no live progress line
+  bool keepDenormals = false; ///< --keep-denormals: no flush-to-zero
   bool help = false;
   /// Hyperparameter values: the manifest defaults with --set applied, in
   /// manifest order.

@@ -58,6 +58,17 @@ TEST_F(OptionsTest, DefaultsComeFromTheManifest) {
   EXPECT_EQ(options.hypers, (std::vector<float>{0.001f, 0.9f, 0.999f, 1e-8f}));
 }
 
+TEST_F(OptionsTest, DenormalsAreFlushedUnlessAsked) {
+  Options options;
+  std::string error;
+  ASSERT_TRUE(parse({}, options, error)) << error;
+  EXPECT_FALSE(options.keepDenormals);
+  ASSERT_TRUE(parse({"--keep-denormals"}, options, error)) << error;
+  EXPECT_TRUE(options.keepDenormals);
+  EXPECT_FALSE(options.quiet);
+  EXPECT_NE(parseError({"--keep-denormals=yes"}).find("takes no value"), std::string::npos);
+}
+
 TEST_F(OptionsTest, FallbackDefaultsWithoutTrainRecords) {
   Manifest bare;
   std::string error;
