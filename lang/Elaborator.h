@@ -18,7 +18,8 @@ namespace gdc::lang {
 struct ModelNode {
   enum Kind { Lens, Fn, Sequence } kind = Sequence;
   ast::Loc loc;
-  const ast::Decl *decl = nullptr;   ///< Lens, Fn
+  const ast::Decl *decl = nullptr;   ///< Lens, Fn (null for a built-in)
+  std::string builtin;               ///< Fn: a built-in function (`tanh`)
   const ast::Module *module = nullptr; ///< where `decl` lives
   std::vector<int64_t> args;         ///< Lens: constructor arguments
   std::vector<std::shared_ptr<ModelNode>> stages; ///< Sequence
@@ -139,6 +140,9 @@ public:
   llvm::StringMap<std::string> instantiated; ///< instantiation key -> symbol
   std::set<const ModelNode *> emittedNodes;  ///< instances already placed
 };
+
+/// Whether `name` is a built-in elementwise function usable as a layer.
+bool isBuiltinLayer(llvm::StringRef name);
 
 /// `f32[784, 256]`.
 std::string typeString(mlir::Type t);

@@ -25,6 +25,10 @@ const char *const kReductions[] = {"sum", "mean", "logsumexp"};
 
 } // namespace
 
+bool gdc::lang::isBuiltinLayer(StringRef name) {
+  return llvm::is_contained(kUnaryMath, name);
+}
+
 Value Elaborator::scalar(double v, Type element, ast::Loc l) {
   auto type = RankedTensorType::get({}, element);
   Attribute value = isa<FloatType>(element)

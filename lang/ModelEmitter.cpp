@@ -48,6 +48,13 @@ std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope
   }
   if (e.kind == K::Name) {
     const Binding *b = scope.lookup(e.name);
+    if (!b && isBuiltinLayer(e.name)) {
+      // A built-in elementwise function is a layer with no parameters.
+      node->kind = ModelNode::Fn;
+      node->builtin = e.name;
+      node->module = current;
+      return node;
+    }
     if (!b) {
       unknownName(e.loc, e.name, scope, "lens or function");
       return nullptr;
@@ -293,8 +300,9 @@ std::optional<std::string> Elaborator::emitLens(const ModelNode &node, Type inpu
 
 std::optional<std::string> Elaborator::emitFnLens(const ModelNode &node, Type input,
                                                   Type &output) {
-  const ast::Decl &fn = *node.decl;
-  std::string key = "fn:" + fn.name + "@" + node.module->path + ":" + typeString(input);
+  StringRef name = node.decl ? StringRef(node.decl->name) : StringRef(node.builtin);
+  std::string key = "fn:" + name.str() + "@" + (node.decl ? node.module->path : "") + ":" +
+                    typeString(input);
   auto it = instantiated.find(key);
   if (it != instantiated.end()) {
     auto existing = module->lookupSymbol<gd::LensOp>(it->second);
@@ -305,8 +313,8 @@ std::optional<std::string> Elaborator::emitFnLens(const ModelNode &node, Type in
   builder.setInsertionPointToEnd(module->getBody());
   const ast::Module *saved = current;
   current = node.module;
-  auto op = gd::LensOp::create(builder, loc(fn.nameLoc),
-                               freshSymbol(*module, fn.name + shapeSuffix(input)),
+  auto op = gd::LensOp::create(builder, loc(node.decl ? node.decl->nameLoc : node.loc),
+                               freshSymbol(*module, name.str() + shapeSuffix(input)),
                                builder.getArrayAttr({}), builder.getArrayAttr({}),
                                /*num_inputs=*/1, /*batched=*/false);
   current = saved;
@@ -317,8 +325,10 @@ std::optional<std::string> Elaborator::emitFnLens(const ModelNode &node, Type in
   ast::Expr call;
   call.kind = ast::ExprKind::Call;
   call.loc = call.nameLoc = node.loc;
-  call.name = fn.name;
-  Value result = emitFnCall(call, fn, *node.module, {x});
+  call.name = name.str();
+  Scope scope(&globals);
+  Value result = node.decl ? emitFnCall(call, *node.decl, *node.module, {x})
+                           : emitBuiltin(call, name, {x}, std::nullopt, scope);
   if (!result) {
     op.erase();
     return std::nullopt;
