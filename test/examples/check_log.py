@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Checks a training run's --log (JSON lines, one object per epoch).
 
-  check_log.py LOG --epochs N [--loss-falls] [--min-accuracy A]
+  check_log.py LOG --epochs N [--loss-falls] [--min-accuracy A] [--same-loss-as LOG2]
 
 Fails (exit 1, saying why) unless the log has N epochs with the documented
 fields, finite losses, a falling train loss if asked, and a final test
@@ -20,6 +20,8 @@ def main():
     ap.add_argument("--epochs", type=int, required=True)
     ap.add_argument("--loss-falls", action="store_true")
     ap.add_argument("--min-accuracy", type=float)
+    ap.add_argument("--same-loss-as", metavar="LOG",
+                    help="another run's log whose train losses must agree within 1e-5 relative")
     args = ap.parse_args()
     with open(args.log) as f:
         rows = [json.loads(line) for line in f if line.strip()]
@@ -38,6 +40,13 @@ def main():
         problems.append(f"train loss did not fall: {[r['train_loss'] for r in rows]}")
     if not problems and args.min_accuracy is not None and not rows[-1]["test_accuracy"] >= args.min_accuracy:
         problems.append(f"test accuracy {rows[-1]['test_accuracy']} < {args.min_accuracy}")
+    if not problems and args.same_loss_as:
+        with open(args.same_loss_as) as f:
+            other = [json.loads(line) for line in f if line.strip()]
+        for a, b in zip(rows, other):
+            if abs(a["train_loss"] - b["train_loss"]) > 1e-5 * abs(b["train_loss"]):
+                problems.append(f"epoch {a['epoch']}: train_loss {a['train_loss']} differs from "
+                                f"{b['train_loss']} in {args.same_loss_as}")
     for p in problems:
         print(f"check_log.py: {args.log}: {p}", file=sys.stderr)
     for row in rows:
