@@ -30,11 +30,12 @@ static const char *stagePipeline(Stage stage) {
     return "convert-gd-to-linalg,canonicalize,linalg-fuse-elementwise-ops,"
            "canonicalize,cse";
   case Stage::LLVM:
-    // eliminate-empty-tensors lets each fused optimizer update write
-    // straight into the parameter and state buffers it reads
-    // (elementwise, so in place is safe) instead of a copy per tensor.
-    return "eliminate-empty-tensors,one-shot-bufferize,canonicalize,"
-           "buffer-deallocation-pipeline,"
+    // The step's results are computed out of place and copied into the
+    // runtime's buffers at its end (see gd-build-train-step). Writing them
+    // in place (eliminate-empty-tensors) is unsound here: the buffers are
+    // read through `restrict` views, so bufferization cannot see that an
+    // update would overwrite a value another update still reads.
+    return "one-shot-bufferize,canonicalize,buffer-deallocation-pipeline,"
            "gd-matmul-to-blas,func.func(convert-linalg-to-loops),"
            "gd-emit-model-abi,lower-affine,convert-scf-to-cf,"
            "expand-strided-metadata,finalize-memref-to-llvm,"

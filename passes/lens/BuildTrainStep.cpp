@@ -130,10 +130,20 @@ public:
     return bufferization::ToTensorOp::create(b, loc, t, buffer, /*restrict=*/true);
   }
 
-  void store(Value tensor, Value buffer) {
-    auto op = bufferization::MaterializeInDestinationOp::create(b, loc, tensor, buffer);
-    op.setRestrict(true);
-    op.setWritable(true);
+  /// Queues a write of `tensor` into `buffer`. Writes happen in flush(), at
+  /// the end of the step: the buffers are read through `restrict` views,
+  /// which promise bufferization that nothing else writes them while they
+  /// are read, so every read (including those that fusion later moves into
+  /// another parameter's update) must come before the first write.
+  void store(Value tensor, Value buffer) { pending.push_back({tensor, buffer}); }
+
+  void flush() {
+    for (auto [tensor, buffer] : pending) {
+      auto op = bufferization::MaterializeInDestinationOp::create(b, loc, tensor, buffer);
+      op.setRestrict(true);
+      op.setWritable(true);
+    }
+    pending.clear();
   }
 
   /// Runs the model's forward maps; returns every stage's input and the output.
@@ -154,6 +164,7 @@ public:
 
   OpBuilder &b;
   Location loc;
+  SmallVector<std::pair<Value, Value>> pending;
 };
 
 LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
@@ -280,6 +291,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
       ++flat;
     }
   }
+  sb.flush();
   func::ReturnOp::create(b, loc);
 
   // @gd_eval(params, x, out): the model's forward map alone.
@@ -301,6 +313,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   }
   SmallVector<Value> evalWires = sb.forward(model, evalParams, sb.load(evalEntry->getArgument(next)));
   sb.store(evalWires.back(), evalEntry->getArgument(next + 1));
+  sb.flush();
   func::ReturnOp::create(b, loc);
 
   // The manifest, a NUL-terminated string the runtime reads.

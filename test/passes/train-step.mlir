@@ -47,12 +47,20 @@ gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, t
 // STEP: %[[H2:.*]] = gd.apply_forward @relu_3(%[[H1]])
 // STEP: %[[L:.*]] = gd.apply_forward @xent_3(%[[H2]], %{{.*}})
 // STEP: %[[MEAN:.*]] = gd.reduce_mean %[[L]] [0]
-// STEP: bufferization.materialize_in_destination %[[MEAN]]
+// Every buffer is read before any is written: the writes come last.
+// STEP-NOT: bufferization.materialize_in_destination
 // STEP: %[[D2:.*]] = gd.apply_backward @xent_3(%[[H2]], %{{.*}}, %{{.*}})
+// STEP-NOT: bufferization.materialize_in_destination
 // STEP: %[[D1:.*]] = gd.apply_backward @relu_3(%[[H1]], %[[D2]])
+// STEP-NOT: bufferization.materialize_in_destination
 // STEP: %[[GRADS:.*]]:3 = gd.apply_backward @dense_4_3(%{{.*}}, %{{.*}}, %{{.*}}, %[[D1]])
+// STEP-NOT: bufferization.materialize_in_destination
 // STEP: gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#0, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}})
+// STEP-NOT: bufferization.materialize_in_destination
 // STEP: gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#1, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}})
+// STEP-NEXT: bufferization.materialize_in_destination %[[MEAN]] in restrict writable
+// STEP-COUNT-4: bufferization.materialize_in_destination
+// STEP-NEXT: return
 // STEP-LABEL: func.func @gd_eval(
 // STEP: llvm.mlir.global external constant @gd_model_manifest("gdc-model 1\0Ainput f32 4\0Alabel i32\0Aoutput f32 3\0Aparam net.0.W 4,3 glorot_uniform 4 3\0Aparam net.0.b 3 zeros\0Astate v\0Ahyper lr 0.100000001\0Ahyper mu 0.899999976\0Atrain batch 2\0Atrain epochs 1\0Atrain seed 7\0Adata train idx x.idx y.idx 0.5\0A\00")
 
