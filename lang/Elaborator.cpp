@@ -259,6 +259,26 @@ bool Elaborator::unify(const ast::TypeExpr &annotation, Type actual, Scope &scop
   return true;
 }
 
+Scope &Elaborator::scopeOf(const ast::Module *m) {
+  if (!m || m == program.main)
+    return globals;
+  std::unique_ptr<Scope> &scope = libraryScopes[m];
+  if (!scope) {
+    scope = std::make_unique<Scope>(&builtins);
+    for (const ast::Decl &d : m->decls) {
+      if (d.kind == ast::DeclKind::Use || d.kind == ast::DeclKind::Let ||
+          d.kind == ast::DeclKind::Train)
+        continue;
+      Binding b;
+      b.kind = Binding::Decl;
+      b.decl = &d;
+      b.module = m;
+      scope->bind(d.name, b);
+    }
+  }
+  return *scope;
+}
+
 //===----------------------------------------------------------------------===//
 // The program
 //===----------------------------------------------------------------------===//

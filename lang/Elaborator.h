@@ -8,6 +8,7 @@
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <set>
@@ -107,9 +108,10 @@ public:
                       mlir::Value b);
 
   // --- declarations --------------------------------------------------------
-  const Binding *lookupGlobal(llvm::StringRef name) const {
-    return globals.lookup(name);
-  }
+  /// The top-level scope in which code of `m` resolves names: its own
+  /// definitions, then (for the main program) what it `use`s, then the
+  /// built-ins. A program's definitions never leak into a library's bodies.
+  Scope &scopeOf(const ast::Module *m);
   std::shared_ptr<ModelNode> evalModel(const ast::Expr &e, const Scope &scope);
   /// Instantiates `node` for inputs of `input` type; returns the symbol of
   /// its gd.lens or gd.compose and sets `output`.
@@ -133,7 +135,8 @@ public:
   mlir::OpBuilder builder;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   Scope builtins;
-  Scope globals{&builtins};
+  Scope globals{&builtins}; ///< the main program's top level
+  std::map<const ast::Module *, std::unique_ptr<Scope>> libraryScopes;
   const ast::Module *current = nullptr; ///< the module whose code is elaborated
   unsigned errors = 0;
   unsigned fnDepth = 0;

@@ -340,7 +340,7 @@ Value Elaborator::emitFnCall(const ast::Expr &call, const ast::Decl &fn,
   }
   const ast::Module *saved = current;
   current = &module;
-  Scope local(&globals);
+  Scope local(&scopeOf(&module));
   bool ok = true;
   for (auto [param, arg] : llvm::zip(fn.params, args)) {
     if (param.type && !unify(*param.type, arg.getType(), local,

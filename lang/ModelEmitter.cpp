@@ -195,7 +195,7 @@ std::optional<std::string> Elaborator::emitLens(const ModelNode &node, Type inpu
   current = node.module;
   llvm::scope_exit restore([&] { current = saved; });
 
-  Scope scope(&globals);
+  Scope scope(&scopeOf(node.module));
   for (auto [param, value] : llvm::zip(lens.params, node.args)) {
     if (param.type && param.type->element != "int") {
       error(param.loc) << "lens parameters must be compile-time 'int's for now";
@@ -326,7 +326,7 @@ std::optional<std::string> Elaborator::emitFnLens(const ModelNode &node, Type in
   call.kind = ast::ExprKind::Call;
   call.loc = call.nameLoc = node.loc;
   call.name = name.str();
-  Scope scope(&globals);
+  Scope scope(&scopeOf(node.module));
   Value result = node.decl ? emitFnCall(call, *node.decl, *node.module, {x})
                            : emitBuiltin(call, name, {x}, std::nullopt, scope);
   if (!result) {
@@ -385,7 +385,7 @@ std::optional<std::string> Elaborator::emitLoss(const ast::Decl &decl,
   const ast::Module *saved = current;
   current = &lossModule;
   llvm::scope_exit restore([&] { current = saved; });
-  Scope scope(&globals);
+  Scope scope(&scopeOf(&lossModule));
   if (decl.params[0].type && !unify(*decl.params[0].type, prediction, scope,
                                     "the model's output given to '" + decl.name + "'"))
     return std::nullopt;

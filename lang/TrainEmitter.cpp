@@ -51,7 +51,7 @@ std::optional<std::string> Elaborator::emitOptimizer(const ast::Expr &use,
       return std::nullopt;
     }
     if (!value && param.defaultValue)
-      value = evalNumber(*param.defaultValue, globals);
+      value = evalNumber(*param.defaultValue, scopeOf(b->module));
     if (!value) {
       error(use.loc) << "hyperparameter '" << param.name << "' of '" << opt.name
                      << "' has no default; give it: " << opt.name << "(" << param.name
@@ -81,7 +81,7 @@ std::optional<std::string> Elaborator::emitOptimizer(const ast::Expr &use,
   Block *block = new Block();
   op.getBody().push_back(block);
   auto scalarType = RankedTensorType::get({}, builder.getF32Type());
-  Scope body(&globals);
+  Scope body(&scopeOf(b->module));
   auto bindArg = [&](StringRef name) {
     Binding arg;
     arg.value = block->addArgument(scalarType, op.getLoc());
