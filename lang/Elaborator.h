@@ -140,6 +140,8 @@ public:
   const ast::Module *current = nullptr; ///< the module whose code is elaborated
   unsigned errors = 0;
   unsigned fnDepth = 0;
+  bool inOptimizerBody = false; ///< elaborating an optimizer's body
+  size_t modelNodes = 0;        ///< lens instances created, to cap repeat
   llvm::StringMap<std::string> instantiated; ///< instantiation key -> symbol
   std::set<const ModelNode *> emittedNodes;  ///< instances already placed
 };

@@ -47,6 +47,12 @@ bool Elaborator::checkBroadcast(ast::Loc l, StringRef what, Value a, Value b) {
 /// error) if the operands cannot meet.
 static bool promote(Elaborator &el, ast::Loc l, StringRef op, Value &a, Value &b) {
   Type ea = tensorType(a).getElementType(), eb = tensorType(b).getElementType();
+  if (op != "if" && (ea.isInteger(1) || eb.isInteger(1))) {
+    el.error(l) << "operator '" << op << "' cannot take a bool ("
+                << typeString((ea.isInteger(1) ? a : b).getType())
+                << "); write `if c then 1 else 0` to count truths";
+    return false;
+  }
   if (ea == eb)
     return true;
   auto convert = [&](Value v, Type to) -> Value {
@@ -104,6 +110,10 @@ Value Elaborator::emit(const ast::Expr &e, Scope &scope) {
     Value x = emit(*e.operands[0], scope);
     if (!x)
       return {};
+    if (e.op == "-" && tensorType(x).getElementType().isInteger(1)) {
+      error(e.loc) << "cannot negate a bool (" << typeString(x.getType()) << ")";
+      return {};
+    }
     if (e.op == "-")
       return gd::NegOp::create(builder, loc(e.loc), x);
     error(e.loc) << "operator '" << e.op << "' is not supported yet by code generation";
@@ -119,10 +129,11 @@ Value Elaborator::emit(const ast::Expr &e, Scope &scope) {
     if (!index)
       return {};
     if (tensorType(base).getRank() != 1 || !isInteger(index) ||
+        tensorType(index).getElementType().isInteger(1) ||
         tensorType(index).getRank() != 0) {
       error(e.loc) << "cannot index " << typeString(base.getType()) << " by "
                    << typeString(index.getType())
-                   << ": indexing takes a vector and an integer scalar";
+                   << ": indexing takes a vector and an integer (i32 or i64) scalar";
       return {};
     }
     return gd::TakeOp::create(builder, loc(e.loc), base, index);
@@ -148,8 +159,12 @@ Value Elaborator::emit(const ast::Expr &e, Scope &scope) {
                                 << typeString(cond.getType());
       return {};
     }
-    if (!promote(*this, e.loc, "if", a, b) ||
-        !checkBroadcast(e.loc, "the branches of 'if'", a, b))
+    if (!promote(*this, e.loc, "if", a, b))
+      return {};
+    SmallVector<Type> types;
+    if (failed(gd::inferBroadcastType(loc(e.loc), "'if'",
+                                      {cond.getType(), a.getType(), b.getType()},
+                                      nullptr, types)))
       return {};
     return gd::SelectOp::create(builder, loc(e.loc), cond, a, b);
   }
@@ -298,6 +313,12 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
   if (name == "max" || llvm::is_contained(kReductions, name)) {
     if (!arity(1) || !requireFloat(args[0]))
       return {};
+    if (inOptimizerBody) {
+      error(e.loc) << "'" << name << "' over a parameter tensor inside an optimizer "
+                      "is not supported yet by code generation (optimizer bodies are "
+                      "elementwise for now)";
+      return {};
+    }
     auto reduced = axes(args[0]);
     if (!reduced)
       return {};

@@ -93,6 +93,10 @@ std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope
       return nullptr;
     }
     for (int64_t i = 0; i < *n; ++i) {
+      if (++modelNodes > 100000) {
+        error(e.loc) << "this model has more than 100000 stages (nested repeat?)";
+        return nullptr;
+      }
       auto stage = evalModel(*e.args[1].value, scope);
       if (!stage)
         return nullptr;

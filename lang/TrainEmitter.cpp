@@ -45,6 +45,13 @@ std::optional<std::string> Elaborator::emitOptimizer(const ast::Expr &use,
   llvm::scope_exit restore([&] { current = saved; });
   SmallVector<Attribute> hyperNames, hyperDefaults, stateNames;
   for (auto [param, value] : llvm::zip(opt.params, values)) {
+    if (param.name == "p" || param.name == "g" || param.name == "t") {
+      error(param.loc) << "a hyperparameter cannot be named '" << param.name
+                       << "': inside an optimizer '" << param.name << "' is "
+                       << (param.name == "p" ? "the parameter"
+                           : param.name == "g" ? "its gradient" : "the step");
+      return std::nullopt;
+    }
     if (param.type && param.type->element != "f32") {
       error(param.type->loc) << "hyperparameters of type '" << param.type->element
                              << "' are not supported yet by code generation (f32 only)";
@@ -67,6 +74,13 @@ std::optional<std::string> Elaborator::emitOptimizer(const ast::Expr &use,
       continue;
     if (!states.insert(stmt.name).second) {
       error(stmt.nameLoc) << "state '" << stmt.name << "' is declared twice";
+      return std::nullopt;
+    }
+    bool clashes = stmt.name == "p" || stmt.name == "g" || stmt.name == "t" ||
+                   llvm::any_of(opt.params, [&](const ast::Param &h) { return h.name == stmt.name; });
+    if (clashes) {
+      error(stmt.nameLoc) << "state '" << stmt.name
+                          << "' would hide a hyperparameter or p, g, t of the same name";
       return std::nullopt;
     }
     stateNames.push_back(builder.getStringAttr(stmt.name));
@@ -100,6 +114,8 @@ std::optional<std::string> Elaborator::emitOptimizer(const ast::Expr &use,
   builder.setInsertionPointToEnd(block);
 
   Value result;
+  inOptimizerBody = true;
+  llvm::scope_exit leaveBody([&] { inOptimizerBody = false; });
   auto fail = [&]() -> std::optional<std::string> {
     op.erase();
     return std::nullopt;
@@ -144,6 +160,11 @@ std::optional<std::string> Elaborator::emitOptimizer(const ast::Expr &use,
         Value v = emit(*stmt.value, body);
         if (!v)
           return fail();
+        if (v.getType() != scalarType) {
+          error(stmt.value->loc) << "state '" << stmt.name << "' is shaped like 'p' (f32), "
+                                 << "but is assigned " << typeString(v.getType());
+          return fail();
+        }
         Binding s;
         s.value = v;
         body.bind(stmt.name, s);
@@ -253,11 +274,22 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
           return false;
         }
         shape.clear();
+        int64_t elements = 1;
         for (const ast::ExprPtr &d : arg.value->operands) {
           auto v = evalInt(*d, globals);
           if (!v)
             return false;
+          if (*v < 1 || *v > (int64_t(1) << 30) ||
+              __builtin_mul_overflow(elements, *v, &elements) || elements > (int64_t(1) << 32)) {
+            error(d->loc) << "example dimension " << *v
+                          << " is out of range (each 1 to 2^30, at most 2^32 elements)";
+            return false;
+          }
           shape.push_back(*v);
+        }
+        if (shape.empty()) {
+          error(arg.loc) << "an example needs at least one dimension";
+          return false;
         }
       } else {
         error(arg.loc) << "idx has no argument '" << arg.keyword

@@ -17,7 +17,11 @@ std::string formatTensorType(Type type) {
     os << type;
     return s;
   }
-  os << tensor.getElementType();
+  // Spelled as in gd source: bool rather than MLIR's i1.
+  if (tensor.getElementType().isInteger(1))
+    os << "bool";
+  else
+    os << tensor.getElementType();
   if (tensor.getRank() == 0)
     return s;
   os << "[";
@@ -56,8 +60,9 @@ LogicalResult inferBroadcastType(std::optional<Location> loc, StringRef opName,
         continue;
       std::string shapes;
       llvm::raw_string_ostream os(shapes);
-      llvm::interleave(operands, os,
-                       [&](Type t) { os << formatTensorType(t); }, " and ");
+      for (auto [i, t] : llvm::enumerate(operands))
+        os << (i == 0 ? "" : i + 1 == operands.size() ? " and " : ", ")
+           << formatTensorType(t);
       return emitOptionalError(loc, opName, ": cannot broadcast ", shapes,
                                ": dimension sizes ", r, " and ", d, " differ");
     }

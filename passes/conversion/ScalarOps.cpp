@@ -107,8 +107,11 @@ Value emitScalar(OpBuilder &b, Location loc, Operation *op, ValueRange v) {
       })
       .Case([&](FullLikeOp f) -> Value {
         Type element = cast<RankedTensorType>(f.getType()).getElementType();
+        double value = f.getValue().convertToDouble();
+        if (isa<FloatType>(element))
+          return arith::ConstantOp::create(b, loc, b.getFloatAttr(element, value));
         return arith::ConstantOp::create(
-            b, loc, b.getFloatAttr(element, f.getValue().convertToDouble()));
+            b, loc, b.getIntegerAttr(element, static_cast<int64_t>(value)));
       })
       .Default([&](Operation *other) -> Value {
         other->emitOpError("has no elementwise form (not supported here yet)");

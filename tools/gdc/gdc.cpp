@@ -122,6 +122,10 @@ int compile(Session &session) {
   bool textual = emit != Emit::Exe && emit != Emit::Obj;
   if (out.empty())
     out = textual ? "-" : sys::path::stem(input).str() + (emit == Emit::Obj ? ".o" : "");
+  if (out != "-" && sys::fs::equivalent(input, out)) {
+    reportError("the output '" + out + "' would overwrite the input; name another with -o");
+    return 1;
+  }
   if (emit == Emit::Params || (textual && emit != Emit::LLVM)) {
     auto file = openOutput(out);
     if (!file)
@@ -147,8 +151,9 @@ int compile(Session &session) {
     file->keep();
     return 0;
   }
-  if (emit == Emit::Obj)
+  if (emit == Emit::Obj) {
     return session.writeObject(*llvmModule, out) ? 0 : 1;
+  }
   SmallString<128> object;
   if (auto ec = sys::fs::createTemporaryFile("gdc", "o", object)) {
     reportError("cannot create a temporary file: " + ec.message());
