@@ -4,6 +4,8 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cmath>
@@ -16,6 +18,8 @@ using namespace gdc::lang;
 namespace gdc::lang {
 
 std::string typeString(Type t) { return gd::formatTensorType(t); }
+
+std::string formatNumber(double v) { return llvm::formatv("{0}", llvm::format("%g", v)).str(); }
 
 /// A symbol not yet used in the module, derived from `base`.
 std::string freshSymbol(ModuleOp module, std::string base) {

@@ -149,6 +149,9 @@ public:
 /// Whether `name` is a built-in elementwise function usable as a layer.
 bool isBuiltinLayer(llvm::StringRef name);
 
+/// A number as a person writes it: 1, -2, 0.001, 1e+39.
+std::string formatNumber(double v);
+
 /// `f32[784, 256]`.
 std::string typeString(mlir::Type t);
 /// A symbol not yet used in `module`, derived from `base`.

@@ -4,8 +4,10 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <set>
 
 using namespace mlir;
@@ -179,10 +181,21 @@ static std::optional<std::string> initializerSpec(Elaborator &el, const ast::Exp
     auto b = a ? el.evalNumber(*init.args[1].value, scope) : std::nullopt;
     if (!b)
       return std::nullopt;
-    std::string s;
-    llvm::raw_string_ostream os(s);
-    os << init.name << " " << *a << " " << *b;
-    return s;
+    if (!std::isfinite(*a) || !std::isfinite(*b)) {
+      el.error(init.loc) << "'" << init.name << "' needs finite arguments";
+      return std::nullopt;
+    }
+    if (init.name == "normal" && *b < 0) {
+      el.error(init.args[1].loc) << "normal(mean, std): the standard deviation "
+                                 << formatNumber(*b) << " is negative";
+      return std::nullopt;
+    }
+    if (init.name == "uniform" && *a > *b) {
+      el.error(init.loc) << "uniform(lo, hi): lo " << formatNumber(*a) << " exceeds hi "
+                         << formatNumber(*b);
+      return std::nullopt;
+    }
+    return llvm::formatv("{0} {1:g9} {2:g9}", init.name, *a, *b).str();
   }
   el.error(init.loc) << "unknown initializer '" << init.name << "'";
   return std::nullopt;

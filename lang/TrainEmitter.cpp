@@ -6,6 +6,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <cmath>
 #include <set>
 
 using namespace mlir;
@@ -41,11 +42,11 @@ std::optional<std::string> Elaborator::emitOptimizer(const ast::Expr &use,
     if (arg && !(values[i] = evalNumber(*arg->value, scope)))
       return std::nullopt;
   const ast::Module *saved = current;
-  current = b->module;
   llvm::scope_exit restore([&] { current = saved; });
   SmallVector<Attribute> hyperNames, hyperDefaults, stateNames;
   for (auto [param, value] : llvm::zip(opt.params, values)) {
     if (param.name == "p" || param.name == "g" || param.name == "t") {
+      current = b->module;
       error(param.loc) << "a hyperparameter cannot be named '" << param.name
                        << "': inside an optimizer '" << param.name << "' is "
                        << (param.name == "p" ? "the parameter"
@@ -53,21 +54,31 @@ std::optional<std::string> Elaborator::emitOptimizer(const ast::Expr &use,
       return std::nullopt;
     }
     if (param.type && param.type->element != "f32") {
+      current = b->module;
       error(param.type->loc) << "hyperparameters of type '" << param.type->element
                              << "' are not supported yet by code generation (f32 only)";
       return std::nullopt;
     }
-    if (!value && param.defaultValue)
+    if (!value && param.defaultValue) {
+      current = b->module;
       value = evalNumber(*param.defaultValue, scopeOf(b->module));
+      current = saved;
+    }
     if (!value) {
       error(use.loc) << "hyperparameter '" << param.name << "' of '" << opt.name
                      << "' has no default; give it: " << opt.name << "(" << param.name
                      << " = ...)";
       return std::nullopt;
     }
+    if (!std::isfinite(*value) || std::fabs(*value) > 3.4028234663852886e38) {
+      error(use.loc) << "hyperparameter '" << param.name << "' = " << formatNumber(*value)
+                     << " does not fit in f32";
+      return std::nullopt;
+    }
     hyperNames.push_back(builder.getStringAttr(param.name));
     hyperDefaults.push_back(builder.getF32FloatAttr((float)*value));
   }
+  current = b->module;
   std::set<std::string> states;
   for (const ast::Stmt &stmt : opt.body) {
     if (stmt.kind != ast::StmtKind::State)
@@ -267,6 +278,10 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
         auto v = evalNumber(*arg.value, globals);
         if (!v)
           return false;
+        if (!std::isfinite(*v) || std::fabs(*v) > 3.4028234663852886e38) {
+          error(arg.loc) << "scale " << formatNumber(*v) << " does not fit in f32";
+          return false;
+        }
         scale = *v;
       } else if (arg.keyword == "shape") {
         if (arg.value->kind != ast::ExprKind::List) {
@@ -325,6 +340,12 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
   auto modelSymbol = emitModel(*model, inputType, outputType, modelName);
   if (!modelSymbol)
     return false;
+  if (cast<RankedTensorType>(outputType).getRank() != 1) {
+    error(modelExpr.loc) << "the model's output is " << typeString(outputType)
+                         << "; with idx data (class labels) it must be a vector of "
+                            "class scores";
+    return false;
+  }
 
   // Loss, reduced over the batch by mean (default) or sum.
   const ast::Expr *lossExpr = fields["loss"]->value.get();

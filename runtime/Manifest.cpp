@@ -101,6 +101,36 @@ private:
 
 /// Splits on single spaces; doubled or leading/trailing spaces give empty
 /// fields, which the parser rejects.
+/// Paths in the manifest are percent-encoded (a space, '%' and control
+/// characters as %XX) so that fields stay space-separated. Returns false on
+/// a malformed escape.
+static bool percentDecode(std::string_view text, std::string &out) {
+  out.clear();
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    auto hex = [](char c) -> int {
+      if (c >= '0' && c <= '9')
+        return c - '0';
+      if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+      if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+      return -1;
+    };
+    if (i + 2 >= text.size())
+      return false;
+    int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
+    if (hi < 0 || lo < 0)
+      return false;
+    out.push_back(static_cast<char>(hi * 16 + lo));
+    i += 2;
+  }
+  return true;
+}
+
 static std::vector<std::string_view> splitFields(std::string_view line) {
   std::vector<std::string_view> fields;
   size_t start = 0;
@@ -383,8 +413,11 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
       problem = "unsupported data format '" + spec.format + "' (only idx)";
       return false;
     }
-    spec.imagesPath = std::string(fields[3]);
-    spec.labelsPath = std::string(fields[4]);
+    if (!percentDecode(fields[3], spec.imagesPath) ||
+        !percentDecode(fields[4], spec.labelsPath)) {
+      problem = "malformed %-escape in a data path";
+      return false;
+    }
     if (!parseFiniteFloat(fields[5], spec.scale)) {
       problem = "scale '" + std::string(fields[5]) + "' is not a finite float";
       return false;
@@ -399,7 +432,10 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
       problem = "expected 'source-dir <dir>'";
       return false;
     }
-    out.sourceDir = std::string(fields[1]);
+    if (!percentDecode(fields[1], out.sourceDir)) {
+      problem = "malformed %-escape in the source directory";
+      return false;
+    }
     return true;
   }
   problem = "unknown record '" + std::string(record) + "'";

@@ -12,6 +12,7 @@
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace gdc {
@@ -78,6 +79,19 @@ std::string manifestDims(Type type) {
   return s;
 }
 
+/// A path as a manifest field: a space, '%' and control characters become
+/// %XX, so that fields stay space-separated (runtime/Manifest.cpp decodes).
+std::string manifestPath(StringRef path) {
+  std::string s;
+  for (unsigned char c : path) {
+    if (c == ' ' || c == '%' || c < 0x20 || c == 0x7f)
+      s += llvm::formatv("%{0:X-2}", (unsigned)c).str();
+    else
+      s.push_back(c);
+  }
+  return s;
+}
+
 /// The manifest tells the runtime everything it needs about the model
 /// (runtime/Manifest.h has the grammar).
 std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
@@ -109,13 +123,14 @@ std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
     auto data = config.getAs<DictionaryAttr>(split);
     if (!data)
       continue;
-    os << "data " << split << " idx " << data.getAs<StringAttr>("images").getValue()
-       << " " << data.getAs<StringAttr>("labels").getValue() << " "
+    os << "data " << split << " idx "
+       << manifestPath(data.getAs<StringAttr>("images").getValue()) << " "
+       << manifestPath(data.getAs<StringAttr>("labels").getValue()) << " "
        << llvm::format("%.17g", data.getAs<FloatAttr>("scale").getValueAsDouble())
        << "\n";
   }
   if (auto dir = config.getAs<StringAttr>("source_dir"))
-    os << "source-dir " << dir.getValue() << "\n";
+    os << "source-dir " << manifestPath(dir.getValue()) << "\n";
   return s;
 }
 

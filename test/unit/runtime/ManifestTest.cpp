@@ -96,6 +96,23 @@ TEST(Manifest, OptionalRecordsMayBeAbsent) {
   EXPECT_EQ(m.findData("train"), nullptr);
 }
 
+TEST(Manifest, PathsArePercentDecoded) {
+  Manifest m;
+  std::string error;
+  ASSERT_TRUE(parseManifest(std::string(kHeader) +
+                                "data train idx my%20images.gz 100%25.gz 1\n"
+                                "source-dir /home/a%20b/c\n",
+                            m, error))
+      << error;
+  ASSERT_NE(m.findData("train"), nullptr);
+  EXPECT_EQ(m.findData("train")->imagesPath, "my images.gz");
+  EXPECT_EQ(m.findData("train")->labelsPath, "100%.gz");
+  EXPECT_EQ(m.sourceDir, "/home/a b/c");
+  for (const char *bad : {"source-dir /a%2\n", "source-dir /a%zz\n", "source-dir /a%\n"})
+    EXPECT_NE(parseError(std::string(kHeader) + bad).find("%-escape"), std::string::npos)
+        << bad;
+}
+
 TEST(Manifest, ErrorsNameLineNumberAndContent) {
   std::string error =
       parseError(std::string(kHeader) + "\nparam w 3,x zeros\n");
