@@ -48,9 +48,21 @@ Location Elaborator::loc(ast::Loc l) const {
   return FileLineColLoc::get(&ctx, file, l.line, l.col);
 }
 
+Location Elaborator::loc(const ast::Module *m, ast::Loc l) const {
+  return FileLineColLoc::get(&ctx, m ? StringRef(m->path) : StringRef("<input>"), l.line,
+                             l.col);
+}
+
 InFlightDiagnostic Elaborator::error(ast::Loc l) {
   ++errors;
-  return mlir::emitError(loc(l));
+  InFlightDiagnostic diag = mlir::emitError(loc(l));
+  // An error inside library code also points at the program's line that
+  // asked for it.
+  if (!instantiations.empty() && instantiations.front().module != current) {
+    const Instantiation &use = instantiations.front();
+    diag.attachNote(loc(use.module, use.loc)) << use.what;
+  }
+  return diag;
 }
 
 void Elaborator::unknownName(ast::Loc l, StringRef name, const Scope &scope,
@@ -233,11 +245,27 @@ bool Elaborator::unify(const ast::TypeExpr &annotation, Type actual, Scope &scop
   // A batched type never reaches the front end: shapes are per example.
   Type element = elementType(&ctx, annotation.element);
   auto mismatch = [&]() {
+    // The declared type as written, with dimensions that are already bound
+    // shown by value: f32[n_in] where n_in = 20 reads f32[20].
     std::string declared = annotation.element;
-    if (!annotation.dims.empty())
-      declared += "[...]";
-    error(annotation.loc) << what << " is " << typeString(actual)
-                          << ", which does not match its declared type";
+    if (!annotation.dims.empty()) {
+      declared += "[";
+      for (auto [i, d] : llvm::enumerate(annotation.dims)) {
+        declared += i ? ", " : "";
+        const Binding *b = d->kind == ast::ExprKind::Name ? scope.lookup(d->name) : nullptr;
+        if (d->kind == ast::ExprKind::Number)
+          declared += d->text;
+        else if (b && b->kind == Binding::Int)
+          declared += std::to_string(b->integer);
+        else if (d->kind == ast::ExprKind::Name)
+          declared += d->name;
+        else
+          declared += "...";
+      }
+      declared += "]";
+    }
+    error(annotation.loc) << what << " is " << typeString(actual) << ", but its declared type is "
+                          << declared;
     return false;
   };
   if (!element || element != tensor.getElementType() ||

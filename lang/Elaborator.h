@@ -25,6 +25,7 @@ struct ModelNode {
   std::vector<int64_t> args;         ///< Lens: constructor arguments
   std::vector<std::shared_ptr<ModelNode>> stages; ///< Sequence
   std::vector<ast::Loc> stageLocs;   ///< Sequence: where each stage is used
+  const ast::Module *useModule = nullptr; ///< the module whose code wrote it
 };
 
 /// What a name denotes while elaborating.
@@ -69,6 +70,24 @@ public:
 
   // --- diagnostics ---------------------------------------------------------
   mlir::Location loc(ast::Loc l) const;
+  mlir::Location loc(const ast::Module *m, ast::Loc l) const;
+  /// Where the program asked for the library code being elaborated, so that
+  /// an error inside std's `dense` also points at the user's line.
+  struct Instantiation {
+    const ast::Module *module;
+    ast::Loc loc;
+    std::string what;
+  };
+  std::vector<Instantiation> instantiations;
+  /// Records an instantiation for the lifetime of the returned guard.
+  struct InstantiationGuard {
+    Elaborator &el;
+    ~InstantiationGuard() { el.instantiations.pop_back(); }
+  };
+  InstantiationGuard instantiating(const ast::Module *m, ast::Loc l, std::string what) {
+    instantiations.push_back({m, l, std::move(what)});
+    return InstantiationGuard{*this};
+  }
   mlir::InFlightDiagnostic error(ast::Loc l);
   /// Reports an unknown name, with a did-you-mean from `scope`.
   void unknownName(ast::Loc l, llvm::StringRef name, const Scope &scope,

@@ -24,6 +24,7 @@ std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope
   using K = ast::ExprKind;
   auto node = std::make_shared<ModelNode>();
   node->loc = e.loc;
+  node->useModule = current;
   if (e.kind == K::Binary && e.op == ">>") {
     auto lhs = evalModel(*e.operands[0], scope);
     auto rhs = lhs ? evalModel(*e.operands[1], scope) : nullptr;
@@ -356,19 +357,38 @@ std::optional<std::string> Elaborator::emitFnLens(const ModelNode &node, Type in
   return op.getSymName().str();
 }
 
+/// Whether an instance owns parameters (a parameter-free one, like a
+/// let-bound relu, can be used any number of times).
+static bool hasParameters(const ModelNode &node) {
+  if (node.kind == ModelNode::Lens)
+    return llvm::any_of(node.decl->body,
+                        [](const ast::Stmt &s) { return s.kind == ast::StmtKind::Param; });
+  if (node.kind == ModelNode::Fn)
+    return false;
+  return llvm::any_of(node.stages, [](const auto &s) { return hasParameters(*s); });
+}
+
 std::optional<std::string> Elaborator::emitModel(const ModelNode &node, Type input,
                                                  Type &output, StringRef name) {
-  if (node.kind == ModelNode::Lens)
+  if (node.kind == ModelNode::Lens) {
+    auto guard = instantiating(node.useModule, node.loc,
+                               "in '" + node.decl->name + "', used here with input " +
+                                   typeString(input));
     return emitLens(node, input, output);
-  if (node.kind == ModelNode::Fn)
+  }
+  if (node.kind == ModelNode::Fn) {
+    std::string name = node.decl ? node.decl->name : node.builtin;
+    auto guard = instantiating(node.useModule, node.loc,
+                               "in '" + name + "', used here with input " + typeString(input));
     return emitFnLens(node, input, output);
+  }
   SmallVector<Attribute> stages;
   Type wire = input;
   for (auto [i, stage] : llvm::enumerate(node.stages)) {
     // A name bound to an instance denotes that one instance: using it twice
     // shares its parameters, which code generation cannot express yet.
     // Refuse rather than silently create a second instance.
-    if (!emittedNodes.insert(stage.get()).second) {
+    if (hasParameters(*stage) && !emittedNodes.insert(stage.get()).second) {
       error(i < node.stageLocs.size() ? node.stageLocs[i] : stage->loc)
           << "this instance is used twice, which shares its "
                            "parameters; sharing is not supported yet by code "

@@ -37,6 +37,7 @@ std::optional<std::string> Elaborator::emitOptimizer(const ast::Expr &use,
   auto matched = matchArguments(use, opt, "hyperparameter");
   if (!matched)
     return std::nullopt;
+  auto useSite = instantiating(current, use.loc, "in the optimizer '" + opt.name + "', used here");
   std::vector<std::optional<double>> values(opt.params.size());
   for (auto [i, arg] : llvm::enumerate(*matched))
     if (arg && !(values[i] = evalNumber(*arg->value, scope)))
@@ -368,6 +369,9 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
     error(lossExpr->loc) << "'" << lossExpr->name << "' is not a loss";
     return false;
   }
+  auto lossGuard = instantiating(current, lossExpr->loc,
+                                 "in the loss '" + lossExpr->name + "', used here for " +
+                                     typeString(outputType));
   auto lossSymbol = emitLoss(*lossBinding->decl, *lossBinding->module, outputType,
                              labelType, lossExpr->loc);
   if (!lossSymbol)

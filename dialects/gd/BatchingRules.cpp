@@ -121,10 +121,18 @@ LogicalResult MatmulOp::buildBatched(OpBuilder &b, ValueRange operands,
     results.push_back(MatmulOp::create(b, getLoc(), rhs, lhsT));
     return success();
   }
-  return emitOpError("batching a product of ")
-         << formatTensorType(lhs.getType()) << (batched[0] ? " (batched)" : "")
-         << " and " << formatTensorType(rhs.getType())
-         << (batched[1] ? " (batched)" : "") << " is not supported yet";
+  // Reported in the program's terms: per-example shapes, no batch dimension.
+  auto perExample = [](Value v, bool isBatched) {
+    auto t = cast<RankedTensorType>(v.getType());
+    return formatTensorType(isBatched ? RankedTensorType::get(t.getShape().drop_front(),
+                                                              t.getElementType())
+                                      : t);
+  };
+  return mlir::emitError(getLoc())
+         << "a product of " << perExample(lhs, batched[0]) << " and "
+         << perExample(rhs, batched[1])
+         << " where a matrix depends on the example is not supported yet by code "
+            "generation (vector @ matrix and matrix @ vector are)";
 }
 
 LogicalResult TransposeOp::buildBatched(OpBuilder &b, ValueRange operands,
