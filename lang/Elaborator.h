@@ -137,6 +137,9 @@ public:
   std::optional<std::string> emitModel(const ModelNode &node,
                                        mlir::Type input, mlir::Type &output,
                                        llvm::StringRef name);
+  /// The symbol of an earlier instantiation with the same key (a lens or fn
+  /// is generated once per distinct arguments and input type), or nullopt.
+  std::optional<std::string> reuseInstantiation(llvm::StringRef key, mlir::Type &output);
   std::optional<std::string> emitLens(const ModelNode &node, mlir::Type input,
                                       mlir::Type &output);
   std::optional<std::string> emitFnLens(const ModelNode &node,

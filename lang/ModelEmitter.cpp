@@ -202,6 +202,15 @@ static std::optional<std::string> initializerSpec(Elaborator &el, const ast::Exp
   return std::nullopt;
 }
 
+std::optional<std::string> Elaborator::reuseInstantiation(StringRef key, Type &output) {
+  auto it = instantiated.find(key);
+  if (it == instantiated.end())
+    return std::nullopt;
+  auto existing = module->lookupSymbol<gd::LensOp>(it->second);
+  output = existing.getForward().front().getTerminator()->getOperand(0).getType();
+  return it->second;
+}
+
 std::optional<std::string> Elaborator::emitLens(const ModelNode &node, Type input,
                                                 Type &output) {
   const ast::Decl &lens = *node.decl;
@@ -277,12 +286,8 @@ std::optional<std::string> Elaborator::emitLens(const ModelNode &node, Type inpu
              "the input of '" + lens.name + "'"))
     return std::nullopt;
 
-  auto it = instantiated.find(key);
-  if (it != instantiated.end()) {
-    auto existing = module->lookupSymbol<gd::LensOp>(it->second);
-    output = existing.getForward().front().getTerminator()->getOperand(0).getType();
-    return it->second;
-  }
+  if (auto existing = reuseInstantiation(key, output))
+    return existing;
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module->getBody());
   std::string base = lens.name;
@@ -321,12 +326,8 @@ std::optional<std::string> Elaborator::emitFnLens(const ModelNode &node, Type in
   StringRef name = node.decl ? StringRef(node.decl->name) : StringRef(node.builtin);
   std::string key = "fn:" + name.str() + "@" + (node.decl ? node.module->path : "") + ":" +
                     typeString(input);
-  auto it = instantiated.find(key);
-  if (it != instantiated.end()) {
-    auto existing = module->lookupSymbol<gd::LensOp>(it->second);
-    output = existing.getForward().front().getTerminator()->getOperand(0).getType();
-    return it->second;
-  }
+  if (auto existing = reuseInstantiation(key, output))
+    return existing;
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module->getBody());
   const ast::Module *saved = current;
