@@ -66,6 +66,18 @@ bool Trainer::prepare(std::string &error) {
   }
   if (!options.initPath.empty() && !loadInitialParameters(error))
     return false;
+  // The checkpoint is written at the end: find out now, not after hours of
+  // training, whether it can be.
+  if (!options.savePath.empty()) {
+    std::string dir = options.savePath;
+    size_t slash = dir.find_last_of('/');
+    dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
+    if (access(dir.c_str(), W_OK) != 0) {
+      error = "cannot write --save " + options.savePath + ": " + dir + ": " +
+              std::strerror(errno);
+      return false;
+    }
+  }
 
   hypers = options.hypers;
   if (hypers.size() != manifest.hypers.size()) {
