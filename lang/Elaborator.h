@@ -140,6 +140,9 @@ public:
   /// The symbol of an earlier instantiation with the same key (a lens or fn
   /// is generated once per distinct arguments and input type), or nullopt.
   std::optional<std::string> reuseInstantiation(llvm::StringRef key, mlir::Type &output);
+  /// Closes a new instantiation's forward map with `result` and records it.
+  std::string finishInstantiation(gd::LensOp op, mlir::Value result, llvm::StringRef key,
+                                  mlir::Type &output);
   std::optional<std::string> emitLens(const ModelNode &node, mlir::Type input,
                                       mlir::Type &output);
   std::optional<std::string> emitFnLens(const ModelNode &node,

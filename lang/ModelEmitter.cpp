@@ -211,6 +211,14 @@ std::optional<std::string> Elaborator::reuseInstantiation(StringRef key, Type &o
   return it->second;
 }
 
+std::string Elaborator::finishInstantiation(gd::LensOp op, Value result, StringRef key,
+                                            Type &output) {
+  gd::YieldOp::create(builder, op.getLoc(), result);
+  output = result.getType();
+  instantiated[key] = op.getSymName().str();
+  return op.getSymName().str();
+}
+
 std::optional<std::string> Elaborator::emitLens(const ModelNode &node, Type input,
                                                 Type &output) {
   const ast::Decl &lens = *node.decl;
@@ -315,10 +323,7 @@ std::optional<std::string> Elaborator::emitLens(const ModelNode &node, Type inpu
     op.erase();
     return std::nullopt;
   }
-  gd::YieldOp::create(builder, op.getLoc(), result);
-  output = result.getType();
-  instantiated[key] = op.getSymName().str();
-  return op.getSymName().str();
+  return finishInstantiation(op, result, key, output);
 }
 
 std::optional<std::string> Elaborator::emitFnLens(const ModelNode &node, Type input,
@@ -352,10 +357,7 @@ std::optional<std::string> Elaborator::emitFnLens(const ModelNode &node, Type in
     op.erase();
     return std::nullopt;
   }
-  gd::YieldOp::create(builder, op.getLoc(), result);
-  output = result.getType();
-  instantiated[key] = op.getSymName().str();
-  return op.getSymName().str();
+  return finishInstantiation(op, result, key, output);
 }
 
 /// Whether an instance owns parameters (a parameter-free one, like a

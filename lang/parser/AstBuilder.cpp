@@ -120,9 +120,11 @@ private:
     return done();
   }
 
-  antlrcpp::Any visitFnDecl(GDParser::FnDeclContext *c) override {
+  /// `fn` and `loss` have the same shape: name(params) [-> type] = expr.
+  template <typename Context>
+  antlrcpp::Any functionLike(Context *c, DeclKind kind) {
     Decl &decl = *takeDecl();
-    decl.kind = DeclKind::Fn;
+    decl.kind = kind;
     setName(decl, c->IDENT());
     decl.params = params(c->paramList());
     if (c->type())
@@ -131,15 +133,12 @@ private:
     return done();
   }
 
+  antlrcpp::Any visitFnDecl(GDParser::FnDeclContext *c) override {
+    return functionLike(c, DeclKind::Fn);
+  }
+
   antlrcpp::Any visitLossDecl(GDParser::LossDeclContext *c) override {
-    Decl &decl = *takeDecl();
-    decl.kind = DeclKind::Loss;
-    setName(decl, c->IDENT());
-    decl.params = params(c->paramList());
-    if (c->type())
-      decl.result = type(c->type());
-    decl.value = expr(c->expr());
-    return done();
+    return functionLike(c, DeclKind::Loss);
   }
 
   antlrcpp::Any visitLensDecl(GDParser::LensDeclContext *c) override {

@@ -564,7 +564,9 @@ void ErrorStrategy::reportFailedPredicate(Parser *recognizer,
                                    nullptr);
 }
 
-void ErrorStrategy::reportUnwantedToken(Parser *recognizer) {
+/// ANTLR distinguishes an extra token from a missing one; both read best as
+/// "expected X but found Y" at the current token.
+void ErrorStrategy::reportExpectedAtCurrent(Parser *recognizer) {
   noteTrouble(recognizer);
   if (inErrorRecoveryMode(recognizer))
     return;
@@ -575,15 +577,12 @@ void ErrorStrategy::reportUnwantedToken(Parser *recognizer) {
       nullptr);
 }
 
+void ErrorStrategy::reportUnwantedToken(Parser *recognizer) {
+  reportExpectedAtCurrent(recognizer);
+}
+
 void ErrorStrategy::reportMissingToken(Parser *recognizer) {
-  noteTrouble(recognizer);
-  if (inErrorRecoveryMode(recognizer))
-    return;
-  beginErrorCondition(recognizer);
-  Token *found = recognizer->getCurrentToken();
-  recognizer->notifyErrorListeners(
-      found, expectedButFound(recognizer, getExpectedTokens(recognizer), found),
-      nullptr);
+  reportExpectedAtCurrent(recognizer);
 }
 
 void ErrorListener::syntaxError(Recognizer *recognizer, Token *offendingSymbol,

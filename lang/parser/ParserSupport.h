@@ -108,6 +108,7 @@ protected:
 private:
   std::vector<antlr4::ParserRuleContext *> troubled;
   void noteTrouble(antlr4::Parser *recognizer);
+  void reportExpectedAtCurrent(antlr4::Parser *recognizer);
 };
 
 /// ParserATNSimulator that reports an error where prediction fails, when it
