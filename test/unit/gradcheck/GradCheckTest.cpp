@@ -94,11 +94,12 @@ protected:
     return t;
   }
 
-  void check(const std::string &module, const std::vector<Tensor> &args) {
+  void check(const std::string &module, const std::vector<Tensor> &args,
+             const GradCheckOptions &options = {}) {
     std::string error;
     std::unique_ptr<CompiledLens> lens = CompiledLens::compile(module, error);
     ASSERT_TRUE(lens) << error;
-    EXPECT_TRUE(checkGradients(*lens, args, rng));
+    EXPECT_TRUE(checkGradients(*lens, args, rng, options));
   }
 };
 
@@ -398,6 +399,36 @@ TEST_F(GradCheck, Take) {
   gd.yield %1 : tensor<f64>
 )"),
         {uniform({5}), uniform(batched({5})), labels(batched({}), 5)});
+}
+
+TEST_F(GradCheck, ConvertFromInteger) {
+  // An integer label converted to a float scales the product: the floats
+  // receive cotangents, the integer none.
+  check(lensModule({"a"}, 2, R"(
+^bb0(%a: tensor<5xf64>, %x: tensor<5xf64>, %label: tensor<i32>):
+  %0 = gd.convert %label : tensor<i32> -> tensor<f64>
+  %1 = gd.mul %a, %x : tensor<5xf64>, tensor<5xf64> -> tensor<5xf64>
+  %2 = gd.mul %1, %0 : tensor<5xf64>, tensor<f64> -> tensor<5xf64>
+  gd.yield %2 : tensor<5xf64>
+)"),
+        {uniform({5}), uniform(batched({5})), labels(batched({}), 5)});
+}
+
+TEST_F(GradCheck, ConvertBetweenFloats) {
+  // Through f32 and back: the cotangent converts back the same way. The
+  // round trip rounds to f32, so the step and tolerance are f32-sized.
+  GradCheckOptions f32Precision;
+  f32Precision.step = 1e-2;
+  f32Precision.tolerance = 1e-4;
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.convert %0 : tensor<4xf64> -> tensor<4xf32>
+  %2 = gd.exp %1 : tensor<4xf32>
+  %3 = gd.convert %2 : tensor<4xf32> -> tensor<4xf64>
+  gd.yield %3 : tensor<4xf64>
+)"),
+        {uniform({4}), uniform(batched({4}))}, f32Precision);
 }
 
 //===----------------------------------------------------------------------===//
