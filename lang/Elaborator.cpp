@@ -69,9 +69,9 @@ void Elaborator::unknownName(ast::Loc l, StringRef name, const Scope &scope,
                              StringRef what) {
   std::vector<std::string> candidates;
   scope.collect(candidates);
-  for (const char *builtin : {"exp", "log", "sqrt", "tanh", "max", "min", "sum",
-                              "mean", "logsumexp", "zeros_like", "ones_like", "pi"})
+  for (const char *builtin : builtinFunctionNames())
     candidates.push_back(builtin);
+  candidates.push_back("pi");
   std::string best;
   unsigned bestDistance = 3;
   for (const std::string &c : candidates) {

@@ -171,6 +171,9 @@ public:
   std::set<const ModelNode *> emittedNodes;  ///< instances already placed
 };
 
+/// The names of the built-in functions (for suggestions).
+llvm::ArrayRef<const char *> builtinFunctionNames();
+
 /// Whether `name` is a built-in elementwise function usable as a layer.
 bool isBuiltinLayer(llvm::StringRef name);
 

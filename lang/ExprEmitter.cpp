@@ -21,6 +21,10 @@ bool isFloat(Value v) { return isa<FloatType>(tensorType(v).getElementType()); }
 bool isInteger(Value v) { return isa<IntegerType>(tensorType(v).getElementType()); }
 
 const char *const kUnaryMath[] = {"exp", "log", "sqrt", "tanh"};
+/// Every built-in function an expression can call (emitBuiltin handles each).
+const char *const kBuiltinFunctions[] = {"exp", "log",       "sqrt",       "tanh",
+                                         "max", "min",       "sum",        "mean",
+                                         "logsumexp", "zeros_like", "ones_like"};
 const char *const kReductions[] = {"sum", "mean", "logsumexp"};
 
 } // namespace
@@ -28,6 +32,8 @@ const char *const kReductions[] = {"sum", "mean", "logsumexp"};
 bool gdc::lang::isBuiltinLayer(StringRef name) {
   return llvm::is_contained(kUnaryMath, name);
 }
+
+ArrayRef<const char *> gdc::lang::builtinFunctionNames() { return kBuiltinFunctions; }
 
 Value Elaborator::scalar(double v, Type element, ast::Loc l) {
   auto type = RankedTensorType::get({}, element);
@@ -336,10 +342,7 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
     return gd::FullLikeOp::create(builder, l, args[0],
                                   builder.getF64FloatAttr(name == "ones_like" ? 1 : 0));
   }
-  static const char *const known[] = {"exp", "log", "sqrt", "tanh", "max", "min",
-                                      "sum", "mean", "logsumexp", "zeros_like",
-                                      "ones_like"};
-  if (llvm::is_contained(known, name)) {
+  if (llvm::is_contained(kBuiltinFunctions, name)) {
     error(e.loc) << "'" << name << "' is not supported yet by code generation";
     return {};
   }

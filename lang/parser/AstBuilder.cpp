@@ -254,14 +254,20 @@ private:
     return done();
   }
 
-  antlrcpp::Any visitLensLetStmt(GDParser::LensLetStmtContext *c) override {
+  /// `state x = e`, `let x = e`: a named value.
+  template <typename Context>
+  antlrcpp::Any namedValue(Context *c, StmtKind kind) {
     Stmt *s = takeStmt();
     if (!s)
       return fail(), done();
-    s->kind = StmtKind::Let;
+    s->kind = kind;
     setName(*s, c->IDENT());
     s->value = expr(c->expr());
     return done();
+  }
+
+  antlrcpp::Any visitLensLetStmt(GDParser::LensLetStmtContext *c) override {
+    return namedValue(c, StmtKind::Let);
   }
 
   antlrcpp::Any visitForwardStmt(GDParser::ForwardStmtContext *c) override {
@@ -277,23 +283,11 @@ private:
   }
 
   antlrcpp::Any visitStateStmt(GDParser::StateStmtContext *c) override {
-    Stmt *s = takeStmt();
-    if (!s)
-      return fail(), done();
-    s->kind = StmtKind::State;
-    setName(*s, c->IDENT());
-    s->value = expr(c->expr());
-    return done();
+    return namedValue(c, StmtKind::State);
   }
 
   antlrcpp::Any visitOptLetStmt(GDParser::OptLetStmtContext *c) override {
-    Stmt *s = takeStmt();
-    if (!s)
-      return fail(), done();
-    s->kind = StmtKind::Let;
-    setName(*s, c->IDENT());
-    s->value = expr(c->expr());
-    return done();
+    return namedValue(c, StmtKind::Let);
   }
 
   antlrcpp::Any visitAssignStmt(GDParser::AssignStmtContext *c) override {

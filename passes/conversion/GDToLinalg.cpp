@@ -28,12 +28,6 @@ using utils::IteratorType;
 
 RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
-/// `value` as a constant of `element` type (float or integer).
-TypedAttr constantOfType(OpBuilder &b, Type element, double value) {
-  if (isa<FloatType>(element))
-    return b.getFloatAttr(element, value);
-  return b.getIntegerAttr(element, static_cast<int64_t>(value));
-}
 
 /// tensor.empty of `type`, its dynamic sizes taken from `sources`: for each
 /// dynamic result dimension, an operand with a dynamic dimension at the same
@@ -137,7 +131,7 @@ struct FullLikeLowering : OpConversionPattern<FullLikeOp> {
     auto type = typeOf(op.getResult());
     Value init = emptyFor(rw, op.getLoc(), type, adaptor.getInput());
     Value value = arith::ConstantOp::create(
-        rw, op.getLoc(), constantOfType(rw, type.getElementType(), op.getValue().convertToDouble()));
+        rw, op.getLoc(), scalarAttr(rw, type.getElementType(), op.getValue().convertToDouble()));
     rw.replaceOpWithNewOp<linalg::FillOp>(op, value, init);
     return success();
   }

@@ -11,6 +11,12 @@ using namespace gdc::gd;
 
 namespace gdc {
 
+TypedAttr scalarAttr(Builder &b, Type element, double value) {
+  if (isa<FloatType>(element))
+    return b.getFloatAttr(element, value);
+  return b.getIntegerAttr(element, static_cast<int64_t>(value));
+}
+
 bool isElementwise(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, NegOp, ExpOp,
              LogOp, SqrtOp, TanhOp, CmpOp, SelectOp, ConvertOp>(op);
@@ -107,11 +113,8 @@ Value emitScalar(OpBuilder &b, Location loc, Operation *op, ValueRange v) {
       })
       .Case([&](FullLikeOp f) -> Value {
         Type element = cast<RankedTensorType>(f.getType()).getElementType();
-        double value = f.getValue().convertToDouble();
-        if (isa<FloatType>(element))
-          return arith::ConstantOp::create(b, loc, b.getFloatAttr(element, value));
         return arith::ConstantOp::create(
-            b, loc, b.getIntegerAttr(element, static_cast<int64_t>(value)));
+            b, loc, scalarAttr(b, element, f.getValue().convertToDouble()));
       })
       .Default([&](Operation *other) -> Value {
         other->emitOpError("has no elementwise form (not supported here yet)");

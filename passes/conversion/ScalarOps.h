@@ -10,6 +10,9 @@ namespace gdc {
 /// form): arithmetic, math, comparisons, select, convert, constants.
 bool isElementwise(mlir::Operation *op);
 
+/// `value` as a constant of `element` type, float or integer.
+mlir::TypedAttr scalarAttr(mlir::Builder &b, mlir::Type element, double value);
+
 /// Emits `op`'s computation on one element: `operands` are scalars (f32,
 /// i32, i1, ...) standing for `op`'s operands. Used for the body of the
 /// linalg.generic of an elementwise op and of an optimizer's update, so

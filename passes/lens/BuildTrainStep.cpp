@@ -58,6 +58,17 @@ MemRefType bufferType(Type tensor) {
   return MemRefType::get(t.getShape(), t.getElementType());
 }
 
+SmallVector<ModelParameter> paramsOf(ArrayRef<Instance> model) {
+  SmallVector<ModelParameter> params;
+  for (const Instance &inst : model)
+    for (auto [i, name] : llvm::enumerate(inst.lens.getParamNames()))
+      params.push_back(
+          {inst.path + "." + cast<StringAttr>(name).getValue().str(),
+           cast<RankedTensorType>(inst.lens.getForward().front().getArgument(i).getType()),
+           cast<StringAttr>(inst.lens.getParamInits()[i]).getValue().str()});
+  return params;
+}
+
 /// `f32 784` for a per-example type (a batched type's leading ? dropped).
 std::string manifestType(Type type, bool dropBatch) {
   auto t = cast<RankedTensorType>(type);
@@ -105,11 +116,9 @@ std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
   os << "label " << manifestType(loss.getForward().front().getArgument(1).getType(), true) << "\n";
   os << "output "
      << manifestType(last.getTerminator()->getOperand(0).getType(), true) << "\n";
-  for (const Instance &inst : model)
-    for (auto [i, name] : llvm::enumerate(inst.lens.getParamNames()))
-      os << "param " << inst.path << "." << cast<StringAttr>(name).getValue() << " "
-         << manifestDims(inst.lens.getForward().front().getArgument(i).getType()) << " "
-         << cast<StringAttr>(inst.lens.getParamInits()[i]).getValue() << "\n";
+  for (const ModelParameter &param : paramsOf(model))
+    os << "param " << param.path << " " << manifestDims(param.type) << " " << param.init
+       << "\n";
   for (Attribute name : opt.getStateNames())
     os << "state " << cast<StringAttr>(name).getValue() << "\n";
   for (auto [name, value] : llvm::zip(opt.getHyperNames(), opt.getHyperDefaults()))
@@ -235,13 +244,11 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   auto arg = [&](unsigned i) { return entry->getArgument(i); };
 
   SmallVector<SmallVector<Value>> params;
-  SmallVector<Value> flatParams;
   unsigned next = 0;
   for (const Instance &inst : model) {
     params.emplace_back();
     for (unsigned i = 0; i < inst.lens.getNumParams(); ++i) {
       params.back().push_back(sb.load(arg(next++)));
-      flatParams.push_back(params.back().back());
     }
   }
   unsigned hyperBase = numParams * (1 + numStates);
@@ -341,6 +348,19 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
                          "gd_model_manifest", b.getStringAttr(manifest));
   return success();
 }
+
+} // namespace
+
+FailureOr<SmallVector<ModelParameter>> gdc::collectParameters(ModuleOp module,
+                                                             TrainStepOp step) {
+  SmallVector<Instance> model;
+  Operation *root = SymbolTable::lookupSymbolIn(module, step.getModelAttr());
+  if (failed(flattenModel(module, root, step.getModelName(), model)))
+    return failure();
+  return paramsOf(model);
+}
+
+namespace {
 
 struct BuildTrainStepPass : gdc::impl::GDBuildTrainStepBase<BuildTrainStepPass> {
   void runOnOperation() override {

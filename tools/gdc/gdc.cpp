@@ -60,8 +60,9 @@ Stage stageOf(Emit e) {
     return Stage::Batched;
   case Emit::Reverse:
     return Stage::Differentiated;
+  case Emit::Params: // read from the gd module as generated
+    return Stage::GD;
   case Emit::TrainStep:
-  case Emit::Params:
     return Stage::TrainStep;
   case Emit::Linalg:
     return Stage::Linalg;
@@ -70,22 +71,16 @@ Stage stageOf(Emit e) {
   }
 }
 
-/// Prints `path shape` per parameter, from the manifest the train step carries.
+/// Prints `path shape` per parameter of the train step's model (the caller
+/// has checked that there is one).
 bool printParams(mlir::ModuleOp module, raw_ostream &os) {
-  auto manifest = module.lookupSymbol<mlir::LLVM::GlobalOp>("gd_model_manifest");
-  if (!manifest) {
-    reportError("the program has no train block, so it has no parameters");
+  auto params = collectParameters(module, *module.getOps<gd::TrainStepOp>().begin());
+  if (failed(params))
     return false;
-  }
-  StringRef text = cast<mlir::StringAttr>(*manifest.getValue()).getValue();
-  SmallVector<StringRef> lines;
-  text.split(lines, '\n');
-  for (StringRef line : lines) {
-    SmallVector<StringRef> fields;
-    line.split(fields, ' ');
-    if (fields.size() < 3 || fields[0] != "param")
-      continue;
-    os << fields[1] << " f32[" << (fields[2] == "-" ? "" : fields[2]) << "]\n";
+  for (const ModelParameter &param : *params) {
+    os << param.path << " " << param.type.getElementType() << "[";
+    llvm::interleave(param.type.getShape(), os, ",");
+    os << "]\n";
   }
   return true;
 }
@@ -106,11 +101,7 @@ int compile(Session &session) {
   auto module = session.elaborate();
   if (!module)
     return 1;
-  if (emit != Emit::GD && emit != Emit::Exe && emit != Emit::Obj && emit != Emit::LLVM &&
-      emit != Emit::LLVMDialect && emit != Emit::Params && emit != Emit::Batched &&
-      emit != Emit::Reverse && emit != Emit::TrainStep && emit != Emit::Linalg)
-    return 1;
-  bool needsTrain = stageOf(emit) >= Stage::TrainStep;
+  bool needsTrain = stageOf(emit) >= Stage::TrainStep || emit == Emit::Params;
   if (needsTrain && module->getOps<gd::TrainStepOp>().empty()) {
     reportError("'" + input + "' has no train block: nothing to compile into a step "
                 "(--emit=mlir shows its definitions)");
