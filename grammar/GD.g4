@@ -34,13 +34,22 @@ program
 
 decl
   : KW_USE modulePath                                                # UseDecl
-  | KW_LET IDENT '=' expr                                            # LetDecl
+  | KW_LET binder '=' expr                                           # LetDecl
   | KW_FN IDENT '(' paramList? ')' ('->' type)? '=' expr             # FnDecl
   | KW_LENS IDENT '(' paramList? ')' '{' lensStmt* '}'               # LensDecl
   | KW_LOSS IDENT '(' paramList? ')' ('->' type)? '=' expr           # LossDecl
   | KW_OPTIMIZER IDENT '(' paramList? ')'
       ( '=' expr | '{' optStmt* '}' )                                # OptimizerDecl
+  | KW_TRANSFORM modifier=IDENT? IDENT '(' paramList? ')'
+      ( '=' expr | '{' optStmt* '}' )                                # TransformDecl
+  | KW_SCHEDULE IDENT '(' paramList? ')' '=' expr                    # ScheduleDecl
   | KW_TRAIN IDENT '{' field* '}'                                    # TrainDecl
+  ;
+
+/// What a `let` binds: a name, or a tuple's parts `(a, b)`.
+binder
+  : IDENT
+  | '(' IDENT (',' IDENT)+ ','? ')'
   ;
 
 modulePath
@@ -61,17 +70,20 @@ param
 /// with optional dimensions.
 type
   : IDENT ('[' expr (',' expr)* ','? ']')?
+  | '(' type (',' type)+ ','? ')'
   ;
 
 lensStmt
   : KW_PARAM IDENT ':' type '=' expr                                 # ParamStmt
-  | KW_LET IDENT '=' expr                                            # LensLetStmt
+  | KW_LET binder '=' expr                                           # LensLetStmt
   | KW_FN '(' paramList? ')' ('->' type)? '=' expr                   # ForwardStmt
   ;
 
+/// `global state h: f32[100] = zeros()` is shared by all the tensors an
+/// optimizer instance updates (`global` is contextual).
 optStmt
-  : KW_STATE IDENT '=' expr                                          # StateStmt
-  | KW_LET IDENT '=' expr                                            # OptLetStmt
+  : modifier=IDENT? KW_STATE IDENT (':' type)? '=' expr              # StateStmt
+  | KW_LET binder '=' expr                                           # OptLetStmt
   | name '=' expr                                                    # AssignStmt
   | expr                                                             # ResultStmt
   ;
@@ -110,9 +122,11 @@ expr
   | (KW_TRUE | KW_FALSE)                                             # BoolExpr
   | name '(' argList? ')'                                            # CallExpr
   | name                                                             # NameExpr
-  | '(' expr ')'                                                     # ParenExpr
+  | '(' expr (',' expr)* trailing=','? ')'                           # ParenExpr
   | '[' (expr (',' expr)* ','?)? ']'                                 # ListExpr
+  | '{' (entry (',' entry)* ','?)? '}'                               # DictExpr
   | expr '[' expr ']'                                                # IndexExpr
+  | expr '[' lo=expr? ':' hi=expr? ']'                               # SliceExpr
   | <assoc=right> expr op='^' expr                                   # BinaryExpr
   | op='-' expr                                                      # UnaryExpr
   | expr op=('*' | '/' | '%' | '@') expr                             # BinaryExpr
@@ -124,7 +138,12 @@ expr
   | expr op='||' expr                                                # BinaryExpr
   | expr op='>>' expr                                                # BinaryExpr
   | KW_IF expr KW_THEN expr KW_ELSE expr                             # IfExpr
-  | KW_LET IDENT '=' expr KW_IN expr                                 # LetInExpr
+  | KW_LET binder '=' expr KW_IN expr                                # LetInExpr
+  ;
+
+/// `"pattern": value` in a `{ ... }` map (parameter groups).
+entry
+  : STRING ':' expr
   ;
 
 argList
@@ -146,6 +165,8 @@ KW_LENS      : 'lens';
 KW_LOSS      : 'loss';
 KW_OPTIMIZER : 'optimizer';
 KW_TRAIN     : 'train';
+KW_TRANSFORM : 'transform';
+KW_SCHEDULE  : 'schedule';
 KW_PARAM     : 'param';
 KW_STATE     : 'state';
 KW_IF        : 'if';

@@ -27,8 +27,16 @@ using ExprPtr = std::unique_ptr<Expr>;
 /// `int` is the type of compile-time integer parameters of lenses.
 struct TypeExpr {
   Loc loc;
-  std::string element;       ///< f32 f64 bf16 f16 i32 i64 bool int
+  std::string element;       ///< f32 f64 bf16 f16 i32 i64 bool int; "" for a tuple
   std::vector<ExprPtr> dims; ///< empty for a scalar
+  std::vector<std::unique_ptr<TypeExpr>> parts; ///< a tuple's types `(f32[3], i32)`
+};
+
+/// What a `let` binds: one name, or the parts of a tuple, `let (a, b) = e`.
+struct Binder {
+  std::vector<std::string> names; ///< one name unless destructuring
+  std::vector<Loc> locs;
+  bool isTuple() const { return names.size() > 1; }
 };
 
 enum class ExprKind {
@@ -41,8 +49,11 @@ enum class ExprKind {
   Call,       ///< name (the callee), nameLoc, args
   Index,      ///< operands[0][operands[1]]
   List,       ///< [operands...]
-  LetIn,      ///< let name = operands[0] in operands[1]
+  LetIn,      ///< let binder = operands[0] in operands[1]
   IfThenElse, ///< if operands[0] then operands[1] else operands[2]
+  Tuple,      ///< (operands[0], operands[1], ...)
+  Slice,      ///< operands[0][operands[1] : operands[2]] (either bound may be null)
+  Dict,       ///< { "key": value, ... } as args (keyword = the key)
 };
 
 /// A call argument, positional (keyword empty) or `keyword = value`.
@@ -59,8 +70,9 @@ struct Expr {
   bool isInteger = false;
   bool boolValue = false;
   std::string text; ///< Number: the literal's spelling; String: its value
-  std::string name; ///< Name, Call callee, LetIn binder
+  std::string name; ///< Name, Call callee, LetIn binder's first name
   Loc nameLoc;      ///< Call: the callee; LetIn: the binder
+  Binder binder;    ///< LetIn
   std::string op;   ///< Unary/Binary operator spelling
   std::vector<ExprPtr> operands;
   std::vector<Arg> args;
@@ -78,9 +90,9 @@ struct Param {
 /// A statement inside a `lens` or `optimizer` body.
 enum class StmtKind {
   Param,   ///< param name: type = init        (lens)
-  Let,     ///< let name = value               (lens, optimizer)
+  Let,     ///< let binder = value             (lens, optimizer)
   Forward, ///< fn (params) -> result = value  (lens: the forward map)
-  State,   ///< state name = value             (optimizer)
+  State,   ///< [global] state name[: type] = value (optimizer, transform)
   Assign,  ///< name = value                   (optimizer: update a state)
   Result,  ///< value                          (optimizer: the new parameter)
 };
@@ -90,7 +102,9 @@ struct Stmt {
   Loc loc;
   std::string name;
   Loc nameLoc;
-  std::unique_ptr<TypeExpr> type; ///< Param
+  Binder binder;                  ///< Let
+  bool isGlobal = false;          ///< State: `global state`
+  std::unique_ptr<TypeExpr> type; ///< Param, State (may be null)
   std::vector<Param> params;      ///< Forward
   std::unique_ptr<TypeExpr> result; ///< Forward (may be null)
   ExprPtr value;
@@ -103,6 +117,8 @@ enum class DeclKind {
   Lens,      ///< lens name(params) { body }
   Loss,      ///< loss name(params) -> result = value
   Optimizer, ///< optimizer name(params) = value | { body }
+  Transform, ///< transform [per_example] name(params) = value | { body }
+  Schedule,  ///< schedule name(params) = value
   Train,     ///< train name { fields }
 };
 
@@ -116,12 +132,14 @@ struct Field {
 struct Decl {
   DeclKind kind = DeclKind::Let;
   Loc loc;
-  std::string name;
+  std::string name;    ///< for a destructuring Let, the binder's first name
   Loc nameLoc;
+  Binder binder;       ///< Let
+  bool perExample = false; ///< Transform: `transform per_example`
   std::vector<Param> params;
   std::unique_ptr<TypeExpr> result; ///< Fn, Loss (may be null)
-  ExprPtr value;                    ///< Let, Fn, Loss, Optimizer `= expr`
-  std::vector<Stmt> body;           ///< Lens, Optimizer `{ ... }`
+  ExprPtr value;                    ///< Let, Fn, Loss, Schedule, Optimizer/Transform `= expr`
+  std::vector<Stmt> body;           ///< Lens, Optimizer/Transform `{ ... }`
   std::vector<Field> fields;        ///< Train
 };
 

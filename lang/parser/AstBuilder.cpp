@@ -112,10 +112,30 @@ private:
     return done();
   }
 
+  /// `x` or `(a, b, ...)`; a name repeated in one pattern is an error.
+  Binder binder(GDParser::BinderContext *ctx) {
+    Binder b;
+    if (!ctx || ctx->IDENT().empty())
+      return fail(), b;
+    for (auto *ident : ctx->IDENT()) {
+      std::string name = text(ident);
+      for (const std::string &seen : b.names)
+        if (seen == name)
+          error(ident->getSymbol(), "'" + name + "' is bound twice in this pattern");
+      b.names.push_back(name);
+      b.locs.push_back(locOfNode(ident));
+    }
+    return b;
+  }
+
   antlrcpp::Any visitLetDecl(GDParser::LetDeclContext *c) override {
     Decl &decl = *takeDecl();
     decl.kind = DeclKind::Let;
-    setName(decl, c->IDENT());
+    decl.binder = binder(c->binder());
+    if (!decl.binder.names.empty()) {
+      decl.name = decl.binder.names[0];
+      decl.nameLoc = decl.binder.locs[0];
+    }
     decl.value = expr(c->expr());
     return done();
   }
@@ -163,6 +183,36 @@ private:
     return done();
   }
 
+  antlrcpp::Any visitTransformDecl(GDParser::TransformDeclContext *c) override {
+    Decl &decl = *takeDecl();
+    decl.kind = DeclKind::Transform;
+    if (c->modifier) {
+      if (c->modifier->getText() != "per_example")
+        error(c->modifier, "unknown transform modifier '" + c->modifier->getText() +
+                               "' (the modifier is 'per_example')");
+      decl.perExample = true;
+    }
+    auto idents = c->IDENT();
+    if (idents.empty())
+      return fail(), done();
+    setName(decl, idents.back());
+    decl.params = params(c->paramList());
+    if (c->ASSIGN())
+      decl.value = expr(c->expr());
+    for (auto *s : c->optStmt())
+      decl.body.push_back(stmt(s));
+    return done();
+  }
+
+  antlrcpp::Any visitScheduleDecl(GDParser::ScheduleDeclContext *c) override {
+    Decl &decl = *takeDecl();
+    decl.kind = DeclKind::Schedule;
+    setName(decl, c->IDENT());
+    decl.params = params(c->paramList());
+    decl.value = expr(c->expr());
+    return done();
+  }
+
   antlrcpp::Any visitTrainDecl(GDParser::TrainDeclContext *c) override {
     Decl &decl = *takeDecl();
     decl.kind = DeclKind::Train;
@@ -197,6 +247,17 @@ private:
   }
 
   std::unique_ptr<TypeExpr> type(GDParser::TypeContext *ctx) {
+    if (ctx && !ctx->IDENT() && ctx->type().size() >= 2) {
+      auto t = std::make_unique<TypeExpr>();
+      t->loc = locOf(ctx->getStart());
+      for (auto *part : ctx->type()) {
+        auto p = type(part);
+        if (!p)
+          return fail();
+        t->parts.push_back(std::move(p));
+      }
+      return t;
+    }
     if (!ctx || !ctx->IDENT())
       return fail();
     auto t = std::make_unique<TypeExpr>();
@@ -266,8 +327,23 @@ private:
     return done();
   }
 
+  /// `let x = e` or `let (a, b) = e` in a body.
+  template <typename Context> antlrcpp::Any letStmt(Context *c) {
+    Stmt *s = takeStmt();
+    if (!s)
+      return fail(), done();
+    s->kind = StmtKind::Let;
+    s->binder = binder(c->binder());
+    if (!s->binder.names.empty()) {
+      s->name = s->binder.names[0];
+      s->nameLoc = s->binder.locs[0];
+    }
+    s->value = expr(c->expr());
+    return done();
+  }
+
   antlrcpp::Any visitLensLetStmt(GDParser::LensLetStmtContext *c) override {
-    return namedValue(c, StmtKind::Let);
+    return letStmt(c);
   }
 
   antlrcpp::Any visitForwardStmt(GDParser::ForwardStmtContext *c) override {
@@ -283,11 +359,27 @@ private:
   }
 
   antlrcpp::Any visitStateStmt(GDParser::StateStmtContext *c) override {
-    return namedValue(c, StmtKind::State);
+    Stmt *s = takeStmt();
+    if (!s)
+      return fail(), done();
+    s->kind = StmtKind::State;
+    if (c->modifier) {
+      if (c->modifier->getText() != "global")
+        error(c->modifier, "unknown state modifier '" + c->modifier->getText() +
+                               "' (write `state` or `global state`)");
+      s->isGlobal = true;
+    }
+    if (c->IDENT().empty())
+      return fail(), done();
+    setName(*s, c->IDENT().back());
+    if (c->type())
+      s->type = type(c->type());
+    s->value = expr(c->expr());
+    return done();
   }
 
   antlrcpp::Any visitOptLetStmt(GDParser::OptLetStmtContext *c) override {
-    return namedValue(c, StmtKind::Let);
+    return letStmt(c);
   }
 
   antlrcpp::Any visitAssignStmt(GDParser::AssignStmtContext *c) override {
@@ -411,9 +503,49 @@ private:
     return result(std::move(e));
   }
 
+  /// `(e)` makes no node; `(a, b)` and `(a,)` are tuples. One rule for both
+  /// keeps the grammar LL(1) here, so a missing `)` is reported as such.
   antlrcpp::Any visitParenExpr(GDParser::ParenExprContext *c) override {
-    // Parentheses make no node.
-    return result(expr(c->expr()));
+    if (c->expr().size() == 1 && !c->trailing)
+      return result(expr(c->expr(0)));
+    ExprPtr e = node(ExprKind::Tuple, locOf(c->getStart()));
+    if (!operands(c->expr(), e->operands))
+      return result(fail());
+    return result(std::move(e));
+  }
+
+  antlrcpp::Any visitDictExpr(GDParser::DictExprContext *c) override {
+    ExprPtr e = node(ExprKind::Dict, locOf(c->getStart()));
+    for (auto *entry : c->entry()) {
+      if (!entry->STRING())
+        return result(fail());
+      Arg arg;
+      arg.loc = locOf(entry->getStart());
+      std::string message;
+      unsigned offset;
+      if (!detail::decodeString(text(entry->STRING()), arg.keyword, offset, message))
+        return result(fail());
+      arg.value = expr(entry->expr());
+      if (!arg.value)
+        return result(fail());
+      e->args.push_back(std::move(arg));
+    }
+    return result(std::move(e));
+  }
+
+  antlrcpp::Any visitSliceExpr(GDParser::SliceExprContext *c) override {
+    ExprPtr e = node(ExprKind::Slice, locOf(c->getStart()));
+    ExprPtr base = expr(c->expr(0));
+    if (!base)
+      return result(fail());
+    e->operands.push_back(std::move(base));
+    for (auto *bound : {c->lo, c->hi}) {
+      ExprPtr b;
+      if (bound && !(b = expr(bound)))
+        return result(fail());
+      e->operands.push_back(std::move(b));
+    }
+    return result(std::move(e));
   }
 
   antlrcpp::Any visitListExpr(GDParser::ListExprContext *c) override {
@@ -484,8 +616,11 @@ private:
 
   antlrcpp::Any visitLetInExpr(GDParser::LetInExprContext *c) override {
     ExprPtr e = node(ExprKind::LetIn, locOf(c->getStart()));
-    e->name = text(c->IDENT());
-    e->nameLoc = locOfNode(c->IDENT());
+    e->binder = binder(c->binder());
+    if (e->binder.names.empty())
+      return result(fail());
+    e->name = e->binder.names[0];
+    e->nameLoc = e->binder.locs[0];
     if (c->expr().size() != 2 || !operands(c->expr(), e->operands))
       return result(fail());
     return result(std::move(e));

@@ -140,6 +140,8 @@ bool startsDeclOrEnds(BufferedTokenStream &tokens, size_t last) {
     case GDParser::KW_LENS:
     case GDParser::KW_LOSS:
     case GDParser::KW_OPTIMIZER:
+    case GDParser::KW_TRANSFORM:
+    case GDParser::KW_SCHEDULE:
     case GDParser::KW_TRAIN:
       return true;
     default:

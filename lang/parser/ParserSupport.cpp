@@ -6,6 +6,9 @@
 //===----------------------------------------------------------------------===//
 #include "lang/parser/ParserSupport.h"
 
+#include "atn/ATNConfigSet.h"
+#include "atn/Transition.h"
+
 #include "GDLexer.h"
 #include "GDParser.h"
 
@@ -371,8 +374,9 @@ static const std::vector<size_t> &exprStartTokens() {
   static const std::vector<size_t> set = {
       GDParser::NUMBER,   GDParser::STRING, GDParser::KW_TRUE,
       GDParser::KW_FALSE, GDParser::IDENT,  GDParser::KW_LOSS,
-      GDParser::LPAREN,   GDParser::LBRACK, GDParser::MINUS,
-      GDParser::KW_NOT,   GDParser::KW_IF,  GDParser::KW_LET};
+      GDParser::LPAREN,   GDParser::LBRACK, GDParser::LBRACE,
+      GDParser::MINUS,    GDParser::KW_NOT, GDParser::KW_IF,
+      GDParser::KW_LET};
   return set;
 }
 
@@ -380,7 +384,7 @@ static const std::vector<size_t> &declStartTokens() {
   static const std::vector<size_t> set = {
       GDParser::KW_USE,  GDParser::KW_LET,  GDParser::KW_FN,
       GDParser::KW_LENS, GDParser::KW_LOSS, GDParser::KW_OPTIMIZER,
-      GDParser::KW_TRAIN};
+      GDParser::KW_TRANSFORM, GDParser::KW_SCHEDULE, GDParser::KW_TRAIN};
   return set;
 }
 
@@ -542,10 +546,23 @@ void ErrorStrategy::reportNoViableAlternative(Parser *recognizer,
                                               const NoViableAltException &e) {
   Token *found = e.getOffendingToken();
   std::string msg;
-  if (e.getStartToken() == found)
+  if (e.getStartToken() == found) {
     msg = expectedButFound(recognizer, e.getExpectedTokens(), found);
-  else
+  } else if (atn::ATNConfigSet *configs = e.getDeadEndConfigs()) {
+    // The decision looked ahead past its start (`f(1, 2` may be a call or a
+    // name followed by a tuple); what every path still alive before the
+    // offending token could have matched is what was expected there.
+    misc::IntervalSet expected;
+    for (const Ref<atn::ATNConfig> &config : configs->configs)
+      for (size_t i = 0; i < config->state->transitions.size(); ++i) {
+        atn::Transition *t = config->state->transitions[i];
+        if (!t->isEpsilon())
+          expected.addAll(t->label());
+      }
+    msg = expectedButFound(recognizer, expected, found);
+  } else {
     msg = "unexpected " + tokenDisplay(found);
+  }
   recognizer->notifyErrorListeners(found, msg, nullptr);
 }
 

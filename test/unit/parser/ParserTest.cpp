@@ -83,6 +83,19 @@ std::string str(const Expr *e) {
            str(e->operands.at(1).get()) + ")";
   case ExprKind::IfThenElse:
     return "(if " + list(e->operands) + ")";
+  case ExprKind::Tuple:
+    return "(tuple " + list(e->operands) + ")";
+  case ExprKind::Slice:
+    return str(e->operands.at(0).get()) + "[" +
+           (e->operands.at(1) ? str(e->operands[1].get()) : "") + ":" +
+           (e->operands.at(2) ? str(e->operands[2].get()) : "") + "]";
+  case ExprKind::Dict: {
+    std::string out = "{";
+    for (size_t i = 0; i < e->args.size(); ++i)
+      out += (i ? ", " : "") + ("\"" + e->args[i].keyword + "\": ") +
+             str(e->args[i].value.get());
+    return out + "}";
+  }
   }
   return "<?>";
 }
@@ -90,6 +103,12 @@ std::string str(const Expr *e) {
 std::string str(const TypeExpr *t) {
   if (!t)
     return "<none>";
+  if (!t->parts.empty()) {
+    std::string out = "(";
+    for (size_t i = 0; i < t->parts.size(); ++i)
+      out += (i ? ", " : "") + str(t->parts[i].get());
+    return out + ")";
+  }
   std::string out = t->element;
   if (!t->dims.empty()) {
     out += "[";
@@ -558,6 +577,64 @@ TEST(ParserTest, LinesContinueInOptimizerBodiesToo) {
   EXPECT_EQ(str(body[4].value.get()), "(* (- p s) 2)");
 }
 
+TEST(ParserTest, TuplesAndDestructuring) {
+  Parsed p = parseText("let (a, b) = (1, x + 2)\n"
+                       "fn swap(t: (f32[3], i32)) = let (x, y) = t in (y, x,)\n"
+                       "let one = (7,)\nlet paren = (7)");
+  ASSERT_EQ(str(p.errors), "");
+  ASSERT_EQ(p.module->decls.size(), 4u);
+  const Decl &let = p.module->decls[0];
+  ASSERT_EQ(let.binder.names.size(), 2u);
+  EXPECT_EQ(let.binder.names[1], "b");
+  EXPECT_EQ(str(let.binder.locs[1]), "1:9");
+  EXPECT_EQ(str(let.value.get()), "(tuple 1, (+ x 2))");
+  const Decl &swap = p.module->decls[1];
+  EXPECT_EQ(str(swap.params[0].type.get()), "(f32[3], i32)");
+  EXPECT_EQ(swap.value->binder.names.size(), 2u);
+  EXPECT_EQ(str(swap.value->operands[1].get()), "(tuple y, x)");
+  EXPECT_EQ(str(p.module->decls[2].value.get()), "(tuple 7)");
+  EXPECT_EQ(str(p.module->decls[3].value.get()), "7");
+  EXPECT_EQ(str(parseText("let (a, a) = (1, 2)").errors),
+            "1:9: 'a' is bound twice in this pattern\n");
+}
+
+TEST(ParserTest, SlicesAndMaps) {
+  Parsed p = parseText("let s = x[1:3] + x[:n] + x[2:]\n"
+                       "let m = { \"*.W\": adam(1e-3), \"*\": frozen, }");
+  ASSERT_EQ(str(p.errors), "");
+  EXPECT_EQ(str(p.module->decls[0].value.get()), "(+ (+ x[1:3] x[:n]) x[2:])");
+  EXPECT_EQ(str(p.module->decls[1].value.get()),
+            "{\"*.W\": adam(1e-3), \"*\": frozen}");
+  EXPECT_EQ(str(parseText("let m = {x: 1}").errors),
+            "1:10: expected a string or '}' but found 'x'\n");
+}
+
+TEST(ParserTest, TransformsSchedulesAndGlobalState) {
+  Parsed p = parseText(
+      "transform clip(c: f32) = g * min(1, c / global_norm(g))\n"
+      "transform per_example each(c: f32) { let n = norm(g)\n g * min(1, c / n) }\n"
+      "schedule warmup(lr0: f32, warm: int) = lr0 * min(1, t / warm)\n"
+      "optimizer autoclip(lr: f32 = 0.1) {\n"
+      "  global state h: f32[100] = zeros()\n  state v = zeros_like(p)\n  p - lr * g\n}");
+  ASSERT_EQ(str(p.errors), "");
+  ASSERT_EQ(p.module->decls.size(), 4u);
+  EXPECT_EQ(p.module->decls[0].kind, DeclKind::Transform);
+  EXPECT_FALSE(p.module->decls[0].perExample);
+  EXPECT_TRUE(p.module->decls[1].perExample);
+  EXPECT_EQ(p.module->decls[1].name, "each");
+  EXPECT_EQ(p.module->decls[1].body.size(), 2u);
+  EXPECT_EQ(p.module->decls[2].kind, DeclKind::Schedule);
+  const Decl &opt = p.module->decls[3];
+  ASSERT_EQ(opt.body.size(), 3u);
+  EXPECT_TRUE(opt.body[0].isGlobal);
+  EXPECT_EQ(str(opt.body[0].type.get()), "f32[100]");
+  EXPECT_FALSE(opt.body[1].isGlobal);
+  EXPECT_EQ(str(parseText("transform every x(c) = g").errors),
+            "1:11: unknown transform modifier 'every' (the modifier is 'per_example')\n");
+  EXPECT_EQ(str(parseText("optimizer o() { shared state v = p\n p }").errors),
+            "1:17: unknown state modifier 'shared' (write `state` or `global state`)\n");
+}
+
 TEST(ParserTest, Comments) {
   Parsed p = parseText("// a comment\nlet /* inline */ x = 1 // trailing\n"
                        "/* multi\n   line ** / */ let y = x /**/\n");
@@ -581,16 +658,16 @@ TEST(ParserTest, EmptyInputs) {
 
 TEST(ParserTest, MissingCloseParen) {
   Parsed p = parseText("let x = f(1, 2\nlet y = 3");
-  EXPECT_EQ(str(p.errors), "2:1: expected ')' but found 'let'\n");
+  EXPECT_EQ(str(p.errors), "2:1: expected ',' or ')' but found 'let'\n");
   // The broken declaration is left out; the next one survives.
   ASSERT_EQ(p.module->decls.size(), 1u);
   EXPECT_EQ(p.module->decls[0].name, "y");
 
   p = parseText("let x = (1 + 2\nlet y = 3");
-  EXPECT_EQ(str(p.errors), "2:1: expected ')' but found 'let'\n");
+  EXPECT_EQ(str(p.errors), "2:1: expected ',' or ')' but found 'let'\n");
 
   p = parseText("let x = (1");
-  EXPECT_EQ(str(p.errors), "1:11: expected ')' but found end of file\n");
+  EXPECT_EQ(str(p.errors), "1:11: expected ',' or ')' but found end of file\n");
   EXPECT_TRUE(p.module->decls.empty());
 }
 
@@ -621,10 +698,11 @@ TEST(ParserTest, ErrorsInsideCallsAreNotMistakenForTheirEnd) {
   // ANTLR alone would take `max` for the whole expression and complain about
   // the `(`, leaving `fn relu(x) = max` without an error.
   Parsed p = parseText("fn relu(x) = max(x 0)\nfn id(x) = x");
-  EXPECT_EQ(str(p.errors), "1:20: unexpected '0'\n");
+  EXPECT_EQ(str(p.errors), "1:20: expected '=', ',' or ')' but found '0'\n");
   ASSERT_EQ(p.module->decls.size(), 1u);
   EXPECT_EQ(p.module->decls[0].name, "id");
-  EXPECT_EQ(str(parseText("let x = f(,)").errors), "1:11: unexpected ','\n");
+  EXPECT_EQ(str(parseText("let x = f(,)").errors),
+            "1:11: expected an expression or ')' but found ','\n");
   // Only names are called; the declaration is not kept as `f(a)`.
   p = parseText("let x = f(a)(b)");
   EXPECT_EQ(str(p.errors), "1:13: expected a declaration but found '('\n");
