@@ -83,7 +83,10 @@ void Elaborator::unknownName(ast::Loc l, StringRef name, const Scope &scope,
   }
   auto diag = error(l);
   diag << "unknown " << what << " '" << name << "'";
-  if (!best.empty())
+  if (name == "p" || name == "g" || name == "t" || name == "loss")
+    diag << "; '" << name << "' exists only inside optimizer, transform"
+         << (name == "t" ? " and schedule" : "") << " bodies";
+  else if (!best.empty())
     diag << "; did you mean '" << best << "'?";
 }
 

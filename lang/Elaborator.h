@@ -151,8 +151,22 @@ public:
                                       const ast::Module &module,
                                       mlir::Type prediction, mlir::Type label,
                                       ast::Loc use);
-  std::optional<std::string> emitOptimizer(const ast::Expr &use,
-                                           const Scope &scope);
+  // --- the parameter wire (RuleEmitter.cpp) -------------------------------
+  /// The `optimizer` field: an optimizer, `chain(...)`, `ascend(...)` or a
+  /// `{ "glob": rule }` map of parameter groups, checked against the
+  /// parameters of `model` (named under `modelName`).
+  std::optional<std::string> emitOptimizerField(const ast::Expr &e, const Scope &scope,
+                                                mlir::FlatSymbolRefAttr model,
+                                                llvm::StringRef modelName);
+  /// An optimizer or `chain(transforms..., optimizer)`.
+  std::optional<std::string> emitOptimizerOrChain(const ast::Expr &e, const Scope &scope);
+  /// A use of an optimizer or transform (`kind`), with its hyperparameters.
+  std::optional<std::string> emitUpdateRule(const ast::Expr &use, const Scope &scope,
+                                            ast::DeclKind kind);
+  std::optional<std::string> emitSchedule(const ast::Expr &use, const ast::Decl &decl,
+                                          const ast::Module &module, const Scope &scope);
+  /// `global_norm(x)`, `norm(x)` and `grad_at(x)` in an update-rule body.
+  mlir::Value emitBarrier(const ast::Expr &e, llvm::ArrayRef<mlir::Value> args);
   bool emitTrain(const ast::Decl &train);
 
   mlir::MLIRContext &ctx;
@@ -165,7 +179,7 @@ public:
   const ast::Module *current = nullptr; ///< the module whose code is elaborated
   unsigned errors = 0;
   unsigned fnDepth = 0;
-  bool inOptimizerBody = false; ///< elaborating an optimizer's body
+  bool inOptimizerBody = false; ///< elaborating an optimizer's or transform's body
   size_t modelNodes = 0;        ///< lens instances created, to cap repeat
   llvm::StringMap<std::string> instantiated; ///< instantiation key -> symbol
   std::set<const ModelNode *> emittedNodes;  ///< instances already placed

@@ -254,11 +254,18 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
       error(e.nameLoc) << "'" << e.name << "' is a value, not a function";
       return {};
     }
+    if (b->kind == Binding::Decl && b->decl->kind == ast::DeclKind::Schedule) {
+      error(e.nameLoc) << "'" << e.name << "' is a schedule; give it as a hyperparameter's "
+                       << "value, e.g. adam(lr = " << e.name << "(...))";
+      return {};
+    }
     error(e.nameLoc) << "applying the lens '" << e.name
                      << "' inside an expression is not supported yet by code "
                         "generation; compose it with '>>'";
     return {};
   }
+  if (e.name == "global_norm" || e.name == "grad_at" || (e.name == "norm" && inOptimizerBody))
+    return emitBarrier(e, args);
   return emitBuiltin(e, e.name, args, axis, scope);
 }
 

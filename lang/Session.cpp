@@ -51,6 +51,8 @@ Session::Session() {
   registerLLVMDialectTranslation(registry);
   ctx = std::make_unique<MLIRContext>(registry);
   ctx->loadAllAvailableDialects();
+  // Diagnostics quote the source line; the op's generic form is noise there.
+  ctx->printOpOnDiagnostic(false);
 }
 
 Session::~Session() = default;

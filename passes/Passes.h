@@ -44,6 +44,10 @@ struct ModelParameter {
 /// `gdc --emit=params` all come from it.
 mlir::FailureOr<llvm::SmallVector<ModelParameter>>
 collectParameters(mlir::ModuleOp module, gd::TrainStepOp step);
+/// The same for the model `model` whose parameters are named under `name`.
+mlir::FailureOr<llvm::SmallVector<ModelParameter>>
+collectParameters(mlir::ModuleOp module, mlir::FlatSymbolRefAttr model,
+                  llvm::StringRef name);
 
 /// Registers the passes and the named pipelines (`gd-to-train-step`,
 /// `gd-to-linalg`, `gd-to-llvm`) with MLIR's registry.

@@ -4,6 +4,17 @@
 
 include "mlir/Pass/PassBase.td"
 
+def GDCheckCodegen : Pass<"gd-check-codegen", "mlir::ModuleOp"> {
+  let summary = "Reject what code generation cannot compile yet, at its source";
+  let description = [{
+    The gd dialect represents the whole language; code generation does not
+    cover all of it yet. This pass runs first in every lowering and reports
+    each construct it does not support ("not supported yet by code
+    generation") at that construct's source location, so that no later pass
+    meets an op it cannot handle and nothing is silently miscompiled.
+  }];
+}
+
 def GDBatch : Pass<"gd-batch", "mlir::ModuleOp"> {
   let summary = "Lift per-example lenses to a dynamic batch dimension (vmap)";
   let description = [{

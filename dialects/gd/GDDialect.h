@@ -4,6 +4,7 @@
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/DenseMap.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
@@ -32,6 +33,15 @@ llvm::LogicalResult inferReducedType(std::optional<mlir::Location> loc,
                                      mlir::Type input,
                                      llvm::ArrayRef<int64_t> axes,
                                      llvm::SmallVectorImpl<mlir::Type> &types);
+
+/// How a value of an update-rule body (gd.optimizer, gd.transform) varies,
+/// from least to most: the same for every tensor of the instance, the same
+/// within one parameter tensor, or per element.
+enum class Phase { Uniform = 0, PerTensor = 1, PerElement = 2 };
+
+/// The phase of every value of `rule`'s body (the block arguments by their
+/// role, each op's result by its operands; `gd.global_norm` is uniform).
+llvm::DenseMap<mlir::Value, Phase> computePhases(mlir::Operation *rule);
 
 /// A ranked tensor type's shape as a string, `f32[?, 784]`, for messages.
 std::string formatTensorType(mlir::Type type);

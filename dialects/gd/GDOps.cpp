@@ -47,33 +47,6 @@ LogicalResult LensOp::verify() {
   return success();
 }
 
-LogicalResult OptimizerOp::verify() {
-  if (getHyperNames().size() != getHyperDefaults().size())
-    return emitOpError("has ") << getHyperNames().size()
-                               << " hyperparameters but "
-                               << getHyperDefaults().size() << " defaults";
-  Block &body = getBody().front();
-  unsigned expected = 3 + getHyperNames().size() + getStateNames().size();
-  if (body.getNumArguments() != expected)
-    return emitOpError("body takes ")
-           << body.getNumArguments() << " arguments, expected " << expected
-           << " (p, g, t, hyperparameters, states)";
-  auto scalar = RankedTensorType::get({}, Float32Type::get(getContext()));
-  for (BlockArgument arg : body.getArguments())
-    if (arg.getType() != scalar)
-      return emitOpError("body arguments must be tensor<f32> (one element of "
-                         "a parameter), got ")
-             << arg.getType();
-  auto yield = dyn_cast<YieldOp>(body.getTerminator());
-  if (!yield || yield.getValues().size() != 1 + getStateNames().size())
-    return emitOpError("body must yield the new parameter and each state");
-  for (Value v : yield.getValues())
-    if (v.getType() != scalar)
-      return emitOpError("body must yield tensor<f32> values, got ")
-             << v.getType();
-  return success();
-}
-
 LogicalResult TrainStepOp::verify() {
   auto lookup = [&](FlatSymbolRefAttr ref) {
     return SymbolTable::lookupNearestSymbolFrom(*this, ref);
@@ -87,8 +60,9 @@ LogicalResult TrainStepOp::verify() {
   if (loss.getNumInputs() != 2 || loss.getNumParams() != 0)
     return emitOpError("loss must take the prediction and the label and have "
                        "no parameters");
-  if (!isa_and_nonnull<OptimizerOp>(lookup(getOptimizerAttr())))
-    return emitOpError("optimizer '") << getOptimizer() << "' is not an optimizer";
+  if (!isa_and_nonnull<OptimizerOp, ChainOp, ParamGroupsOp>(lookup(getOptimizerAttr())))
+    return emitOpError("optimizer '")
+           << getOptimizer() << "' is not an optimizer, chain or parameter groups";
   if (getReduction() != "mean" && getReduction() != "sum")
     return emitOpError("reduction must be 'mean' or 'sum'");
   return success();

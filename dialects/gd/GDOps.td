@@ -71,16 +71,48 @@ def GD_ComposeOp : GD_Op<"compose", [Symbol]> {
   let assemblyFormat = "$sym_name $stages attr-dict";
 }
 
-def GD_OptimizerOp : GD_Op<"optimizer", [Symbol, IsolatedFromAbove]> {
+/// The attributes an update rule (an optimizer or a gradient transform)
+/// shares. Its body's block arguments are, in order: `p`, `g`, `t`, `loss`
+/// (only with `uses_loss`), the hyperparameters, the states and the global
+/// states. All but the global states are `tensor<f32>`: one element of one
+/// parameter tensor. Global states (`global_state_names`, initialised by
+/// `global_state_inits`) have their declared type and are shared by every
+/// tensor the instance updates. `schedules` maps a hyperparameter to the
+/// `gd.schedule` that computes it from `t` at each step.
+class GD_UpdateRuleOp<string mnemonic, list<Trait> traits = []>
+    : GD_Op<mnemonic, !listconcat(traits, [Symbol, IsolatedFromAbove])> {
+  dag ruleArguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$hyper_names,
+      F32ArrayAttr:$hyper_defaults, StrArrayAttr:$state_names,
+      DefaultValuedAttr<StrArrayAttr, "{}">:$global_state_names,
+      DefaultValuedAttr<StrArrayAttr, "{}">:$global_state_inits,
+      UnitAttr:$uses_loss, OptionalAttr<DictionaryAttr>:$schedules);
+  let regions = (region SizedRegion<1>:$body);
+  let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+  code ruleDeclarations = [{
+    unsigned getNumLeadingArgs() { return getUsesLoss() ? 4 : 3; }
+    /// The block argument of global state `i`.
+    ::mlir::BlockArgument getGlobalStateArg(unsigned i) {
+      return getBody().front().getArgument(getNumLeadingArgs() +
+          getHyperNames().size() + getStateNames().size() + i);
+    }
+  }];
+}
+
+def GD_OptimizerOp : GD_UpdateRuleOp<"optimizer"> {
   let summary = "An update rule: a reparametrisation of the parameter wire";
   let description = [{
-    The update of one element of one parameter tensor. The body's block
-    arguments are, all as `tensor<f32>`: the parameter `p`, its gradient
-    `g`, the step `t` (from 1), the hyperparameters (`hyper_names`, runtime
-    scalars whose defaults are `hyper_defaults`) and the state variables
-    (`state_names`, initialised to zero). It yields the new parameter and the
-    new states. Being elementwise, the body is applied to every element of
-    every parameter tensor, fused.
+    The update of one element of one parameter tensor (block arguments: see
+    the update-rule attributes below). It yields the new parameter, the new
+    states and the new global states. Being elementwise, the body is
+    applied to every element of every parameter tensor, fused.
+
+    Phases: `gd.global_norm` (over all tensors of the instance),
+    `gd.tensor_norm` (over this tensor) and `gd.grad_at` are barriers
+    between elementwise phases. The verifier enforces that a global state's
+    new value is the same for every element and tensor (it may depend on
+    `t`, `loss`, hyperparameters, global states and `gd.global_norm`, not
+    on `p`, `g` or states), and that `gd.grad_at` is not nested.
 
     ```mlir
     gd.optimizer @sgd attributes {hyper_defaults = [1.000000e-01 : f32],
@@ -92,10 +124,78 @@ def GD_OptimizerOp : GD_Op<"optimizer", [Symbol, IsolatedFromAbove]> {
     }
     ```
   }];
+  let arguments = ruleArguments;
+  let extraClassDeclaration = ruleDeclarations;
+}
+
+def GD_TransformOp : GD_UpdateRuleOp<"transform"> {
+  let summary = "A gradient transformation: a lens on the gradient wire";
+  let description = [{
+    Like `gd.optimizer`, but yields the transformed gradient (then the
+    states and global states) instead of a new parameter. With
+    `per_example` it sees each example's gradient before the batch
+    reduction.
+  }];
+  let arguments = !con(ruleArguments, (ins UnitAttr:$per_example));
+  let extraClassDeclaration = ruleDeclarations;
+}
+
+def GD_ScheduleOp : GD_Op<"schedule", [Symbol, IsolatedFromAbove]> {
+  let summary = "A value computed from the step: `t`, then hyperparameters";
+  let description = [{
+    Block arguments: the step `t` and the hyperparameters (`tensor<f32>`).
+    Yields one `tensor<f32>`, the value of the hyperparameter it drives.
+    Integer arguments of the source schedule are compile-time constants.
+
+    ```mlir
+    gd.schedule @warmup attributes {hyper_defaults = [1.000000e-03 : f32],
+        hyper_names = ["lr0"]} {
+    ^bb0(%t: tensor<f32>, %lr0: tensor<f32>):
+      gd.yield %lr0 : tensor<f32>
+    }
+    ```
+  }];
   let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$hyper_names,
-                       F32ArrayAttr:$hyper_defaults, StrArrayAttr:$state_names);
+                       F32ArrayAttr:$hyper_defaults);
   let regions = (region SizedRegion<1>:$body);
   let assemblyFormat = "$sym_name attr-dict-with-keyword $body";
+  let hasVerifier = 1;
+}
+
+def GD_ChainOp : GD_Op<"chain", [Symbol]> {
+  let summary = "Gradient transformations, then an optimizer (`chain(a, b, o)`)";
+  let description = [{
+    The gradient passes through the `gd.transform`s of `stages` in order,
+    then the last stage, a `gd.optimizer` (or another `gd.chain`), updates
+    the parameter. As lenses on the parameter wire they compose the other
+    way round: `o >> b >> a >> model`.
+
+    ```mlir
+    gd.chain @opt [@clip_norm, @adam]
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefArrayAttr:$stages);
+  let assemblyFormat = "$sym_name $stages attr-dict";
+  let hasVerifier = 1;
+}
+
+def GD_ParamGroupsOp : GD_Op<"param_groups", [Symbol]> {
+  let summary = "Optimizers chosen per parameter by glob over parameter paths";
+  let description = [{
+    `patterns[i]` (`*` matches any run of characters, dots included)
+    selects the parameters that `rules[i]` updates: a `gd.optimizer` or
+    `gd.chain`, or the string `"frozen"` (left unchanged). `ascend` lists
+    the groups that maximise (their gradient is negated). The elaborator
+    checks that every parameter is matched by exactly one pattern.
+
+    ```mlir
+    gd.param_groups @opt {patterns = ["*.W", "*.b"], rules = [@adamw, "frozen"],
+                          ascend = array<i1: false, false>}
+    ```
+  }];
+  let arguments = (ins SymbolNameAttr:$sym_name, StrArrayAttr:$patterns,
+                       ArrayAttr:$rules, DenseBoolArrayAttr:$ascend);
+  let assemblyFormat = "$sym_name attr-dict";
   let hasVerifier = 1;
 }
 
@@ -178,10 +278,52 @@ def GD_ApplyOptimizerOp : GD_Op<"apply_optimizer", [Pure, AttrSizedOperandSegmen
 }
 
 def GD_YieldOp : GD_Op<"yield", [Pure, Terminator, ReturnLike,
-    ParentOneOf<["LensOp", "OptimizerOp"]>]> {
-  let summary = "Yields the results of a lens or optimizer region";
+    ParentOneOf<["LensOp", "OptimizerOp", "TransformOp", "ScheduleOp"]>]> {
+  let summary = "Yields the results of a lens, update rule or schedule region";
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+//===----------------------------------------------------------------------===//
+// Barriers of update-rule bodies (dialects/gd/UpdateRules.cpp)
+//===----------------------------------------------------------------------===//
+
+class GD_BarrierOp<string mnemonic, string what>
+    : GD_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = what;
+  let arguments = (ins 0DTensorOf<[F32]>:$input);
+  let results = (outs 0DTensorOf<[F32]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def GD_GlobalNormOp : GD_BarrierOp<"global_norm",
+    "The L2 norm of an update-rule value over all tensors of the instance"> {
+  let description = [{
+    Inside a `gd.optimizer` or `gd.transform` body, `input` is one element
+    of a value defined for every element of every tensor the instance
+    updates; the result is the L2 norm over all of them, the same for every
+    element. A barrier between phases.
+  }];
+}
+
+def GD_TensorNormOp : GD_BarrierOp<"tensor_norm",
+    "The L2 norm of an update-rule value over this parameter tensor"> {
+  let description = [{
+    Like `gd.global_norm`, over the elements of the current tensor only
+    (`norm(g)` in an optimizer body: LAMB's trust ratio).
+  }];
+}
+
+def GD_GradAtOp : GD_BarrierOp<"grad_at",
+    "The gradient of this batch's loss at another point"> {
+  let description = [{
+    `input` is this element of a point defined for every tensor of the
+    instance; the result is this element of the raw gradient of the same
+    batch's loss (same data, same random draws) with all of them moved
+    there and every other parameter unchanged (sharpness-aware
+    minimisation, extragradient).
+  }];
 }
 
 //===----------------------------------------------------------------------===//

@@ -353,9 +353,14 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
 
 FailureOr<SmallVector<ModelParameter>> gdc::collectParameters(ModuleOp module,
                                                              TrainStepOp step) {
+  return collectParameters(module, step.getModelAttr(), step.getModelName());
+}
+
+FailureOr<SmallVector<ModelParameter>>
+gdc::collectParameters(ModuleOp module, FlatSymbolRefAttr modelRef, StringRef name) {
   SmallVector<Instance> model;
-  Operation *root = SymbolTable::lookupSymbolIn(module, step.getModelAttr());
-  if (failed(flattenModel(module, root, step.getModelName(), model)))
+  Operation *root = SymbolTable::lookupSymbolIn(module, modelRef);
+  if (failed(flattenModel(module, root, name, model)))
     return failure();
   return paramsOf(model);
 }

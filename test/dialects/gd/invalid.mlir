@@ -71,7 +71,7 @@ gd.lens @inits attributes {num_inputs = 1 : i64, param_inits = [], param_names =
 
 // -----
 
-// expected-error @+1 {{body arguments must be tensor<f32> (one element of a parameter), got 'tensor<3xf32>'}}
+// expected-error @+1 {{body arguments before the global states must be tensor<f32> (one element of a parameter), got 'tensor<3xf32>'}}
 gd.optimizer @bad attributes {hyper_defaults = [], hyper_names = [], state_names = []} {
 ^bb0(%p: tensor<3xf32>, %g: tensor<3xf32>, %t: tensor<f32>):
   gd.yield %p : tensor<3xf32>
@@ -101,4 +101,92 @@ func.func @element_types(%a: tensor<3xf32>, %b: tensor<3xf64>) {
   // expected-error @+1 {{failed to infer returned types}}
   %0 = gd.mul %a, %b : tensor<3xf32>, tensor<3xf64> -> tensor<3xf32>
   return
+}
+
+// -----
+
+// A global state is shared by every tensor: its new value may not depend on g.
+// expected-error @+1 {{global state 'h' is shared by every tensor, but its new value differs per element}}
+gd.optimizer @autoclip attributes {hyper_defaults = [], hyper_names = [], state_names = [],
+    global_state_names = ["h"], global_state_inits = ["zeros"]} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>, %h: tensor<f32>):
+  %0 = gd.add %h, %g : tensor<f32>, tensor<f32> -> tensor<f32>
+  gd.yield %p, %0 : tensor<f32>, tensor<f32>
+}
+
+// -----
+
+// ... but it may depend on a global reduction.
+gd.optimizer @autoclip attributes {hyper_defaults = [], hyper_names = [], state_names = [],
+    global_state_names = ["h"], global_state_inits = ["zeros"]} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>, %h: tensor<f32>):
+  %n = gd.global_norm %g : tensor<f32>
+  %0 = gd.max %h, %n : tensor<f32>, tensor<f32> -> tensor<f32>
+  gd.yield %p, %0 : tensor<f32>, tensor<f32>
+}
+// A per-tensor norm differs between tensors.
+// expected-error @+1 {{global state 'h' is shared by every tensor, but its new value differs per tensor}}
+gd.optimizer @per_tensor attributes {hyper_defaults = [], hyper_names = [], state_names = [],
+    global_state_names = ["h"], global_state_inits = ["zeros"]} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>, %h: tensor<f32>):
+  %n = gd.tensor_norm %g : tensor<f32>
+  gd.yield %p, %n : tensor<f32>, tensor<f32>
+}
+
+// -----
+
+gd.optimizer @extra attributes {hyper_defaults = [], hyper_names = [], state_names = []} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>):
+  %0 = gd.grad_at %p : tensor<f32>
+  // expected-error @+1 {{cannot take the gradient at a point computed from another grad_at}}
+  %1 = gd.grad_at %0 : tensor<f32>
+  gd.yield %1 : tensor<f32>
+}
+
+// -----
+
+func.func @outside(%x: tensor<f32>) -> tensor<f32> {
+  // expected-error @+1 {{is only meaningful in a gd.optimizer or gd.transform body}}
+  %0 = gd.global_norm %x : tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+gd.optimizer @sgd attributes {hyper_defaults = [], hyper_names = [], state_names = []} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>):
+  gd.yield %p : tensor<f32>
+}
+// expected-error @+1 {{stage 0 (@sgd) must be a gd.transform}}
+gd.chain @c [@sgd, @sgd]
+
+// -----
+
+gd.transform @clip attributes {hyper_defaults = [], hyper_names = [], state_names = []} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>):
+  gd.yield %g : tensor<f32>
+}
+// expected-error @+1 {{stage 0 (@clip) must be a gd.optimizer or gd.chain}}
+gd.chain @c [@clip]
+
+// -----
+
+// expected-error @+1 {{rule "thawed" must be a symbol or "frozen"}}
+gd.param_groups @groups {patterns = ["*"], rules = ["thawed"], ascend = array<i1: false>}
+
+// -----
+
+// expected-error @+1 {{hyperparameter 'lr' is driven by @nowhere, which is not a gd.schedule}}
+gd.optimizer @sgd attributes {hyper_defaults = [1.0 : f32], hyper_names = ["lr"], state_names = [],
+    schedules = {lr = @nowhere}} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>, %lr: tensor<f32>):
+  gd.yield %p : tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{body must yield one tensor<f32>}}
+gd.schedule @s attributes {hyper_defaults = [], hyper_names = []} {
+^bb0(%t: tensor<f32>):
+  gd.yield
 }

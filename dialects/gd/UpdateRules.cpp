@@ -1,0 +1,199 @@
+//===- UpdateRules.cpp - Optimizers, transforms, schedules and their phases ===//
+//
+// The verifiers of the ops on the parameter wire (gd.optimizer,
+// gd.transform, gd.schedule, gd.chain, gd.param_groups and the barriers of
+// their bodies), and the phase analysis of the optimizer evaluation model:
+// a body is elementwise, and gd.global_norm, gd.tensor_norm and gd.grad_at
+// are barriers between its phases.
+//
+//===----------------------------------------------------------------------===//
+#include "dialects/gd/GDDialect.h"
+
+using namespace mlir;
+using namespace gdc::gd;
+
+namespace {
+
+template <typename RuleOp>
+LogicalResult verifyRule(RuleOp op, llvm::StringRef yieldedFirst) {
+  if (op.getHyperNames().size() != op.getHyperDefaults().size())
+    return op.emitOpError("has ") << op.getHyperNames().size() << " hyperparameters but "
+                                  << op.getHyperDefaults().size() << " defaults";
+  if (op.getGlobalStateNames().size() != op.getGlobalStateInits().size())
+    return op.emitOpError("has ") << op.getGlobalStateNames().size() << " global states but "
+                                  << op.getGlobalStateInits().size() << " initializers";
+  Block &body = op.getBody().front();
+  unsigned numGlobals = op.getGlobalStateNames().size();
+  unsigned scalars = op.getNumLeadingArgs() + op.getHyperNames().size() +
+                     op.getStateNames().size();
+  if (body.getNumArguments() != scalars + numGlobals)
+    return op.emitOpError("body takes ")
+           << body.getNumArguments() << " arguments, expected " << scalars + numGlobals
+           << " (p, g, t, " << (op.getUsesLoss() ? "loss, " : "")
+           << "hyperparameters, states, global states)";
+  auto scalar = RankedTensorType::get({}, Float32Type::get(op.getContext()));
+  for (BlockArgument arg : body.getArguments().take_front(scalars))
+    if (arg.getType() != scalar)
+      return op.emitOpError("body arguments before the global states must be "
+                            "tensor<f32> (one element of a parameter), got ")
+             << arg.getType();
+  for (BlockArgument arg : body.getArguments().drop_front(scalars)) {
+    auto t = dyn_cast<RankedTensorType>(arg.getType());
+    if (!t || !t.hasStaticShape() || !t.getElementType().isF32())
+      return op.emitOpError("global states must be f32 tensors of static shape, got ")
+             << arg.getType();
+  }
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  unsigned numStates = op.getStateNames().size();
+  if (!yield || yield.getValues().size() != 1 + numStates + numGlobals)
+    return op.emitOpError("body must yield ")
+           << yieldedFirst << ", each state and each global state";
+  for (unsigned i = 0; i < 1 + numStates; ++i)
+    if (yield.getValues()[i].getType() != scalar)
+      return op.emitOpError("body must yield tensor<f32> for ")
+             << yieldedFirst << " and the states, got " << yield.getValues()[i].getType();
+  auto phases = computePhases(op);
+  for (unsigned i = 0; i < numGlobals; ++i) {
+    Value v = yield.getValues()[1 + numStates + i];
+    if (v.getType() != body.getArgument(scalars + i).getType())
+      return op.emitOpError("global state '")
+             << cast<StringAttr>(op.getGlobalStateNames()[i]).getValue() << "' is "
+             << body.getArgument(scalars + i).getType() << " but is updated to " << v.getType();
+    if (phases.lookup(v) != Phase::Uniform)
+      return op.emitOpError("global state '")
+             << cast<StringAttr>(op.getGlobalStateNames()[i]).getValue()
+             << "' is shared by every tensor, but its new value differs per "
+             << (phases.lookup(v) == Phase::PerTensor ? "tensor" : "element");
+  }
+  // A gradient at a point that depends on another gradient at a point
+  // would need the step to be differentiated again from inside itself.
+  llvm::DenseSet<Value> fromGradAt;
+  WalkResult nested = body.walk([&](Operation *inner) {
+    bool uses = llvm::any_of(inner->getOperands(),
+                             [&](Value v) { return fromGradAt.contains(v); });
+    if (uses && isa<GradAtOp>(inner)) {
+      inner->emitOpError("cannot take the gradient at a point computed from another "
+                         "grad_at");
+      return WalkResult::interrupt();
+    }
+    if (uses || isa<GradAtOp>(inner))
+      fromGradAt.insert(inner->result_begin(), inner->result_end());
+    return WalkResult::advance();
+  });
+  if (nested.wasInterrupted())
+    return failure();
+  if (auto schedules = op.getSchedules()) {
+    for (NamedAttribute entry : *schedules) {
+      if (!llvm::is_contained(op.getHyperNames(), entry.getName()))
+        return op.emitOpError("schedules '") << entry.getName().getValue()
+                                             << "', which is not a hyperparameter";
+      auto ref = dyn_cast<FlatSymbolRefAttr>(entry.getValue());
+      if (!ref || !SymbolTable::lookupNearestSymbolFrom<ScheduleOp>(op, ref))
+        return op.emitOpError("hyperparameter '")
+               << entry.getName().getValue() << "' is driven by " << entry.getValue()
+               << ", which is not a gd.schedule";
+    }
+  }
+  return success();
+}
+
+} // namespace
+
+llvm::DenseMap<Value, Phase> gdc::gd::computePhases(Operation *rule) {
+  llvm::DenseMap<Value, Phase> phases;
+  auto classify = [&](auto op) {
+    Block &body = op.getBody().front();
+    unsigned lead = op.getNumLeadingArgs(), hypers = op.getHyperNames().size(),
+             states = op.getStateNames().size();
+    for (BlockArgument arg : body.getArguments()) {
+      unsigned i = arg.getArgNumber();
+      bool perElement = i < 2 || (i >= lead + hypers && i < lead + hypers + states);
+      phases[arg] = perElement ? Phase::PerElement : Phase::Uniform;
+    }
+    body.walk([&](Operation *inner) {
+      Phase phase = Phase::Uniform;
+      if (isa<GradAtOp>(inner))
+        phase = Phase::PerElement;
+      else if (isa<TensorNormOp>(inner))
+        phase = Phase::PerTensor;
+      else if (!isa<GlobalNormOp>(inner))
+        for (Value v : inner->getOperands())
+          phase = std::max(phase, phases.lookup(v));
+      for (Value r : inner->getResults())
+        phases[r] = phase;
+    });
+  };
+  if (auto opt = dyn_cast<OptimizerOp>(rule))
+    classify(opt);
+  else if (auto transform = dyn_cast<TransformOp>(rule))
+    classify(transform);
+  return phases;
+}
+
+LogicalResult OptimizerOp::verify() { return verifyRule(*this, "the new parameter"); }
+
+LogicalResult TransformOp::verify() { return verifyRule(*this, "the new gradient"); }
+
+LogicalResult ScheduleOp::verify() {
+  if (getHyperNames().size() != getHyperDefaults().size())
+    return emitOpError("has ") << getHyperNames().size() << " hyperparameters but "
+                               << getHyperDefaults().size() << " defaults";
+  Block &body = getBody().front();
+  auto scalar = RankedTensorType::get({}, Float32Type::get(getContext()));
+  if (body.getNumArguments() != 1 + getHyperNames().size())
+    return emitOpError("body takes ") << body.getNumArguments() << " arguments, expected "
+                                      << 1 + getHyperNames().size() << " (t, hyperparameters)";
+  for (BlockArgument arg : body.getArguments())
+    if (arg.getType() != scalar)
+      return emitOpError("body arguments must be tensor<f32>, got ") << arg.getType();
+  auto yield = dyn_cast<YieldOp>(body.getTerminator());
+  if (!yield || yield.getValues().size() != 1 || yield.getValues()[0].getType() != scalar)
+    return emitOpError("body must yield one tensor<f32>");
+  return success();
+}
+
+LogicalResult ChainOp::verify() {
+  auto stages = getStages();
+  if (stages.empty())
+    return emitOpError("needs at least one stage");
+  for (auto [i, ref] : llvm::enumerate(stages)) {
+    Operation *stage = SymbolTable::lookupNearestSymbolFrom(*this, cast<FlatSymbolRefAttr>(ref));
+    bool last = i + 1 == stages.size();
+    if (last ? !isa_and_nonnull<OptimizerOp, ChainOp>(stage)
+             : !isa_and_nonnull<TransformOp>(stage))
+      return emitOpError("stage ") << i << " (" << ref << ") must be "
+                                   << (last ? "a gd.optimizer or gd.chain" : "a gd.transform");
+  }
+  return success();
+}
+
+LogicalResult ParamGroupsOp::verify() {
+  if (getPatterns().size() != getRules().size() ||
+      getPatterns().size() != getAscend().size())
+    return emitOpError("needs one rule and one ascend flag per pattern");
+  if (getPatterns().empty())
+    return emitOpError("needs at least one group");
+  for (Attribute rule : getRules()) {
+    if (auto s = dyn_cast<StringAttr>(rule)) {
+      if (s.getValue() != "frozen")
+        return emitOpError("rule ") << rule << " must be a symbol or \"frozen\"";
+      continue;
+    }
+    auto ref = dyn_cast<FlatSymbolRefAttr>(rule);
+    if (!ref || !isa_and_nonnull<OptimizerOp, ChainOp>(
+                    SymbolTable::lookupNearestSymbolFrom(*this, ref)))
+      return emitOpError("rule ") << rule << " is not a gd.optimizer or gd.chain";
+  }
+  return success();
+}
+
+/// Barriers exist only in update-rule bodies.
+static LogicalResult verifyBarrier(Operation *op) {
+  if (!op->getParentOfType<OptimizerOp>() && !op->getParentOfType<TransformOp>())
+    return op->emitOpError("is only meaningful in a gd.optimizer or gd.transform body");
+  return success();
+}
+
+LogicalResult GlobalNormOp::verify() { return verifyBarrier(*this); }
+LogicalResult TensorNormOp::verify() { return verifyBarrier(*this); }
+LogicalResult GradAtOp::verify() { return verifyBarrier(*this); }

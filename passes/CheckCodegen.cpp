@@ -1,0 +1,58 @@
+//===- CheckCodegen.cpp - gd-check-codegen ---------------------------------===//
+//
+// The gd dialect carries every construct of the language; this pass is the
+// one list of what the lowering passes after it do not handle yet. Each is
+// reported at its own source location, so a user sees which line to change,
+// and later passes may assume their input is in the supported subset.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+
+namespace gdc {
+#define GEN_PASS_DEF_GDCHECKCODEGEN
+#include "passes/Passes.h.inc"
+} // namespace gdc
+
+using namespace mlir;
+using namespace gdc;
+using namespace gdc::gd;
+
+namespace {
+
+struct CheckCodegenPass : gdc::impl::GDCheckCodegenBase<CheckCodegenPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    bool ok = true;
+    auto unsupported = [&](Operation *op, const Twine &what) {
+      op->emitError() << what << " is not supported yet by code generation";
+      ok = false;
+    };
+    for (TrainStepOp step : module.getOps<TrainStepOp>()) {
+      Operation *opt = SymbolTable::lookupSymbolIn(module, step.getOptimizerAttr());
+      if (isa_and_nonnull<ChainOp>(opt))
+        unsupported(opt, "chain(...) of gradient transforms");
+      else if (isa_and_nonnull<ParamGroupsOp>(opt))
+        unsupported(opt, "choosing optimizers per parameter group (or ascend)");
+    }
+    module.walk([&](Operation *op) {
+      if (auto opt = dyn_cast<OptimizerOp>(op)) {
+        if (opt.getSchedules())
+          unsupported(op, "a hyperparameter driven by a schedule");
+        if (!opt.getGlobalStateNames().empty())
+          unsupported(op, "`global state`");
+        if (opt.getUsesLoss())
+          unsupported(op, "reading 'loss' in an optimizer");
+      } else if (isa<GlobalNormOp>(op)) {
+        unsupported(op, "global_norm(...)");
+      } else if (isa<TensorNormOp>(op)) {
+        unsupported(op, "norm(...) of a parameter tensor");
+      } else if (isa<GradAtOp>(op)) {
+        unsupported(op, "grad_at(...)");
+      }
+    });
+    if (!ok)
+      signalPassFailure();
+  }
+};
+
+} // namespace
