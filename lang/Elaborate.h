@@ -18,6 +18,12 @@
 #include "mlir/IR/OwningOpRef.h"
 
 #include <map>
+#include <string>
+#include <vector>
+
+namespace llvm {
+class raw_ostream;
+}
 
 namespace gdc::lang {
 
@@ -30,10 +36,19 @@ struct Program {
   std::string sourceDir;
 };
 
+/// The types each expression was checked at: one entry per distinct type
+/// (a `fn` is checked at every shape it is used with).
+using ExprTypes = std::map<const ast::Expr *, std::vector<std::string>>;
+
 /// Checks `program` and returns its gd module, or null after reporting
-/// errors (at most `maxErrors` are reported before giving up).
+/// errors. Records each checked expression's types in `types` if given.
 mlir::OwningOpRef<mlir::ModuleOp> elaborate(mlir::MLIRContext &context,
-                                            const Program &program);
+                                            const Program &program,
+                                            ExprTypes *types = nullptr);
+
+/// Prints `module` as an indented tree, each expression with the types it
+/// was checked at (`gdc --emit=ast`).
+void printAST(const ast::Module &module, const ExprTypes &types, llvm::raw_ostream &os);
 
 } // namespace gdc::lang
 

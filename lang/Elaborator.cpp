@@ -386,8 +386,10 @@ OwningOpRef<ModuleOp> Elaborator::run() {
   return std::move(module);
 }
 
-OwningOpRef<ModuleOp> elaborate(MLIRContext &context, const Program &program) {
+OwningOpRef<ModuleOp> elaborate(MLIRContext &context, const Program &program,
+                                ExprTypes *types) {
   Elaborator el(context, program);
+  el.exprTypes = types;
   return el.run();
 }
 

@@ -111,8 +111,10 @@ public:
                                                     const Scope &scope);
 
   // --- expressions (ExprEmitter.cpp) --------------------------------------
-  /// Emits `e` as gd ops at the builder's insertion point.
+  /// Emits `e` as gd ops at the builder's insertion point (and records its
+  /// type for --emit=ast).
   mlir::Value emit(const ast::Expr &e, Scope &scope);
+  mlir::Value emitUnrecorded(const ast::Expr &e, Scope &scope);
   mlir::Value emitCall(const ast::Expr &e, Scope &scope);
   mlir::Value emitBinary(const ast::Expr &e, Scope &scope);
   mlir::Value emitBuiltin(const ast::Expr &e, llvm::StringRef name,
@@ -178,6 +180,7 @@ public:
   std::map<const ast::Module *, std::unique_ptr<Scope>> libraryScopes;
   const ast::Module *current = nullptr; ///< the module whose code is elaborated
   unsigned errors = 0;
+  ExprTypes *exprTypes = nullptr; ///< where to record checked types, if anywhere
   unsigned fnDepth = 0;
   bool inOptimizerBody = false; ///< elaborating an optimizer's or transform's body
   size_t modelNodes = 0;        ///< lens instances created, to cap repeat

@@ -78,6 +78,17 @@ static bool promote(Elaborator &el, ast::Loc l, StringRef op, Value &a, Value &b
 }
 
 Value Elaborator::emit(const ast::Expr &e, Scope &scope) {
+  Value v = emitUnrecorded(e, scope);
+  if (v && exprTypes) {
+    std::vector<std::string> &seen = (*exprTypes)[&e];
+    std::string type = typeString(v.getType());
+    if (!llvm::is_contained(seen, type))
+      seen.push_back(type);
+  }
+  return v;
+}
+
+Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
   using K = ast::ExprKind;
   switch (e.kind) {
   case K::Number:
@@ -144,7 +155,21 @@ Value Elaborator::emit(const ast::Expr &e, Scope &scope) {
     }
     return gd::TakeOp::create(builder, loc(e.loc), base, index);
   }
+  case K::Tuple:
+    error(e.loc) << "tuples are not supported yet by code generation";
+    return {};
+  case K::Dict:
+    error(e.loc) << "a { \"pattern\": ... } map gives parameter groups, as the value of "
+                    "`optimizer` in a train block; it is not a value here";
+    return {};
+  case K::Slice:
+    error(e.loc) << "slicing is not supported yet by code generation";
+    return {};
   case K::LetIn: {
+    if (e.binder.isTuple()) {
+      error(e.nameLoc) << "destructuring a tuple is not supported yet by code generation";
+      return {};
+    }
     Value bound = emit(*e.operands[0], scope);
     if (!bound)
       return {};

@@ -106,7 +106,8 @@ bool Session::load(llvm::StringRef path) {
 OwningOpRef<ModuleOp> Session::elaborate() {
   if (!program.main)
     return nullptr;
-  auto module = lang::elaborate(*ctx, program);
+  exprTypes.clear();
+  auto module = lang::elaborate(*ctx, program, &exprTypes);
   if (module && failed(verify(*module))) {
     reportError("internal error, please report: the generated gd IR does not verify");
     return nullptr;

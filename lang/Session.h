@@ -39,6 +39,10 @@ public:
   /// Checks the loaded program and generates its gd module (null on error).
   mlir::OwningOpRef<mlir::ModuleOp> elaborate();
 
+  /// The main file's AST and the types elaborate() checked its expressions at.
+  const ast::Module *mainModule() const { return program.main; }
+  const lang::ExprTypes &checkedTypes() const { return exprTypes; }
+
   /// Runs gdc's pipeline on `module` up to the end of `stage`.
   mlir::LogicalResult lower(mlir::ModuleOp module, Stage stage);
 
@@ -61,6 +65,7 @@ private:
   llvm::SourceMgr sourceMgr;
   std::vector<std::unique_ptr<ast::Module>> modules;
   lang::Program program;
+  lang::ExprTypes exprTypes;
   std::string mainSourceDir;
 };
 

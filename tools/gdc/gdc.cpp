@@ -25,7 +25,7 @@ using namespace gdc;
 
 namespace {
 
-enum class Emit { Exe, GD, Batched, Reverse, TrainStep, Linalg, LLVMDialect, LLVM, Obj, Params };
+enum class Emit { Exe, AST, GD, Batched, Reverse, TrainStep, Linalg, LLVMDialect, LLVM, Obj, Params };
 
 cl::OptionCategory gdcCategory("gdc options");
 
@@ -45,7 +45,8 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::LLVMDialect, "llvm-dialect", "the MLIR LLVM dialect"),
                clEnumValN(Emit::LLVM, "llvm", "LLVM IR, optimised"),
                clEnumValN(Emit::Obj, "obj", "a host object file"),
-               clEnumValN(Emit::Params, "params", "the parameters' paths and shapes")),
+               clEnumValN(Emit::Params, "params", "the parameters' paths and shapes"),
+               clEnumValN(Emit::AST, "ast", "the checked syntax tree, with each expression's types")),
     cl::cat(gdcCategory));
 cl::opt<bool> verifyDiagnostics(
     "verify-diagnostics",
@@ -101,6 +102,14 @@ int compile(Session &session) {
   auto module = session.elaborate();
   if (!module)
     return 1;
+  if (emit == Emit::AST) {
+    auto file = openOutput(output.empty() ? "-" : std::string(output));
+    if (!file)
+      return 1;
+    lang::printAST(*session.mainModule(), session.checkedTypes(), file->os());
+    file->keep();
+    return 0;
+  }
   bool needsTrain = stageOf(emit) >= Stage::TrainStep || emit == Emit::Params;
   if (needsTrain && module->getOps<gd::TrainStepOp>().empty()) {
     reportError("'" + input + "' has no train block: nothing to compile into a step "
