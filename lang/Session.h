@@ -26,8 +26,17 @@ namespace gdc {
 
 class Session {
 public:
+  /// A session with a context of its own (createContext()).
   Session();
+  /// A session that borrows `context`, which must come from createContext()
+  /// and outlive it. Building a context with every dialect loaded costs more
+  /// than compiling a small program, so a caller that compiles many programs
+  /// (the fuzzer) shares one.
+  explicit Session(mlir::MLIRContext &context);
   ~Session();
+
+  /// A context with every dialect gdc's pipeline uses loaded.
+  static std::unique_ptr<mlir::MLIRContext> createContext();
 
   mlir::MLIRContext &context() { return *ctx; }
   llvm::SourceMgr &sourceManager() { return sourceMgr; }
@@ -35,6 +44,11 @@ public:
   /// Reads and parses `path` and the standard modules it uses; syntax
   /// errors are reported as diagnostics. False on any error.
   bool load(llvm::StringRef path);
+
+  /// Like load(), with the main file's contents given as `text`; `path`
+  /// names it in diagnostics, and its directory is the base of relative
+  /// data paths.
+  bool loadSource(llvm::StringRef path, llvm::StringRef text);
 
   /// Checks the loaded program and generates its gd module (null on error).
   mlir::OwningOpRef<mlir::ModuleOp> elaborate();
@@ -57,7 +71,8 @@ private:
   bool loadModule(llvm::StringRef name, llvm::StringRef path,
                   std::unique_ptr<llvm::MemoryBuffer> buffer);
 
-  std::unique_ptr<mlir::MLIRContext> ctx;
+  std::unique_ptr<mlir::MLIRContext> ownedCtx; ///< null if borrowed
+  mlir::MLIRContext *ctx;
   llvm::SourceMgr sourceMgr;
   std::vector<std::unique_ptr<ast::Module>> modules;
   lang::Program program;
