@@ -53,7 +53,9 @@ public:
   /// Checks the loaded program and generates its gd module (null on error).
   mlir::OwningOpRef<mlir::ModuleOp> elaborate();
 
-  /// Runs gdc's pipeline on `module` up to the end of `stage`.
+  /// Runs gdc's pipeline on `module` up to the end of `stage`, with MLIR's
+  /// pass-manager command-line options applied: the caller must have
+  /// registered them (mlir::registerPassManagerCLOptions), or this fails.
   mlir::LogicalResult lower(mlir::ModuleOp module, Stage stage);
 
   /// Translates an LLVM-dialect module to LLVM IR for the host, optimised
