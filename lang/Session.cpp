@@ -42,18 +42,23 @@ void reportError(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "gdc") << message << "\n";
 }
 
-Session::Session() {
+std::unique_ptr<MLIRContext> Session::createContext() {
   DialectRegistry registry;
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registry.insert<gd::GDDialect>();
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
-  ctx = std::make_unique<MLIRContext>(registry);
-  ctx->loadAllAvailableDialects();
+  auto context = std::make_unique<MLIRContext>(registry);
+  context->loadAllAvailableDialects();
   // Diagnostics quote the source line; the op's generic form is noise there.
-  ctx->printOpOnDiagnostic(false);
+  context->printOpOnDiagnostic(false);
+  return context;
 }
+
+Session::Session() : ownedCtx(createContext()), ctx(ownedCtx.get()) {}
+
+Session::Session(MLIRContext &context) : ctx(&context) {}
 
 Session::~Session() = default;
 
@@ -64,7 +69,7 @@ bool Session::loadModule(llvm::StringRef name, llvm::StringRef path,
   std::vector<ast::SyntaxError> errors;
   auto module = ast::parse(path.str(), text, errors);
   for (const ast::SyntaxError &e : errors)
-    emitError(FileLineColLoc::get(ctx.get(), path, e.loc.line, e.loc.col)) << e.message;
+    emitError(FileLineColLoc::get(ctx, path, e.loc.line, e.loc.col)) << e.message;
   if (!module || !errors.empty())
     return false;
   module->path = path.str();
@@ -82,13 +87,17 @@ bool Session::load(llvm::StringRef path) {
     reportError("cannot read '" + path + "': " + buffer.getError().message());
     return false;
   }
+  return loadSource(path, (*buffer)->getBuffer());
+}
+
+bool Session::loadSource(llvm::StringRef path, llvm::StringRef text) {
   llvm::SmallString<256> dir(path);
   llvm::sys::path::remove_filename(dir);
   if (dir.empty())
     dir = ".";
   llvm::sys::fs::make_absolute(dir);
   program.sourceDir = std::string(dir);
-  if (!loadModule("", path, std::move(*buffer)))
+  if (!loadModule("", path, llvm::MemoryBuffer::getMemBufferCopy(text, path)))
     return false;
   // The standard modules a program uses are parsed from gdc's own copy.
   bool ok = true;
@@ -109,14 +118,17 @@ OwningOpRef<ModuleOp> Session::elaborate() {
   exprTypes.clear();
   auto module = lang::elaborate(*ctx, program, &exprTypes);
   if (module && failed(verify(*module))) {
-    reportError("internal error, please report: the generated gd IR does not verify");
+    // A diagnostic rather than reportError(), so that whoever handles
+    // diagnostics (the fuzzer aborts on internal errors) sees it too.
+    mlir::emitError(module->getLoc())
+        << "internal error, please report: the generated gd IR does not verify";
     return nullptr;
   }
   return module;
 }
 
 LogicalResult Session::lower(ModuleOp module, Stage stage) {
-  PassManager pm(ctx.get());
+  PassManager pm(ctx);
   if (failed(applyPassManagerCLOptions(pm)))
     return failure();
   buildPipeline(pm, stage);

@@ -26,8 +26,17 @@ namespace gdc {
 
 class Session {
 public:
+  /// A session with a context of its own (createContext()).
   Session();
+  /// A session that borrows `context`, which must come from createContext()
+  /// and outlive it. Building a context with every dialect loaded costs more
+  /// than compiling a small program, so a caller that compiles many programs
+  /// (the fuzzer) shares one.
+  explicit Session(mlir::MLIRContext &context);
   ~Session();
+
+  /// A context with every dialect gdc's pipeline uses loaded.
+  static std::unique_ptr<mlir::MLIRContext> createContext();
 
   mlir::MLIRContext &context() { return *ctx; }
   llvm::SourceMgr &sourceManager() { return sourceMgr; }
@@ -36,6 +45,11 @@ public:
   /// errors are reported as diagnostics. False on any error.
   bool load(llvm::StringRef path);
 
+  /// Like load(), with the main file's contents given as `text`; `path`
+  /// names it in diagnostics, and its directory is the base of relative
+  /// data paths.
+  bool loadSource(llvm::StringRef path, llvm::StringRef text);
+
   /// Checks the loaded program and generates its gd module (null on error).
   mlir::OwningOpRef<mlir::ModuleOp> elaborate();
 
@@ -43,7 +57,9 @@ public:
   const ast::Module *mainModule() const { return program.main; }
   const lang::ExprTypes &checkedTypes() const { return exprTypes; }
 
-  /// Runs gdc's pipeline on `module` up to the end of `stage`.
+  /// Runs gdc's pipeline on `module` up to the end of `stage`, with MLIR's
+  /// pass-manager command-line options applied: the caller must have
+  /// registered them (mlir::registerPassManagerCLOptions), or this fails.
   mlir::LogicalResult lower(mlir::ModuleOp module, Stage stage);
 
   /// Translates an LLVM-dialect module to LLVM IR for the host, optimised
@@ -61,7 +77,8 @@ private:
   bool loadModule(llvm::StringRef name, llvm::StringRef path,
                   std::unique_ptr<llvm::MemoryBuffer> buffer);
 
-  std::unique_ptr<mlir::MLIRContext> ctx;
+  std::unique_ptr<mlir::MLIRContext> ownedCtx; ///< null if borrowed
+  mlir::MLIRContext *ctx;
   llvm::SourceMgr sourceMgr;
   std::vector<std::unique_ptr<ast::Module>> modules;
   lang::Program program;

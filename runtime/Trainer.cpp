@@ -41,9 +41,15 @@ bool Trainer::prepare(std::string &error) {
   const size_t numStates = manifest.states.size();
   // Refuse up front what cannot fit: allocation failure would abort the
   // program instead of explaining it.
+  // In double: the front end bounds each dimension, not their product, and
+  // an int64 product could wrap around to a size that looks small.
   double floats = 0;
-  for (const ParamSpec &spec : manifest.params)
-    floats += double(shapeElementCount(spec.shape)) * double(1 + numStates);
+  for (const ParamSpec &spec : manifest.params) {
+    double elements = 1;
+    for (int64_t dim : spec.shape)
+      elements *= double(dim);
+    floats += elements * double(1 + numStates);
+  }
   double needed = floats * sizeof(float), available = physicalMemoryBytes();
   if (available > 0 && needed > available) {
     char message[256];

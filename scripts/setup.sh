@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 packages=(
   cmake ninja-build git python3
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22 lld
+  libclang-rt-22-dev
   antlr4 libantlr4-runtime-dev
   libgtest-dev libopenblas-dev zlib1g-dev
   dataset-fashion-mnist

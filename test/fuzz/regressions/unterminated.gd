@@ -1,0 +1,3 @@
+let s = "abc\
+let t = "\q"
+/* never closed
