@@ -33,6 +33,24 @@ llvm::LogicalResult inferReducedType(std::optional<mlir::Location> loc,
                                      llvm::ArrayRef<int64_t> axes,
                                      llvm::SmallVectorImpl<mlir::Type> &types);
 
+/// `input` reshaped to `shape`, where one size may be -1 (the remaining
+/// elements; dynamic if `input` has a dynamic axis). Checks the element
+/// counts agree.
+llvm::LogicalResult inferReshapedType(std::optional<mlir::Location> loc,
+                                      mlir::Type input, llvm::ArrayRef<int64_t> shape,
+                                      llvm::SmallVectorImpl<mlir::Type> &types);
+
+/// `inputs` joined along `axis`: same rank and element type, equal sizes but
+/// on `axis`, whose (static) sizes add up.
+llvm::LogicalResult inferConcatType(std::optional<mlir::Location> loc,
+                                    mlir::TypeRange inputs, int64_t axis,
+                                    llvm::SmallVectorImpl<mlir::Type> &types);
+
+/// Elements [lo, hi) of the static axis `axis` of `input`.
+llvm::LogicalResult inferSlicedType(std::optional<mlir::Location> loc,
+                                    mlir::Type input, int64_t axis, int64_t lo,
+                                    int64_t hi, llvm::SmallVectorImpl<mlir::Type> &types);
+
 /// A ranked tensor type's shape as a string, `f32[?, 784]`, for messages.
 std::string formatTensorType(mlir::Type type);
 
