@@ -117,9 +117,28 @@ public:
   mlir::Value emitUnrecorded(const ast::Expr &e, Scope &scope);
   mlir::Value emitCall(const ast::Expr &e, Scope &scope);
   mlir::Value emitBinary(const ast::Expr &e, Scope &scope);
+  /// `constant` is the compile-time second argument of `reshape` and
+  /// `one_hot` (see evalStaticArgument).
   mlir::Value emitBuiltin(const ast::Expr &e, llvm::StringRef name,
                           llvm::ArrayRef<mlir::Value> args,
-                          std::optional<int64_t> axis, Scope &scope);
+                          std::optional<int64_t> axis, Scope &scope,
+                          const std::optional<llvm::SmallVector<int64_t>> &constant = {});
+  /// The compile-time argument of a built-in: `one_hot`'s number of classes,
+  /// `reshape`'s list of sizes. Reports and returns nullopt if it is not one.
+  std::optional<llvm::SmallVector<int64_t>>
+  evalStaticArgument(llvm::StringRef callee, const ast::Expr &arg, const Scope &scope);
+  /// The built-ins that rearrange elements (ShapeEmitter.cpp): `flatten`,
+  /// `reshape`, `concat`, `transpose`, `one_hot`. `given` counts the
+  /// arguments, `constant` included.
+  mlir::Value emitShapeBuiltin(const ast::Expr &e, llvm::StringRef name,
+                               llvm::ArrayRef<mlir::Value> args, size_t given,
+                               const std::optional<llvm::SmallVector<int64_t>> &constant);
+  /// `x[lo:hi]`: elements lo (inclusive) to hi (exclusive) of the first axis
+  /// of the example. A negative bound counts from the end, as in Python
+  /// (-1 is the last element); a caller with an omitted bound passes 0 or
+  /// the axis's size. Reports at `l`, naming the shape, and returns null if
+  /// the bounds are outside the axis or the slice would be empty.
+  mlir::Value emitSlice(mlir::Value x, int64_t lo, int64_t hi, ast::Loc l);
   mlir::Value emitFnCall(const ast::Expr &call, const ast::Decl &fn,
                          const ast::Module &module,
                          llvm::ArrayRef<mlir::Value> args);
@@ -191,8 +210,12 @@ public:
 /// The names of the built-in functions (for suggestions).
 llvm::ArrayRef<const char *> builtinFunctionNames();
 
-/// Whether `name` is a built-in elementwise function usable as a layer.
+/// Whether `name` is a built-in function of one tensor usable as a layer
+/// (the elementwise ones, `flatten`, `transpose`).
 bool isBuiltinLayer(llvm::StringRef name);
+
+/// Whether `name` is one of the built-ins emitShapeBuiltin handles.
+bool isShapeBuiltin(llvm::StringRef name);
 
 /// A number as a person writes it: 1, -2, 0.001, 1e+39.
 std::string formatNumber(double v);

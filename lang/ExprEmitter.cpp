@@ -20,17 +20,30 @@ RankedTensorType tensorType(Value v) { return cast<RankedTensorType>(v.getType()
 bool isFloat(Value v) { return isa<FloatType>(tensorType(v).getElementType()); }
 bool isInteger(Value v) { return isa<IntegerType>(tensorType(v).getElementType()); }
 
-const char *const kUnaryMath[] = {"exp", "log", "sqrt", "tanh"};
+/// Elementwise functions of one float tensor.
+const char *const kUnaryMath[] = {"exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos"};
+/// Elementwise functions of one tensor that also take integers.
+const char *const kUnaryNumeric[] = {"abs", "sign", "floor", "ceil"};
 /// Every built-in function an expression can call (emitBuiltin handles each).
-const char *const kBuiltinFunctions[] = {"exp", "log",       "sqrt",       "tanh",
-                                         "max", "min",       "sum",        "mean",
-                                         "logsumexp", "zeros_like", "ones_like"};
-const char *const kReductions[] = {"sum", "mean", "logsumexp"};
+const char *const kBuiltinFunctions[] = {
+    "exp",  "log",     "sqrt",    "tanh",      "sigmoid",    "sin",       "cos",
+    "abs",  "sign",    "floor",   "ceil",      "max",        "min",       "where",
+    "sum",  "mean",    "logsumexp", "argmax",  "norm",       "zeros_like", "ones_like",
+    "flatten", "reshape", "concat", "transpose", "one_hot"};
+/// Reductions: over the whole tensor, or `axis = k` (also `max` and `min`
+/// with one argument).
+const char *const kReductions[] = {"sum", "mean", "logsumexp", "argmax", "norm"};
+/// Built-ins of one tensor that are usable as a layer (`dense >> flatten`).
+const char *const kShapeLayers[] = {"flatten", "transpose"};
+/// Built-ins whose second argument is a compile-time value, not a tensor:
+/// `reshape(x, [28, 28])`, `one_hot(label, 10)`.
+const char *const kStaticSecondArgument[] = {"reshape", "one_hot"};
 
 } // namespace
 
 bool gdc::lang::isBuiltinLayer(StringRef name) {
-  return llvm::is_contained(kUnaryMath, name);
+  return llvm::is_contained(kUnaryMath, name) || llvm::is_contained(kUnaryNumeric, name) ||
+         llvm::is_contained(kShapeLayers, name);
 }
 
 ArrayRef<const char *> gdc::lang::builtinFunctionNames() { return kBuiltinFunctions; }
@@ -162,9 +175,21 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
     error(e.loc) << "a { \"pattern\": ... } map gives parameter groups, as the value of "
                     "`optimizer` in a train block; it is not a value here";
     return {};
-  case K::Slice:
-    error(e.loc) << "slicing is not supported yet by code generation";
-    return {};
+  case K::Slice: {
+    // x[a:b] on the example's first axis; bounds are compile-time integers
+    // and default to the whole axis.
+    Value x = emit(*e.operands[0], scope);
+    if (!x)
+      return {};
+    std::optional<int64_t> lo = 0, hi;
+    if (e.operands[1] && !(lo = evalInt(*e.operands[1], scope)))
+      return {};
+    if (e.operands[2] && !(hi = evalInt(*e.operands[2], scope)))
+      return {};
+    if (!hi)
+      hi = tensorType(x).getRank() ? tensorType(x).getDimSize(0) : 0;
+    return emitSlice(x, *lo, *hi, e.loc);
+  }
   case K::LetIn: {
     if (e.binder.isTuple()) {
       error(e.nameLoc) << "destructuring a tuple is not supported yet by code generation";
@@ -238,6 +263,8 @@ Value Elaborator::emitBinary(const ast::Expr &e, Scope &scope) {
     return gd::MulOp::create(builder, l, a, b);
   if (op == "^")
     return gd::PowOp::create(builder, l, a, b);
+  if (op == "%")
+    return gd::ModOp::create(builder, l, a, b);
   if (op == "/") {
     // `/` is real division: integer operands become floats first.
     if (isInteger(a)) {
@@ -251,9 +278,36 @@ Value Elaborator::emitBinary(const ast::Expr &e, Scope &scope) {
 }
 
 Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
+  // A fn or a loss (a function of the prediction and the label) takes its
+  // arguments by position or by name; omitted ones take their defaults.
+  if (const Binding *b = scope.lookup(e.name);
+      b && b->kind == Binding::Decl &&
+      (b->decl->kind == ast::DeclKind::Fn || b->decl->kind == ast::DeclKind::Loss)) {
+    auto matched = matchArguments(e, *b->decl, "argument");
+    if (!matched)
+      return {};
+    SmallVector<Value> args;
+    for (const ast::Arg *arg : *matched) {
+      Value v = arg ? emit(*arg->value, scope) : Value();
+      if (arg && !v)
+        return {};
+      args.push_back(v);
+    }
+    return emitFnCall(e, *b->decl, *b->module, args);
+  }
   std::optional<int64_t> axis;
   SmallVector<Value> args;
+  std::optional<SmallVector<int64_t>> constant;
+  bool builtin = !scope.lookup(e.name);
+  unsigned position = 0;
   for (const ast::Arg &arg : e.args) {
+    if (arg.keyword.empty() && position++ == 1 && builtin &&
+        llvm::is_contained(kStaticSecondArgument, e.name)) {
+      constant = evalStaticArgument(e.name, *arg.value, scope);
+      if (!constant)
+        return {};
+      continue;
+    }
     if (!arg.keyword.empty()) {
       bool isReduction = llvm::is_contained(kReductions, e.name) ||
                          ((e.name == "max" || e.name == "min") && e.args.size() == 2);
@@ -273,8 +327,6 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
     args.push_back(v);
   }
   if (const Binding *b = scope.lookup(e.name)) {
-    if (b->kind == Binding::Decl && b->decl->kind == ast::DeclKind::Fn)
-      return emitFnCall(e, *b->decl, *b->module, args);
     if (b->kind == Binding::Tensor || b->kind == Binding::Int) {
       error(e.nameLoc) << "'" << e.name << "' is a value, not a function";
       return {};
@@ -291,18 +343,53 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
   }
   if (e.name == "global_norm" || e.name == "grad_at" || (e.name == "norm" && inOptimizerBody))
     return emitBarrier(e, args);
-  return emitBuiltin(e, e.name, args, axis, scope);
+  return emitBuiltin(e, e.name, args, axis, scope, constant);
 }
+
+std::optional<SmallVector<int64_t>>
+Elaborator::evalStaticArgument(StringRef callee, const ast::Expr &arg, const Scope &scope) {
+  if (callee == "one_hot") {
+    auto k = evalInt(arg, scope);
+    if (!k)
+      return std::nullopt;
+    if (*k < 1 || *k > (int64_t(1) << 24)) {
+      error(arg.loc) << "'one_hot' needs a number of classes between 1 and 2^24, got " << *k;
+      return std::nullopt;
+    }
+    return SmallVector<int64_t>{*k};
+  }
+  // reshape: a list of compile-time sizes, one of which may be -1.
+  if (arg.kind != ast::ExprKind::List || arg.operands.empty()) {
+    error(arg.loc) << "'" << callee << "' takes its shape as a list of sizes, e.g. [28, 28]";
+    return std::nullopt;
+  }
+  SmallVector<int64_t> sizes;
+  for (const ast::ExprPtr &d : arg.operands) {
+    auto v = evalInt(*d, scope);
+    if (!v)
+      return std::nullopt;
+    if (*v < -1 || *v == 0 || *v > (int64_t(1) << 32)) {
+      error(d->loc) << "a size in '" << callee << "' must be positive (or -1), got " << *v;
+      return std::nullopt;
+    }
+    sizes.push_back(*v);
+  }
+  return sizes;
+}
+
 
 Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
                               ArrayRef<Value> args, std::optional<int64_t> axis,
-                              Scope &scope) {
+                              Scope &scope,
+                              const std::optional<SmallVector<int64_t>> &constant) {
   Location l = loc(e.loc);
   auto arity = [&](size_t n) {
-    if (args.size() == n)
+    size_t given = args.size() + (constant ? 1 : 0);
+    bool needsConstant = llvm::is_contained(kStaticSecondArgument, name);
+    if (given == n && (!needsConstant || constant))
       return true;
     error(e.loc) << "'" << name << "' takes " << n << " argument"
-                 << (n == 1 ? "" : "s") << ", got " << args.size();
+                 << (n == 1 ? "" : "s") << ", got " << given;
     return false;
   };
   auto requireFloat = [&](Value v) {
@@ -331,13 +418,46 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
   if (llvm::is_contained(kUnaryMath, name)) {
     if (!arity(1) || !requireFloat(args[0]))
       return {};
-    if (name == "exp")
-      return gd::ExpOp::create(builder, l, args[0]);
-    if (name == "log")
-      return gd::LogOp::create(builder, l, args[0]);
-    if (name == "sqrt")
-      return gd::SqrtOp::create(builder, l, args[0]);
-    return gd::TanhOp::create(builder, l, args[0]);
+    Value x = args[0];
+    return llvm::StringSwitch<std::function<Value()>>(name)
+        .Case("exp", [&] { return gd::ExpOp::create(builder, l, x); })
+        .Case("log", [&] { return gd::LogOp::create(builder, l, x); })
+        .Case("sqrt", [&] { return gd::SqrtOp::create(builder, l, x); })
+        .Case("sigmoid", [&] { return gd::SigmoidOp::create(builder, l, x); })
+        .Case("sin", [&] { return gd::SinOp::create(builder, l, x); })
+        .Case("cos", [&] { return gd::CosOp::create(builder, l, x); })
+        .Default([&] { return gd::TanhOp::create(builder, l, x); })();
+  }
+  if (llvm::is_contained(kUnaryNumeric, name)) {
+    if (!arity(1))
+      return {};
+    Value x = args[0];
+    if (tensorType(x).getElementType().isInteger(1)) {
+      error(e.loc) << "'" << name << "' needs a number, got " << typeString(x.getType());
+      return {};
+    }
+    return llvm::StringSwitch<std::function<Value()>>(name)
+        .Case("abs", [&] { return gd::AbsOp::create(builder, l, x); })
+        .Case("sign", [&] { return gd::SignOp::create(builder, l, x); })
+        .Case("floor", [&] { return gd::FloorOp::create(builder, l, x); })
+        .Default([&] { return gd::CeilOp::create(builder, l, x); })();
+  }
+  if (name == "where") {
+    if (!arity(3))
+      return {};
+    Value c = args[0], a = args[1], b = args[2];
+    if (!tensorType(c).getElementType().isInteger(1)) {
+      error(e.loc) << "the condition of 'where' must be a bool, got "
+                   << typeString(c.getType());
+      return {};
+    }
+    if (!promote(*this, e.loc, "where", a, b))
+      return {};
+    SmallVector<Type> types;
+    if (failed(gd::inferBroadcastType(l, "'where'", {c.getType(), a.getType(), b.getType()},
+                                      nullptr, types)))
+      return {};
+    return gd::SelectOp::create(builder, l, c, a, b);
   }
   if ((name == "max" || name == "min") && args.size() == 2) {
     Value a = args[0], b = args[1];
@@ -348,7 +468,7 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
       return gd::MaxOp::create(builder, l, a, b);
     return gd::MinOp::create(builder, l, a, b);
   }
-  if (name == "max" || llvm::is_contained(kReductions, name)) {
+  if (name == "max" || name == "min" || llvm::is_contained(kReductions, name)) {
     if (!arity(1) || !requireFloat(args[0]))
       return {};
     if (inOptimizerBody) {
@@ -362,6 +482,12 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
       return {};
     if (name == "max")
       return gd::ReduceMaxOp::create(builder, l, args[0], *reduced);
+    if (name == "min")
+      return gd::ReduceMinOp::create(builder, l, args[0], *reduced);
+    if (name == "argmax")
+      return gd::ArgMaxOp::create(builder, l, args[0], *reduced);
+    if (name == "norm")
+      return gd::NormOp::create(builder, l, args[0], *reduced);
     if (name == "sum")
       return gd::ReduceSumOp::create(builder, l, args[0], *reduced);
     if (name == "mean")
@@ -374,6 +500,10 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
     return gd::FullLikeOp::create(builder, l, args[0],
                                   builder.getF64FloatAttr(name == "ones_like" ? 1 : 0));
   }
+  if (isShapeBuiltin(name)) {
+    size_t given = args.size() + (constant ? 1 : 0);
+    return emitShapeBuiltin(e, name, args, given, constant);
+  }
   if (llvm::is_contained(kBuiltinFunctions, name)) {
     error(e.loc) << "'" << name << "' is not supported yet by code generation";
     return {};
@@ -384,7 +514,18 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
 
 Value Elaborator::emitFnCall(const ast::Expr &call, const ast::Decl &fn,
                              const ast::Module &module, ArrayRef<Value> args) {
-  if (args.size() != fn.params.size()) {
+  // Missing (null or trailing) arguments take their parameter's default.
+  auto missing = [&](size_t i) { return i >= args.size() || !args[i]; };
+  for (size_t i = 0; i < fn.params.size(); ++i)
+    if (missing(i) && !fn.params[i].defaultValue) {
+      size_t required = llvm::count_if(
+          fn.params, [](const ast::Param &p) { return !p.defaultValue; });
+      size_t given = llvm::count_if(args, [](Value v) { return bool(v); });
+      error(call.loc) << "'" << fn.name << "' takes " << required << " argument"
+                      << (required == 1 ? "" : "s") << ", got " << given;
+      return {};
+    }
+  if (args.size() > fn.params.size()) {
     error(call.loc) << "'" << fn.name << "' takes " << fn.params.size()
                     << " argument" << (fn.params.size() == 1 ? "" : "s")
                     << ", got " << args.size();
@@ -398,7 +539,13 @@ Value Elaborator::emitFnCall(const ast::Expr &call, const ast::Decl &fn,
   current = &module;
   Scope local(&scopeOf(&module));
   bool ok = true;
-  for (auto [param, arg] : llvm::zip(fn.params, args)) {
+  for (auto [i, param] : llvm::enumerate(fn.params)) {
+    // A default is evaluated in the callee's module, like its body.
+    Value arg = missing(i) ? emit(*param.defaultValue, local) : args[i];
+    if (!arg) {
+      ok = false;
+      break;
+    }
     if (param.type && !unify(*param.type, arg.getType(), local,
                              ("argument '" + param.name + "' of '" + fn.name + "'")))
       ok = false;

@@ -417,8 +417,14 @@ std::optional<std::string> Elaborator::emitLoss(const ast::Decl &decl,
                                                 const ast::Module &lossModule,
                                                 Type prediction, Type label,
                                                 ast::Loc use) {
-  if (decl.params.size() != 2) {
-    error(use) << "the loss '" << decl.name << "' must take the prediction and the label ("
+  // Parameters after the prediction and the label are settings with
+  // defaults (huber's delta); the train block uses the defaults.
+  bool settingsHaveDefaults = llvm::all_of(
+      llvm::drop_begin(decl.params, std::min<size_t>(2, decl.params.size())),
+      [](const ast::Param &p) { return p.defaultValue != nullptr; });
+  if (decl.params.size() < 2 || !settingsHaveDefaults) {
+    error(use) << "the loss '" << decl.name << "' must take the prediction and the label"
+               << (decl.params.size() < 2 ? "" : ", and give defaults to the rest") << " ("
                << decl.params.size() << " parameters given)";
     return std::nullopt;
   }
@@ -446,7 +452,20 @@ std::optional<std::string> Elaborator::emitLoss(const ast::Decl &decl,
   scope.bind(decl.params[0].name, p);
   scope.bind(decl.params[1].name, y);
   builder.setInsertionPointToEnd(block);
-  Value result = emit(*decl.value, scope);
+  Value result;
+  bool settingsOk = true;
+  for (const ast::Param &setting : llvm::drop_begin(decl.params, 2)) {
+    Binding s;
+    s.value = emit(*setting.defaultValue, scope);
+    if (!s.value || (setting.type && !unify(*setting.type, s.value.getType(), scope,
+                                            "the default of '" + setting.name + "'"))) {
+      settingsOk = false;
+      break;
+    }
+    scope.bind(setting.name, s);
+  }
+  if (settingsOk)
+    result = emit(*decl.value, scope);
   if (result && (cast<RankedTensorType>(result.getType()).getRank() != 0 ||
                  !cast<RankedTensorType>(result.getType()).getElementType().isF32())) {
     error(decl.value->loc) << "a loss returns one f32 per example, but '" << decl.name

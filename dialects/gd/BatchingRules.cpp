@@ -72,6 +72,14 @@ GD_ELEMENTWISE_BATCHING(LogOp)
 GD_ELEMENTWISE_BATCHING(SqrtOp)
 GD_ELEMENTWISE_BATCHING(TanhOp)
 GD_ELEMENTWISE_BATCHING(FullLikeOp)
+GD_ELEMENTWISE_BATCHING(ModOp)
+GD_ELEMENTWISE_BATCHING(SigmoidOp)
+GD_ELEMENTWISE_BATCHING(SinOp)
+GD_ELEMENTWISE_BATCHING(CosOp)
+GD_ELEMENTWISE_BATCHING(AbsOp)
+GD_ELEMENTWISE_BATCHING(SignOp)
+GD_ELEMENTWISE_BATCHING(FloorOp)
+GD_ELEMENTWISE_BATCHING(CeilOp)
 #undef GD_ELEMENTWISE_BATCHING
 
 LogicalResult ConstantOp::buildBatched(OpBuilder &, ValueRange,
@@ -101,6 +109,9 @@ LogicalResult ConvertOp::buildBatched(OpBuilder &b, ValueRange operands,
 GD_REDUCE_BATCHING(ReduceSumOp)
 GD_REDUCE_BATCHING(ReduceMeanOp)
 GD_REDUCE_BATCHING(ReduceMaxOp)
+GD_REDUCE_BATCHING(ReduceMinOp)
+GD_REDUCE_BATCHING(NormOp)
+GD_REDUCE_BATCHING(ArgMaxOp)
 GD_REDUCE_BATCHING(LogSumExpOp)
 GD_REDUCE_BATCHING(DimSizeOp)
 GD_REDUCE_BATCHING(ExpandDimsOp)
@@ -158,6 +169,60 @@ LogicalResult OneHotOp::buildBatched(OpBuilder &b, ValueRange operands,
                                      ArrayRef<bool>,
                                      SmallVectorImpl<Value> &results) {
   results.push_back(OneHotOp::create(b, getLoc(), operands[0], getDepth()));
+  return success();
+}
+
+LogicalResult ReshapeOp::buildBatched(OpBuilder &b, ValueRange operands,
+                                      ArrayRef<bool>,
+                                      SmallVectorImpl<Value> &results) {
+  // Per example the result's shape is static (any -1 has been resolved);
+  // the batch dimension passes through as the one -1.
+  auto perExample = cast<RankedTensorType>(getType());
+  if (!perExample.hasStaticShape())
+    return emitOpError("batching a reshape to a dynamic shape is not supported");
+  SmallVector<int64_t> shape{-1};
+  llvm::append_range(shape, perExample.getShape());
+  results.push_back(ReshapeOp::create(b, getLoc(), operands[0], shape));
+  return success();
+}
+
+/// `v` (unbatched) repeated along a leading batch dimension taken from
+/// `batched`: `expand_dims(v, [0]) + zeros[B, 1, ..., 1]`, so that an
+/// example-independent operand (a parameter) can join a batched one.
+static Value broadcastToBatch(OpBuilder &b, Location loc, Value v, Value batched) {
+  int64_t rank = rankOf(v);
+  SmallVector<int64_t> perExampleAxes;
+  for (int64_t i = 1; i < rankOf(batched); ++i)
+    perExampleAxes.push_back(i);
+  Value batch = perExampleAxes.empty()
+                    ? batched
+                    : ReduceSumOp::create(b, loc, batched, perExampleAxes).getResult();
+  Value zeros = FullLikeOp::create(b, loc, batch, b.getF64FloatAttr(0.0));
+  if (rank > 0)
+    zeros = alignBatched(b, loc, zeros, rank);
+  Value lifted = ExpandDimsOp::create(b, loc, v, ArrayRef<int64_t>{0});
+  return AddOp::create(b, loc, lifted, zeros);
+}
+
+LogicalResult ConcatOp::buildBatched(OpBuilder &b, ValueRange operands,
+                                     ArrayRef<bool> batched,
+                                     SmallVectorImpl<Value> &results) {
+  Value anyBatched;
+  for (auto [v, isBatched] : llvm::zip(operands, batched))
+    if (isBatched)
+      anyBatched = v;
+  SmallVector<Value> inputs;
+  for (auto [v, isBatched] : llvm::zip(operands, batched))
+    inputs.push_back(isBatched ? v : broadcastToBatch(b, getLoc(), v, anyBatched));
+  results.push_back(ConcatOp::create(b, getLoc(), inputs, getAxis() + 1));
+  return success();
+}
+
+LogicalResult SliceOp::buildBatched(OpBuilder &b, ValueRange operands,
+                                    ArrayRef<bool>,
+                                    SmallVectorImpl<Value> &results) {
+  results.push_back(
+      SliceOp::create(b, getLoc(), operands[0], getAxis() + 1, getLo(), getHi()));
   return success();
 }
 

@@ -43,6 +43,24 @@ enum class Phase { Uniform = 0, PerTensor = 1, PerElement = 2 };
 /// role, each op's result by its operands; `gd.global_norm` is uniform).
 llvm::DenseMap<mlir::Value, Phase> computePhases(mlir::Operation *rule);
 
+/// `input` reshaped to `shape`, where one size may be -1 (the remaining
+/// elements; dynamic if `input` has a dynamic axis). Checks the element
+/// counts agree.
+llvm::LogicalResult inferReshapedType(std::optional<mlir::Location> loc,
+                                      mlir::Type input, llvm::ArrayRef<int64_t> shape,
+                                      llvm::SmallVectorImpl<mlir::Type> &types);
+
+/// `inputs` joined along `axis`: same rank and element type, equal sizes but
+/// on `axis`, whose (static) sizes add up.
+llvm::LogicalResult inferConcatType(std::optional<mlir::Location> loc,
+                                    mlir::TypeRange inputs, int64_t axis,
+                                    llvm::SmallVectorImpl<mlir::Type> &types);
+
+/// Elements [lo, hi) of the static axis `axis` of `input`.
+llvm::LogicalResult inferSlicedType(std::optional<mlir::Location> loc,
+                                    mlir::Type input, int64_t axis, int64_t lo,
+                                    int64_t hi, llvm::SmallVectorImpl<mlir::Type> &types);
+
 /// A ranked tensor type's shape as a string, `f32[?, 784]`, for messages.
 std::string formatTensorType(mlir::Type type);
 

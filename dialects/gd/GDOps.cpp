@@ -245,6 +245,49 @@ LogicalResult OneHotOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
+LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *ctx,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  auto in = cast<RankedTensorType>(adaptor.getInput().getType());
+  if (!isa<FloatType>(in.getElementType()))
+    return emitOptionalError(loc, "argmax of ", formatTensorType(in),
+                             ": a float tensor expected");
+  for (int64_t axis : adaptor.getAxes())
+    if (axis >= 0 && axis < in.getRank() && in.isDynamicDim(axis))
+      return emitOptionalError(loc, "argmax over the dynamic axis ", axis,
+                               " of ", formatTensorType(in));
+  if (failed(inferReducedType(loc, in, adaptor.getAxes(), types)))
+    return failure();
+  types.back() = cast<RankedTensorType>(types.back()).clone(IntegerType::get(ctx, 32));
+  return success();
+}
+
+
+
+
+LogicalResult ReshapeOp::inferReturnTypes(MLIRContext *,
+                                          std::optional<Location> loc,
+                                          Adaptor adaptor,
+                                          SmallVectorImpl<Type> &types) {
+  return inferReshapedType(loc, adaptor.getInput().getType(), adaptor.getShape(), types);
+}
+
+LogicalResult ConcatOp::inferReturnTypes(MLIRContext *,
+                                         std::optional<Location> loc,
+                                         Adaptor adaptor,
+                                         SmallVectorImpl<Type> &types) {
+  return inferConcatType(loc, adaptor.getInputs().getTypes(), adaptor.getAxis(), types);
+}
+
+LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
+                                        std::optional<Location> loc,
+                                        Adaptor adaptor,
+                                        SmallVectorImpl<Type> &types) {
+  return inferSlicedType(loc, adaptor.getInput().getType(), adaptor.getAxis(),
+                         adaptor.getLo(), adaptor.getHi(), types);
+}
+
 LogicalResult FullLikeOp::inferReturnTypes(MLIRContext *,
                                            std::optional<Location>,
                                            Adaptor adaptor,

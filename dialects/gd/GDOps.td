@@ -380,6 +380,9 @@ def GD_DivOp : GD_BinaryOp<"div", "division">;
 def GD_PowOp : GD_BinaryOp<"pow", "power">;
 def GD_MaxOp : GD_BinaryOp<"max", "maximum">;
 def GD_MinOp : GD_BinaryOp<"min", "minimum">;
+/// Floored, as in Python and NumPy: the result has the divisor's sign, so
+/// `-1 % 3` is 2. An integer remainder by 0 is 0 (no trap).
+def GD_ModOp : GD_BinaryOp<"mod", "floored remainder (`%`)">;
 
 def GD_CmpOp : GD_TensorOp<"cmp", [InferTypeOpAdaptor]> {
   let summary = "Elementwise comparison with broadcasting, giving i1";
@@ -440,6 +443,16 @@ def GD_ExpOp : GD_UnaryOp<"exp", "exponential">;
 def GD_LogOp : GD_UnaryOp<"log", "natural logarithm">;
 def GD_SqrtOp : GD_UnaryOp<"sqrt", "square root">;
 def GD_TanhOp : GD_UnaryOp<"tanh", "hyperbolic tangent">;
+def GD_SigmoidOp : GD_UnaryOp<"sigmoid", "logistic sigmoid `1 / (1 + exp(-x))`">;
+def GD_SinOp : GD_UnaryOp<"sin", "sine">;
+def GD_CosOp : GD_UnaryOp<"cos", "cosine">;
+/// Differentiable except at 0, where its derivative is taken to be 0.
+def GD_AbsOp : GD_UnaryOp<"abs", "absolute value">;
+// Piecewise constant: their reverse rules give no cotangent (derivative 0
+// almost everywhere), so gradients stop there.
+def GD_SignOp : GD_UnaryOp<"sign", "sign (-1, 0 or 1; not differentiable: derivative 0)">;
+def GD_FloorOp : GD_UnaryOp<"floor", "rounding down (not differentiable: derivative 0)">;
+def GD_CeilOp : GD_UnaryOp<"ceil", "rounding up (not differentiable: derivative 0)">;
 
 class GD_ReduceOp<string mnemonic, string what>
     : GD_TensorOp<mnemonic, [InferTypeOpAdaptor,
@@ -467,6 +480,26 @@ class GD_ReduceOp<string mnemonic, string what>
 def GD_ReduceSumOp : GD_ReduceOp<"reduce_sum", "summation">;
 def GD_ReduceMeanOp : GD_ReduceOp<"reduce_mean", "the arithmetic mean">;
 def GD_ReduceMaxOp : GD_ReduceOp<"reduce_max", "the maximum">;
+def GD_ReduceMinOp : GD_ReduceOp<"reduce_min", "the minimum">;
+def GD_NormOp : GD_ReduceOp<"norm",
+    "the Euclidean (L2) norm `sqrt(sum(x^2))`; its derivative at 0 is taken to be 0">;
+
+def GD_ArgMaxOp : GD_TensorOp<"argmax", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "The index of the maximum over the given axes, as i32";
+  let description = [{
+    The reduced axes are removed from the result's shape. Over several
+    axes the index is row-major within them (a flat index); on a tie the
+    first maximum wins, as in NumPy. The reduced axes must have static
+    sizes. Not differentiable (the result is an integer).
+    ```mlir
+    %0 = gd.argmax %x [1] : tensor<?x10xf32> -> tensor<?xi32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input $axes attr-dict `:` type($input) `->` type($result)";
+}
 def GD_LogSumExpOp : GD_ReduceOp<"logsumexp",
     "log-sum-exp (`log(sum(exp(x)))`, computed stably)">;
 
@@ -527,11 +560,59 @@ def GD_TakeOp : GD_TensorOp<"take", [InferTypeOpAdaptor,
                        "type($indices) `->` type($result)";
 }
 
-def GD_OneHotOp : GD_TensorOp<"one_hot", [InferTypeOpAdaptor]> {
+def GD_OneHotOp : GD_TensorOp<"one_hot", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
   let summary = "One-hot encodes integer indices as f32 along a new last axis";
   let arguments = (ins AnyRankedTensor:$indices, I64Attr:$depth);
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$indices `,` $depth attr-dict `:` type($indices) `->` type($result)";
+}
+
+def GD_ReshapeOp : GD_TensorOp<"reshape", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Gives the elements a new shape, in row-major order";
+  let description = [{
+    `shape` is the result's shape. At most one entry may be -1, as in
+    NumPy: that axis takes the remaining elements (dynamic if the input has
+    a dynamic axis: this is how the batch dimension passes through). Input
+    and result hold the same number of elements.
+    ```mlir
+    %0 = gd.reshape %x [-1, 28, 28] : tensor<?x784xf32> -> tensor<?x28x28xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$shape);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input $shape attr-dict `:` type($input) `->` type($result)";
+}
+
+def GD_ConcatOp : GD_TensorOp<"concat", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "Joins tensors along one axis";
+  let description = [{
+    The operands have the same rank and element type and agree on every
+    dimension but `axis`, whose sizes add up (and must be static).
+    ```mlir
+    %0 = gd.concat %a, %b along 0 : tensor<3xf32>, tensor<4xf32> -> tensor<7xf32>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$inputs, I64Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$inputs `along` $axis attr-dict `:` type($inputs) `->` type($result)";
+}
+
+def GD_SliceOp : GD_TensorOp<"slice", [InferTypeOpAdaptor,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "The elements `lo` (inclusive) to `hi` (exclusive) of one axis";
+  let description = [{
+    `x[a:b]` in gd, on the example's first axis. The bounds are static and
+    `0 <= lo < hi <= size` of a static axis.
+    ```mlir
+    %0 = gd.slice %x along 1 from 2 to 5 : tensor<?x10xf32> -> tensor<?x3xf32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, I64Attr:$axis, I64Attr:$lo, I64Attr:$hi);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input `along` $axis `from` $lo `to` $hi attr-dict `:` type($input) `->` type($result)";
 }
 
 def GD_FullLikeOp : GD_TensorOp<"full_like", [InferTypeOpAdaptor,

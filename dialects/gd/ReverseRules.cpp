@@ -232,6 +232,70 @@ LogicalResult TanhOp::buildReverse(OpBuilder &b, ValueRange dy,
   return success();
 }
 
+LogicalResult SigmoidOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                      SmallVectorImpl<Value> &dx) {
+  // sigmoid' = y (1 - y)
+  Location loc = getLoc();
+  Type element = tensorType(getInput()).getElementType();
+  Value one = scalarConstant(b, loc, element, 1.0);
+  Value slope = MulOp::create(b, loc, getResult(),
+                              SubOp::create(b, loc, one, getResult()));
+  dx.push_back(MulOp::create(b, loc, dy[0], slope));
+  return success();
+}
+
+LogicalResult SinOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  dx.push_back(MulOp::create(b, getLoc(), dy[0], CosOp::create(b, getLoc(), getInput())));
+  return success();
+}
+
+LogicalResult CosOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  Location loc = getLoc();
+  Value sin = SinOp::create(b, loc, getInput());
+  dx.push_back(NegOp::create(b, loc, MulOp::create(b, loc, dy[0], sin)));
+  return success();
+}
+
+LogicalResult AbsOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  // sign(x) is 0 at 0: the subgradient PyTorch and JAX choose.
+  dx.push_back(MulOp::create(b, getLoc(), dy[0], SignOp::create(b, getLoc(), getInput())));
+  return success();
+}
+
+// sign, floor and ceil are piecewise constant: derivative 0 almost
+// everywhere, so no cotangent flows through them (as in PyTorch).
+LogicalResult SignOp::buildReverse(OpBuilder &, ValueRange,
+                                   SmallVectorImpl<Value> &dx) {
+  dx.push_back(nullptr);
+  return success();
+}
+
+LogicalResult FloorOp::buildReverse(OpBuilder &, ValueRange,
+                                    SmallVectorImpl<Value> &dx) {
+  dx.push_back(nullptr);
+  return success();
+}
+
+LogicalResult CeilOp::buildReverse(OpBuilder &, ValueRange,
+                                   SmallVectorImpl<Value> &dx) {
+  dx.push_back(nullptr);
+  return success();
+}
+
+LogicalResult ModOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                  SmallVectorImpl<Value> &dx) {
+  // a % b = a - floor(a / b) * b: da = dy, db = -floor(a / b) dy.
+  Location loc = getLoc();
+  dx.push_back(unbroadcast(b, loc, dy[0], getLhs()));
+  Value quotient = FloorOp::create(b, loc, DivOp::create(b, loc, getLhs(), getRhs()));
+  Value db = NegOp::create(b, loc, MulOp::create(b, loc, dy[0], quotient));
+  dx.push_back(unbroadcast(b, loc, db, getRhs()));
+  return success();
+}
+
 LogicalResult ReduceSumOp::buildReverse(OpBuilder &b, ValueRange dy,
                                         SmallVectorImpl<Value> &dx) {
   dx.push_back(unreduce(b, getLoc(), dy[0], getInput(), getAxes()));
@@ -257,6 +321,40 @@ LogicalResult ReduceMaxOp::buildReverse(OpBuilder &b, ValueRange dy,
   Value isMax = CmpOp::create(b, loc, b.getStringAttr("eq"), getInput(), max);
   Value spread = unreduce(b, loc, dy[0], getInput(), getAxes());
   dx.push_back(SelectOp::create(b, loc, isMax, spread, zerosLike(b, loc, spread)));
+  return success();
+}
+
+LogicalResult ReduceMinOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                        SmallVectorImpl<Value> &dx) {
+  // Every element equal to the minimum receives the cotangent.
+  Location loc = getLoc();
+  Value min = unreduce(b, loc, getResult(), getInput(), getAxes());
+  Value isMin = CmpOp::create(b, loc, b.getStringAttr("eq"), getInput(), min);
+  Value spread = unreduce(b, loc, dy[0], getInput(), getAxes());
+  dx.push_back(SelectOp::create(b, loc, isMin, spread, zerosLike(b, loc, spread)));
+  return success();
+}
+
+LogicalResult NormOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                   SmallVectorImpl<Value> &dx) {
+  // d|x| = x / |x|; at x = 0 (all of the reduced elements zero) the
+  // derivative is taken to be 0 rather than 0/0.
+  Location loc = getLoc();
+  Type element = tensorType(getInput()).getElementType();
+  Value norm = unreduce(b, loc, getResult(), getInput(), getAxes());
+  Value zero = scalarConstant(b, loc, element, 0.0);
+  Value one = scalarConstant(b, loc, element, 1.0);
+  Value isZero = CmpOp::create(b, loc, b.getStringAttr("eq"), norm, zero);
+  Value safe = SelectOp::create(b, loc, isZero, one, norm);
+  Value spread = unreduce(b, loc, dy[0], getInput(), getAxes());
+  Value direction = DivOp::create(b, loc, getInput(), safe);
+  dx.push_back(MulOp::create(b, loc, spread, direction));
+  return success();
+}
+
+LogicalResult ArgMaxOp::buildReverse(OpBuilder &, ValueRange,
+                                     SmallVectorImpl<Value> &dx) {
+  dx.push_back(nullptr); // an integer result: not differentiable
   return success();
 }
 
@@ -316,6 +414,60 @@ LogicalResult TakeOp::buildReverse(OpBuilder &b, ValueRange dy,
   Value spread = expand(b, loc, dy[0], in.getRank() - 1);
   dx.push_back(MulOp::create(b, loc, hot, spread));
   dx.push_back(nullptr);
+  return success();
+}
+
+LogicalResult OneHotOp::buildReverse(OpBuilder &, ValueRange,
+                                     SmallVectorImpl<Value> &dx) {
+  dx.push_back(nullptr); // the indices are integers
+  return success();
+}
+
+LogicalResult ReshapeOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                      SmallVectorImpl<Value> &dx) {
+  // The same elements in the input's shape; its one dynamic (batch) axis,
+  // if any, is the -1.
+  SmallVector<int64_t> shape;
+  unsigned dynamic = 0;
+  for (int64_t d : tensorType(getInput()).getShape()) {
+    bool isDynamic = ShapedType::isDynamic(d);
+    dynamic += isDynamic;
+    shape.push_back(isDynamic ? -1 : d);
+  }
+  if (dynamic > 1)
+    return emitOpError("cannot differentiate a reshape of a tensor with more "
+                       "than one dynamic axis");
+  dx.push_back(ReshapeOp::create(b, getLoc(), dy[0], shape));
+  return success();
+}
+
+LogicalResult ConcatOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                     SmallVectorImpl<Value> &dx) {
+  // Each operand receives its own slice of the cotangent.
+  int64_t offset = 0, axis = getAxis();
+  for (Value in : getInputs()) {
+    int64_t size = tensorType(in).getDimSize(axis);
+    dx.push_back(SliceOp::create(b, getLoc(), dy[0], axis, offset, offset + size));
+    offset += size;
+  }
+  return success();
+}
+
+LogicalResult SliceOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                    SmallVectorImpl<Value> &dx) {
+  // The cotangent padded with zeros where the slice did not reach; the
+  // zeros are shaped like the parts of the input left out.
+  Location loc = getLoc();
+  int64_t axis = getAxis(), lo = getLo(), hi = getHi();
+  int64_t size = tensorType(getInput()).getDimSize(axis);
+  SmallVector<Value> parts;
+  if (lo > 0)
+    parts.push_back(zerosLike(b, loc, SliceOp::create(b, loc, getInput(), axis, 0, lo)));
+  parts.push_back(dy[0]);
+  if (hi < size)
+    parts.push_back(zerosLike(b, loc, SliceOp::create(b, loc, getInput(), axis, hi, size)));
+  dx.push_back(parts.size() == 1 ? parts[0]
+                                 : ConcatOp::create(b, loc, parts, axis).getResult());
   return success();
 }
 

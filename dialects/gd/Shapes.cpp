@@ -3,6 +3,7 @@
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -101,6 +102,112 @@ LogicalResult inferReducedType(std::optional<Location> loc, Type input,
     if (!reduced[i])
       shape.push_back(d);
   types.push_back(RankedTensorType::get(shape, tensor.getElementType()));
+  return success();
+}
+
+LogicalResult inferReshapedType(std::optional<Location> loc, Type input,
+                                ArrayRef<int64_t> shape, SmallVectorImpl<Type> &types) {
+  auto in = cast<RankedTensorType>(input);
+  auto fail = [&](const Twine &why) {
+    return emitOptionalError(loc, "cannot reshape ", formatTensorType(in), " to [",
+                             llvm::join(llvm::map_range(shape, [](int64_t d) {
+                                          return std::to_string(d);
+                                        }),
+                                        ", "),
+                             "]: ", why.str());
+  };
+  int64_t known = 1, inferred = -1;
+  for (auto [i, d] : llvm::enumerate(shape)) {
+    if (d == -1) {
+      if (inferred >= 0)
+        return fail("at most one size can be -1");
+      inferred = i;
+    } else if (d < 1) {
+      return fail("sizes must be positive");
+    } else {
+      known *= d;
+    }
+  }
+  SmallVector<int64_t> result(shape);
+  if (in.hasStaticShape()) {
+    int64_t count = in.getNumElements();
+    if (inferred >= 0) {
+      if (count % known != 0)
+        return fail(Twine(count) + " elements do not divide into rows of " + Twine(known));
+      result[inferred] = count / known;
+    } else if (count != known) {
+      return fail(Twine(count) + " elements do not fit " + Twine(known));
+    }
+  } else {
+    // A dynamic (batch) axis can only pass through the -1 entry.
+    if (inferred < 0)
+      return fail("the input has a dynamic axis but no size is -1");
+    int64_t staticCount = 1;
+    for (int64_t d : in.getShape())
+      if (!ShapedType::isDynamic(d))
+        staticCount *= d;
+    if (staticCount % known != 0)
+      return fail(Twine(staticCount) + " elements per row do not divide into " +
+                  Twine(known));
+    result[inferred] = ShapedType::kDynamic;
+  }
+  types.push_back(RankedTensorType::get(result, in.getElementType()));
+  return success();
+}
+
+LogicalResult inferConcatType(std::optional<Location> loc, TypeRange inputs,
+                              int64_t axis, SmallVectorImpl<Type> &types) {
+  if (inputs.empty())
+    return emitOptionalError(loc, "concat: no operands");
+  auto first = cast<RankedTensorType>(inputs.front());
+  if (axis < 0 || axis >= first.getRank())
+    return emitOptionalError(loc, "cannot concat ", formatTensorType(first),
+                             " along axis ", axis, ": out of range");
+  SmallVector<int64_t> shape(first.getShape());
+  shape[axis] = 0;
+  for (Type type : inputs) {
+    auto t = cast<RankedTensorType>(type);
+    auto mismatch = [&](StringRef why) {
+      return emitOptionalError(loc, "cannot concat ", formatTensorType(first),
+                               " and ", formatTensorType(t), ": ", why);
+    };
+    if (t.getElementType() != first.getElementType())
+      return mismatch("element types differ");
+    if (t.getRank() != first.getRank())
+      return mismatch("ranks differ");
+    for (int64_t i = 0; i < t.getRank(); ++i) {
+      int64_t d = t.getDimSize(i);
+      if (i == axis) {
+        if (ShapedType::isDynamic(d))
+          return mismatch("the joined axis must have a static size");
+        shape[i] += d;
+      } else if (d != shape[i] && !ShapedType::isDynamic(d) &&
+                 !ShapedType::isDynamic(shape[i])) {
+        return mismatch(("sizes of axis " + Twine(i) + " differ").str());
+      } else if (ShapedType::isDynamic(shape[i])) {
+        shape[i] = d;
+      }
+    }
+  }
+  types.push_back(RankedTensorType::get(shape, first.getElementType()));
+  return success();
+}
+
+LogicalResult inferSlicedType(std::optional<Location> loc, Type input, int64_t axis,
+                              int64_t lo, int64_t hi, SmallVectorImpl<Type> &types) {
+  auto in = cast<RankedTensorType>(input);
+  if (axis < 0 || axis >= in.getRank() || in.isDynamicDim(axis))
+    return emitOptionalError(loc, "cannot slice axis ", axis, " of ",
+                             formatTensorType(in),
+                             ": a static axis of the tensor expected");
+  int64_t size = in.getDimSize(axis);
+  if (lo < 0 || lo >= hi || hi > size)
+    return emitOptionalError(loc, "cannot slice ", formatTensorType(in), " from ",
+                             lo, " to ", hi, ": expected 0 <= from < to <= ",
+                             size);
+  SmallVector<int64_t> shape(in.getShape());
+  shape[axis] = hi - lo;
+  types.push_back(RankedTensorType::get(shape, in.getElementType()));
   return success();
 }
 

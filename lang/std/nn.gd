@@ -1,4 +1,7 @@
 // std.nn: layers and activations, written in gd.
+// Built-in functions of one tensor are layers too, with no need for this
+// module: tanh, sigmoid, abs, sin, cos, exp, log, sqrt, flatten, transpose
+// (`dense(784, 64) >> tanh`).
 
 // A fully connected layer: x @ W + b.
 lens dense(n_in: int, n_out: int) {
@@ -8,7 +11,20 @@ lens dense(n_in: int, n_out: int) {
 }
 
 fn relu(x) = max(x, 0)
-fn sigmoid(x) = 1 / (1 + exp(-x))
 fn softplus(x) = log(1 + exp(x))
 fn softmax(x) = exp(x - logsumexp(x))
 fn log_softmax(x) = x - logsumexp(x)
+
+// GELU, with the tanh approximation of Hendrycks and Gimpel:
+// 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
+fn gelu(x) = 0.5 * x * (1 + tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
+
+// Layer normalisation over the example's n features, then a learned
+// per-feature scale (gamma, from 1) and shift (beta, from 0). The 1e-5 keeps
+// a constant input finite.
+lens layer_norm(n: int) {
+  param gamma: f32[n] = ones()
+  param beta: f32[n]  = zeros()
+  fn (x: f32[n]) -> f32[n] =
+    let c = x - mean(x) in gamma * c / sqrt(mean(c * c) + 1e-5) + beta
+}

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 #include "passes/conversion/ScalarOps.h"
+#include "passes/conversion/ShapeLowerings.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "mlir/IR/IRMapping.h"
@@ -265,6 +266,118 @@ struct ReduceMaxLowering : OpConversionPattern<ReduceMaxOp> {
   matchAndRewrite(ReduceMaxOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rw) const override {
     rw.replaceOp(op, maxOf(rw, op.getLoc(), adaptor.getInput(), op.getAxes()));
+    return success();
+  }
+};
+
+struct ReduceMinLowering : OpConversionPattern<ReduceMinOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ReduceMinOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    Type element = typeOf(adaptor.getInput()).getElementType();
+    Value highest = floatConstant(rw, loc, element, std::numeric_limits<double>::infinity());
+    rw.replaceOp(op, buildReduction(rw, loc, adaptor.getInput(), op.getAxes(), highest, {},
+                                    [](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
+                                      return arith::MinimumFOp::create(b, l, in[0], acc);
+                                    }));
+    return success();
+  }
+};
+
+/// sqrt(sum(x * x)). (No rescaling by the largest element: an f32 norm
+/// overflows only past ~1e19 per element, far beyond activations.)
+struct NormLowering : OpConversionPattern<NormOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(NormOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    Type element = typeOf(adaptor.getInput()).getElementType();
+    Value squares = buildReduction(
+        rw, loc, adaptor.getInput(), op.getAxes(), floatConstant(rw, loc, element, 0.0), {},
+        [](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
+          Value square = arith::MulFOp::create(b, l, in[0], in[0]);
+          return arith::AddFOp::create(b, l, square, acc);
+        });
+    rw.replaceOp(op, mapElements(rw, loc, squares, {},
+                                 [](OpBuilder &b, Location l, ValueRange a) -> Value {
+                                   return math::SqrtOp::create(b, l, a[0]);
+                                 }));
+    return success();
+  }
+};
+
+/// One reduction generic with two accumulators, the running maximum and
+/// its index. The loops run in row-major order and only a strictly greater
+/// element replaces the maximum, so the first of equal maxima wins.
+struct ArgMaxLowering : OpConversionPattern<ArgMaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ArgMaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rw.getContext();
+    Value input = adaptor.getInput();
+    auto in = typeOf(input);
+    auto indexType = typeOf(op.getResult());
+    ArrayRef<int64_t> axes = op.getAxes();
+    SmallVector<AffineExpr> kept;
+    SmallVector<Value> sizes;
+    SmallVector<IteratorType> iterators;
+    for (int64_t i = 0; i < in.getRank(); ++i) {
+      bool reduced = llvm::is_contained(axes, i);
+      iterators.push_back(reduced ? IteratorType::reduction : IteratorType::parallel);
+      if (reduced)
+        continue;
+      kept.push_back(getAffineDimExpr(i, ctx));
+      if (in.isDynamicDim(i))
+        sizes.push_back(tensor::DimOp::create(rw, loc, input, i));
+    }
+    // The row-major stride of each reduced axis within the reduced axes
+    // (their sizes are static: the op's verifier checks).
+    SmallVector<int64_t> strides(in.getRank(), 0);
+    int64_t stride = 1;
+    for (int64_t i = in.getRank() - 1; i >= 0; --i)
+      if (llvm::is_contained(axes, i)) {
+        strides[i] = stride;
+        stride *= in.getDimSize(i);
+      }
+    auto valueType = indexType.clone(in.getElementType());
+    Value lowest = floatConstant(rw, loc, in.getElementType(),
+                                 -std::numeric_limits<double>::infinity());
+    Value values = linalg::FillOp::create(
+        rw, loc, lowest,
+        tensor::EmptyOp::create(rw, loc, valueType.getShape(), in.getElementType(), sizes)
+            .getResult()).getResult(0);
+    Value zero = arith::ConstantOp::create(rw, loc, rw.getIntegerAttr(indexType.getElementType(), 0));
+    Value indices = linalg::FillOp::create(
+        rw, loc, zero,
+        tensor::EmptyOp::create(rw, loc, indexType.getShape(), indexType.getElementType(), sizes)
+            .getResult()).getResult(0);
+    AffineMap keptMap = AffineMap::get(in.getRank(), 0, kept, ctx);
+    SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(in.getRank(), ctx),
+                                keptMap, keptMap};
+    auto generic = linalg::GenericOp::create(
+        rw, loc, TypeRange{valueType, indexType}, input, ValueRange{values, indices}, maps,
+        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
+          Value flat = arith::ConstantIndexOp::create(b, l, 0);
+          for (int64_t i = 0; i < in.getRank(); ++i) {
+            if (!strides[i])
+              continue;
+            Value scaled = arith::MulIOp::create(
+                b, l, linalg::IndexOp::create(b, l, i),
+                arith::ConstantIndexOp::create(b, l, strides[i]));
+            flat = arith::AddIOp::create(b, l, flat, scaled);
+          }
+          Value index = arith::IndexCastOp::create(b, l, indexType.getElementType(), flat);
+          Value greater = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, args[0], args[1]);
+          linalg::YieldOp::create(
+              b, l, ValueRange{arith::SelectOp::create(b, l, greater, args[0], args[1]),
+                               arith::SelectOp::create(b, l, greater, index, args[2])});
+        });
+    rw.replaceOp(op, generic.getResult(1));
     return success();
   }
 };
@@ -577,11 +690,17 @@ struct ConvertGDToLinalgPass
                  ElementwiseLowering<ExpOp>, ElementwiseLowering<LogOp>,
                  ElementwiseLowering<SqrtOp>, ElementwiseLowering<TanhOp>,
                  ElementwiseLowering<CmpOp>, ElementwiseLowering<SelectOp>,
-                 ElementwiseLowering<ConvertOp>, ConstantLowering, FullLikeLowering,
+                 ElementwiseLowering<ConvertOp>, ElementwiseLowering<ModOp>,
+                 ElementwiseLowering<SigmoidOp>, ElementwiseLowering<SinOp>,
+                 ElementwiseLowering<CosOp>, ElementwiseLowering<AbsOp>,
+                 ElementwiseLowering<SignOp>, ElementwiseLowering<FloorOp>,
+                 ElementwiseLowering<CeilOp>, ReduceMinLowering, NormLowering,
+                 ArgMaxLowering, ConstantLowering, FullLikeLowering,
                  ExpandDimsLowering, ReduceSumLowering, ReduceMaxLowering,
                  ReduceMeanLowering, LogSumExpLowering, DimSizeLowering,
                  TransposeLowering, MatmulLowering, TakeLowering, OneHotLowering,
                  ApplyOptimizerLowering>(ctx);
+    populateShapeLowerings(patterns);
     // Only functions are converted: optimizer bodies stay in gd form until
     // each application has copied them (as scalars) into its linalg.generic.
     SmallVector<Operation *> functions;

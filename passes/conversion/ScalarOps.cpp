@@ -18,8 +18,9 @@ TypedAttr scalarAttr(Builder &b, Type element, double value) {
 }
 
 bool isElementwise(Operation *op) {
-  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, NegOp, ExpOp,
-             LogOp, SqrtOp, TanhOp, CmpOp, SelectOp, ConvertOp>(op);
+  return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, NegOp,
+             ExpOp, LogOp, SqrtOp, TanhOp, SigmoidOp, SinOp, CosOp, AbsOp,
+             SignOp, FloorOp, CeilOp, CmpOp, SelectOp, ConvertOp>(op);
 }
 
 static Value compare(OpBuilder &b, Location loc, StringRef pred, Value lhs,
@@ -69,6 +70,59 @@ static Value power(OpBuilder &b, Location loc, PowOp op, Value x, Value y) {
   return math::PowFOp::create(b, loc, x, y);
 }
 
+/// The floored remainder: the truncated one (arith's), moved by the divisor
+/// when it is nonzero and its sign differs from the divisor's. An integer
+/// divisor of 0 or -1 is replaced by 1 (the result is 0): remsi would trap
+/// on a zero divisor and on INT_MIN % -1.
+static Value flooredRemainder(OpBuilder &b, Location loc, Value x, Value y) {
+  Type t = x.getType();
+  Value zero = arith::ConstantOp::create(b, loc, scalarAttr(b, t, 0));
+  Value r;
+  Value signsDiffer;
+  if (isa<FloatType>(t)) {
+    r = arith::RemFOp::create(b, loc, x, y);
+    Value rNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, r, zero);
+    Value yNeg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, y, zero);
+    Value nonzero = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::ONE, r, zero);
+    signsDiffer = arith::AndIOp::create(
+        b, loc, nonzero, arith::XOrIOp::create(b, loc, rNeg, yNeg));
+    Value moved = arith::AddFOp::create(b, loc, r, y);
+    return arith::SelectOp::create(b, loc, signsDiffer, moved, r);
+  }
+  Value one = arith::ConstantOp::create(b, loc, scalarAttr(b, t, 1));
+  Value minusOne = arith::ConstantOp::create(b, loc, scalarAttr(b, t, -1));
+  Value isZero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, zero);
+  Value isMinusOne = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, y, minusOne);
+  Value trivial = arith::OrIOp::create(b, loc, isZero, isMinusOne);
+  Value safe = arith::SelectOp::create(b, loc, trivial, one, y);
+  r = arith::RemSIOp::create(b, loc, x, safe);
+  Value rNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, r, zero);
+  Value yNeg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, safe, zero);
+  Value nonzero = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, r, zero);
+  signsDiffer = arith::AndIOp::create(b, loc, nonzero,
+                                      arith::XOrIOp::create(b, loc, rNeg, yNeg));
+  Value moved = arith::AddIOp::create(b, loc, r, safe);
+  return arith::SelectOp::create(b, loc, signsDiffer, moved, r);
+}
+
+/// -1, 0 or 1; a float NaN or -0 is returned as it is.
+static Value signOf(OpBuilder &b, Location loc, Value x) {
+  Type t = x.getType();
+  Value zero = arith::ConstantOp::create(b, loc, scalarAttr(b, t, 0));
+  Value one = arith::ConstantOp::create(b, loc, scalarAttr(b, t, 1));
+  Value minusOne = arith::ConstantOp::create(b, loc, scalarAttr(b, t, -1));
+  Value pos, neg;
+  if (isa<FloatType>(t)) {
+    pos = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+    neg = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, x, zero);
+  } else {
+    pos = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sgt, x, zero);
+    neg = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, zero);
+  }
+  Value negOr = arith::SelectOp::create(b, loc, neg, minusOne, x);
+  return arith::SelectOp::create(b, loc, pos, one, negOr);
+}
+
 Value emitScalar(OpBuilder &b, Location loc, Operation *op, ValueRange v) {
   bool isFloat = !v.empty() && isa<FloatType>(v[0].getType());
   auto binary = [&](auto floatTag, auto intTag) -> Value {
@@ -96,6 +150,28 @@ Value emitScalar(OpBuilder &b, Location loc, Operation *op, ValueRange v) {
       .Case([&](LogOp) { return math::LogOp::create(b, loc, v[0]); })
       .Case([&](SqrtOp) { return math::SqrtOp::create(b, loc, v[0]); })
       .Case([&](TanhOp) { return math::TanhOp::create(b, loc, v[0]); })
+      .Case([&](ModOp) { return flooredRemainder(b, loc, v[0], v[1]); })
+      .Case([&](SigmoidOp) -> Value {
+        // 1 / (1 + exp(-x)): exp overflows to inf for very negative x and
+        // the result is then exactly 0, never NaN.
+        Value one = arith::ConstantOp::create(b, loc, scalarAttr(b, v[0].getType(), 1));
+        Value e = math::ExpOp::create(b, loc, arith::NegFOp::create(b, loc, v[0]));
+        return arith::DivFOp::create(b, loc, one, arith::AddFOp::create(b, loc, one, e));
+      })
+      .Case([&](SinOp) { return math::SinOp::create(b, loc, v[0]); })
+      .Case([&](CosOp) { return math::CosOp::create(b, loc, v[0]); })
+      .Case([&](AbsOp) -> Value {
+        if (isFloat)
+          return math::AbsFOp::create(b, loc, v[0]);
+        return math::AbsIOp::create(b, loc, v[0]);
+      })
+      .Case([&](SignOp) { return signOf(b, loc, v[0]); })
+      .Case([&](FloorOp) -> Value {
+        return isFloat ? math::FloorOp::create(b, loc, v[0]).getResult() : v[0];
+      })
+      .Case([&](CeilOp) -> Value {
+        return isFloat ? math::CeilOp::create(b, loc, v[0]).getResult() : v[0];
+      })
       .Case([&](CmpOp c) { return compare(b, loc, c.getPredicate(), v[0], v[1]); })
       .Case([&](SelectOp) { return arith::SelectOp::create(b, loc, v[0], v[1], v[2]); })
       .Case([&](ConvertOp c) {

@@ -105,6 +105,60 @@ func.func @element_types(%a: tensor<3xf32>, %b: tensor<3xf64>) {
 
 // -----
 
+func.func @reshape_count(%a: tensor<3x4xf32>) {
+  // expected-error @+2 {{cannot reshape f32[3, 4] to [5, 2]: 12 elements do not fit 10}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.reshape %a [5, 2] : tensor<3x4xf32> -> tensor<5x2xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_two_inferred(%a: tensor<3x4xf32>) {
+  // expected-error @+2 {{cannot reshape f32[3, 4] to [-1, -1]: at most one size can be -1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.reshape %a [-1, -1] : tensor<3x4xf32> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_batch(%a: tensor<?x12xf32>) {
+  // expected-error @+2 {{cannot reshape f32[?, 12] to [3, 4]: the input has a dynamic axis but no size is -1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.reshape %a [3, 4] : tensor<?x12xf32> -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @concat_sizes(%a: tensor<2x3xf32>, %b: tensor<2x4xf32>) {
+  // expected-error @+2 {{cannot concat f32[2, 3] and f32[2, 4]: sizes of axis 1 differ}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.concat %a, %b along 0 : tensor<2x3xf32>, tensor<2x4xf32> -> tensor<4x3xf32>
+  return
+}
+
+// -----
+
+func.func @slice_bounds(%a: tensor<5xf32>) {
+  // expected-error @+2 {{cannot slice f32[5] from 3 to 7: expected 0 <= from < to <= 5}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.slice %a along 0 from 3 to 7 : tensor<5xf32> -> tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @argmax_dynamic(%a: tensor<?x5xf32>) {
+  // expected-error @+2 {{argmax over the dynamic axis 0 of f32[?, 5]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.argmax %a [0] : tensor<?x5xf32> -> tensor<5xi32>
+  return
+}
+
+// -----
+
 // A global state is shared by every tensor: its new value may not depend on g.
 // expected-error @+1 {{global state 'h' is shared by every tensor, but its new value differs per element}}
 gd.optimizer @autoclip attributes {hyper_defaults = [], hyper_names = [], state_names = [],

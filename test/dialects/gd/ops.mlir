@@ -58,6 +58,34 @@ gd.lens @ops attributes {num_inputs = 2 : i64, param_inits = ["glorot_uniform 4 
   %24 = gd.one_hot %label, 3 : tensor<i32> -> tensor<3xf32>
   // CHECK: gd.full_like {{.*}}, 1.000000e+00 : tensor<3xf32>
   %25 = gd.full_like %24, 1.0 : tensor<3xf32>
+  // CHECK: gd.mod {{.*}} : tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  %26 = gd.mod %15, %two : tensor<3xf32>, tensor<f32> -> tensor<3xf32>
+  // CHECK: gd.sigmoid
+  %27 = gd.sigmoid %26 : tensor<3xf32>
+  // CHECK: gd.sin
+  %28 = gd.sin %27 : tensor<3xf32>
+  // CHECK: gd.cos
+  %29 = gd.cos %28 : tensor<3xf32>
+  // CHECK: gd.abs
+  %30 = gd.abs %29 : tensor<3xf32>
+  // CHECK: gd.sign
+  %31 = gd.sign %30 : tensor<3xf32>
+  // CHECK: gd.floor
+  %32 = gd.floor %31 : tensor<3xf32>
+  // CHECK: gd.ceil
+  %33 = gd.ceil %32 : tensor<3xf32>
+  // CHECK: gd.reduce_min {{.*}} [1] : tensor<4x3xf32> -> tensor<4xf32>
+  %34 = gd.reduce_min %W [1] : tensor<4x3xf32> -> tensor<4xf32>
+  // CHECK: gd.norm {{.*}} [0, 1] : tensor<4x3xf32> -> tensor<f32>
+  %35 = gd.norm %W [0, 1] : tensor<4x3xf32> -> tensor<f32>
+  // CHECK: gd.argmax {{.*}} [1] : tensor<4x3xf32> -> tensor<4xi32>
+  %36 = gd.argmax %W [1] : tensor<4x3xf32> -> tensor<4xi32>
+  // CHECK: gd.reshape {{.*}} [-1, 2] : tensor<4x3xf32> -> tensor<6x2xf32>
+  %37 = gd.reshape %W [-1, 2] : tensor<4x3xf32> -> tensor<6x2xf32>
+  // CHECK: gd.concat {{.*}}, {{.*}} along 0 : tensor<3xf32>, tensor<3xf32> -> tensor<6xf32>
+  %38 = gd.concat %33, %b along 0 : tensor<3xf32>, tensor<3xf32> -> tensor<6xf32>
+  // CHECK: gd.slice {{.*}} along 1 from 1 to 3 : tensor<4x3xf32> -> tensor<4x2xf32>
+  %39 = gd.slice %W along 1 from 1 to 3 : tensor<4x3xf32> -> tensor<4x2xf32>
   gd.yield %23 : tensor<f32>
 } backward {
 }

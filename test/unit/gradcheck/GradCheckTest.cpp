@@ -86,6 +86,15 @@ protected:
     return t;
   }
 
+  /// Values k + u with k an integer in [-2, 2] and u in [0.2, 0.8]: away
+  /// from the jumps of floor, ceil and a remainder.
+  Tensor awayFromIntegers(std::vector<int64_t> shape) {
+    Tensor t = Tensor::zeros(std::move(shape));
+    for (double &v : t.data)
+      v = std::uniform_int_distribution<int>(-2, 2)(rng) + draw(0.2, 0.8);
+    return t;
+  }
+
   /// Integer labels in [0, n).
   Tensor labels(std::vector<int64_t> shape, int64_t n) {
     Tensor t = Tensor::zeros(std::move(shape));
@@ -275,6 +284,99 @@ TEST_F(GradCheck, Tanh) {
         {uniform({4}, -1.5, 1.5), uniform(batched({4}), -1.5, 1.5)});
 }
 
+TEST_F(GradCheck, Sigmoid) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.sigmoid %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({4}, -2, 2), uniform(batched({4}), -2, 2)});
+}
+
+TEST_F(GradCheck, Sin) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.sin %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({4}, -2, 2), uniform(batched({4}), -2, 2)});
+}
+
+TEST_F(GradCheck, Cos) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.cos %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {uniform({4}, -2, 2), uniform(batched({4}), -2, 2)});
+}
+
+TEST_F(GradCheck, Abs) {
+  // a * x takes both signs across the batch; |.| is smooth away from 0.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.abs %0 : tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {awayFromZero({4}), awayFromZero(batched({4}))});
+}
+
+TEST_F(GradCheck, SignHasNoDerivative) {
+  // sign(a x) * x: the gradient is sign(a x) for x and 0 for a, which only
+  // reaches a through sign; finite differences agree away from 0.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mul %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.sign %0 : tensor<4xf64>
+  %2 = gd.mul %1, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  gd.yield %2 : tensor<4xf64>
+)"),
+        {awayFromZero({4}), awayFromZero(batched({4}))});
+}
+
+TEST_F(GradCheck, FloorHasNoDerivative) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.add %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.floor %x : tensor<4xf64>
+  %2 = gd.mul %1, %0 : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  gd.yield %2 : tensor<4xf64>
+)"),
+        {uniform({4}), awayFromIntegers(batched({4}))});
+}
+
+TEST_F(GradCheck, CeilHasNoDerivative) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.add %a, %x : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.ceil %x : tensor<4xf64>
+  %2 = gd.mul %1, %0 : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  gd.yield %2 : tensor<4xf64>
+)"),
+        {uniform({4}), awayFromIntegers(batched({4}))});
+}
+
+TEST_F(GradCheck, Mod) {
+  // x % a with a > 0 and x / a away from integers (where % jumps); x takes
+  // both signs, so the floored correction is exercised.
+  Tensor a = uniform({4}, 1.0, 2.0);
+  Tensor q = awayFromIntegers(batched({4}));
+  Tensor x = Tensor::zeros(batched({4}));
+  for (size_t i = 0; i < x.data.size(); ++i)
+    x.data[i] = q.data[i] * a.data[i % 4];
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<4xf64>, %x: tensor<4xf64>):
+  %0 = gd.mod %x, %a : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  %1 = gd.mul %0, %0 : tensor<4xf64>, tensor<4xf64> -> tensor<4xf64>
+  gd.yield %1 : tensor<4xf64>
+)"),
+        {a, x});
+}
+
 TEST_F(GradCheck, SelectViaCmp) {
   // x > a ? x * x : a * x; both branches are taken across the batch.
   Tensor a = uniform({4});
@@ -321,6 +423,51 @@ TEST_F(GradCheck, ReduceMax) {
   gd.yield %1 : tensor<3xf64>
 )"),
         {uniform({3}), distinct(batched({3, 4}))});
+}
+
+TEST_F(GradCheck, ReduceMin) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<3xf64>, %x: tensor<3x4xf64>):
+  %0 = gd.reduce_min %x [1] : tensor<3x4xf64> -> tensor<3xf64>
+  %1 = gd.mul %0, %a : tensor<3xf64>, tensor<3xf64> -> tensor<3xf64>
+  gd.yield %1 : tensor<3xf64>
+)"),
+        {uniform({3}), distinct(batched({3, 4}))});
+}
+
+TEST_F(GradCheck, Norm) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<3x4xf64>, %x: tensor<3x4xf64>):
+  %0 = gd.mul %a, %x : tensor<3x4xf64>, tensor<3x4xf64> -> tensor<3x4xf64>
+  %1 = gd.norm %0 [1] : tensor<3x4xf64> -> tensor<3xf64>
+  gd.yield %1 : tensor<3xf64>
+)"),
+        {awayFromZero({3, 4}), awayFromZero(batched({3, 4}))});
+}
+
+TEST_F(GradCheck, NormWholeTensor) {
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<2x3xf64>, %x: tensor<2x3xf64>):
+  %0 = gd.add %a, %x : tensor<2x3xf64>, tensor<2x3xf64> -> tensor<2x3xf64>
+  %1 = gd.norm %0 [0, 1] : tensor<2x3xf64> -> tensor<f64>
+  gd.yield %1 : tensor<f64>
+)"),
+        {uniform({2, 3}), uniform(batched({2, 3}))});
+}
+
+TEST_F(GradCheck, ArgMaxOneHotHasNoDerivative) {
+  // one_hot(argmax(x)) * x picks the largest element: its gradient is the
+  // one-hot vector, and nothing flows through argmax or one_hot.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<5xf64>, %x: tensor<5xf64>):
+  %0 = gd.argmax %x [0] : tensor<5xf64> -> tensor<i32>
+  %1 = gd.one_hot %0, 5 : tensor<i32> -> tensor<5xf32>
+  %2 = gd.convert %1 : tensor<5xf32> -> tensor<5xf64>
+  %3 = gd.mul %2, %x : tensor<5xf64>, tensor<5xf64> -> tensor<5xf64>
+  %4 = gd.mul %3, %a : tensor<5xf64>, tensor<5xf64> -> tensor<5xf64>
+  gd.yield %4 : tensor<5xf64>
+)"),
+        {uniform({5}), distinct(batched({5}))});
 }
 
 TEST_F(GradCheck, LogSumExp) {
@@ -388,6 +535,55 @@ TEST_F(GradCheck, ExpandDims) {
   gd.yield %1 : tensor<3x4xf64>
 )"),
         {uniform({1, 4}), uniform(batched({3}))});
+}
+
+TEST_F(GradCheck, Reshape) {
+  // [2, 6] -> [3, 4] (the -1 resolves to 3), a layout change rather than a
+  // split of one axis: a wrong reverse pairs the cotangent with the wrong
+  // element of a.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<3x4xf64>, %x: tensor<2x6xf64>):
+  %0 = gd.reshape %x [-1, 4] : tensor<2x6xf64> -> tensor<3x4xf64>
+  %1 = gd.mul %0, %a : tensor<3x4xf64>, tensor<3x4xf64> -> tensor<3x4xf64>
+  gd.yield %1 : tensor<3x4xf64>
+)"),
+        {uniform({3, 4}), uniform(batched({2, 6}))});
+}
+
+TEST_F(GradCheck, ConcatParameterAndInput) {
+  // The parameter joins each example (gd-batch repeats it along the batch);
+  // its gradient sums over the examples.
+  check(lensModule({"a", "w"}, 1, R"(
+^bb0(%a: tensor<2x3xf64>, %w: tensor<5x3xf64>, %x: tensor<3x3xf64>):
+  %0 = gd.concat %x, %a along 0 : tensor<3x3xf64>, tensor<2x3xf64> -> tensor<5x3xf64>
+  %1 = gd.mul %0, %w : tensor<5x3xf64>, tensor<5x3xf64> -> tensor<5x3xf64>
+  %2 = gd.mul %1, %0 : tensor<5x3xf64>, tensor<5x3xf64> -> tensor<5x3xf64>
+  gd.yield %2 : tensor<5x3xf64>
+)"),
+        {uniform({2, 3}), uniform({5, 3}), uniform(batched({3, 3}))});
+}
+
+TEST_F(GradCheck, Slice) {
+  // The middle of the first axis: zeros flow to both ends.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<2x3xf64>, %x: tensor<5x3xf64>):
+  %0 = gd.slice %x along 0 from 1 to 3 : tensor<5x3xf64> -> tensor<2x3xf64>
+  %1 = gd.mul %0, %a : tensor<2x3xf64>, tensor<2x3xf64> -> tensor<2x3xf64>
+  %2 = gd.tanh %1 : tensor<2x3xf64>
+  gd.yield %2 : tensor<2x3xf64>
+)"),
+        {uniform({2, 3}), uniform(batched({5, 3}))});
+}
+
+TEST_F(GradCheck, SliceOfParameterAtEnd) {
+  // An unbatched operand (a parameter) sliced to its end.
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<6xf64>, %x: tensor<2xf64>):
+  %0 = gd.slice %a along 0 from 4 to 6 : tensor<6xf64> -> tensor<2xf64>
+  %1 = gd.mul %0, %x : tensor<2xf64>, tensor<2xf64> -> tensor<2xf64>
+  gd.yield %1 : tensor<2xf64>
+)"),
+        {uniform({6}), uniform(batched({2}))});
 }
 
 TEST_F(GradCheck, Take) {

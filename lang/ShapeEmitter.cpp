@@ -1,0 +1,127 @@
+//===- ShapeEmitter.cpp - The built-ins that rearrange elements -----------===//
+//
+// flatten, reshape, concat, transpose, one_hot and slicing. Shapes are
+// checked by the ops' own inference (dialects/gd/GDOps.cpp), reported at the
+// call, naming the shapes; the example's axes are the ones the program
+// sees (gd-batch adds the batch dimension in front later).
+//
+//===----------------------------------------------------------------------===//
+#include "lang/Elaborator.h"
+
+using namespace mlir;
+using namespace gdc;
+using namespace gdc::lang;
+
+namespace {
+
+RankedTensorType tensorType(Value v) { return cast<RankedTensorType>(v.getType()); }
+
+const char *const kShapeBuiltins[] = {"flatten", "reshape", "concat", "transpose", "one_hot"};
+
+} // namespace
+
+bool gdc::lang::isShapeBuiltin(StringRef name) {
+  return llvm::is_contained(kShapeBuiltins, name);
+}
+
+Value Elaborator::emitShapeBuiltin(const ast::Expr &e, StringRef name,
+                                   ArrayRef<Value> args, size_t given,
+                                   const std::optional<SmallVector<int64_t>> &constant) {
+  Location l = loc(e.loc);
+  auto arity = [&](size_t n) {
+    bool needsConstant = name == "reshape" || name == "one_hot";
+    if (given == n && (!needsConstant || constant))
+      return true;
+    error(e.loc) << "'" << name << "' takes " << n << " argument" << (n == 1 ? "" : "s")
+                 << ", got " << given;
+    return false;
+  };
+  if (inOptimizerBody) {
+    error(e.loc) << "'" << name << "' inside an optimizer is not supported (optimizer "
+                    "bodies work on one element of a parameter)";
+    return {};
+  }
+  if (name == "flatten" || name == "reshape") {
+    if (!arity(name == "flatten" ? 1 : 2))
+      return {};
+    Value x = args[0];
+    auto type = tensorType(x);
+    SmallVector<int64_t> shape;
+    if (name == "reshape") {
+      shape = *constant;
+    } else {
+      if (type.getRank() == 1)
+        return x; // already flat
+      if (!type.hasStaticShape()) {
+        error(e.loc) << "cannot flatten " << typeString(type) << ": its size is not known";
+        return {};
+      }
+      shape.push_back(type.getNumElements());
+    }
+    SmallVector<Type> types;
+    if (failed(gd::inferReshapedType(l, type, shape, types)))
+      return {};
+    return gd::ReshapeOp::create(builder, l, x, shape);
+  }
+  if (name == "concat") {
+    if (given < 2) {
+      error(e.loc) << "'concat' takes at least 2 arguments, got " << given;
+      return {};
+    }
+    for (Value v : args)
+      if (tensorType(v).getRank() == 0) {
+        error(e.loc) << "'concat' joins tensors along their first axis, but "
+                     << typeString(v.getType()) << " is a scalar";
+        return {};
+      }
+    SmallVector<Type> types;
+    if (failed(gd::inferConcatType(l, ValueRange(args).getTypes(), /*axis=*/0, types)))
+      return {};
+    return gd::ConcatOp::create(builder, l, args, /*axis=*/0);
+  }
+  if (name == "transpose") {
+    if (!arity(1))
+      return {};
+    int64_t rank = tensorType(args[0]).getRank();
+    // As in NumPy, a vector or a scalar is its own transpose.
+    if (rank < 2)
+      return args[0];
+    SmallVector<int64_t> reversed;
+    for (int64_t i = rank - 1; i >= 0; --i)
+      reversed.push_back(i);
+    return gd::TransposeOp::create(builder, l, args[0], reversed);
+  }
+  // one_hot(label, k)
+  if (!arity(2))
+    return {};
+  Type element = tensorType(args[0]).getElementType();
+  if (!isa<IntegerType>(element) || element.isInteger(1)) {
+    error(e.loc) << "'one_hot' needs an integer label (i32 or i64), got "
+                 << typeString(args[0].getType());
+    return {};
+  }
+  return gd::OneHotOp::create(builder, l, args[0], (*constant)[0]);
+}
+
+Value Elaborator::emitSlice(Value x, int64_t lo, int64_t hi, ast::Loc l) {
+  auto type = tensorType(x);
+  if (type.getRank() == 0) {
+    error(l) << "cannot slice " << typeString(type) << ": a scalar has no axis to slice";
+    return {};
+  }
+  if (inOptimizerBody) {
+    error(l) << "slicing inside an optimizer is not supported (optimizer bodies work "
+                "on one element of a parameter)";
+    return {};
+  }
+  int64_t size = type.getDimSize(0);
+  // Python's convention: a negative bound counts from the end.
+  int64_t from = lo < 0 ? lo + size : lo, to = hi < 0 ? hi + size : hi;
+  if (ShapedType::isDynamic(size) || from < 0 || from >= to || to > size) {
+    error(l) << "cannot slice " << typeString(type) << " from " << lo << " to " << hi
+             << ": expected 0 <= from < to <= " << size
+             << " (a negative bound counts from the end)";
+    return {};
+  }
+  return gd::SliceOp::create(builder, loc(l), x, /*axis=*/0, from, to);
+}

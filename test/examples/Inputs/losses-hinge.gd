@@ -1,0 +1,13 @@
+// The multi-class hinge loss on raw scores.
+use std.nn
+use std.losses
+use std.optim
+
+train t {
+  model = dense(784, 10)
+  loss = hinge
+  optimizer = sgd(lr = 0.01)
+  data = idx("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", scale = 1/255)
+  test = idx("t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz", scale = 1/255)
+  batch = 32
+}
