@@ -72,3 +72,47 @@ optimizer lion(lr: f32 = 1e-4, b1: f32 = 0.9, b2: f32 = 0.99, wd: f32 = 0.0) {
   m = b2 * m + (1 - b2) * g
   p - lr * (sign(c) + wd * p)
 }
+
+// --- Update rules that need the evaluation model's barriers. They check and
+// reach gd IR; code generation for global_norm, norm, loss and global state
+// is not written yet, so `gdc -o` reports that at the construct.
+
+// LAMB (You et al., 2019): Adam's step scaled per tensor by the trust ratio
+// |p| / |step|.
+optimizer lamb(lr: f32 = 1e-3, b1: f32 = 0.9, b2: f32 = 0.999, eps: f32 = 1e-6,
+               wd: f32 = 0.0) {
+  state m = zeros_like(p)
+  state v = zeros_like(p)
+  m = b1 * m + (1 - b1) * g
+  v = b2 * v + (1 - b2) * g^2
+  let step = (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) + wd * p
+  p - lr * norm(p) / max(norm(step), eps) * step
+}
+
+// The Polyak step size (SPS, Loizou et al., 2021): the step that would bring
+// this batch's loss to zero along g, capped at lr_max.
+optimizer polyak(lr_max: f32 = 1.0, c: f32 = 0.5, eps: f32 = 1e-8) {
+  p - min(lr_max, loss / (c * global_norm(g)^2 + eps)) * g
+}
+
+// AutoClip (Seetharaman et al., 2020), simplified: clips the gradient at
+// the largest global norm seen so far, scaled by `ratio`, then takes an SGD
+// step. The history is a global state shared by all tensors.
+optimizer autoclip(lr: f32 = 0.01, ratio: f32 = 1.0) {
+  global state largest: f32 = zeros()
+  largest = max(largest, global_norm(g))
+  p - lr * g * min(1, ratio * largest / (global_norm(g) + 1e-12))
+}
+
+// Gradient transformations: lenses on the gradient wire, for chain(...).
+transform clip_norm(max_norm: f32 = 1.0) = g * min(1, max_norm / (global_norm(g) + 1e-12))
+transform clip_value(limit: f32 = 1.0) = min(max(g, -limit), limit)
+transform weight_decay(wd: f32 = 1e-4) = g + wd * p
+
+// Schedules: a hyperparameter as a function of the step t (from 1).
+schedule constant(value: f32) = value + 0 * t
+schedule step(lr0: f32, every: int, gamma: f32 = 0.1) = lr0 * gamma^floor((t - 1) / every)
+schedule cosine(lr0: f32, steps: int) = lr0 * 0.5 * (1 + cos(pi * min(t, steps) / steps))
+schedule warm_restarts(lr0: f32, period: int) =
+  lr0 * 0.5 * (1 + cos(pi * ((t - 1) % period) / period))
+schedule linear_warmup(lr0: f32, warm: int) = lr0 * min(1, t / warm)
