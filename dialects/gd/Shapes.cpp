@@ -211,4 +211,39 @@ LogicalResult inferSlicedType(std::optional<Location> loc, Type input, int64_t a
   return success();
 }
 
+LogicalResult inferConv2DType(std::optional<Location> loc, Type input, Type filter,
+                              int64_t padding, SmallVectorImpl<Type> &types) {
+  auto in = cast<RankedTensorType>(input);
+  auto f = cast<RankedTensorType>(filter);
+  auto fail = [&](const Twine &why) {
+    return emitOptionalError(loc, "cannot convolve ", formatTensorType(in), " with ",
+                             formatTensorType(f), ": ", why.str());
+  };
+  if (in.getRank() != 3 && in.getRank() != 4)
+    return fail("the input must be [channels, height, width]");
+  if (f.getRank() != 4)
+    return fail("the filter must be [out channels, in channels, height, width]");
+  if (in.getElementType() != f.getElementType() || !isa<FloatType>(in.getElementType()))
+    return fail("float tensors of one element type expected");
+  if (!f.hasStaticShape())
+    return fail("the filter's size must be known");
+  if (padding < 0)
+    return fail("the padding must not be negative");
+  ArrayRef<int64_t> chw = in.getShape().take_back(3);
+  if (ShapedType::isDynamic(chw[0]) || ShapedType::isDynamic(chw[1]) ||
+      ShapedType::isDynamic(chw[2]))
+    return fail("the input's channels, height and width must be known");
+  if (chw[0] != f.getDimSize(1))
+    return fail("the input has " + Twine(chw[0]) + " channels but the filter expects " +
+                Twine(f.getDimSize(1)));
+  int64_t h = chw[1] + 2 * padding - f.getDimSize(2) + 1;
+  int64_t w = chw[2] + 2 * padding - f.getDimSize(3) + 1;
+  if (h < 1 || w < 1)
+    return fail("the filter is larger than the (padded) input");
+  SmallVector<int64_t> shape(in.getShape().drop_back(3));
+  llvm::append_values(shape, f.getDimSize(0), h, w);
+  types.push_back(RankedTensorType::get(shape, in.getElementType()));
+  return success();
+}
+
 } // namespace gdc::gd

@@ -156,3 +156,12 @@ func.func @argmax_dynamic(%a: tensor<?x5xf32>) {
   %0 = gd.argmax %a [0] : tensor<?x5xf32> -> tensor<5xi32>
   return
 }
+
+// -----
+
+func.func @conv_too_small(%x: tensor<1x2x2xf32>, %w: tensor<4x1x3x3xf32>) {
+  // expected-error @+2 {{cannot convolve f32[1, 2, 2] with f32[4, 1, 3, 3]: the filter is larger than the (padded) input}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.conv2d %x, %w padding 0 : tensor<1x2x2xf32>, tensor<4x1x3x3xf32> -> tensor<4x1x1xf32>
+  return
+}
