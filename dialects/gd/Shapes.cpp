@@ -4,6 +4,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -124,8 +125,8 @@ LogicalResult inferReshapedType(std::optional<Location> loc, Type input,
       inferred = i;
     } else if (d < 1) {
       return fail("sizes must be positive");
-    } else {
-      known *= d;
+    } else if (llvm::MulOverflow(known, d, known) || known > (int64_t(1) << 40)) {
+      return fail("more than 2^40 elements");
     }
   }
   SmallVector<int64_t> result(shape);
@@ -133,7 +134,7 @@ LogicalResult inferReshapedType(std::optional<Location> loc, Type input,
     int64_t count = in.getNumElements();
     if (inferred >= 0) {
       if (count % known != 0)
-        return fail(Twine(count) + " elements do not divide into rows of " + Twine(known));
+        return fail(Twine(count) + " elements are not a multiple of " + Twine(known));
       result[inferred] = count / known;
     } else if (count != known) {
       return fail(Twine(count) + " elements do not fit " + Twine(known));
@@ -147,7 +148,7 @@ LogicalResult inferReshapedType(std::optional<Location> loc, Type input,
       if (!ShapedType::isDynamic(d))
         staticCount *= d;
     if (staticCount % known != 0)
-      return fail(Twine(staticCount) + " elements per row do not divide into " +
+      return fail(Twine(staticCount) + " elements per example are not a multiple of " +
                   Twine(known));
     result[inferred] = ShapedType::kDynamic;
   }

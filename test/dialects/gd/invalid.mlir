@@ -165,3 +165,21 @@ func.func @conv_too_small(%x: tensor<1x2x2xf32>, %w: tensor<4x1x3x3xf32>) {
   %0 = gd.conv2d %x, %w padding 0 : tensor<1x2x2xf32>, tensor<4x1x3x3xf32> -> tensor<4x1x1xf32>
   return
 }
+
+// -----
+
+func.func @reshape_multiple(%a: tensor<10xf32>) {
+  // expected-error @+2 {{cannot reshape f32[10] to [3, -1]: 10 elements are not a multiple of 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.reshape %a [3, -1] : tensor<10xf32> -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_overflow(%a: tensor<10xf32>) {
+  // expected-error @+2 {{more than 2^40 elements}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.reshape %a [4294967296, 4294967296, 4294967296] : tensor<10xf32> -> tensor<10xf32>
+  return
+}
