@@ -128,8 +128,9 @@ public:
   std::optional<llvm::SmallVector<int64_t>>
   evalStaticArgument(llvm::StringRef callee, const ast::Expr &arg, const Scope &scope);
   /// The built-ins that rearrange elements (ShapeEmitter.cpp): `flatten`,
-  /// `reshape`, `concat`, `transpose`, `one_hot`. `given` counts the
-  /// arguments, `constant` included.
+  /// `reshape`, `concat`, `transpose`, `one_hot`, and `conv2d` (whose
+  /// `padding` is `constant`). `given` counts the arguments, `constant`
+  /// included.
   mlir::Value emitShapeBuiltin(const ast::Expr &e, llvm::StringRef name,
                                llvm::ArrayRef<mlir::Value> args, size_t given,
                                const std::optional<llvm::SmallVector<int64_t>> &constant);

@@ -29,7 +29,8 @@ const char *const kBuiltinFunctions[] = {
     "exp",  "log",     "sqrt",    "tanh",      "sigmoid",    "sin",       "cos",
     "abs",  "sign",    "floor",   "ceil",      "max",        "min",       "where",
     "sum",  "mean",    "logsumexp", "argmax",  "norm",       "zeros_like", "ones_like",
-    "flatten", "reshape", "concat", "transpose", "one_hot"};
+    "flatten", "reshape", "concat", "transpose", "one_hot", "conv2d", "max_pool2d",
+    "avg_pool2d"};
 /// Reductions: over the whole tensor, or `axis = k` (also `max` and `min`
 /// with one argument).
 const char *const kReductions[] = {"sum", "mean", "logsumexp", "argmax", "norm"};
@@ -37,7 +38,8 @@ const char *const kReductions[] = {"sum", "mean", "logsumexp", "argmax", "norm"}
 const char *const kShapeLayers[] = {"flatten", "transpose"};
 /// Built-ins whose second argument is a compile-time value, not a tensor:
 /// `reshape(x, [28, 28])`, `one_hot(label, 10)`.
-const char *const kStaticSecondArgument[] = {"reshape", "one_hot"};
+const char *const kStaticSecondArgument[] = {"reshape", "one_hot", "max_pool2d",
+                                             "avg_pool2d"};
 
 } // namespace
 
@@ -308,6 +310,14 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
         return {};
       continue;
     }
+    if (!arg.keyword.empty() && arg.keyword == "padding" && e.name == "conv2d" && builtin) {
+      // conv2d's padding is a compile-time size, carried like reshape's shape.
+      auto padding = evalInt(*arg.value, scope);
+      if (!padding)
+        return {};
+      constant = SmallVector<int64_t>{*padding};
+      continue;
+    }
     if (!arg.keyword.empty()) {
       bool isReduction = llvm::is_contained(kReductions, e.name) ||
                          ((e.name == "max" || e.name == "min") && e.args.size() == 2);
@@ -348,12 +358,14 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
 
 std::optional<SmallVector<int64_t>>
 Elaborator::evalStaticArgument(StringRef callee, const ast::Expr &arg, const Scope &scope) {
-  if (callee == "one_hot") {
+  if (callee == "one_hot" || callee.ends_with("_pool2d")) {
     auto k = evalInt(arg, scope);
     if (!k)
       return std::nullopt;
     if (*k < 1 || *k > (int64_t(1) << 24)) {
-      error(arg.loc) << "'one_hot' needs a number of classes between 1 and 2^24, got " << *k;
+      error(arg.loc) << "'" << callee << "' needs a "
+                     << (callee == "one_hot" ? "number of classes" : "window size")
+                     << " between 1 and 2^24, got " << *k;
       return std::nullopt;
     }
     return SmallVector<int64_t>{*k};

@@ -158,6 +158,12 @@ static std::optional<std::string> initializerSpec(Elaborator &el, const ast::Exp
   ArrayRef<int64_t> shape = type.getShape();
   int64_t fanIn = shape.empty() ? 1 : shape.front();
   int64_t fanOut = shape.size() < 2 ? 1 : shape.back();
+  // A convolution filter [out, in, kh, kw]: each output sums in * kh * kw
+  // inputs, and each input feeds out * kh * kw outputs.
+  if (shape.size() == 4) {
+    fanIn = shape[1] * shape[2] * shape[3];
+    fanOut = shape[0] * shape[2] * shape[3];
+  }
   auto noArgs = [&]() {
     if (init.args.empty())
       return true;

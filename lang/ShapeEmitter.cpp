@@ -1,6 +1,7 @@
 //===- ShapeEmitter.cpp - The built-ins that rearrange elements -----------===//
 //
-// flatten, reshape, concat, transpose, one_hot and slicing. Shapes are
+// flatten, reshape, concat, transpose, one_hot, conv2d, the pools and
+// slicing. Shapes are
 // checked by the ops' own inference (dialects/gd/GDOps.cpp), reported at the
 // call, naming the shapes; the example's axes are the ones the program
 // sees (gd-batch adds the batch dimension in front later).
@@ -16,7 +17,8 @@ namespace {
 
 RankedTensorType tensorType(Value v) { return cast<RankedTensorType>(v.getType()); }
 
-const char *const kShapeBuiltins[] = {"flatten", "reshape", "concat", "transpose", "one_hot"};
+const char *const kShapeBuiltins[] = {"flatten", "reshape",    "concat",    "transpose",
+                                      "one_hot", "conv2d",     "max_pool2d", "avg_pool2d"};
 
 } // namespace
 
@@ -29,7 +31,7 @@ Value Elaborator::emitShapeBuiltin(const ast::Expr &e, StringRef name,
                                    const std::optional<SmallVector<int64_t>> &constant) {
   Location l = loc(e.loc);
   auto arity = [&](size_t n) {
-    bool needsConstant = name == "reshape" || name == "one_hot";
+    bool needsConstant = name != "flatten" && name != "transpose" && name != "concat";
     if (given == n && (!needsConstant || constant))
       return true;
     error(e.loc) << "'" << name << "' takes " << n << " argument" << (n == 1 ? "" : "s")
@@ -78,6 +80,47 @@ Value Elaborator::emitShapeBuiltin(const ast::Expr &e, StringRef name,
     if (failed(gd::inferConcatType(l, ValueRange(args).getTypes(), /*axis=*/0, types)))
       return {};
     return gd::ConcatOp::create(builder, l, args, /*axis=*/0);
+  }
+  if (name == "conv2d") {
+    // conv2d(x, filter, padding = p): `constant` holds the padding.
+    if (args.size() != 2) {
+      error(e.loc) << "'conv2d' takes 2 arguments (and padding = p), got " << args.size();
+      return {};
+    }
+    int64_t padding = constant ? (*constant)[0] : 0;
+    SmallVector<Type> types;
+    if (failed(gd::inferConv2DType(l, args[0].getType(), args[1].getType(), padding, types)))
+      return {};
+    return gd::Conv2DOp::create(builder, l, args[0], args[1], padding);
+  }
+  if (name == "max_pool2d" || name == "avg_pool2d") {
+    // Non-overlapping k x k windows: [C, H, W] is viewed as [C, H/k, k,
+    // W/k, k] and the two window axes reduced. The derivative is then that
+    // of reshape and of reduce_max (every maximum of a window receives the
+    // cotangent) or reduce_mean: no rule of its own.
+    if (!arity(2))
+      return {};
+    Value x = args[0];
+    auto type = tensorType(x);
+    int64_t k = (*constant)[0];
+    if (type.getRank() != 3 || !type.hasStaticShape() ||
+        !isa<FloatType>(type.getElementType())) {
+      error(e.loc) << "'" << name << "' takes a float image [channels, height, width], got "
+                   << typeString(type);
+      return {};
+    }
+    int64_t c = type.getDimSize(0), h = type.getDimSize(1), w = type.getDimSize(2);
+    if (h % k != 0 || w % k != 0) {
+      error(e.loc) << "'" << name << "' of " << typeString(type) << " by " << k << "x" << k
+                   << " windows: the height and width must be multiples of " << k;
+      return {};
+    }
+    SmallVector<int64_t> windows{c, h / k, k, w / k, k};
+    Value viewed = gd::ReshapeOp::create(builder, l, x, windows);
+    SmallVector<int64_t> axes{2, 4};
+    if (name == "max_pool2d")
+      return gd::ReduceMaxOp::create(builder, l, viewed, axes);
+    return gd::ReduceMeanOp::create(builder, l, viewed, axes);
   }
   if (name == "transpose") {
     if (!arity(1))

@@ -226,4 +226,27 @@ LogicalResult SliceOp::buildBatched(OpBuilder &b, ValueRange operands,
   return success();
 }
 
+LogicalResult Conv2DOp::buildBatched(OpBuilder &b, ValueRange operands,
+                                     ArrayRef<bool> batched,
+                                     SmallVectorImpl<Value> &results) {
+  // A batch of images is the convolution's own leading axis.
+  if (batched[1])
+    return emitOpError("a convolution whose filter depends on the example is not "
+                       "supported yet");
+  results.push_back(Conv2DOp::create(b, getLoc(), operands[0], operands[1], getPadding()));
+  return success();
+}
+
+// The gradient ops are built by conv2d's reverse rule, which runs after
+// gd-batch: they are never batched.
+LogicalResult Conv2DGradInputOp::buildBatched(OpBuilder &, ValueRange, ArrayRef<bool>,
+                                              SmallVectorImpl<Value> &) {
+  return emitOpError("is built after batching and has no batching rule");
+}
+
+LogicalResult Conv2DGradFilterOp::buildBatched(OpBuilder &, ValueRange, ArrayRef<bool>,
+                                               SmallVectorImpl<Value> &) {
+  return emitOpError("is built after batching and has no batching rule");
+}
+
 } // namespace gdc::gd

@@ -61,6 +61,12 @@ llvm::LogicalResult inferSlicedType(std::optional<mlir::Location> loc,
                                     mlir::Type input, int64_t axis, int64_t lo,
                                     int64_t hi, llvm::SmallVectorImpl<mlir::Type> &types);
 
+/// The result of a stride-1 2-D convolution of `input` (`[C, H, W]` or
+/// `[N, C, H, W]`) by `filter` (`[O, C, KH, KW]`) with `padding` zeros.
+llvm::LogicalResult inferConv2DType(std::optional<mlir::Location> loc,
+                                    mlir::Type input, mlir::Type filter, int64_t padding,
+                                    llvm::SmallVectorImpl<mlir::Type> &types);
+
 /// A ranked tensor type's shape as a string, `f32[?, 784]`, for messages.
 std::string formatTensorType(mlir::Type type);
 

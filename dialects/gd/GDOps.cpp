@@ -288,6 +288,36 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
                          adaptor.getLo(), adaptor.getHi(), types);
 }
 
+LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                         Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  return inferConv2DType(loc, adaptor.getInput().getType(), adaptor.getFilter().getType(),
+                         adaptor.getPadding(), types);
+}
+
+// The gradient ops take their result's shape from an operand, after
+// checking that the forward convolution they reverse is well formed.
+LogicalResult Conv2DGradInputOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                  Adaptor adaptor,
+                                                  SmallVectorImpl<Type> &types) {
+  SmallVector<Type> forward;
+  if (failed(inferConv2DType(loc, adaptor.getInput().getType(),
+                             adaptor.getFilter().getType(), adaptor.getPadding(), forward)))
+    return failure();
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult Conv2DGradFilterOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                   Adaptor adaptor,
+                                                   SmallVectorImpl<Type> &types) {
+  SmallVector<Type> forward;
+  if (failed(inferConv2DType(loc, adaptor.getInput().getType(),
+                             adaptor.getFilter().getType(), adaptor.getPadding(), forward)))
+    return failure();
+  types.push_back(adaptor.getFilter().getType());
+  return success();
+}
+
 LogicalResult FullLikeOp::inferReturnTypes(MLIRContext *,
                                            std::optional<Location>,
                                            Adaptor adaptor,

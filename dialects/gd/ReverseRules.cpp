@@ -471,6 +471,16 @@ LogicalResult SliceOp::buildReverse(OpBuilder &b, ValueRange dy,
   return success();
 }
 
+LogicalResult Conv2DOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                     SmallVectorImpl<Value> &dx) {
+  // Both cotangents are correlations of dy; they get ops of their own
+  // rather than padding and flipping tensors around a conv2d.
+  Location loc = getLoc();
+  dx.push_back(Conv2DGradInputOp::create(b, loc, dy[0], getFilter(), getInput(), getPadding()));
+  dx.push_back(Conv2DGradFilterOp::create(b, loc, dy[0], getInput(), getFilter(), getPadding()));
+  return success();
+}
+
 LogicalResult FullLikeOp::buildReverse(OpBuilder &, ValueRange,
                                        SmallVectorImpl<Value> &dx) {
   dx.push_back(nullptr); // the result does not depend on the input's values

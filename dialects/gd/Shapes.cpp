@@ -4,6 +4,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -124,8 +125,8 @@ LogicalResult inferReshapedType(std::optional<Location> loc, Type input,
       inferred = i;
     } else if (d < 1) {
       return fail("sizes must be positive");
-    } else {
-      known *= d;
+    } else if (llvm::MulOverflow(known, d, known) || known > (int64_t(1) << 40)) {
+      return fail("more than 2^40 elements");
     }
   }
   SmallVector<int64_t> result(shape);
@@ -133,7 +134,7 @@ LogicalResult inferReshapedType(std::optional<Location> loc, Type input,
     int64_t count = in.getNumElements();
     if (inferred >= 0) {
       if (count % known != 0)
-        return fail(Twine(count) + " elements do not divide into rows of " + Twine(known));
+        return fail(Twine(count) + " elements are not a multiple of " + Twine(known));
       result[inferred] = count / known;
     } else if (count != known) {
       return fail(Twine(count) + " elements do not fit " + Twine(known));
@@ -147,7 +148,7 @@ LogicalResult inferReshapedType(std::optional<Location> loc, Type input,
       if (!ShapedType::isDynamic(d))
         staticCount *= d;
     if (staticCount % known != 0)
-      return fail(Twine(staticCount) + " elements per row do not divide into " +
+      return fail(Twine(staticCount) + " elements per example are not a multiple of " +
                   Twine(known));
     result[inferred] = ShapedType::kDynamic;
   }
@@ -207,6 +208,41 @@ LogicalResult inferSlicedType(std::optional<Location> loc, Type input, int64_t a
                              size);
   SmallVector<int64_t> shape(in.getShape());
   shape[axis] = hi - lo;
+  types.push_back(RankedTensorType::get(shape, in.getElementType()));
+  return success();
+}
+
+LogicalResult inferConv2DType(std::optional<Location> loc, Type input, Type filter,
+                              int64_t padding, SmallVectorImpl<Type> &types) {
+  auto in = cast<RankedTensorType>(input);
+  auto f = cast<RankedTensorType>(filter);
+  auto fail = [&](const Twine &why) {
+    return emitOptionalError(loc, "cannot convolve ", formatTensorType(in), " with ",
+                             formatTensorType(f), ": ", why.str());
+  };
+  if (in.getRank() != 3 && in.getRank() != 4)
+    return fail("the input must be [channels, height, width]");
+  if (f.getRank() != 4)
+    return fail("the filter must be [out channels, in channels, height, width]");
+  if (in.getElementType() != f.getElementType() || !isa<FloatType>(in.getElementType()))
+    return fail("float tensors of one element type expected");
+  if (!f.hasStaticShape())
+    return fail("the filter's size must be known");
+  if (padding < 0)
+    return fail("the padding must not be negative");
+  ArrayRef<int64_t> chw = in.getShape().take_back(3);
+  if (ShapedType::isDynamic(chw[0]) || ShapedType::isDynamic(chw[1]) ||
+      ShapedType::isDynamic(chw[2]))
+    return fail("the input's channels, height and width must be known");
+  if (chw[0] != f.getDimSize(1))
+    return fail("the input has " + Twine(chw[0]) + " channels but the filter expects " +
+                Twine(f.getDimSize(1)));
+  int64_t h = chw[1] + 2 * padding - f.getDimSize(2) + 1;
+  int64_t w = chw[2] + 2 * padding - f.getDimSize(3) + 1;
+  if (h < 1 || w < 1)
+    return fail("the filter is larger than the (padded) input");
+  SmallVector<int64_t> shape(in.getShape().drop_back(3));
+  llvm::append_values(shape, f.getDimSize(0), h, w);
   types.push_back(RankedTensorType::get(shape, in.getElementType()));
   return success();
 }

@@ -28,3 +28,17 @@ lens layer_norm(n: int) {
   fn (x: f32[n]) -> f32[n] =
     let c = x - mean(x) in gamma * c / sqrt(mean(c * c) + 1e-5) + beta
 }
+
+// A convolution layer on [c_in, h, w] images (channels first): c_out
+// filters of k x k, the input padded with pad zeros on each side (pad =
+// (k - 1) / 2 keeps the size), and a bias per output channel.
+lens conv(c_in: int, c_out: int, k: int, pad: int) {
+  param W: f32[c_out, c_in, k, k] = he_normal()
+  param b: f32[c_out, 1, 1]       = zeros()
+  fn (x: f32[c_in, h, w]) = conv2d(x, W, padding = pad) + b
+}
+
+// 2x2 pooling of [c, h, w] images (h and w even): the maximum, or the
+// mean, of each window.
+fn max_pool2(x) = max_pool2d(x, 2)
+fn avg_pool2(x) = avg_pool2d(x, 2)

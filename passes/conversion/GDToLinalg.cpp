@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 #include "passes/conversion/ScalarOps.h"
+#include "passes/conversion/ConvLowerings.h"
 #include "passes/conversion/ShapeLowerings.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -701,6 +702,7 @@ struct ConvertGDToLinalgPass
                  TransposeLowering, MatmulLowering, TakeLowering, OneHotLowering,
                  ApplyOptimizerLowering>(ctx);
     populateShapeLowerings(patterns);
+    populateConvLowerings(patterns);
     // Only functions are converted: optimizer bodies stay in gd form until
     // each application has copied them (as scalars) into its linalg.generic.
     SmallVector<Operation *> functions;

@@ -159,6 +159,33 @@ func.func @argmax_dynamic(%a: tensor<?x5xf32>) {
 
 // -----
 
+func.func @conv_too_small(%x: tensor<1x2x2xf32>, %w: tensor<4x1x3x3xf32>) {
+  // expected-error @+2 {{cannot convolve f32[1, 2, 2] with f32[4, 1, 3, 3]: the filter is larger than the (padded) input}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.conv2d %x, %w padding 0 : tensor<1x2x2xf32>, tensor<4x1x3x3xf32> -> tensor<4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_multiple(%a: tensor<10xf32>) {
+  // expected-error @+2 {{cannot reshape f32[10] to [3, -1]: 10 elements are not a multiple of 3}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.reshape %a [3, -1] : tensor<10xf32> -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
+func.func @reshape_overflow(%a: tensor<10xf32>) {
+  // expected-error @+2 {{more than 2^40 elements}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.reshape %a [4294967296, 4294967296, 4294967296] : tensor<10xf32> -> tensor<10xf32>
+  return
+}
+
+// -----
+
 // A global state is shared by every tensor: its new value may not depend on g.
 // expected-error @+1 {{global state 'h' is shared by every tensor, but its new value differs per element}}
 gd.optimizer @autoclip attributes {hyper_defaults = [], hyper_names = [], state_names = [],

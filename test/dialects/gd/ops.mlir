@@ -86,6 +86,16 @@ gd.lens @ops attributes {num_inputs = 2 : i64, param_inits = ["glorot_uniform 4 
   %38 = gd.concat %33, %b along 0 : tensor<3xf32>, tensor<3xf32> -> tensor<6xf32>
   // CHECK: gd.slice {{.*}} along 1 from 1 to 3 : tensor<4x3xf32> -> tensor<4x2xf32>
   %39 = gd.slice %W along 1 from 1 to 3 : tensor<4x3xf32> -> tensor<4x2xf32>
+  // CHECK: gd.reshape {{.*}} [1, 2, 6] : tensor<4x3xf32> -> tensor<1x2x6xf32>
+  %img = gd.reshape %W [1, 2, 6] : tensor<4x3xf32> -> tensor<1x2x6xf32>
+  // CHECK: gd.constant dense<1.000000e+00> : tensor<2x1x2x2xf32>
+  %k = gd.constant dense<1.0> : tensor<2x1x2x2xf32>
+  // CHECK: gd.conv2d {{.*}} padding 1 : tensor<1x2x6xf32>, tensor<2x1x2x2xf32> -> tensor<2x3x7xf32>
+  %40 = gd.conv2d %img, %k padding 1 : tensor<1x2x6xf32>, tensor<2x1x2x2xf32> -> tensor<2x3x7xf32>
+  // CHECK: gd.conv2d_grad_input {{.*}} padding 1 : {{.*}} -> tensor<1x2x6xf32>
+  %41 = gd.conv2d_grad_input %40, %k, %img padding 1 : tensor<2x3x7xf32>, tensor<2x1x2x2xf32>, tensor<1x2x6xf32> -> tensor<1x2x6xf32>
+  // CHECK: gd.conv2d_grad_filter {{.*}} padding 1 : {{.*}} -> tensor<2x1x2x2xf32>
+  %42 = gd.conv2d_grad_filter %40, %img, %k padding 1 : tensor<2x3x7xf32>, tensor<1x2x6xf32>, tensor<2x1x2x2xf32> -> tensor<2x1x2x2xf32>
   gd.yield %23 : tensor<f32>
 } backward {
 }

@@ -112,4 +112,23 @@ TEST(ForwardValues, SigmoidEndsNormMin) {
                 vec({-1000, 0, 1000}), {0, 0.5, 1, std::sqrt(2e6), -1000});
 }
 
+TEST(ForwardValues, Conv2DPaddedIsACrossCorrelation) {
+  // A 3x3 image 1..9, a 2x2 filter [[1, 10], [100, 1000]], padding 1: a
+  // 4x4 result whose corner reads only the image's corner (1 * 1000) and
+  // whose centre (1, 1) covers 1, 2, 4, 5 without flipping the filter.
+  expectForward(R"(
+^bb0(%x: tensor<9xf64>):
+  %img = gd.reshape %x [1, 3, 3] : tensor<9xf64> -> tensor<1x3x3xf64>
+  %w = gd.constant dense<[[[[1.0, 10.0], [100.0, 1000.0]]]]> : tensor<1x1x2x2xf64>
+  %0 = gd.conv2d %img, %w padding 1 : tensor<1x3x3xf64>, tensor<1x1x2x2xf64> -> tensor<1x4x4xf64>
+  %1 = gd.reshape %0 [16] : tensor<1x4x4xf64> -> tensor<16xf64>
+  gd.yield %1 : tensor<16xf64>
+)",
+                vec({1, 2, 3, 4, 5, 6, 7, 8, 9}),
+                {1000, 2100, 3200, 300,    //
+                 4010, 5421, 6532, 603,    //
+                 7040, 8754, 9865, 906,    //
+                 70, 87, 98, 9});
+}
+
 } // namespace

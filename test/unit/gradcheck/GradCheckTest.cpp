@@ -586,6 +586,43 @@ TEST_F(GradCheck, SliceOfParameterAtEnd) {
         {uniform({6}), uniform(batched({2}))});
 }
 
+TEST_F(GradCheck, Conv2D) {
+  // 2 input channels, 3 filters of 2x3 (not square: rows and columns must
+  // not be swapped), no padding.
+  check(lensModule({"w"}, 1, R"(
+^bb0(%w: tensor<3x2x2x3xf64>, %x: tensor<2x4x5xf64>):
+  %0 = gd.conv2d %x, %w padding 0 : tensor<2x4x5xf64>, tensor<3x2x2x3xf64> -> tensor<3x3x3xf64>
+  gd.yield %0 : tensor<3x3x3xf64>
+)"),
+        {uniform({3, 2, 2, 3}), uniform(batched({2, 4, 5}))});
+}
+
+TEST_F(GradCheck, Conv2DPadded) {
+  // Padding 1 with a 3x3 filter keeps the size; the border reads zeros,
+  // and tanh makes the cotangent depend on the output.
+  check(lensModule({"w"}, 1, R"(
+^bb0(%w: tensor<2x1x3x3xf64>, %x: tensor<1x4x4xf64>):
+  %0 = gd.conv2d %x, %w padding 1 : tensor<1x4x4xf64>, tensor<2x1x3x3xf64> -> tensor<2x4x4xf64>
+  %1 = gd.tanh %0 : tensor<2x4x4xf64>
+  gd.yield %1 : tensor<2x4x4xf64>
+)"),
+        {uniform({2, 1, 3, 3}), uniform(batched({1, 4, 4}))});
+}
+
+TEST_F(GradCheck, MaxPoolAsReshapeAndReduce) {
+  // max_pool2d(x, 2) as the front end writes it: 2x2 windows viewed as
+  // axes 2 and 4 of [C, H/2, 2, W/2, 2], then reduced (batched, the view
+  // has six axes).
+  check(lensModule({"a"}, 1, R"(
+^bb0(%a: tensor<2x2x2xf64>, %x: tensor<2x4x4xf64>):
+  %0 = gd.reshape %x [2, 2, 2, 2, 2] : tensor<2x4x4xf64> -> tensor<2x2x2x2x2xf64>
+  %1 = gd.reduce_max %0 [2, 4] : tensor<2x2x2x2x2xf64> -> tensor<2x2x2xf64>
+  %2 = gd.mul %1, %a : tensor<2x2x2xf64>, tensor<2x2x2xf64> -> tensor<2x2x2xf64>
+  gd.yield %2 : tensor<2x2x2xf64>
+)"),
+        {uniform({2, 2, 2}), distinct(batched({2, 4, 4}))});
+}
+
 TEST_F(GradCheck, Take) {
   // x[label] with an i32 label: the lens's second input.
   check(lensModule({"a"}, 2, R"(
