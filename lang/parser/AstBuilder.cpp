@@ -171,15 +171,21 @@ private:
     return done();
   }
 
-  antlrcpp::Any visitOptimizerDecl(GDParser::OptimizerDeclContext *c) override {
-    Decl &decl = *takeDecl();
-    decl.kind = DeclKind::Optimizer;
-    setName(decl, c->IDENT());
+  /// An update rule's parameters and body (`= expr` or `{ statements }`),
+  /// the same for optimizers and transforms.
+  template <typename Context> void ruleBody(Decl &decl, Context *c) {
     decl.params = params(c->paramList());
     if (c->ASSIGN())
       decl.value = expr(c->expr());
     for (auto *s : c->optStmt())
       decl.body.push_back(stmt(s));
+  }
+
+  antlrcpp::Any visitOptimizerDecl(GDParser::OptimizerDeclContext *c) override {
+    Decl &decl = *takeDecl();
+    decl.kind = DeclKind::Optimizer;
+    setName(decl, c->IDENT());
+    ruleBody(decl, c);
     return done();
   }
 
@@ -196,11 +202,7 @@ private:
     if (idents.empty())
       return fail(), done();
     setName(decl, idents.back());
-    decl.params = params(c->paramList());
-    if (c->ASSIGN())
-      decl.value = expr(c->expr());
-    for (auto *s : c->optStmt())
-      decl.body.push_back(stmt(s));
+    ruleBody(decl, c);
     return done();
   }
 

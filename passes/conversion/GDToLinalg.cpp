@@ -2,13 +2,16 @@
 //
 // gd tensor ops become linalg on tensors: elementwise ops and optimizer
 // updates become linalg.generic (bodies from ScalarOps, so linalg's
-// elementwise fusion can merge whole chains), reductions reducing generics,
+// elementwise fusion can merge whole chains), reductions reducing generics
+// (ReductionLowerings.cpp; shapes and convolutions have files of their own),
 // gd.matmul a linalg.matmul whose indexing maps absorb transposes.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 #include "passes/conversion/ScalarOps.h"
 #include "passes/conversion/ConvLowerings.h"
+#include "passes/conversion/LinalgBuilders.h"
+#include "passes/conversion/ReductionLowerings.h"
 #include "passes/conversion/ShapeLowerings.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -28,7 +31,6 @@ namespace {
 
 using utils::IteratorType;
 
-RankedTensorType typeOf(Value v) { return cast<RankedTensorType>(v.getType()); }
 
 
 /// tensor.empty of `type`, its dynamic sizes taken from `sources`: for each
@@ -72,8 +74,10 @@ AffineMap broadcastMap(RankedTensorType operand, RankedTensorType result,
   return AffineMap::get(result.getRank(), 0, exprs, ctx);
 }
 
+} // namespace
+
 /// A parallel linalg.generic over `resultType` whose inputs broadcast.
-Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
+Value gdc::buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
                        ValueRange inputs,
                        function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   MLIRContext *ctx = b.getContext();
@@ -96,6 +100,8 @@ Value buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,
       });
   return failed ? Value() : generic.getResult(0);
 }
+
+namespace {
 
 template <typename OpTy>
 struct ElementwiseLowering : OpConversionPattern<OpTy> {
@@ -167,262 +173,6 @@ struct ExpandDimsLowering : OpConversionPattern<ExpandDimsOp> {
         [](OpBuilder &b, Location loc, ValueRange args) {
           linalg::YieldOp::create(b, loc, args[0]);
         });
-    return success();
-  }
-};
-
-/// Reduces `axes` of `input`; `extra` inputs are shaped like the result and
-/// broadcast along the reduced axes.
-Value buildReduction(OpBuilder &b, Location loc, Value input,
-                     ArrayRef<int64_t> axes, Value identity, ValueRange extra,
-                     function_ref<Value(OpBuilder &, Location, ValueRange, Value)> combine) {
-  MLIRContext *ctx = b.getContext();
-  auto in = typeOf(input);
-  SmallVector<AffineExpr> kept;
-  SmallVector<int64_t> shape;
-  SmallVector<Value> sizes;
-  SmallVector<IteratorType> iterators;
-  for (int64_t i = 0; i < in.getRank(); ++i) {
-    bool reduced = llvm::is_contained(axes, i);
-    iterators.push_back(reduced ? IteratorType::reduction : IteratorType::parallel);
-    if (reduced)
-      continue;
-    kept.push_back(getAffineDimExpr(i, ctx));
-    shape.push_back(in.getDimSize(i));
-    if (in.isDynamicDim(i))
-      sizes.push_back(tensor::DimOp::create(b, loc, input, i));
-  }
-  auto outType = RankedTensorType::get(shape, in.getElementType());
-  Value empty = tensor::EmptyOp::create(b, loc, shape, in.getElementType(), sizes);
-  Value init = linalg::FillOp::create(b, loc, identity, empty).getResult(0);
-  AffineMap keptMap = AffineMap::get(in.getRank(), 0, kept, ctx);
-  SmallVector<Value> inputs{input};
-  llvm::append_range(inputs, extra);
-  SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(in.getRank(), ctx)};
-  for (size_t i = 0; i < extra.size(); ++i)
-    maps.push_back(keptMap);
-  maps.push_back(keptMap);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{outType}, inputs, ValueRange{init}, maps, iterators,
-      [&](OpBuilder &nb, Location nloc, ValueRange args) {
-        linalg::YieldOp::create(nb, nloc,
-                                combine(nb, nloc, args.drop_back(), args.back()));
-      });
-  return generic.getResult(0);
-}
-
-Value floatConstant(OpBuilder &b, Location loc, Type type, double v) {
-  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, v));
-}
-
-/// The number of elements in `axes` of `input`, as a scalar of `type`.
-Value countOf(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-              Type type) {
-  Value count = arith::ConstantIndexOp::create(b, loc, 1);
-  for (int64_t axis : axes)
-    count = arith::MulIOp::create(b, loc, count,
-                                  tensor::DimOp::create(b, loc, input, axis));
-  Value asInt = arith::IndexCastOp::create(b, loc, b.getI64Type(), count);
-  return arith::UIToFPOp::create(b, loc, type, asInt);
-}
-
-Value sumOf(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes) {
-  Type element = typeOf(input).getElementType();
-  return buildReduction(b, loc, input, axes, floatConstant(b, loc, element, 0.0), {},
-                        [](OpBuilder &nb, Location l, ValueRange in, Value acc) -> Value {
-                          return arith::AddFOp::create(nb, l, in[0], acc);
-                        });
-}
-
-Value maxOf(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes) {
-  Type element = typeOf(input).getElementType();
-  Value lowest = floatConstant(b, loc, element, -std::numeric_limits<double>::infinity());
-  return buildReduction(b, loc, input, axes, lowest, {},
-                        [](OpBuilder &nb, Location l, ValueRange in, Value acc) -> Value {
-                          return arith::MaximumFOp::create(nb, l, in[0], acc);
-                        });
-}
-
-/// Applies `fn` to each element of `input` (same shape).
-Value mapElements(OpBuilder &b, Location loc, Value input, ValueRange others,
-                  function_ref<Value(OpBuilder &, Location, ValueRange)> fn) {
-  SmallVector<Value> inputs{input};
-  llvm::append_range(inputs, others);
-  return buildElementwise(b, loc, typeOf(input), inputs, fn);
-}
-
-struct ReduceSumLowering : OpConversionPattern<ReduceSumOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(ReduceSumOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rw) const override {
-    rw.replaceOp(op, sumOf(rw, op.getLoc(), adaptor.getInput(), op.getAxes()));
-    return success();
-  }
-};
-
-struct ReduceMaxLowering : OpConversionPattern<ReduceMaxOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(ReduceMaxOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rw) const override {
-    rw.replaceOp(op, maxOf(rw, op.getLoc(), adaptor.getInput(), op.getAxes()));
-    return success();
-  }
-};
-
-struct ReduceMinLowering : OpConversionPattern<ReduceMinOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(ReduceMinOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rw) const override {
-    Location loc = op.getLoc();
-    Type element = typeOf(adaptor.getInput()).getElementType();
-    Value highest = floatConstant(rw, loc, element, std::numeric_limits<double>::infinity());
-    rw.replaceOp(op, buildReduction(rw, loc, adaptor.getInput(), op.getAxes(), highest, {},
-                                    [](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
-                                      return arith::MinimumFOp::create(b, l, in[0], acc);
-                                    }));
-    return success();
-  }
-};
-
-/// sqrt(sum(x * x)). (No rescaling by the largest element: an f32 norm
-/// overflows only past ~1e19 per element, far beyond activations.)
-struct NormLowering : OpConversionPattern<NormOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(NormOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rw) const override {
-    Location loc = op.getLoc();
-    Type element = typeOf(adaptor.getInput()).getElementType();
-    Value squares = buildReduction(
-        rw, loc, adaptor.getInput(), op.getAxes(), floatConstant(rw, loc, element, 0.0), {},
-        [](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
-          Value square = arith::MulFOp::create(b, l, in[0], in[0]);
-          return arith::AddFOp::create(b, l, square, acc);
-        });
-    rw.replaceOp(op, mapElements(rw, loc, squares, {},
-                                 [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                   return math::SqrtOp::create(b, l, a[0]);
-                                 }));
-    return success();
-  }
-};
-
-/// One reduction generic with two accumulators, the running maximum and
-/// its index. The loops run in row-major order and only a strictly greater
-/// element replaces the maximum, so the first of equal maxima wins.
-struct ArgMaxLowering : OpConversionPattern<ArgMaxOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(ArgMaxOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rw) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rw.getContext();
-    Value input = adaptor.getInput();
-    auto in = typeOf(input);
-    auto indexType = typeOf(op.getResult());
-    ArrayRef<int64_t> axes = op.getAxes();
-    SmallVector<AffineExpr> kept;
-    SmallVector<Value> sizes;
-    SmallVector<IteratorType> iterators;
-    for (int64_t i = 0; i < in.getRank(); ++i) {
-      bool reduced = llvm::is_contained(axes, i);
-      iterators.push_back(reduced ? IteratorType::reduction : IteratorType::parallel);
-      if (reduced)
-        continue;
-      kept.push_back(getAffineDimExpr(i, ctx));
-      if (in.isDynamicDim(i))
-        sizes.push_back(tensor::DimOp::create(rw, loc, input, i));
-    }
-    // The row-major stride of each reduced axis within the reduced axes
-    // (their sizes are static: the op's verifier checks).
-    SmallVector<int64_t> strides(in.getRank(), 0);
-    int64_t stride = 1;
-    for (int64_t i = in.getRank() - 1; i >= 0; --i)
-      if (llvm::is_contained(axes, i)) {
-        strides[i] = stride;
-        stride *= in.getDimSize(i);
-      }
-    auto valueType = indexType.clone(in.getElementType());
-    Value lowest = floatConstant(rw, loc, in.getElementType(),
-                                 -std::numeric_limits<double>::infinity());
-    Value values = linalg::FillOp::create(
-        rw, loc, lowest,
-        tensor::EmptyOp::create(rw, loc, valueType.getShape(), in.getElementType(), sizes)
-            .getResult()).getResult(0);
-    Value zero = arith::ConstantOp::create(rw, loc, rw.getIntegerAttr(indexType.getElementType(), 0));
-    Value indices = linalg::FillOp::create(
-        rw, loc, zero,
-        tensor::EmptyOp::create(rw, loc, indexType.getShape(), indexType.getElementType(), sizes)
-            .getResult()).getResult(0);
-    AffineMap keptMap = AffineMap::get(in.getRank(), 0, kept, ctx);
-    SmallVector<AffineMap> maps{AffineMap::getMultiDimIdentityMap(in.getRank(), ctx),
-                                keptMap, keptMap};
-    auto generic = linalg::GenericOp::create(
-        rw, loc, TypeRange{valueType, indexType}, input, ValueRange{values, indices}, maps,
-        iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value flat = arith::ConstantIndexOp::create(b, l, 0);
-          for (int64_t i = 0; i < in.getRank(); ++i) {
-            if (!strides[i])
-              continue;
-            Value scaled = arith::MulIOp::create(
-                b, l, linalg::IndexOp::create(b, l, i),
-                arith::ConstantIndexOp::create(b, l, strides[i]));
-            flat = arith::AddIOp::create(b, l, flat, scaled);
-          }
-          Value index = arith::IndexCastOp::create(b, l, indexType.getElementType(), flat);
-          Value greater = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, args[0], args[1]);
-          linalg::YieldOp::create(
-              b, l, ValueRange{arith::SelectOp::create(b, l, greater, args[0], args[1]),
-                               arith::SelectOp::create(b, l, greater, index, args[2])});
-        });
-    rw.replaceOp(op, generic.getResult(1));
-    return success();
-  }
-};
-
-struct ReduceMeanLowering : OpConversionPattern<ReduceMeanOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(ReduceMeanOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rw) const override {
-    Location loc = op.getLoc();
-    Value input = adaptor.getInput();
-    Type element = typeOf(input).getElementType();
-    Value count = countOf(rw, loc, input, op.getAxes(), element);
-    Value sum = sumOf(rw, loc, input, op.getAxes());
-    rw.replaceOp(op, mapElements(rw, loc, sum, {},
-                                 [&](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                   return arith::DivFOp::create(b, l, a[0], count);
-                                 }));
-    return success();
-  }
-};
-
-struct LogSumExpLowering : OpConversionPattern<LogSumExpOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(LogSumExpOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rw) const override {
-    // m + log(sum(exp(x - m))) with m = max(x): no overflow, no underflow of
-    // the largest term.
-    Location loc = op.getLoc();
-    Value x = adaptor.getInput();
-    Type element = typeOf(x).getElementType();
-    Value m = maxOf(rw, loc, x, op.getAxes());
-    Value s = buildReduction(
-        rw, loc, x, op.getAxes(), floatConstant(rw, loc, element, 0.0), m,
-        [](OpBuilder &b, Location l, ValueRange in, Value acc) -> Value {
-          Value shifted = arith::SubFOp::create(b, l, in[0], in[1]);
-          return arith::AddFOp::create(b, l, math::ExpOp::create(b, l, shifted), acc);
-        });
-    rw.replaceOp(op, mapElements(rw, loc, m, s,
-                                 [](OpBuilder &b, Location l, ValueRange a) -> Value {
-                                   return arith::AddFOp::create(
-                                       b, l, a[0], math::LogOp::create(b, l, a[1]));
-                                 }));
     return success();
   }
 };
@@ -695,12 +445,11 @@ struct ConvertGDToLinalgPass
                  ElementwiseLowering<SigmoidOp>, ElementwiseLowering<SinOp>,
                  ElementwiseLowering<CosOp>, ElementwiseLowering<AbsOp>,
                  ElementwiseLowering<SignOp>, ElementwiseLowering<FloorOp>,
-                 ElementwiseLowering<CeilOp>, ReduceMinLowering, NormLowering,
-                 ArgMaxLowering, ConstantLowering, FullLikeLowering,
-                 ExpandDimsLowering, ReduceSumLowering, ReduceMaxLowering,
-                 ReduceMeanLowering, LogSumExpLowering, DimSizeLowering,
+                 ElementwiseLowering<CeilOp>, ConstantLowering, FullLikeLowering,
+                 ExpandDimsLowering, DimSizeLowering,
                  TransposeLowering, MatmulLowering, TakeLowering, OneHotLowering,
                  ApplyOptimizerLowering>(ctx);
+    populateReductionLowerings(patterns);
     populateShapeLowerings(patterns);
     populateConvLowerings(patterns);
     // Only functions are converted: optimizer bodies stay in gd form until
