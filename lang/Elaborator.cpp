@@ -2,6 +2,7 @@
 #include "lang/Elaborator.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/Iterators.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/Format.h"
@@ -223,6 +224,10 @@ static Type elementType(MLIRContext *ctx, StringRef name) {
 
 std::optional<RankedTensorType> Elaborator::resolveType(const ast::TypeExpr &t,
                                                         const Scope &scope) {
+  if (!t.parts.empty()) {
+    error(t.loc) << "a tuple type is not allowed here; this needs one tensor type";
+    return std::nullopt;
+  }
   Type element = elementType(&ctx, t.element);
   if (!element) {
     error(t.loc) << "'" << t.element << "' is not a tensor element type";
@@ -244,6 +249,20 @@ std::optional<RankedTensorType> Elaborator::resolveType(const ast::TypeExpr &t,
 
 bool Elaborator::unify(const ast::TypeExpr &annotation, Type actual, Scope &scope,
                        StringRef what) {
+  auto tuple = dyn_cast<TupleType>(actual);
+  if (!annotation.parts.empty() || tuple) {
+    if (!tuple || tuple.size() != annotation.parts.size()) {
+      error(annotation.loc) << what << " is " << typeString(actual)
+                            << ", but its declared type is a tuple of "
+                            << annotation.parts.size();
+      return false;
+    }
+    for (auto [i, part] : llvm::enumerate(annotation.parts))
+      if (!unify(*part, tuple.getType(i), scope,
+                 (what + " (part " + Twine(i + 1) + ")").str()))
+        return false;
+    return true;
+  }
   auto tensor = cast<RankedTensorType>(actual);
   // A batched type never reaches the front end: shapes are per example.
   Type element = elementType(&ctx, annotation.element);
@@ -318,6 +337,15 @@ Scope &Elaborator::scopeOf(const ast::Module *m) {
 // The program
 //===----------------------------------------------------------------------===//
 
+/// Tuples live only in the front end: once destructured (every use of a
+/// part folds to the value itself) the gd.tuple ops have no uses left.
+static void eraseDeadTuples(ModuleOp module) {
+  module.walk<WalkOrder::PostOrder, mlir::ReverseIterator>([&](Operation *op) {
+    if (isa<gd::TupleOp, gd::TupleGetOp>(op) && op->use_empty())
+      op->erase();
+  });
+}
+
 OwningOpRef<ModuleOp> Elaborator::run() {
   ctx.loadDialect<gd::GDDialect>();
   current = program.main;
@@ -383,6 +411,7 @@ OwningOpRef<ModuleOp> Elaborator::run() {
     emitTrain(*train);
   if (errors)
     return nullptr;
+  eraseDeadTuples(*module);
   return std::move(module);
 }
 

@@ -17,14 +17,15 @@ namespace gdc::lang {
 
 /// A composition tree of lens instances, as the model expression builds it.
 struct ModelNode {
-  enum Kind { Lens, Fn, Sequence } kind = Sequence;
+  /// Sequence: `a >> b >> ...`; Parallel: `a || b || ...` on a tuple.
+  enum Kind { Lens, Fn, Sequence, Parallel } kind = Sequence;
   ast::Loc loc;
   const ast::Decl *decl = nullptr;   ///< Lens, Fn (null for a built-in)
   std::string builtin;               ///< Fn: a built-in function (`tanh`)
   const ast::Module *module = nullptr; ///< where `decl` lives
   std::vector<int64_t> args;         ///< Lens: constructor arguments
-  std::vector<std::shared_ptr<ModelNode>> stages; ///< Sequence
-  std::vector<ast::Loc> stageLocs;   ///< Sequence: where each stage is used
+  std::vector<std::shared_ptr<ModelNode>> stages; ///< Sequence, Parallel
+  std::vector<ast::Loc> stageLocs;   ///< Sequence, Parallel: where each stage is used
   const ast::Module *useModule = nullptr; ///< the module whose code wrote it
 };
 
@@ -36,6 +37,26 @@ struct Binding {
   std::shared_ptr<ModelNode> model;     ///< Model (a `let`-bound instance)
   const ast::Decl *decl = nullptr;      ///< Decl (fn, lens, loss, optimizer)
   const ast::Module *module = nullptr;  ///< Decl: its module
+  bool inLensBody = false;              ///< Model: a sub-lens of the lens being emitted
+};
+
+/// The gd.lens whose forward map is being emitted. Sub-lens instances
+/// applied in its body (`f(x)` for `let f = dense(d, d)`) are composed into
+/// it: their parameters become its parameters, named by path (`f.0.W`), and
+/// their forward maps are emitted inline, so the enclosing lens's backward
+/// map covers them and using `f` twice shares its parameters.
+struct LensBuild {
+  gd::LensOp op;
+  mlir::Block *block = nullptr;
+  llvm::SmallVector<mlir::Attribute> names, inits;
+  /// What a lens instance applied in this body owns: its parameters and
+  /// sub-lenses, which a second application of the instance reuses.
+  struct Instance {
+    llvm::SmallVector<mlir::Value> params;
+    std::map<std::string, std::shared_ptr<ModelNode>> subLenses;
+  };
+  std::map<const ModelNode *, Instance> instances;
+  std::string path; ///< the path of the instance whose body is being emitted
 };
 
 /// Lexical scopes: innermost first.
@@ -114,7 +135,18 @@ public:
   /// Emits `e` as gd ops at the builder's insertion point (and records its
   /// type for --emit=ast).
   mlir::Value emit(const ast::Expr &e, Scope &scope);
+  /// Like emit, where a tuple may stand (a let's value, a fn's argument
+  /// and result, a tuple's part).
+  mlir::Value emitAny(const ast::Expr &e, Scope &scope);
   mlir::Value emitUnrecorded(const ast::Expr &e, Scope &scope);
+  // --- tuples (TupleEmitter.cpp) ------------------------------------------
+  mlir::Value emitTuple(const ast::Expr &e, Scope &scope);
+  /// Part `i` of `tuple`, folded when the tuple was built here.
+  mlir::Value tuplePart(mlir::Value tuple, unsigned i, ast::Loc l);
+  /// Binds `value` to `binder` (one name, or destructures a tuple).
+  bool bindLet(const ast::Binder &binder, ast::Loc l, mlir::Value value, Scope &scope);
+  /// `not`, `and`, `or` on bools.
+  mlir::Value emitLogical(const ast::Expr &e, Scope &scope);
   mlir::Value emitCall(const ast::Expr &e, Scope &scope);
   mlir::Value emitBinary(const ast::Expr &e, Scope &scope);
   /// `constant` is the compile-time second argument of `reshape` and
@@ -156,15 +188,32 @@ public:
   std::shared_ptr<ModelNode> evalModel(const ast::Expr &e, const Scope &scope);
   /// Instantiates `node` for inputs of `input` type; returns the symbol of
   /// its gd.lens or gd.compose and sets `output`.
+  /// `path` is the parameter path of this instance (`mlp.1`).
   std::optional<std::string> emitModel(const ModelNode &node,
                                        mlir::Type input, mlir::Type &output,
-                                       llvm::StringRef name);
+                                       llvm::StringRef name, llvm::StringRef path);
+  /// Emits `node`'s forward map applied to `input` into the lens being
+  /// built (`lensBuild`); `path` names its parameters there.
+  mlir::Value applyModel(const ModelNode &node, mlir::Value input, llvm::StringRef path,
+                         ast::Loc use);
+  mlir::Value applyLens(const ModelNode &node, mlir::Value input, llvm::StringRef path);
+  /// Emits a whole composition as one gd.lens (a composition with `||`,
+  /// whose wires are tuples).
+  std::optional<std::string> emitInlinedModel(const ModelNode &node, mlir::Type input,
+                                              mlir::Type &output, llvm::StringRef name);
+  /// `f(x)` in a lens body, for a sub-lens `f`.
+  mlir::Value emitSubLensCall(const ast::Expr &call, const Binding &lens, Scope &scope);
   /// The symbol of an earlier instantiation with the same key (a lens or fn
   /// is generated once per distinct arguments and input type), or nullopt.
   std::optional<std::string> reuseInstantiation(llvm::StringRef key, mlir::Type &output);
   /// Closes a new instantiation's forward map with `result` and records it.
   std::string finishInstantiation(gd::LensOp op, mlir::Value result, llvm::StringRef key,
                                   mlir::Type &output);
+  /// A new gd.lens holding `node`'s forward map at `input` (or the earlier
+  /// one with the same `key`).
+  std::optional<std::string> emitLensOp(const ModelNode &node, mlir::Type input,
+                                        mlir::Type &output, llvm::StringRef symbolBase,
+                                        std::optional<std::string> key, mlir::Location l);
   std::optional<std::string> emitLens(const ModelNode &node, mlir::Type input,
                                       mlir::Type &output);
   std::optional<std::string> emitFnLens(const ModelNode &node,
@@ -205,7 +254,10 @@ public:
   bool inOptimizerBody = false; ///< elaborating an optimizer's or transform's body
   size_t modelNodes = 0;        ///< lens instances created, to cap repeat
   llvm::StringMap<std::string> instantiated; ///< instantiation key -> symbol
-  std::set<const ModelNode *> emittedNodes;  ///< instances already placed
+  /// Instances with parameters placed in the model so far: the path and
+  /// input type of their first use (a second use shares its parameters).
+  std::map<const ModelNode *, std::pair<std::string, mlir::Type>> placed;
+  LensBuild *lensBuild = nullptr; ///< the lens whose forward map is being emitted
 };
 
 /// The names of the built-in functions (for suggestions).

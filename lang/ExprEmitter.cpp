@@ -93,6 +93,16 @@ static bool promote(Elaborator &el, ast::Loc l, StringRef op, Value &a, Value &b
 }
 
 Value Elaborator::emit(const ast::Expr &e, Scope &scope) {
+  Value v = emitAny(e, scope);
+  if (v && isa<TupleType>(v.getType())) {
+    error(e.loc) << "expected a tensor, but this is the tuple " << typeString(v.getType())
+                 << "; take it apart with `let (a, b) = ...`";
+    return {};
+  }
+  return v;
+}
+
+Value Elaborator::emitAny(const ast::Expr &e, Scope &scope) {
   Value v = emitUnrecorded(e, scope);
   if (v && exprTypes) {
     std::vector<std::string> &seen = (*exprTypes)[&e];
@@ -139,6 +149,8 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
     return {};
   }
   case K::Unary: {
+    if (e.op == "not")
+      return emitLogical(e, scope);
     Value x = emit(*e.operands[0], scope);
     if (!x)
       return {};
@@ -148,8 +160,7 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
     }
     if (e.op == "-")
       return gd::NegOp::create(builder, loc(e.loc), x);
-    error(e.loc) << "operator '" << e.op << "' is not supported yet by code generation";
-    return {};
+    return emitLogical(e, scope);
   }
   case K::Binary:
     return emitBinary(e, scope);
@@ -171,8 +182,7 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
     return gd::TakeOp::create(builder, loc(e.loc), base, index);
   }
   case K::Tuple:
-    error(e.loc) << "tuples are not supported yet by code generation";
-    return {};
+    return emitTuple(e, scope);
   case K::Dict:
     error(e.loc) << "a { \"pattern\": ... } map gives parameter groups, as the value of "
                     "`optimizer` in a train block; it is not a value here";
@@ -193,18 +203,13 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
     return emitSlice(x, *lo, *hi, e.loc);
   }
   case K::LetIn: {
-    if (e.binder.isTuple()) {
-      error(e.nameLoc) << "destructuring a tuple is not supported yet by code generation";
-      return {};
-    }
-    Value bound = emit(*e.operands[0], scope);
+    Value bound = emitAny(*e.operands[0], scope);
     if (!bound)
       return {};
     Scope inner(&scope);
-    Binding b;
-    b.value = bound;
-    inner.bind(e.name, b);
-    return emit(*e.operands[1], inner);
+    if (!bindLet(e.binder, e.nameLoc, bound, inner))
+      return {};
+    return emitAny(*e.operands[1], inner);
   }
   case K::IfThenElse: {
     Value cond = emit(*e.operands[0], scope);
@@ -232,6 +237,8 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
 
 Value Elaborator::emitBinary(const ast::Expr &e, Scope &scope) {
   StringRef op = e.op;
+  if (op == "and" || op == "or")
+    return emitLogical(e, scope);
   if (op == ">>" || op == "||") {
     error(e.loc) << "'" << op << "' composes lenses; it is allowed where a "
                                  "model is expected, not inside an expression";
@@ -290,13 +297,15 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
       return {};
     SmallVector<Value> args;
     for (const ast::Arg *arg : *matched) {
-      Value v = arg ? emit(*arg->value, scope) : Value();
+      Value v = arg ? emitAny(*arg->value, scope) : Value();
       if (arg && !v)
         return {};
       args.push_back(v);
     }
     return emitFnCall(e, *b->decl, *b->module, args);
   }
+  if (const Binding *b = scope.lookup(e.name); b && b->kind == Binding::Model)
+    return emitSubLensCall(e, *b, scope);
   std::optional<int64_t> axis;
   SmallVector<Value> args;
   std::optional<SmallVector<int64_t>> constant;
@@ -346,9 +355,13 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
                        << "value, e.g. adam(lr = " << e.name << "(...))";
       return {};
     }
-    error(e.nameLoc) << "applying the lens '" << e.name
-                     << "' inside an expression is not supported yet by code "
-                        "generation; compose it with '>>'";
+    if (b->kind == Binding::Decl && b->decl->kind == ast::DeclKind::Lens) {
+      error(e.nameLoc) << "'" << e.name << "(...)' creates a lens instance; in a lens "
+                       << "body, name it (`let f = " << e.name << "(...)`) and apply it "
+                       << "as f(x); elsewhere compose it with '>>'";
+      return {};
+    }
+    error(e.nameLoc) << "'" << e.name << "' is not a function";
     return {};
   }
   if (e.name == "global_norm" || e.name == "grad_at" || (e.name == "norm" && inOptimizerBody))
@@ -568,7 +581,7 @@ Value Elaborator::emitFnCall(const ast::Expr &call, const ast::Decl &fn,
   Value result;
   if (ok) {
     ++fnDepth;
-    result = emit(*fn.value, local);
+    result = emitAny(*fn.value, local);
     --fnDepth;
   }
   if (result && fn.result &&
@@ -576,4 +589,30 @@ Value Elaborator::emitFnCall(const ast::Expr &call, const ast::Decl &fn,
     result = {};
   current = saved;
   return result;
+}
+
+Value Elaborator::emitLogical(const ast::Expr &e, Scope &scope) {
+  SmallVector<Value> args;
+  for (const ast::ExprPtr &operand : e.operands) {
+    Value v = emit(*operand, scope);
+    if (!v)
+      return {};
+    if (!tensorType(v).getElementType().isInteger(1)) {
+      error(operand->loc) << "'" << e.op << "' takes bools, but this is "
+                          << typeString(v.getType());
+      return {};
+    }
+    args.push_back(v);
+  }
+  Location l = loc(e.loc);
+  if (e.op == "not") {
+    Value no = scalar(0, builder.getI1Type(), e.loc);
+    return gd::CmpOp::create(builder, l, builder.getStringAttr("eq"), args[0], no);
+  }
+  if (!checkBroadcast(e.loc, "'" + e.op + "'", args[0], args[1]))
+    return {};
+  // a and b = if a then b else a; a or b = if a then a else b.
+  if (e.op == "and")
+    return gd::SelectOp::create(builder, l, args[0], args[1], args[0]);
+  return gd::SelectOp::create(builder, l, args[0], args[0], args[1]);
 }

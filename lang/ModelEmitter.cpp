@@ -20,6 +20,21 @@ namespace gdc::lang {
 // Models: composition trees of lens instances
 //===----------------------------------------------------------------------===//
 
+/// A copy of `node` with new instances, keeping the sharing among them.
+static std::shared_ptr<ModelNode>
+freshCopy(const std::shared_ptr<ModelNode> &node,
+          std::map<const ModelNode *, std::shared_ptr<ModelNode>> &copies) {
+  if (node->kind == ModelNode::Fn)
+    return node;
+  std::shared_ptr<ModelNode> &copy = copies[node.get()];
+  if (copy)
+    return copy;
+  copy = std::make_shared<ModelNode>(*node);
+  for (std::shared_ptr<ModelNode> &stage : copy->stages)
+    stage = freshCopy(stage, copies);
+  return copy;
+}
+
 std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope &scope) {
   using K = ast::ExprKind;
   auto node = std::make_shared<ModelNode>();
@@ -46,8 +61,22 @@ std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope
     return node;
   }
   if (e.kind == K::Binary && e.op == "||") {
-    error(e.loc) << "the parallel product '||' is not supported yet by code generation";
-    return nullptr;
+    auto lhs = evalModel(*e.operands[0], scope);
+    auto rhs = lhs ? evalModel(*e.operands[1], scope) : nullptr;
+    if (!rhs)
+      return nullptr;
+    // `a || b || c` is one product of three, taking a 3-tuple.
+    node->kind = ModelNode::Parallel;
+    if (lhs->kind == ModelNode::Parallel && e.operands[0]->kind == K::Binary) {
+      node->stages = lhs->stages;
+      node->stageLocs = lhs->stageLocs;
+    } else {
+      node->stages.push_back(lhs);
+      node->stageLocs.push_back(e.operands[0]->loc);
+    }
+    node->stages.push_back(rhs);
+    node->stageLocs.push_back(e.operands[1]->loc);
+    return node;
   }
   if (e.kind == K::Name) {
     const Binding *b = scope.lookup(e.name);
@@ -103,6 +132,10 @@ std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope
       auto stage = evalModel(*e.args[1].value, scope);
       if (!stage)
         return nullptr;
+      // `repeat(3, block)` with `block` a bound instance still makes three
+      // instances: fresh parameters each time.
+      std::map<const ModelNode *, std::shared_ptr<ModelNode>> copies;
+      stage = freshCopy(stage, copies);
       node->stages.push_back(stage);
       node->stageLocs.push_back(e.args[1].loc);
     }
@@ -147,238 +180,31 @@ std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope
   return nullptr;
 }
 
-/// The manifest spelling of a parameter's initializer.
-static std::optional<std::string> initializerSpec(Elaborator &el, const ast::Expr &init,
-                                                  RankedTensorType type, const Scope &scope) {
-  if (init.kind != ast::ExprKind::Call) {
-    el.error(init.loc) << "expected an initializer: zeros(), ones(), glorot_uniform(), "
-                          "he_normal(), normal(mean, std) or uniform(lo, hi)";
-    return std::nullopt;
-  }
-  ArrayRef<int64_t> shape = type.getShape();
-  int64_t fanIn = shape.empty() ? 1 : shape.front();
-  int64_t fanOut = shape.size() < 2 ? 1 : shape.back();
-  // A convolution filter [out, in, kh, kw]: each output sums in * kh * kw
-  // inputs, and each input feeds out * kh * kw outputs.
-  if (shape.size() == 4) {
-    fanIn = shape[1] * shape[2] * shape[3];
-    fanOut = shape[0] * shape[2] * shape[3];
-  }
-  auto noArgs = [&]() {
-    if (init.args.empty())
-      return true;
-    el.error(init.loc) << "'" << init.name << "' takes no arguments";
-    return false;
-  };
-  if (init.name == "zeros" || init.name == "ones")
-    return noArgs() ? std::optional<std::string>(init.name) : std::nullopt;
-  if (init.name == "glorot_uniform")
-    return noArgs() ? std::optional<std::string>("glorot_uniform " + std::to_string(fanIn) +
-                                                 " " + std::to_string(fanOut))
-                    : std::nullopt;
-  if (init.name == "he_normal")
-    return noArgs() ? std::optional<std::string>("he_normal " + std::to_string(fanIn))
-                    : std::nullopt;
-  if (init.name == "normal" || init.name == "uniform") {
-    if (init.args.size() != 2) {
-      el.error(init.loc) << "'" << init.name << "' takes 2 arguments";
-      return std::nullopt;
-    }
-    auto a = el.evalNumber(*init.args[0].value, scope);
-    auto b = a ? el.evalNumber(*init.args[1].value, scope) : std::nullopt;
-    if (!b)
-      return std::nullopt;
-    if (!std::isfinite(*a) || !std::isfinite(*b)) {
-      el.error(init.loc) << "'" << init.name << "' needs finite arguments";
-      return std::nullopt;
-    }
-    if (init.name == "normal" && *b < 0) {
-      el.error(init.args[1].loc) << "normal(mean, std): the standard deviation "
-                                 << formatNumber(*b) << " is negative";
-      return std::nullopt;
-    }
-    if (init.name == "uniform" && *a > *b) {
-      el.error(init.loc) << "uniform(lo, hi): lo " << formatNumber(*a) << " exceeds hi "
-                         << formatNumber(*b);
-      return std::nullopt;
-    }
-    return llvm::formatv("{0} {1:g9} {2:g9}", init.name, *a, *b).str();
-  }
-  el.error(init.loc) << "unknown initializer '" << init.name << "'";
-  return std::nullopt;
-}
-
-std::optional<std::string> Elaborator::reuseInstantiation(StringRef key, Type &output) {
-  auto it = instantiated.find(key);
-  if (it == instantiated.end())
-    return std::nullopt;
-  auto existing = module->lookupSymbol<gd::LensOp>(it->second);
-  output = existing.getForward().front().getTerminator()->getOperand(0).getType();
-  return it->second;
-}
-
-std::string Elaborator::finishInstantiation(gd::LensOp op, Value result, StringRef key,
-                                            Type &output) {
-  gd::YieldOp::create(builder, op.getLoc(), result);
-  output = result.getType();
-  instantiated[key] = op.getSymName().str();
-  return op.getSymName().str();
-}
-
-std::optional<std::string> Elaborator::emitLens(const ModelNode &node, Type input,
-                                                Type &output) {
-  const ast::Decl &lens = *node.decl;
-  std::string key = "lens:" + lens.name + "@" + node.module->path;
-  for (int64_t a : node.args)
-    key += "," + std::to_string(a);
-  key += ":" + typeString(input);
-  const ast::Module *saved = current;
-  current = node.module;
-  llvm::scope_exit restore([&] { current = saved; });
-
-  Scope scope(&scopeOf(node.module));
-  for (auto [param, value] : llvm::zip(lens.params, node.args)) {
-    if (param.type && param.type->element != "int") {
-      error(param.loc) << "lens parameters must be compile-time 'int's for now";
-      return std::nullopt;
-    }
-    Binding b;
-    b.kind = Binding::Int;
-    b.integer = value;
-    scope.bind(param.name, b);
-  }
-  SmallVector<Attribute> names, inits;
-  SmallVector<Type> types;
-  const ast::Stmt *forward = nullptr;
-  std::set<std::string> seen;
-  for (const ast::Stmt &stmt : lens.body) {
-    switch (stmt.kind) {
-    case ast::StmtKind::Param: {
-      if (!seen.insert(stmt.name).second) {
-        error(stmt.nameLoc) << "parameter '" << stmt.name << "' is defined twice";
-        return std::nullopt;
-      }
-      auto type = resolveType(*stmt.type, scope);
-      if (!type)
-        return std::nullopt;
-      if (!type->getElementType().isF32()) {
-        error(stmt.type->loc) << "parameters of type " << typeString(*type)
-                              << " are not supported yet by code generation (f32 only)";
-        return std::nullopt;
-      }
-      auto init = initializerSpec(*this, *stmt.value, *type, scope);
-      if (!init)
-        return std::nullopt;
-      names.push_back(builder.getStringAttr(stmt.name));
-      inits.push_back(builder.getStringAttr(*init));
-      types.push_back(*type);
-      break;
-    }
-    case ast::StmtKind::Forward:
-      if (forward) {
-        error(stmt.loc) << "a lens has one forward map; '" << lens.name << "' has two";
-        return std::nullopt;
-      }
-      forward = &stmt;
-      break;
-    default:
-      error(stmt.loc) << "this statement is not supported yet by code generation "
-                         "inside a lens";
-      return std::nullopt;
-    }
-  }
-  if (!forward) {
-    error(lens.nameLoc) << "lens '" << lens.name << "' has no forward map `fn (x: ...) -> ... = ...`";
-    return std::nullopt;
-  }
-  if (forward->params.size() != 1) {
-    error(forward->loc) << "the forward map takes one input, not " << forward->params.size();
-    return std::nullopt;
-  }
-  if (forward->params[0].type &&
-      !unify(*forward->params[0].type, input, scope,
-             "the input of '" + lens.name + "'"))
-    return std::nullopt;
-
-  if (auto existing = reuseInstantiation(key, output))
-    return existing;
-  OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointToEnd(module->getBody());
-  std::string base = lens.name;
-  for (int64_t a : node.args)
-    base += "_" + std::to_string(a);
-  auto op = gd::LensOp::create(builder, loc(lens.nameLoc), freshSymbol(*module, base),
-                               builder.getArrayAttr(names), builder.getArrayAttr(inits),
-                               /*num_inputs=*/1, /*batched=*/false);
-  Block *block = new Block();
-  op.getForward().push_back(block);
-  Scope body(&scope);
-  for (auto [name, type] : llvm::zip(names, types)) {
-    Binding b;
-    b.value = block->addArgument(type, op.getLoc());
-    body.bind(cast<StringAttr>(name).getValue(), b);
-  }
-  Binding x;
-  x.value = block->addArgument(input, op.getLoc());
-  body.bind(forward->params[0].name, x);
-  builder.setInsertionPointToEnd(block);
-  Value result = emit(*forward->value, body);
-  if (!result || (forward->result &&
-                  !unify(*forward->result, result.getType(), body,
-                         "the output of '" + lens.name + "'"))) {
-    op.erase();
-    return std::nullopt;
-  }
-  return finishInstantiation(op, result, key, output);
-}
-
-std::optional<std::string> Elaborator::emitFnLens(const ModelNode &node, Type input,
-                                                  Type &output) {
-  StringRef name = node.decl ? StringRef(node.decl->name) : StringRef(node.builtin);
-  std::string key = "fn:" + name.str() + "@" + (node.decl ? node.module->path : "") + ":" +
-                    typeString(input);
-  if (auto existing = reuseInstantiation(key, output))
-    return existing;
-  OpBuilder::InsertionGuard guard(builder);
-  builder.setInsertionPointToEnd(module->getBody());
-  const ast::Module *saved = current;
-  current = node.module;
-  auto op = gd::LensOp::create(builder, loc(node.decl ? node.decl->nameLoc : node.loc),
-                               freshSymbol(*module, name.str() + shapeSuffix(input)),
-                               builder.getArrayAttr({}), builder.getArrayAttr({}),
-                               /*num_inputs=*/1, /*batched=*/false);
-  current = saved;
-  Block *block = new Block();
-  op.getForward().push_back(block);
-  Value x = block->addArgument(input, op.getLoc());
-  builder.setInsertionPointToEnd(block);
-  ast::Expr call;
-  call.kind = ast::ExprKind::Call;
-  call.loc = call.nameLoc = node.loc;
-  call.name = name.str();
-  Scope scope(&scopeOf(node.module));
-  Value result = node.decl ? emitFnCall(call, *node.decl, *node.module, {x})
-                           : emitBuiltin(call, name, {x}, std::nullopt, scope);
-  if (!result) {
-    op.erase();
-    return std::nullopt;
-  }
-  return finishInstantiation(op, result, key, output);
-}
-
-/// Whether an instance owns parameters (a parameter-free one, like a
-/// let-bound relu, can be used any number of times).
+/// Whether an instance may own parameters (a parameter-free one, like a
+/// let-bound relu, can be used any number of times). A lens with a `let`
+/// may own a sub-lens's.
 static bool hasParameters(const ModelNode &node) {
   if (node.kind == ModelNode::Lens)
-    return llvm::any_of(node.decl->body,
-                        [](const ast::Stmt &s) { return s.kind == ast::StmtKind::Param; });
+    return llvm::any_of(node.decl->body, [](const ast::Stmt &s) {
+      return s.kind == ast::StmtKind::Param || s.kind == ast::StmtKind::Let;
+    });
   if (node.kind == ModelNode::Fn)
     return false;
   return llvm::any_of(node.stages, [](const auto &s) { return hasParameters(*s); });
 }
 
+/// Whether an instance's input or output is a tuple: it is a `||`, or a
+/// composition that begins or ends with one.
+static bool takesOrGivesTuple(const ModelNode &node) {
+  if (node.kind == ModelNode::Parallel)
+    return true;
+  return node.kind == ModelNode::Sequence && !node.stages.empty() &&
+         (takesOrGivesTuple(*node.stages.front()) || takesOrGivesTuple(*node.stages.back()));
+}
+
 std::optional<std::string> Elaborator::emitModel(const ModelNode &node, Type input,
-                                                 Type &output, StringRef name) {
+                                                 Type &output, StringRef name,
+                                                 StringRef path) {
   if (node.kind == ModelNode::Lens) {
     auto guard = instantiating(node.useModule, node.loc,
                                "in '" + node.decl->name + "', used here with input " +
@@ -391,21 +217,37 @@ std::optional<std::string> Elaborator::emitModel(const ModelNode &node, Type inp
                                "in '" + name + "', used here with input " + typeString(input));
     return emitFnLens(node, input, output);
   }
-  SmallVector<Attribute> stages;
+  // A composition with tuple wires is emitted as one lens: gd.compose passes
+  // one tensor from stage to stage.
+  if (node.kind == ModelNode::Parallel ||
+      llvm::any_of(node.stages, [](const auto &s) { return takesOrGivesTuple(*s); }))
+    return emitInlinedModel(node, input, output, name);
+  SmallVector<Attribute> stages, shares;
+  bool shared = false;
   Type wire = input;
   for (auto [i, stage] : llvm::enumerate(node.stages)) {
-    // A name bound to an instance denotes that one instance: using it twice
-    // shares its parameters, which code generation cannot express yet.
-    // Refuse rather than silently create a second instance.
-    if (hasParameters(*stage) && !emittedNodes.insert(stage.get()).second) {
-      error(i < node.stageLocs.size() ? node.stageLocs[i] : stage->loc)
-          << "this instance is used twice, which shares its "
-                           "parameters; sharing is not supported yet by code "
-                           "generation (create a fresh instance instead)";
-      return std::nullopt;
+    std::string stagePath = (path + "." + Twine(i)).str();
+    ast::Loc use = i < node.stageLocs.size() ? node.stageLocs[i] : stage->loc;
+    // A name bound to an instance denotes that one instance: a second use
+    // shares the parameters of the first.
+    std::string sharesWith;
+    if (hasParameters(*stage)) {
+      auto [first, fresh] = placed.insert({stage.get(), {stagePath, wire}});
+      if (!fresh) {
+        if (first->second.second != wire) {
+          error(use) << "this instance is shared with '" << first->second.first
+                     << "', so its input must have the same type there and here: "
+                     << typeString(first->second.second) << " there, " << typeString(wire)
+                     << " here";
+          return std::nullopt;
+        }
+        sharesWith = first->second.first;
+        shared = true;
+      }
     }
+    shares.push_back(builder.getStringAttr(sharesWith));
     Type out;
-    auto symbol = emitModel(*stage, wire, out, (name + "_" + Twine(i)).str());
+    auto symbol = emitModel(*stage, wire, out, (name + "_" + Twine(i)).str(), stagePath);
     if (!symbol)
       return std::nullopt;
     stages.push_back(FlatSymbolRefAttr::get(&ctx, *symbol));
@@ -414,7 +256,8 @@ std::optional<std::string> Elaborator::emitModel(const ModelNode &node, Type inp
   OpBuilder::InsertionGuard guard(builder);
   builder.setInsertionPointToEnd(module->getBody());
   auto op = gd::ComposeOp::create(builder, loc(node.loc), freshSymbol(*module, name.str()),
-                                  builder.getArrayAttr(stages));
+                                  builder.getArrayAttr(stages),
+                                  shared ? builder.getArrayAttr(shares) : ArrayAttr());
   output = wire;
   return op.getSymName().str();
 }

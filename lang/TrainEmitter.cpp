@@ -131,7 +131,7 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
       modelName = modelExpr.name;
   }
   Type outputType;
-  auto modelSymbol = emitModel(*model, inputType, outputType, modelName);
+  auto modelSymbol = emitModel(*model, inputType, outputType, modelName, modelName);
   if (!modelSymbol)
     return false;
   if (cast<RankedTensorType>(outputType).getRank() != 1) {

@@ -35,7 +35,15 @@ struct CheckCodegenPass : gdc::impl::GDCheckCodegenBase<CheckCodegenPass> {
         unsupported(opt, "choosing optimizers per parameter group (or ascend)");
     }
     module.walk([&](Operation *op) {
-      if (auto opt = dyn_cast<OptimizerOp>(op)) {
+      if (auto lens = dyn_cast<LensOp>(op)) {
+        for (unsigned i = 0; i < lens.getNumParams(); ++i) {
+          auto type = cast<RankedTensorType>(lens.getForward().front().getArgument(i).getType());
+          if (!type.getElementType().isF32())
+            unsupported(op, "the parameter '" +
+                                cast<StringAttr>(lens.getParamNames()[i]).getValue() +
+                                "' of type " + formatTensorType(type) + " (parameters are f32)");
+        }
+      } else if (auto opt = dyn_cast<OptimizerOp>(op)) {
         if (opt.getSchedules())
           unsupported(op, "a hyperparameter driven by a schedule");
         if (!opt.getGlobalStateNames().empty())

@@ -68,6 +68,44 @@ LogicalResult TrainStepOp::verify() {
   return success();
 }
 
+LogicalResult ComposeOp::verify() {
+  std::optional<ArrayAttr> shares = getShares();
+  if (!shares)
+    return success();
+  if (shares->size() != getStages().size())
+    return emitOpError("has ") << getStages().size() << " stages but " << shares->size()
+                               << " entries in 'shares'";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Tuples
+//===----------------------------------------------------------------------===//
+
+LogicalResult TupleOp::verify() {
+  if (!llvm::equal(getResult().getType().getTypes(), getParts().getTypes()))
+    return emitOpError("result type ") << getResult().getType()
+                                       << " does not match its parts";
+  return success();
+}
+
+LogicalResult TupleGetOp::verify() {
+  TupleType tuple = getTuple().getType();
+  int64_t index = getIndex();
+  if (index < 0 || index >= (int64_t)tuple.size())
+    return emitOpError("index ") << index << " is out of range for " << tuple;
+  if (tuple.getType(index) != getResult().getType())
+    return emitOpError("result type ") << getResult().getType() << " is not part " << index
+                                       << " of " << tuple;
+  return success();
+}
+
+OpFoldResult TupleGetOp::fold(FoldAdaptor) {
+  if (auto parts = getTuple().getDefiningOp<TupleOp>())
+    return parts.getParts()[getIndex()];
+  return {};
+}
+
 //===----------------------------------------------------------------------===//
 // Tensor ops
 //===----------------------------------------------------------------------===//

@@ -66,9 +66,20 @@ def GD_ComposeOp : GD_Op<"compose", [Symbol]> {
     ```mlir
     gd.compose @mlp [@dense_784_256, @relu_256, @dense_256_10]
     ```
+
+    A name bound to an instance and used twice denotes one instance: the
+    optional `shares` gives, per stage, the parameter path of the stage
+    whose parameters it uses ("" for a fresh instance). Gradients of a
+    shared instance are summed over its uses.
+
+    ```mlir
+    gd.compose @net [@dense_4_4, @relu_4, @dense_4_4] {shares = ["", "", "net.0"]}
+    ```
   }];
-  let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefArrayAttr:$stages);
+  let arguments = (ins SymbolNameAttr:$sym_name, FlatSymbolRefArrayAttr:$stages,
+                       OptionalAttr<StrArrayAttr>:$shares);
   let assemblyFormat = "$sym_name $stages attr-dict";
+  let hasVerifier = 1;
 }
 
 /// The attributes an update rule (an optimizer or a gradient transform)
@@ -282,6 +293,34 @@ def GD_YieldOp : GD_Op<"yield", [Pure, Terminator, ReturnLike,
   let summary = "Yields the results of a lens, update rule or schedule region";
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";
+}
+
+//===----------------------------------------------------------------------===//
+// Tuples
+//===----------------------------------------------------------------------===//
+
+def GD_TupleOp : GD_Op<"tuple", [Pure]> {
+  let summary = "Groups values into a tuple (`(a, b)`)";
+  let description = [{
+    Tuples are wires of several values: `(a, b)`, the results of a `fn`
+    that returns several values, the input and output of a parallel
+    product `f || g`. The front end destructures them where they are used
+    (`let (a, b) = ...`), so in a lens body a `gd.tuple_get` of a
+    `gd.tuple` folds to the part and no tuple reaches the lowering.
+  }];
+  let arguments = (ins Variadic<AnyType>:$parts);
+  let results = (outs AnyTuple:$result);
+  let assemblyFormat = "$parts attr-dict `:` type($parts) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def GD_TupleGetOp : GD_Op<"tuple_get", [Pure]> {
+  let summary = "One part of a tuple";
+  let arguments = (ins AnyTuple:$tuple, I64Attr:$index);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$tuple `[` $index `]` attr-dict `:` type($tuple) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//

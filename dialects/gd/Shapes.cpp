@@ -14,6 +14,12 @@ namespace gdc::gd {
 std::string formatTensorType(Type type) {
   std::string s;
   llvm::raw_string_ostream os(s);
+  if (auto tuple = dyn_cast<TupleType>(type)) {
+    os << "(";
+    llvm::interleaveComma(tuple.getTypes(), os, [&](Type t) { os << formatTensorType(t); });
+    os << ")";
+    return s;
+  }
   auto tensor = dyn_cast<RankedTensorType>(type);
   if (!tensor) {
     os << type;

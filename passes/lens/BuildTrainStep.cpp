@@ -27,11 +27,18 @@ using namespace gdc::gd;
 namespace {
 
 /// One lens instance of the model, in composition order, with the dotted
-/// path that names its parameters.
+/// path that names its parameters. A use of a shared instance names the
+/// instance whose parameters it uses (`owner`).
 struct Instance {
   mutable LensOp lens; // op handles are cheap values; accessors are non-const
   std::string path;
+  int owner = -1;
 };
+
+/// The index of the instance that owns `i`'s parameters.
+int ownerOf(ArrayRef<Instance> model, int i) {
+  return model[i].owner < 0 ? i : model[i].owner;
+}
 
 LogicalResult flattenModel(ModuleOp module, Operation *node, StringRef path,
                            SmallVectorImpl<Instance> &out) {
@@ -42,13 +49,40 @@ LogicalResult flattenModel(ModuleOp module, Operation *node, StringRef path,
   auto compose = dyn_cast_or_null<ComposeOp>(node);
   if (!compose)
     return failure();
+  std::optional<ArrayAttr> shares = compose.getShares();
   for (auto [i, ref] : llvm::enumerate(compose.getStages())) {
     Operation *child = SymbolTable::lookupSymbolIn(module, cast<FlatSymbolRefAttr>(ref));
     if (!child || !isa<LensOp, ComposeOp>(child))
       return compose.emitOpError("stage ") << i << " (" << ref
                                            << ") is not a lens or composition";
+    size_t first = out.size();
     if (failed(flattenModel(module, child, (path + "." + Twine(i)).str(), out)))
       return failure();
+    StringRef target = shares ? cast<StringAttr>((*shares)[i]).getValue() : "";
+    if (target.empty())
+      continue;
+    // The stage is the instance at `target`: its lenses map in order onto
+    // the lenses placed there.
+    SmallVector<int> targets;
+    for (size_t j = 0; j < first; ++j)
+      if (out[j].path == target || StringRef(out[j].path).starts_with((target + ".").str()))
+        targets.push_back(j);
+    if (targets.size() != out.size() - first)
+      return compose.emitOpError("stage ")
+             << i << " shares '" << target << "', which has " << targets.size()
+             << " lenses where the stage has " << out.size() - first;
+    for (auto [k, j] : llvm::enumerate(targets)) {
+      Instance &use = out[first + k];
+      int owner = ownerOf(out, j);
+      auto paramTypes = [](LensOp lens) {
+        return SmallVector<Type>(
+            TypeRange(lens.getForward().front().getArguments()).take_front(lens.getNumParams()));
+      };
+      if (paramTypes(use.lens) != paramTypes(out[owner].lens))
+        return compose.emitOpError("stage ")
+               << i << " shares '" << target << "', whose parameters have other types";
+      use.owner = owner;
+    }
   }
   return success();
 }
@@ -60,12 +94,15 @@ MemRefType bufferType(Type tensor) {
 
 SmallVector<ModelParameter> paramsOf(ArrayRef<Instance> model) {
   SmallVector<ModelParameter> params;
-  for (const Instance &inst : model)
+  for (const Instance &inst : model) {
+    if (inst.owner >= 0)
+      continue;
     for (auto [i, name] : llvm::enumerate(inst.lens.getParamNames()))
       params.push_back(
           {inst.path + "." + cast<StringAttr>(name).getValue().str(),
            cast<RankedTensorType>(inst.lens.getForward().front().getArgument(i).getType()),
            cast<StringAttr>(inst.lens.getParamInits()[i]).getValue().str()});
+  }
   return params;
 }
 
@@ -170,6 +207,24 @@ public:
     pending.clear();
   }
 
+  /// Each instance's parameters, read from the leading `buffers`; a use of
+  /// a shared instance reads its owner's.
+  SmallVector<SmallVector<Value>> loadParams(ArrayRef<Instance> model, ValueRange buffers) {
+    SmallVector<SmallVector<Value>> params;
+    unsigned next = 0;
+    for (const Instance &inst : model) {
+      if (inst.owner >= 0) {
+        SmallVector<Value> owned = params[inst.owner];
+        params.push_back(std::move(owned));
+        continue;
+      }
+      params.emplace_back();
+      for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
+        params.back().push_back(load(buffers[next++]));
+    }
+    return params;
+  }
+
   /// Runs the model's forward maps; returns every stage's input and the output.
   SmallVector<Value> forward(ArrayRef<Instance> model,
                              ArrayRef<SmallVector<Value>> params, Value x) {
@@ -218,8 +273,9 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
 
   SmallVector<Type> paramTypes;
   for (const Instance &inst : model)
-    for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
-      paramTypes.push_back(inst.lens.getForward().front().getArgument(i).getType());
+    if (inst.owner < 0)
+      for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
+        paramTypes.push_back(inst.lens.getForward().front().getArgument(i).getType());
 
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   Location loc = step.getLoc();
@@ -243,14 +299,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   unsigned numParams = paramTypes.size();
   auto arg = [&](unsigned i) { return entry->getArgument(i); };
 
-  SmallVector<SmallVector<Value>> params;
-  unsigned next = 0;
-  for (const Instance &inst : model) {
-    params.emplace_back();
-    for (unsigned i = 0; i < inst.lens.getNumParams(); ++i) {
-      params.back().push_back(sb.load(arg(next++)));
-    }
-  }
+  SmallVector<SmallVector<Value>> params = sb.loadParams(model, entry->getArguments());
   unsigned hyperBase = numParams * (1 + numStates);
   SmallVector<Value> hypers;
   for (unsigned h = 0; h < numHypers; ++h)
@@ -297,11 +346,18 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
     llvm::append_range(grads[i], back.getResults().drop_back());
     cot = back.getResults().back();
   }
+  // A shared instance's gradient is the sum over its uses.
+  for (size_t i = 0; i < model.size(); ++i)
+    if (model[i].owner >= 0)
+      for (auto [total, g] : llvm::zip(grads[model[i].owner], grads[i]))
+        total = AddOp::create(b, loc, total, g);
 
   // The optimizer reparametrises every parameter wire.
   auto optRef = FlatSymbolRefAttr::get(opt.getSymNameAttr());
   unsigned flat = 0;
-  for (auto [ps, gs] : llvm::zip(params, grads)) {
+  for (auto [inst, ps, gs] : llvm::zip(model, params, grads)) {
+    if (inst.owner >= 0)
+      continue;
     for (auto [p, g] : llvm::zip(ps, gs)) {
       SmallVector<Value> states;
       for (unsigned s = 0; s < numStates; ++s)
@@ -326,13 +382,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   auto evalFn = func::FuncOp::create(b, loc, "gd_eval", b.getFunctionType(evalArgs, {}));
   Block *evalEntry = evalFn.addEntryBlock();
   b.setInsertionPointToStart(evalEntry);
-  SmallVector<SmallVector<Value>> evalParams;
-  next = 0;
-  for (const Instance &inst : model) {
-    evalParams.emplace_back();
-    for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
-      evalParams.back().push_back(sb.load(evalEntry->getArgument(next++)));
-  }
+  SmallVector<SmallVector<Value>> evalParams = sb.loadParams(model, evalEntry->getArguments());
+  unsigned next = paramTypes.size();
   SmallVector<Value> evalWires = sb.forward(model, evalParams, sb.load(evalEntry->getArgument(next)));
   sb.store(evalWires.back(), evalEntry->getArgument(next + 1));
   sb.flush();

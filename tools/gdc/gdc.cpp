@@ -13,6 +13,8 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -183,8 +185,17 @@ int main(int argc, char **argv) {
                               "  gdc model.gd --emit=mlir    stop after a stage\n");
   Session session;
   if (verifyDiagnostics) {
-    mlir::SourceMgrDiagnosticVerifierHandler handler(session.sourceManager(),
-                                                     &session.context());
+    // The verifier reads the expected-* comments when it is created, so it
+    // gets the input before compilation starts: otherwise a file whose
+    // expected error never comes would pass.
+    auto buffer = MemoryBuffer::getFileOrSTDIN(input, /*IsText=*/true);
+    if (!buffer) {
+      reportError("cannot read '" + input + "': " + buffer.getError().message());
+      return 1;
+    }
+    SourceMgr expectations;
+    expectations.AddNewSourceBuffer(std::move(*buffer), SMLoc());
+    mlir::SourceMgrDiagnosticVerifierHandler handler(expectations, &session.context());
     compile(session);
     return failed(handler.verify()) ? 1 : 0;
   }

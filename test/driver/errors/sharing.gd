@@ -1,12 +1,18 @@
 // RUN: %gdc %s --verify-diagnostics --emit=mlir
-// Using a name bound to an instance twice shares its parameters; until code
-// generation supports that, it is an error rather than a silent copy.
-use std.nn
+// A name bound to an instance denotes one instance, with one set of
+// parameters: its uses must agree on the input type.
 use std.losses
 use std.optim
-
-let block = dense(10, 10) >> relu
-let net = dense(784, 10) >> block >> block // expected-error {{this instance is used twice, which shares its parameters; sharing is not supported yet by code generation}}
+lens scale() {
+  param s: f32 = ones()
+  fn (x) = s * x
+}
+lens linear(n_in: int, n_out: int) {
+  param W: f32[n_in, n_out] = glorot_uniform()
+  fn (x: f32[n_in]) = x @ W
+}
+let sc = scale()
+let net = sc >> linear(784, 10) >> sc // expected-error {{this instance is shared with 'net.0', so its input must have the same type there and here: f32[784] there, f32[10] here}}
 
 train t {
   model = net
