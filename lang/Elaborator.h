@@ -40,6 +40,17 @@ struct Binding {
   bool inLensBody = false;              ///< Model: a sub-lens of the lens being emitted
 };
 
+/// A data spec, checked: the example type (a dimension may be dynamic
+/// until the model's input fixes it), the label kind and the attributes the
+/// train step records for the runtime.
+struct DataSpec {
+  ast::Loc loc;
+  mlir::Type example;
+  bool floatLabels = false; ///< regression targets shaped like the output
+  int64_t classes = 0;      ///< synthetic: the number of classes (0: targets)
+  llvm::SmallVector<mlir::NamedAttribute> attrs;
+};
+
 /// The gd.lens whose forward map is being emitted. Sub-lens instances
 /// applied in its body (`f(x)` for `let f = dense(d, d)`) are composed into
 /// it: their parameters become its parameters, named by path (`f.0.W`), and
@@ -239,6 +250,13 @@ public:
   /// `global_norm(x)`, `norm(x)` and `grad_at(x)` in an update-rule body.
   mlir::Value emitBarrier(const ast::Expr &e, llvm::ArrayRef<mlir::Value> args);
   bool emitTrain(const ast::Decl &train);
+  // --- data (DataEmitter.cpp) ---------------------------------------------
+  std::optional<DataSpec> evalDataSpec(const ast::Expr &spec);
+  /// The input type `model` declares (its first stage's annotation), if it
+  /// is fully determined without an input.
+  std::optional<mlir::Type> declaredInput(const ModelNode &model);
+  /// Fixes a data spec's example size from the model's declared input.
+  bool unifyExample(DataSpec &data, const ModelNode &model, ast::Loc modelLoc);
 
   mlir::MLIRContext &ctx;
   const Program &program;

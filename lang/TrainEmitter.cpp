@@ -20,14 +20,14 @@ namespace gdc::lang {
 //===----------------------------------------------------------------------===//
 
 bool Elaborator::emitTrain(const ast::Decl &train) {
-  static const char *const known[] = {"model", "loss", "optimizer", "data", "test",
+  static const char *const known[] = {"model", "loss", "optimizer", "data", "test", "valid",
                                       "batch", "epochs", "seed", "metrics"};
   llvm::StringMap<const ast::Field *> fields;
   for (const ast::Field &f : train.fields) {
     if (!llvm::is_contained(known, f.name)) {
       error(f.loc) << "unknown train field '" << f.name
-                   << "'; the fields are: model, loss, optimizer, data, test, batch, "
-                      "epochs, seed, metrics";
+                   << "'; the fields are: model, loss, optimizer, data, test, valid, "
+                      "batch, epochs, seed, metrics";
       return false;
     }
     if (!fields.insert({f.name, &f}).second) {
@@ -46,84 +46,32 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
   config.push_back(b.getNamedAttr("source_dir", b.getStringAttr(program.sourceDir)));
 
   // Data: the example and label types the model and loss must accept.
-  Type inputType, labelType = RankedTensorType::get({}, b.getI32Type());
-  for (const char *split : {"data", "test"}) {
-    auto it = fields.find(split);
-    if (it == fields.end())
-      continue;
-    const ast::Expr &spec = *it->second->value;
-    if (spec.kind != ast::ExprKind::Call || spec.name != "idx") {
-      error(spec.loc) << "only idx(images, labels, scale = ...) data is supported yet by "
-                         "code generation";
+  auto trainData = evalDataSpec(*fields["data"]->value);
+  if (!trainData)
+    return false;
+  std::optional<DataSpec> testData;
+  if (auto it = fields.find("test"); it != fields.end())
+    if (!(testData = evalDataSpec(*it->second->value)))
       return false;
-    }
-    std::string paths[2];
-    double scale = 1.0;
-    SmallVector<int64_t> shape{784};
-    unsigned positional = 0;
-    for (const ast::Arg &arg : spec.args) {
-      if (arg.keyword.empty()) {
-        if (positional >= 2 || arg.value->kind != ast::ExprKind::String) {
-          error(arg.loc) << "idx takes two file names (strings): idx(images, labels)";
-          return false;
-        }
-        paths[positional++] = arg.value->text;
-      } else if (arg.keyword == "scale") {
-        auto v = evalNumber(*arg.value, globals);
-        if (!v)
-          return false;
-        if (!std::isfinite(*v) || std::fabs(*v) > 3.4028234663852886e38) {
-          error(arg.loc) << "scale " << formatNumber(*v) << " does not fit in f32";
-          return false;
-        }
-        scale = *v;
-      } else if (arg.keyword == "shape") {
-        if (arg.value->kind != ast::ExprKind::List) {
-          error(arg.loc) << "shape takes a list of dimensions, e.g. shape = [1, 28, 28]";
-          return false;
-        }
-        shape.clear();
-        int64_t elements = 1;
-        for (const ast::ExprPtr &d : arg.value->operands) {
-          auto v = evalInt(*d, globals);
-          if (!v)
-            return false;
-          if (*v < 1 || *v > (int64_t(1) << 30) ||
-              __builtin_mul_overflow(elements, *v, &elements) || elements > (int64_t(1) << 32)) {
-            error(d->loc) << "example dimension " << *v
-                          << " is out of range (each 1 to 2^30, at most 2^32 elements)";
-            return false;
-          }
-          shape.push_back(*v);
-        }
-        if (shape.empty()) {
-          error(arg.loc) << "an example needs at least one dimension";
-          return false;
-        }
-      } else {
-        error(arg.loc) << "idx has no argument '" << arg.keyword
-                       << "'; its arguments are: images, labels, scale, shape";
-        return false;
-      }
-    }
-    if (positional != 2) {
-      error(spec.loc) << "idx takes two file names: idx(images, labels)";
-      return false;
-    }
-    if (StringRef(split) == "data")
-      inputType = RankedTensorType::get(shape, b.getF32Type());
-    config.push_back(b.getNamedAttr(
-        StringRef(split) == "data" ? "train" : "test",
-        b.getDictionaryAttr({b.getNamedAttr("images", b.getStringAttr(paths[0])),
-                             b.getNamedAttr("labels", b.getStringAttr(paths[1])),
-                             b.getNamedAttr("scale", b.getF64FloatAttr(scale))})));
-  }
 
   // Model.
   const ast::Expr &modelExpr = *fields["model"]->value;
   auto model = evalModel(modelExpr, globals);
-  if (!model)
+  if (!model || !unifyExample(*trainData, *model, modelExpr.loc))
     return false;
+  if (testData) {
+    if (!cast<RankedTensorType>(testData->example).hasStaticShape())
+      testData->example = trainData->example;
+    if (testData->example != trainData->example || testData->floatLabels != trainData->floatLabels) {
+      auto diag = error(testData->loc);
+      diag << "the test data gives " << typeString(testData->example)
+           << (testData->floatLabels ? " with targets" : " with class labels")
+           << ", but the training data gives " << typeString(trainData->example)
+           << (trainData->floatLabels ? " with targets" : " with class labels");
+      diag.attachNote(loc(trainData->loc)) << "the training data is here";
+      return false;
+    }
+  }
   std::string modelName = "model";
   if (modelExpr.kind == ast::ExprKind::Name) {
     const Binding *bound = globals.lookup(modelExpr.name);
@@ -131,14 +79,45 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
       modelName = modelExpr.name;
   }
   Type outputType;
-  auto modelSymbol = emitModel(*model, inputType, outputType, modelName, modelName);
+  auto modelSymbol = emitModel(*model, trainData->example, outputType, modelName, modelName);
   if (!modelSymbol)
     return false;
-  if (cast<RankedTensorType>(outputType).getRank() != 1) {
+  auto output = cast<RankedTensorType>(outputType);
+  Type labelType = RankedTensorType::get({}, b.getI32Type());
+  if (trainData->floatLabels) {
+    // A regression target is shaped like the model's output.
+    labelType = outputType;
+    if (!output.getElementType().isF32()) {
+      error(modelExpr.loc) << "the model's output is " << typeString(outputType)
+                           << "; with regression targets it must be f32";
+      return false;
+    }
+  } else if (output.getRank() != 1) {
     error(modelExpr.loc) << "the model's output is " << typeString(outputType)
-                         << "; with idx data (class labels) it must be a vector of "
-                            "class scores";
+                         << "; with class labels it must be a vector of class scores";
     return false;
+  } else if (trainData->classes > 0 && output.getDimSize(0) != trainData->classes) {
+    auto diag = error(modelExpr.loc);
+    diag << "the model's output is " << typeString(outputType) << ", but the data has "
+         << trainData->classes << " classes";
+    diag.attachNote(loc(trainData->loc)) << "the data is here";
+    return false;
+  }
+  for (auto [split, data] : {std::pair<const char *, std::optional<DataSpec> *>{"train", &trainData},
+                             {"test", &testData}})
+    if (*data)
+      config.push_back(b.getNamedAttr(split, b.getDictionaryAttr((*data)->attrs)));
+  if (auto it = fields.find("valid"); it != fields.end()) {
+    auto v = evalNumber(*it->second->value, globals);
+    if (!v)
+      return false;
+    if (!(*v > 0 && *v < 1)) {
+      error(it->second->value->loc) << "valid is the fraction of the training data held out, "
+                                       "between 0 and 1 (exclusive); got "
+                                    << formatNumber(*v);
+      return false;
+    }
+    config.push_back(b.getNamedAttr("valid", b.getF64FloatAttr(*v)));
   }
 
   // Loss, reduced over the batch by mean (default) or sum.

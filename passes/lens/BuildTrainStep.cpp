@@ -169,12 +169,26 @@ std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
     auto data = config.getAs<DictionaryAttr>(split);
     if (!data)
       continue;
-    os << "data " << split << " idx "
-       << manifestPath(data.getAs<StringAttr>("images").getValue()) << " "
-       << manifestPath(data.getAs<StringAttr>("labels").getValue()) << " "
-       << llvm::format("%.17g", data.getAs<FloatAttr>("scale").getValueAsDouble())
-       << "\n";
+    auto text = [&](StringRef key) {
+      return manifestPath(data.getAs<StringAttr>(key).getValue());
+    };
+    auto integer = [&](StringRef key) { return data.getAs<IntegerAttr>(key).getInt(); };
+    auto scale = llvm::format("%.17g", data.getAs<FloatAttr>("scale").getValueAsDouble());
+    StringRef format = data.getAs<StringAttr>("format").getValue();
+    os << "data " << split << " " << format << " ";
+    if (format == "idx")
+      os << text("images") << " " << text("labels") << " " << scale;
+    else if (format == "csv")
+      os << text("path") << " " << text("label") << " " << scale;
+    else if (format == "npy")
+      os << text("x") << " " << text("y") << " " << scale;
+    else
+      os << integer("n") << " " << integer("features") << " " << integer("classes") << " "
+         << integer("seed");
+    os << "\n";
   }
+  if (auto valid = config.getAs<FloatAttr>("valid"))
+    os << "valid " << llvm::format("%.17g", valid.getValueAsDouble()) << "\n";
   if (auto dir = config.getAs<StringAttr>("source_dir"))
     os << "source-dir " << manifestPath(dir.getValue()) << "\n";
   return s;
