@@ -25,14 +25,28 @@ std::vector<int64_t> fileOrder(int64_t count) {
   return order;
 }
 
+/// Copies row `example` of the [*, size] matrix `from` to row `i` of `to`.
+static void copyRow(const float *from, int64_t example, int64_t size, float *to,
+                    int64_t i) {
+  std::memcpy(to + i * size, from + example * size,
+              static_cast<size_t>(size) * sizeof(float));
+}
+
 void gatherBatch(const Dataset &data, const std::vector<int64_t> &order,
                  BatchRange range, float *x, int32_t *y) {
-  const size_t rowBytes = static_cast<size_t>(data.exampleSize) * sizeof(float);
   for (int64_t i = 0; i < range.size; ++i) {
     int64_t example = order[range.begin + i];
-    std::memcpy(x + i * data.exampleSize,
-                data.examples.data() + example * data.exampleSize, rowBytes);
+    copyRow(data.examples.data(), example, data.exampleSize, x, i);
     y[i] = data.labels[example];
+  }
+}
+
+void gatherBatch(const Dataset &data, const std::vector<int64_t> &order,
+                 BatchRange range, float *x, float *y) {
+  for (int64_t i = 0; i < range.size; ++i) {
+    int64_t example = order[range.begin + i];
+    copyRow(data.examples.data(), example, data.exampleSize, x, i);
+    copyRow(data.targets.data(), example, data.targetSize, y, i);
   }
 }
 

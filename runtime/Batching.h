@@ -10,7 +10,7 @@
 #ifndef GDC_RUNTIME_BATCHING_H
 #define GDC_RUNTIME_BATCHING_H
 
-#include "Idx.h"
+#include "Dataset.h"
 
 #include <cstdint>
 #include <vector>
@@ -32,10 +32,15 @@ BatchRange batchRange(int64_t count, int64_t batch, int64_t index);
 /// The identity order 0..count-1 (`--shuffle off`: file order).
 std::vector<int64_t> fileOrder(int64_t count);
 
-/// Copies the examples and labels at `order[range]` into the contiguous
-/// buffers `x` ([range.size, exampleSize]) and `y` ([range.size]).
+/// Copies the examples and class labels at `order[range]` into the
+/// contiguous buffers `x` ([range.size, exampleSize]) and `y`
+/// ([range.size]). For a data set of class labels.
 void gatherBatch(const Dataset &data, const std::vector<int64_t> &order,
                  BatchRange range, float *x, int32_t *y);
+
+/// The same for a data set of f32 targets: `y` is [range.size, targetSize].
+void gatherBatch(const Dataset &data, const std::vector<int64_t> &order,
+                 BatchRange range, float *x, float *y);
 
 } // namespace gdrt
 

@@ -10,6 +10,8 @@
 #ifndef GDC_RUNTIME_IDX_H
 #define GDC_RUNTIME_IDX_H
 
+#include "Dataset.h"
+
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -43,14 +45,6 @@ struct IdxArray {
 /// Reads and validates `path` (magic, known type, dimensions, data size equal
 /// to the product of the dimensions). Errors begin with the path.
 bool readIdx(const std::string &path, IdxArray &out, std::string &error);
-
-/// Examples and labels in memory, ready for batching.
-struct Dataset {
-  int64_t count = 0;           ///< number of examples
-  int64_t exampleSize = 0;     ///< floats per example
-  std::vector<float> examples; ///< [count, exampleSize] row-major
-  std::vector<int32_t> labels; ///< [count]
-};
 
 /// Loads an images/labels pair. Each example must hold `exampleSize`
 /// elements (the model's input size), every label must lie in

@@ -52,6 +52,21 @@ std::string formatInit(const ParamInit &init) {
   return "?";
 }
 
+std::string formatDataSpec(const DataSpec &spec) {
+  if (spec.format == "synthetic")
+    return "synthetic: " + std::to_string(spec.count) + " examples, " +
+           std::to_string(spec.features) + " features, " +
+           (spec.classes ? std::to_string(spec.classes) + " classes"
+                         : std::string("regression")) +
+           ", seed " + std::to_string(spec.seed);
+  std::string files =
+      spec.format == "csv"
+          ? spec.imagesPath + ", label column '" + spec.labelColumn + "'"
+          : spec.imagesPath + " " + spec.labelsPath;
+  return files + " (" + spec.format + ", scale " + formatNumber(spec.scale) +
+         ")";
+}
+
 const DataSpec *Manifest::findData(std::string_view split) const {
   for (const DataSpec &spec : data)
     if (spec.split == split)
@@ -79,8 +94,15 @@ public:
   bool parseLine(const std::vector<std::string_view> &fields,
                  std::string &problem);
 
-  /// Checks that the required records were all present.
-  bool finish(std::string &problem);
+  /// Checks that the required records were all present and that the data
+  /// records suit the model. On failure sets the whole `error`.
+  bool finish(std::string &error);
+
+  /// The line being parsed, for the checks in finish() that refer to it.
+  void setLine(size_t number, std::string_view text) {
+    lineNumber = number;
+    lineText = text;
+  }
 
 private:
   bool parseDims(const std::vector<std::string_view> &fields, size_t first,
@@ -89,9 +111,20 @@ private:
                   std::string &problem);
   bool parseInit(const std::vector<std::string_view> &fields, ParamInit &init,
                  std::string &problem);
+  bool parseLabel(const std::vector<std::string_view> &fields,
+                  std::string &problem);
+  bool parseData(const std::vector<std::string_view> &fields,
+                 std::string &problem);
+  bool parseValid(const std::vector<std::string_view> &fields,
+                  std::string &problem);
+  bool checkData(const DataSpec &spec, std::string &problem) const;
   bool once(std::string_view record, std::string &problem);
 
   Manifest &out;
+  size_t lineNumber = 0;
+  std::string_view lineText;
+  /// Where each of `out.data` was written: (line number, line).
+  std::vector<std::pair<size_t, std::string>> dataLines;
   bool sawHeader = false;
   std::set<std::string, std::less<>> seenRecords;
   std::set<std::string, std::less<>> paramPaths, stateNames, hyperNames;
@@ -99,8 +132,6 @@ private:
 
 } // namespace
 
-/// Splits on single spaces; doubled or leading/trailing spaces give empty
-/// fields, which the parser rejects.
 /// Paths in the manifest are percent-encoded (a space, '%' and control
 /// characters as %XX) so that fields stay space-separated. Returns false on
 /// a malformed escape.
@@ -131,6 +162,8 @@ static bool percentDecode(std::string_view text, std::string &out) {
   return true;
 }
 
+/// Splits on single spaces; doubled or leading/trailing spaces give empty
+/// fields, which the parser rejects.
 static std::vector<std::string_view> splitFields(std::string_view line) {
   std::vector<std::string_view> fields;
   size_t start = 0;
@@ -278,6 +311,162 @@ bool ManifestParser::parseParam(const std::vector<std::string_view> &fields,
   return true;
 }
 
+bool ManifestParser::parseLabel(const std::vector<std::string_view> &fields,
+                                std::string &problem) {
+  if (!once("label", problem))
+    return false;
+  if (fields.size() >= 2 && fields[1] == "f32") {
+    out.labelType = "f32";
+    // No dimensions is a scalar target, unlike input and output.
+    return fields.size() == 2 || parseDims(fields, 2, out.labelShape, problem);
+  }
+  if (fields.size() == 2 && fields[1] == "i32") {
+    out.labelType = "i32";
+    return true;
+  }
+  problem = "expected 'label i32' or 'label f32 <dim>...'";
+  return false;
+}
+
+/// Parses `text` as an integer >= `least`, naming it `what` on failure.
+static bool parseCount(std::string_view text, int64_t least, const char *what,
+                       int64_t &value, std::string &problem) {
+  if (parseInt64(text, value) && value >= least)
+    return true;
+  problem = std::string(what) + " '" + std::string(text) + "' is not " +
+            (least > 0 ? "a positive" : "a non-negative") + " integer";
+  return false;
+}
+
+bool ManifestParser::parseData(const std::vector<std::string_view> &fields,
+                               std::string &problem) {
+  if (fields.size() < 3) {
+    problem = "expected 'data <split> <format> ...'";
+    return false;
+  }
+  DataSpec spec;
+  spec.split = std::string(fields[1]);
+  if (spec.split != "train" && spec.split != "test") {
+    problem =
+        "unknown data split '" + spec.split + "' (expected train or test)";
+    return false;
+  }
+  spec.format = std::string(fields[2]);
+  const char *usage = nullptr;
+  if (spec.format == "idx")
+    usage = "data <split> idx <images> <labels> <scale>";
+  else if (spec.format == "csv")
+    usage = "data <split> csv <path> <label-column> <scale>";
+  else if (spec.format == "npy")
+    usage = "data <split> npy <x-path> <y-path> <scale>";
+  else if (spec.format == "synthetic")
+    usage = "data <split> synthetic <n> <features> <classes> <seed>";
+  if (!usage) {
+    problem = "unsupported data format '" + spec.format +
+              "' (expected idx, csv, npy or synthetic)";
+    return false;
+  }
+  size_t wanted = spec.format == "synthetic" ? 7 : 6;
+  if (fields.size() != wanted) {
+    problem = std::string("expected '") + usage + "'";
+    return false;
+  }
+  if (!once("data " + spec.split, problem))
+    return false;
+
+  if (spec.format == "synthetic") {
+    if (!parseCount(fields[3], 1, "example count", spec.count, problem) ||
+        !parseCount(fields[4], 1, "feature count", spec.features, problem) ||
+        !parseCount(fields[5], 0, "class count", spec.classes, problem))
+      return false;
+    if (!parseUint64(fields[6], spec.seed)) {
+      problem =
+          "seed '" + std::string(fields[6]) + "' is not a non-negative integer";
+      return false;
+    }
+  } else {
+    std::string &second =
+        spec.format == "csv" ? spec.labelColumn : spec.labelsPath;
+    if (!percentDecode(fields[3], spec.imagesPath) ||
+        !percentDecode(fields[4], second)) {
+      problem = spec.format == "csv"
+                    ? "malformed %-escape in the path or the label column"
+                    : "malformed %-escape in a data path";
+      return false;
+    }
+    if (!parseFiniteFloat(fields[5], spec.scale)) {
+      problem = "scale '" + std::string(fields[5]) + "' is not a finite float";
+      return false;
+    }
+  }
+  out.data.push_back(std::move(spec));
+  dataLines.emplace_back(lineNumber, std::string(lineText));
+  return true;
+}
+
+bool ManifestParser::parseValid(const std::vector<std::string_view> &fields,
+                                std::string &problem) {
+  if (!once("valid", problem))
+    return false;
+  double fraction;
+  if (fields.size() != 2) {
+    problem = "expected 'valid <fraction>'";
+    return false;
+  }
+  if (!parseFiniteDouble(fields[1], fraction) || fraction <= 0 ||
+      fraction >= 1) {
+    problem = "validation fraction '" + std::string(fields[1]) +
+              "' is not a number strictly between 0 and 1";
+    return false;
+  }
+  out.validFraction = fraction;
+  return true;
+}
+
+/// The checks of a data record against the input, label and output
+/// records, which may come after it.
+bool ManifestParser::checkData(const DataSpec &spec,
+                               std::string &problem) const {
+  bool targets = out.hasTargetLabels();
+  if (spec.format == "idx" && targets) {
+    problem = "idx data holds class labels, but the model's labels are f32 "
+              "(use csv, npy or synthetic data)";
+    return false;
+  }
+  if (spec.format == "csv" && targets && out.labelSize() != 1) {
+    problem = "a csv label column holds one number per example, but the "
+              "model's f32 label has shape " +
+              formatShape(out.labelShape);
+    return false;
+  }
+  if (spec.format != "synthetic")
+    return true;
+  if (spec.features != out.inputSize()) {
+    problem = "synthetic data has " + std::to_string(spec.features) +
+              " features, but the model's input has " +
+              std::to_string(out.inputSize()) + " elements";
+    return false;
+  }
+  if (spec.classes > 0 && targets) {
+    problem = "synthetic data with classes (" + std::to_string(spec.classes) +
+              ") makes class labels, but the model's labels are f32 (0 "
+              "classes makes regression targets)";
+    return false;
+  }
+  if (spec.classes == 0 && !targets) {
+    problem = "synthetic data with 0 classes makes f32 regression targets, "
+              "but the model's labels are i32";
+    return false;
+  }
+  if (spec.classes > 0 && spec.classes != out.outputSize()) {
+    problem = "synthetic data has " + std::to_string(spec.classes) +
+              " classes, but the model's output has " +
+              std::to_string(out.outputSize()) + " elements";
+    return false;
+  }
+  return true;
+}
+
 bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
                                std::string &problem) {
   for (std::string_view field : fields) {
@@ -320,16 +509,8 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
     return parseDims(fields, 2, isInput ? out.inputShape : out.outputShape,
                      problem);
   }
-  if (record == "label") {
-    if (!once(record, problem))
-      return false;
-    if (fields.size() != 2 || fields[1] != "i32") {
-      problem = "expected 'label i32' (the only label type so far)";
-      return false;
-    }
-    out.labelType = "i32";
-    return true;
-  }
+  if (record == "label")
+    return parseLabel(fields, problem);
   if (record == "param")
     return parseParam(fields, problem);
   if (record == "state") {
@@ -394,37 +575,10 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
     (key == "batch" ? out.defaultBatch : out.defaultEpochs) = n;
     return true;
   }
-  if (record == "data") {
-    if (fields.size() != 6) {
-      problem = "expected 'data <split> idx <images> <labels> <scale>'";
-      return false;
-    }
-    DataSpec spec;
-    spec.split = std::string(fields[1]);
-    if (spec.split != "train" && spec.split != "test") {
-      problem =
-          "unknown data split '" + spec.split + "' (expected train or test)";
-      return false;
-    }
-    if (!once("data " + spec.split, problem))
-      return false;
-    spec.format = std::string(fields[2]);
-    if (spec.format != "idx") {
-      problem = "unsupported data format '" + spec.format + "' (only idx)";
-      return false;
-    }
-    if (!percentDecode(fields[3], spec.imagesPath) ||
-        !percentDecode(fields[4], spec.labelsPath)) {
-      problem = "malformed %-escape in a data path";
-      return false;
-    }
-    if (!parseFiniteFloat(fields[5], spec.scale)) {
-      problem = "scale '" + std::string(fields[5]) + "' is not a finite float";
-      return false;
-    }
-    out.data.push_back(std::move(spec));
-    return true;
-  }
+  if (record == "data")
+    return parseData(fields, problem);
+  if (record == "valid")
+    return parseValid(fields, problem);
   if (record == "source-dir") {
     if (!once(record, problem))
       return false;
@@ -442,14 +596,22 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
   return false;
 }
 
-bool ManifestParser::finish(std::string &problem) {
+bool ManifestParser::finish(std::string &error) {
   if (!sawHeader) {
-    problem = "empty manifest (expected 'gdc-model 1')";
+    error = "manifest: empty manifest (expected 'gdc-model 1')";
     return false;
   }
   for (const char *required : {"input", "label", "output"}) {
     if (!seenRecords.count(std::string_view(required))) {
-      problem = std::string("missing '") + required + "' record";
+      error = std::string("manifest: missing '") + required + "' record";
+      return false;
+    }
+  }
+  for (size_t i = 0; i < out.data.size(); ++i) {
+    std::string problem;
+    if (!checkData(out.data[i], problem)) {
+      error = "manifest line " + std::to_string(dataLines[i].first) + ": " +
+              problem + ": '" + dataLines[i].second + "'";
       return false;
     }
   }
@@ -470,18 +632,14 @@ bool parseManifest(std::string_view text, Manifest &out, std::string &error) {
     if (line.empty())
       continue;
     std::string problem;
+    parser.setLine(lineNumber, line);
     if (!parser.parseLine(splitFields(line), problem)) {
       error = "manifest line " + std::to_string(lineNumber) + ": " + problem +
               ": '" + std::string(line) + "'";
       return false;
     }
   }
-  std::string problem;
-  if (!parser.finish(problem)) {
-    error = "manifest: " + problem;
-    return false;
-  }
-  return true;
+  return parser.finish(error);
 }
 
 } // namespace gdrt

@@ -6,21 +6,33 @@
 // data files and the defaults of the `train` block. Grammar, one record per
 // line, fields separated by single spaces, blank lines ignored:
 //
-//   gdc-model 1                        first non-blank line; version 1
-//   input f32 <dim>...                 per-example input, e.g. `input f32 1 28
-//   28` label i32                          label type (a class index) output
-//   f32 <dim>...                per-example model output param <path> <dims>
-//   <init> [args]  dims `784,256`, or `-` for a scalar;
-//                                      init: zeros | ones
-//                                            | glorot_uniform <fan_in>
-//                                            <fan_out> | he_normal <fan_in> |
-//                                            normal <mean> <std> | uniform <lo>
-//                                            <hi>
-//   state <name>                       optimizer state names, in order
-//   hyper <name> <default>             optimizer hyperparameters, in order
-//   train batch|epochs|seed <n>        defaults for the command line
-//   data train|test idx <images> <labels> <scale>
-//   source-dir <dir>                   directory of the .gd program
+// clang-format off
+//   gdc-model 1                   first non-blank line; version 1
+//   input f32 <dim>...            per-example input, e.g. `input f32 1 28 28`
+//   label i32                     a class index in [0, output size)
+//   label f32 [<dim>...]          an f32 target; no dims: a scalar
+//   output f32 <dim>...           per-example model output
+//   param <path> <dims> <init> [args]
+//                                 dims `784,256`, or `-` for a scalar; init:
+//                                   zeros | ones
+//                                   | glorot_uniform <fan_in> <fan_out>
+//                                   | he_normal <fan_in>
+//                                   | normal <mean> <std> | uniform <lo> <hi>
+//   state <name>                  optimizer state names, in order
+//   hyper <name> <default>        optimizer hyperparameters, in order
+//   train batch|epochs|seed <n>   defaults for the command line
+//   data <split> idx <images> <labels> <scale>
+//   data <split> csv <path> <label-column> <scale>
+//   data <split> npy <x-path> <y-path> <scale>
+//   data <split> synthetic <n> <features> <classes> <seed>
+//                                 split: train | test, one record each
+//   valid <fraction>              hold out this fraction of the training set
+//   source-dir <dir>              directory of the .gd program
+// clang-format on
+//
+// Paths and the CSV label column are percent-encoded. What the data formats
+// hold and how `synthetic` data is generated is in docs/runtime.md; the
+// loaders are Idx.h, Csv.h, Npy.h and Synthetic.h.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GDC_RUNTIME_MANIFEST_H
@@ -71,21 +83,35 @@ struct HyperSpec {
   float defaultValue = 0;
 };
 
-/// A pair of IDX files (images, labels) for one split.
+/// Where one split's examples come from: a `data` record.
 struct DataSpec {
   std::string split;  ///< "train" or "test"
-  std::string format; ///< "idx" (the only format so far)
+  std::string format; ///< "idx", "csv", "npy" or "synthetic"
+  /// The file of the examples: idx images, the CSV file, npy x.
   std::string imagesPath;
+  /// The file of the labels: idx labels, npy y; empty for csv.
   std::string labelsPath;
-  float scale = 1;
+  std::string labelColumn; ///< csv: the header name of the label column
+  float scale = 1;         ///< examples are multiplied by it (not synthetic)
+  /// synthetic: examples, features per example, classes (0: regression)
+  /// and the generator's seed.
+  int64_t count = 0;
+  int64_t features = 0;
+  int64_t classes = 0;
+  uint64_t seed = 0;
 };
+
+/// The record's description for --help, e.g. `data.csv, label column 'y'
+/// (csv, scale 1)`.
+std::string formatDataSpec(const DataSpec &spec);
 
 /// The parsed manifest.
 struct Manifest {
   int version = 0;
   std::string inputType;  ///< "f32"
   Shape inputShape;       ///< per example
-  std::string labelType;  ///< "i32"
+  std::string labelType;  ///< "i32" (class index) or "f32" (target)
+  Shape labelShape;       ///< per example, for f32; empty for i32
   std::string outputType; ///< "f32"
   Shape outputShape;      ///< per example
   std::vector<ParamSpec> params;
@@ -95,12 +121,17 @@ struct Manifest {
   std::optional<int64_t> defaultEpochs;
   std::optional<uint64_t> defaultSeed;
   std::vector<DataSpec> data;
+  std::optional<double> validFraction; ///< `valid`: in (0, 1)
   std::string sourceDir;
 
   /// Elements in one input example.
   int64_t inputSize() const { return shapeElementCount(inputShape); }
   /// Elements in one model output; for classifiers, the number of classes.
   int64_t outputSize() const { return shapeElementCount(outputShape); }
+  /// Whether labels are f32 targets rather than class indices.
+  bool hasTargetLabels() const { return labelType == "f32"; }
+  /// Floats per f32 target (1 for a scalar target and for class labels).
+  int64_t labelSize() const { return shapeElementCount(labelShape); }
   /// The data record for `split`, or null if the manifest has none.
   const DataSpec *findData(std::string_view split) const;
   /// Index of hyperparameter `name`, or -1.

@@ -26,13 +26,17 @@ extern const char gd_model_manifest[];
  *   hypers[H]      float*, each pointing at one float (read only)
  *   t              float*, the 1-based step number (read only)
  *   x              float*, [batch, input...] row-major (read only)
- *   y              int32_t*, [batch] labels (read only)
+ *   y              the labels (read only): int32_t* [batch] class indices
+ *                  for `label i32`, float* [batch, label...] row-major
+ *                  targets for `label f32 <dim>...`
  *   loss           float*, receives the batch's reduced (mean) loss
  * P, S and H and all shapes come from the manifest. */
 void gd_model_step(void **args, int64_t batch);
 
 /* Forward only, for evaluation. `args`: params[P], x, out where out is
- * float* [batch, output...] receiving the model's output (e.g. logits). */
+ * float* [batch, output...] receiving the model's output (e.g. logits).
+ * The runtime scores it by accuracy (argmax against the class) for i32
+ * labels, by the mean squared error against the target for f32 labels. */
 void gd_model_eval(void **args, int64_t batch);
 
 #ifdef __cplusplus

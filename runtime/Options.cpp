@@ -33,6 +33,9 @@ static const OptionInfo kOptions[] = {
     {"limit", "N",
      "train on the first N examples of the training set only (a quick run "
      "on a subset; the test set stays whole)"},
+    {"valid", "F",
+     "hold out the fraction F (0 <= F < 1) of the training set, drawn once "
+     "from the seed, and evaluate on it every epoch; 0: none"},
     {"shuffle", "on|off",
      "shuffle the examples every epoch (default: on); "
      "off keeps file order"},
@@ -119,6 +122,15 @@ static bool applyOption(const std::string &name, const std::string &text,
     if (!parsePositive(name, text, limit, error))
       return false;
     options.limit = limit;
+  } else if (name == "valid") {
+    double fraction;
+    if (!parseFiniteDouble(text, fraction) || fraction < 0 || fraction >= 1) {
+      error = "invalid value '" + text +
+              "' for --valid: expected a fraction F with 0 <= F < 1 (0 "
+              "turns validation off)";
+      return false;
+    }
+    options.validFraction = fraction;
   } else if (name == "seed") {
     if (!parseUint64(text, options.seed)) {
       error = "invalid value '" + text +
@@ -154,6 +166,7 @@ bool parseOptions(int argc, const char *const *argv, const Manifest &manifest,
   options.epochs = manifest.defaultEpochs.value_or(kFallbackEpochs);
   options.batch = manifest.defaultBatch.value_or(kFallbackBatch);
   options.seed = manifest.defaultSeed.value_or(kFallbackSeed);
+  options.validFraction = manifest.validFraction.value_or(0);
   for (const HyperSpec &hyper : manifest.hypers)
     options.hypers.push_back(hyper.defaultValue);
 
@@ -224,8 +237,10 @@ static std::string formatFloat(float value) {
 
 std::string helpText(const Manifest &manifest) {
   std::string out = "usage: train [options]\n\n"
-                    "Trains the compiled gd model, evaluating test accuracy "
-                    "after every epoch.\n\noptions:\n";
+                    "Trains the compiled gd model, evaluating it after every "
+                    "epoch on the test set\nand the validation split "
+                    "(accuracy, or the mean squared error for f32 "
+                    "labels).\n\noptions:\n";
   for (const OptionInfo &option : kOptions) {
     std::string left = std::string("  --") + option.name;
     if (option.metavar)
@@ -244,6 +259,11 @@ std::string helpText(const Manifest &manifest) {
       help += " (default: " +
               std::to_string(manifest.defaultSeed.value_or(kFallbackSeed)) +
               ")";
+    if (name == "valid")
+      help +=
+          " (default: " +
+          formatFloat(static_cast<float>(manifest.validFraction.value_or(0))) +
+          ")";
     appendColumns(out, left, 24, help);
   }
   out += "\nBoth --opt VALUE and --opt=VALUE are accepted.\n";
@@ -274,16 +294,18 @@ std::string helpText(const Manifest &manifest) {
                   shape + "  init " + formatInit(param.init));
   }
 
-  out += "\nmodel: input f32" + formatShape(manifest.inputShape) +
-         ", label i32, output f32" + formatShape(manifest.outputShape) + "\n";
+  std::string label = manifest.hasTargetLabels()
+                          ? "f32" + formatShape(manifest.labelShape)
+                          : std::string("i32");
+  out += "\nmodel: input f32" + formatShape(manifest.inputShape) + ", label " +
+         label + ", output f32" + formatShape(manifest.outputShape) + "\n";
   if (!manifest.data.empty()) {
     out += "\ndata (relative paths resolve against --data-dir, else " +
            (manifest.sourceDir.empty() ? std::string("the current directory")
                                        : manifest.sourceDir) +
            "):\n";
     for (const DataSpec &spec : manifest.data)
-      out += "  " + spec.split + ": " + spec.imagesPath + " " +
-             spec.labelsPath + " (scale " + formatFloat(spec.scale) + ")\n";
+      out += "  " + spec.split + ": " + formatDataSpec(spec) + "\n";
   }
   return out;
 }

@@ -27,6 +27,9 @@ struct Options {
   uint64_t seed = 0;
   std::optional<int64_t> maxSteps; ///< --steps: stop after this many in total
   std::optional<int64_t> limit;    ///< --limit: train on the first N examples
+  /// --valid, else the manifest's `valid`: the fraction of the training set
+  /// held out for validation, in [0, 1); 0 holds out nothing.
+  double validFraction = 0;
   bool shuffle = true;
   std::string logPath;  ///< --log: JSON lines, one per epoch
   std::string initPath; ///< --init: safetensors to start from

@@ -79,17 +79,21 @@ uint64_t Rng::below(uint64_t bound) {
   }
 }
 
-std::vector<int64_t> shufflePermutation(int64_t count, uint64_t seed,
-                                        uint64_t epoch) {
+std::vector<int64_t> randomPermutation(int64_t count, Rng &rng) {
   std::vector<int64_t> order(static_cast<size_t>(count > 0 ? count : 0));
   for (int64_t i = 0; i < count; ++i)
     order[i] = i;
-  Rng rng = Rng::forStream(seed, RandomPurpose::Shuffle, epoch);
   for (int64_t i = count - 1; i > 0; --i) {
     int64_t j = static_cast<int64_t>(rng.below(static_cast<uint64_t>(i) + 1));
     std::swap(order[i], order[j]);
   }
   return order;
+}
+
+std::vector<int64_t> shufflePermutation(int64_t count, uint64_t seed,
+                                        uint64_t epoch) {
+  Rng rng = Rng::forStream(seed, RandomPurpose::Shuffle, epoch);
+  return randomPermutation(count, rng);
 }
 
 } // namespace gdrt

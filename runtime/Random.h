@@ -19,8 +19,11 @@ uint64_t splitmix64(uint64_t &state);
 
 /// Independent streams for different purposes drawn from one user seed.
 enum class RandomPurpose : uint64_t {
-  ParamInit = 1, ///< index: the parameter's position in the manifest
-  Shuffle = 2,   ///< index: the 1-based epoch
+  ParamInit = 1,         ///< index: the parameter's position in the manifest
+  Shuffle = 2,           ///< index: the 1-based epoch
+  ValidSplit = 3,        ///< index: 0; the one shuffle behind `valid`
+  SyntheticTeacher = 4,  ///< index: 0; the teacher of synthetic data
+  SyntheticExamples = 5, ///< index: the split, 0 train or 1 test
 };
 
 /// xoshiro256** (Blackman & Vigna): fast, 256 bits of state, passes BigCrush.
@@ -48,9 +51,14 @@ private:
   double spareNormal = 0;
 };
 
+/// A uniformly random permutation of 0..count-1 drawn from `rng` by
+/// Fisher–Yates: for i from count-1 down to 1, swap positions i and
+/// rng.below(i + 1).
+std::vector<int64_t> randomPermutation(int64_t count, Rng &rng);
+
 /// The order in which epoch `epoch` visits `count` examples: a uniformly
-/// random permutation of 0..count-1 (Fisher–Yates), a function of
-/// (seed, epoch) only.
+/// random permutation of 0..count-1 (randomPermutation on the stream
+/// (seed, Shuffle, epoch)), a function of (seed, epoch) only.
 std::vector<int64_t> shufflePermutation(int64_t count, uint64_t seed,
                                         uint64_t epoch);
 

@@ -3,11 +3,13 @@
 #include "Trainer.h"
 
 #include "Batching.h"
+#include "DataSource.h"
 #include "FileIO.h"
 #include "Init.h"
 #include "Json.h"
 #include "Progress.h"
 #include "Random.h"
+#include "ValidationSplit.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -98,7 +100,10 @@ bool Trainer::prepare(std::string &error) {
 
   int64_t batch = std::min(options.batch, train.count);
   batchX.assign(static_cast<size_t>(batch * train.exampleSize), 0.0f);
-  batchY.assign(static_cast<size_t>(batch), 0);
+  if (train.hasTargets())
+    batchTargets.assign(static_cast<size_t>(batch * train.targetSize), 0.0f);
+  else
+    batchY.assign(static_cast<size_t>(batch), 0);
 
   // The argument vector of ModelABI.h: params, states, hypers, t, x, y, loss.
   stepArgs.clear();
@@ -110,7 +115,10 @@ bool Trainer::prepare(std::string &error) {
     stepArgs.push_back(&hyper);
   stepArgs.push_back(&stepNumber);
   stepArgs.push_back(batchX.data());
-  stepArgs.push_back(batchY.data());
+  if (train.hasTargets())
+    stepArgs.push_back(batchTargets.data());
+  else
+    stepArgs.push_back(batchY.data());
   stepArgs.push_back(&batchLoss);
   return true;
 }
@@ -161,64 +169,127 @@ bool Trainer::loadData(std::string &error) {
             "manifest)";
     return false;
   }
-  std::string imagesPath = resolvePath(base, trainSpec->imagesPath);
-  if (!loadIdxDataset(imagesPath, resolvePath(base, trainSpec->labelsPath),
-                      trainSpec->scale, manifest.inputSize(),
-                      manifest.outputSize(), train, error))
+  // Names the data set in messages that no loader gives a path to.
+  std::string trainName = trainSpec->format == "synthetic"
+                              ? std::string("synthetic training data")
+                              : resolvePath(base, trainSpec->imagesPath);
+  if (!loadDataSource(*trainSpec, manifest, base, train, error))
     return false;
   if (train.count == 0) {
-    error = imagesPath + ": the training set has no examples";
+    error = trainName + ": the training set has no examples";
     return false;
   }
-  if (options.limit && *options.limit < train.count) {
-    train.count = *options.limit;
-    train.examples.resize(train.count * train.exampleSize);
-    train.labels.resize(train.count);
+  if (options.limit && *options.limit < train.count)
+    truncateDataset(train, *options.limit);
+  valid.reset();
+  if (options.validFraction > 0) {
+    SplitIndices split =
+        validationSplit(train.count, options.validFraction, options.seed);
+    if (split.train.empty()) {
+      error = trainName + ": holding out " +
+              std::to_string(split.valid.size()) + " of its " +
+              std::to_string(train.count) +
+              " examples for validation leaves none to train on";
+      return false;
+    }
+    valid = selectExamples(train, split.valid);
+    train = selectExamples(train, split.train);
   }
   test.reset();
   if (const DataSpec *testSpec = manifest.findData("test")) {
     test.emplace();
-    if (!loadIdxDataset(resolvePath(base, testSpec->imagesPath),
-                        resolvePath(base, testSpec->labelsPath),
-                        testSpec->scale, manifest.inputSize(),
-                        manifest.outputSize(), *test, error))
+    if (!loadDataSource(*testSpec, manifest, base, *test, error))
       return false;
+  }
+  // The mean squared error compares outputs with targets element by element.
+  if (manifest.hasTargetLabels() && (test || valid) &&
+      manifest.outputSize() != manifest.labelSize()) {
+    error = "the model's output has " + std::to_string(manifest.outputSize()) +
+            " elements but its f32 label " +
+            std::to_string(manifest.labelSize()) +
+            "; the mean squared error needs them equal";
+    return false;
   }
   return true;
 }
 
-double Trainer::accuracy(const Dataset &data) {
-  if (data.count == 0)
-    return 0;
-  const int64_t classes = manifest.outputSize();
+/// Calls `visit(begin, size, out)` for consecutive chunks of `data`, `out`
+/// holding gd_model_eval's output for examples [begin, begin + size).
+template <typename Visit>
+static void forEachEvalChunk(const ModelEntryPoints &model,
+                             std::vector<std::vector<float>> &params,
+                             int64_t outputSize, const Dataset &data,
+                             Visit visit) {
   const int64_t chunk = std::min(kEvalChunk, data.count);
-  std::vector<float> out(static_cast<size_t>(chunk * classes));
+  std::vector<float> out(static_cast<size_t>(chunk * outputSize));
   std::vector<void *> args;
   for (std::vector<float> &param : params)
     args.push_back(param.data());
   size_t xSlot = args.size();
   args.push_back(nullptr);
   args.push_back(out.data());
-  int64_t correct = 0;
   for (int64_t begin = 0; begin < data.count; begin += chunk) {
     int64_t size = std::min(chunk, data.count - begin);
     // The model only reads x: pointing into the data set saves a copy.
     args[xSlot] =
         const_cast<float *>(data.examples.data() + begin * data.exampleSize);
     model.eval(args.data(), size);
-    for (int64_t i = 0; i < size; ++i) {
-      const float *row = out.data() + i * classes;
-      int64_t best = std::max_element(row, row + classes) - row;
-      correct += best == data.labels[begin + i];
-    }
+    visit(begin, size, out.data());
   }
+}
+
+double Trainer::accuracy(const Dataset &data) {
+  if (data.count == 0)
+    return 0;
+  const int64_t classes = manifest.outputSize();
+  int64_t correct = 0;
+  forEachEvalChunk(model, params, classes, data,
+                   [&](int64_t begin, int64_t size, const float *out) {
+                     for (int64_t i = 0; i < size; ++i) {
+                       const float *row = out + i * classes;
+                       int64_t best =
+                           std::max_element(row, row + classes) - row;
+                       correct += best == data.labels[begin + i];
+                     }
+                   });
   return static_cast<double>(correct) / static_cast<double>(data.count);
 }
 
+double Trainer::meanSquaredError(const Dataset &data) {
+  if (data.count == 0)
+    return 0;
+  const int64_t size = data.targetSize;
+  double sum = 0;
+  forEachEvalChunk(model, params, manifest.outputSize(), data,
+                   [&](int64_t begin, int64_t count, const float *out) {
+                     const float *target = data.targets.data() + begin * size;
+                     for (int64_t i = 0; i < count * size; ++i) {
+                       double d = static_cast<double>(out[i]) - target[i];
+                       sum += d * d;
+                     }
+                   });
+  return sum / (static_cast<double>(data.count) * static_cast<double>(size));
+}
+
 std::optional<double> Trainer::testAccuracy() {
-  if (!test)
+  if (!test || manifest.hasTargetLabels())
     return std::nullopt;
   return accuracy(*test);
+}
+
+std::optional<double> Trainer::testMse() {
+  if (!test || !manifest.hasTargetLabels())
+    return std::nullopt;
+  return meanSquaredError(*test);
+}
+
+void Trainer::evaluate(EpochStats &stats) {
+  stats.testAccuracy = testAccuracy();
+  stats.testMse = testMse();
+  if (valid && manifest.hasTargetLabels())
+    stats.validMse = meanSquaredError(*valid);
+  else if (valid)
+    stats.validAccuracy = accuracy(*valid);
 }
 
 std::vector<NamedTensor> Trainer::parameters() const {
@@ -243,7 +314,10 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
     if (options.maxSteps && steps >= *options.maxSteps)
       break;
     BatchRange range = batchRange(train.count, options.batch, b);
-    gatherBatch(train, order, range, batchX.data(), batchY.data());
+    if (train.hasTargets())
+      gatherBatch(train, order, range, batchX.data(), batchTargets.data());
+    else
+      gatherBatch(train, order, range, batchX.data(), batchY.data());
     ++steps;
     stepNumber = static_cast<float>(steps);
     batchLoss = 0;
@@ -283,12 +357,22 @@ static std::string jsonNumber(double value) {
 
 bool Trainer::writeLogLine(FILE *log, const EpochStats &stats,
                            std::string &error) {
+  auto metric = [](const std::optional<double> &value) {
+    return value ? jsonNumber(*value) : std::string("null");
+  };
+  // Both metrics of the model's kind of labels are always present, null
+  // without the data, so that every line has the same keys.
+  std::string metrics =
+      manifest.hasTargetLabels()
+          ? ",\"test_mse\":" + metric(stats.testMse) +
+                ",\"valid_mse\":" + metric(stats.validMse)
+          : ",\"test_accuracy\":" + metric(stats.testAccuracy) +
+                ",\"valid_accuracy\":" + metric(stats.validAccuracy);
   std::string line =
       "{\"epoch\":" + std::to_string(stats.epoch) +
       ",\"step\":" + std::to_string(stats.step) +
       ",\"examples\":" + std::to_string(stats.examples) +
-      ",\"train_loss\":" + jsonNumber(stats.trainLoss) + ",\"test_accuracy\":" +
-      (stats.testAccuracy ? jsonNumber(*stats.testAccuracy) : "null") +
+      ",\"train_loss\":" + jsonNumber(stats.trainLoss) + metrics +
       ",\"examples_per_sec\":" + jsonNumber(stats.examplesPerSec) +
       ",\"seconds\":" + jsonNumber(stats.seconds) + "}\n";
   if (fputs(line.c_str(), log) < 0 || fflush(log) != 0) {
@@ -304,8 +388,15 @@ void Trainer::printSummary(const EpochStats &stats) {
   fprintf(messages, "epoch %lld/%lld: train_loss %.4f",
           static_cast<long long>(stats.epoch),
           static_cast<long long>(options.epochs), stats.trainLoss);
+  // Validation before test: the order in which one reads them.
+  if (stats.validAccuracy)
+    fprintf(messages, "  valid_accuracy %.4f", *stats.validAccuracy);
+  if (stats.validMse)
+    fprintf(messages, "  valid_mse %.6g", *stats.validMse);
   if (stats.testAccuracy)
     fprintf(messages, "  test_accuracy %.4f", *stats.testAccuracy);
+  if (stats.testMse)
+    fprintf(messages, "  test_mse %.6g", *stats.testMse);
   fprintf(messages, "  %.0f examples/s  %.1f s\n", stats.examplesPerSec,
           stats.seconds);
   fflush(messages);
@@ -342,7 +433,7 @@ bool Trainer::run(std::string &error) {
     ok = trainEpoch(epoch, stats, error);
     if (!ok)
       break;
-    stats.testAccuracy = testAccuracy();
+    evaluate(stats);
     epochs.push_back(stats);
     printSummary(stats);
     if (log)

@@ -6,11 +6,16 @@
 // and the batch buffers. It knows the model only through its manifest and
 // the entry points of ModelABI.h.
 //
+// After every epoch it evaluates the model on the test set and on the
+// validation split, if there are any. The metric depends on the labels:
+// accuracy (argmax of the output equals the class) for `label i32`, the
+// mean squared error between output and target for `label f32`.
+//
 //===----------------------------------------------------------------------===//
 #ifndef GDC_RUNTIME_TRAINER_H
 #define GDC_RUNTIME_TRAINER_H
 
-#include "Idx.h"
+#include "Dataset.h"
 #include "Manifest.h"
 #include "Options.h"
 #include "Safetensors.h"
@@ -37,7 +42,13 @@ struct EpochStats {
   int64_t step = 0;     ///< global steps taken when the epoch ended
   int64_t examples = 0; ///< examples trained on in this epoch
   double trainLoss = 0; ///< example-weighted mean of the batch losses
-  std::optional<double> testAccuracy; ///< absent without test data
+  /// Metrics after the epoch: accuracy for class labels, mean squared
+  /// error for f32 targets; absent without the data (or for the other kind
+  /// of labels).
+  std::optional<double> testAccuracy;
+  std::optional<double> testMse;
+  std::optional<double> validAccuracy;
+  std::optional<double> validMse;
   double examplesPerSec = 0;
   double seconds = 0; ///< training time, evaluation excluded
 };
@@ -63,22 +74,35 @@ public:
   /// epoch, writing --log lines and finally --save.
   bool run(std::string &error);
 
-  /// Fraction of `data` whose output argmax equals the label.
+  /// Fraction of `data` (class labels) whose output argmax equals the
+  /// label.
   double accuracy(const Dataset &data);
 
-  /// Test accuracy with the current parameters, absent without test data.
+  /// Mean over the examples of `data` (f32 targets) and the elements of a
+  /// target of (output - target)².
+  double meanSquaredError(const Dataset &data);
+
+  /// Test accuracy with the current parameters; absent without test data
+  /// or with f32 targets.
   std::optional<double> testAccuracy();
+  /// Test mean squared error; absent without test data or with class
+  /// labels.
+  std::optional<double> testMse();
 
   /// The parameters by path, as written by --save.
   std::vector<NamedTensor> parameters() const;
 
   const std::vector<EpochStats> &history() const { return epochs; }
   int64_t stepsTaken() const { return steps; }
+  /// The examples trained on: the training set less the validation split.
   const Dataset &trainData() const { return train; }
+  /// The validation split; null without one.
+  const Dataset *validData() const { return valid ? &*valid : nullptr; }
 
 private:
   bool loadInitialParameters(std::string &error);
   bool loadData(std::string &error);
+  void evaluate(EpochStats &stats);
   bool trainEpoch(int64_t epoch, EpochStats &stats, std::string &error);
   bool writeLogLine(FILE *log, const EpochStats &stats, std::string &error);
   void printSummary(const EpochStats &stats);
@@ -94,10 +118,12 @@ private:
   float stepNumber = 0; ///< `t`, 1-based, as the model reads it
   float batchLoss = 0;
   std::vector<float> batchX;
-  std::vector<int32_t> batchY;
+  std::vector<int32_t> batchY;     ///< class labels
+  std::vector<float> batchTargets; ///< or f32 targets
   std::vector<void *> stepArgs;
 
   Dataset train;
+  std::optional<Dataset> valid;
   std::optional<Dataset> test;
   int64_t steps = 0;
   std::vector<EpochStats> epochs;

@@ -147,7 +147,7 @@ TEST(Manifest, RejectsMalformedRecords) {
       {"train speed 3", "unknown train setting"},
       {"train seed -1", "non-negative"},
       {"data valid idx a b 1", "unknown data split"},
-      {"data train csv a b 1", "unsupported data format"},
+      {"data train hdf5 a b 1", "unsupported data format 'hdf5'"},
       {"data train idx a b", "expected 'data"},
       {"data train idx a b x", "scale 'x'"},
       {"input f32 4", "duplicate 'input'"},
@@ -189,7 +189,7 @@ TEST(Manifest, RequiresHeaderVersionAndCoreRecords) {
             std::string::npos);
   EXPECT_NE(parseError("gdc-model 1\ninput f64 4\n").find("only f32"),
             std::string::npos);
-  EXPECT_NE(parseError("gdc-model 1\nlabel f32\n").find("label i32"),
+  EXPECT_NE(parseError("gdc-model 1\nlabel f64\n").find("label i32"),
             std::string::npos);
   EXPECT_NE(
       parseError("gdc-model 1\ninput f32\n").find("at least one dimension"),

@@ -196,3 +196,59 @@ TEST_F(OptionsTest, HelpStopsParsingAndDocumentsTheModel) {
             std::string::npos)
       << help;
 }
+
+TEST_F(OptionsTest, ValidFractionFromTheManifestOrTheCommandLine) {
+  Options options;
+  std::string error;
+  ASSERT_TRUE(parse({}, options, error)) << error;
+  EXPECT_EQ(options.validFraction, 0.0); // no `valid` record: none
+  ASSERT_TRUE(parse({"--valid", "0.1"}, options, error)) << error;
+  EXPECT_DOUBLE_EQ(options.validFraction, 0.1);
+
+  Manifest withValid;
+  ASSERT_TRUE(
+      parseManifest(std::string(kManifest) + "valid 0.2\n", withValid, error))
+      << error;
+  const char *none[] = {"train"};
+  ASSERT_TRUE(parseOptions(1, none, withValid, options, error)) << error;
+  EXPECT_DOUBLE_EQ(options.validFraction, 0.2);
+  const char *off[] = {"train", "--valid=0"};
+  ASSERT_TRUE(parseOptions(2, off, withValid, options, error)) << error;
+  EXPECT_EQ(options.validFraction, 0.0);
+  EXPECT_NE(helpText(withValid).find("(default: 0.2)"), std::string::npos)
+      << helpText(withValid);
+  EXPECT_NE(helpText(manifest).find("--valid F"), std::string::npos);
+
+  for (const char *bad : {"1", "-0.1", "1.5", "abc", "nan", "", "0.5x"})
+    EXPECT_EQ(parseError({"--valid", bad}),
+              std::string("invalid value '") + bad +
+                  "' for --valid: expected a fraction F with 0 <= F < 1 (0 "
+                  "turns validation off)")
+        << bad;
+  EXPECT_EQ(parseError({"--valid"}), "option '--valid' needs a value (F)");
+}
+
+TEST_F(OptionsTest, HelpDescribesLabelsAndEveryDataFormat) {
+  Manifest m;
+  std::string error;
+  ASSERT_TRUE(parseManifest("gdc-model 1\ninput f32 4\nlabel f32\n"
+                            "output f32 1\n"
+                            "data train csv my.csv target 0.5\n"
+                            "data test synthetic 10 4 0 3\n",
+                            m, error))
+      << error;
+  std::string help = helpText(m);
+  EXPECT_NE(help.find("model: input f32[4], label f32[], output f32[1]"),
+            std::string::npos)
+      << help;
+  EXPECT_NE(help.find("  train: my.csv, label column 'target' (csv, scale "
+                      "0.5)\n"),
+            std::string::npos)
+      << help;
+  EXPECT_NE(help.find("  test: synthetic: 10 examples, 4 features, "
+                      "regression, seed 3\n"),
+            std::string::npos)
+      << help;
+  EXPECT_NE(helpText(manifest).find("label i32, output f32[10]"),
+            std::string::npos);
+}

@@ -159,3 +159,12 @@ TEST(Init, StreamsDependOnSeedAndParamIndex) {
   EXPECT_NE(a, c);
   EXPECT_NE(a, d);
 }
+
+TEST(Shuffle, EpochShufflesAreRandomPermutationsOfTheirStream) {
+  Rng rng = Rng::forStream(3, RandomPurpose::Shuffle, 2);
+  std::vector<int64_t> direct = randomPermutation(50, rng);
+  EXPECT_EQ(direct, shufflePermutation(50, 3, 2));
+  Rng other = Rng::forStream(3, RandomPurpose::ValidSplit, 0);
+  EXPECT_NE(randomPermutation(50, other), direct);
+  EXPECT_TRUE(randomPermutation(0, other).empty());
+}

@@ -519,3 +519,158 @@ TEST_F(TrainerTest, GdrtMainRunsTheLinkedModel) {
   EXPECT_EQ(modelLog.batchSizes.size(), 13u);
   EXPECT_FALSE(readBytes(ckpt).empty());
 }
+
+namespace {
+
+/// The rows of `data` (examples followed by their label), sorted, to
+/// compare data sets as multisets of examples.
+std::vector<std::vector<float>> sortedRows(const Dataset &data) {
+  std::vector<std::vector<float>> rows;
+  for (int64_t i = 0; i < data.count; ++i) {
+    std::vector<float> row(data.examples.begin() + i * data.exampleSize,
+                           data.examples.begin() + (i + 1) * data.exampleSize);
+    row.push_back(static_cast<float>(data.labels[i]));
+    rows.push_back(row);
+  }
+  std::sort(rows.begin(), rows.end());
+  return rows;
+}
+
+} // namespace
+
+TEST_F(TrainerTest, ValidationSplitHoldsOutFixedExamplesAndIsEvaluated) {
+  Trainer whole(manifest, model, options({"--valid", "0"}));
+  whole.setMessageStream(nullptr);
+  std::string error;
+  ASSERT_TRUE(whole.prepare(error)) << error;
+  EXPECT_EQ(whole.validData(), nullptr);
+
+  Trainer trainer(manifest, model, options({"--valid", "0.25"}));
+  trainer.setMessageStream(nullptr);
+  ASSERT_TRUE(trainer.prepare(error)) << error;
+  ASSERT_NE(trainer.validData(), nullptr);
+  EXPECT_EQ(trainer.validData()->count, 50);
+  EXPECT_EQ(trainer.trainData().count, 150);
+  // Together the parts are the training set, each example once.
+  Dataset joined = trainer.trainData();
+  const Dataset &valid = *trainer.validData();
+  joined.examples.insert(joined.examples.end(), valid.examples.begin(),
+                         valid.examples.end());
+  joined.labels.insert(joined.labels.end(), valid.labels.begin(),
+                       valid.labels.end());
+  joined.count += valid.count;
+  EXPECT_EQ(sortedRows(joined), sortedRows(whole.trainData()));
+  // Not the file's last quarter.
+  std::vector<float> tail(whole.trainData().examples.end() - 50 * 4,
+                          whole.trainData().examples.end());
+  EXPECT_NE(valid.examples, tail);
+
+  ASSERT_TRUE(trainer.run(error)) << error;
+  // 150 examples at batch 16: 10 steps an epoch; nothing of the
+  // validation split is trained on.
+  EXPECT_EQ(trainer.stepsTaken(), 3 * 10);
+  for (const EpochStats &stats : trainer.history()) {
+    EXPECT_EQ(stats.examples, 150);
+    ASSERT_TRUE(stats.validAccuracy.has_value());
+    EXPECT_FALSE(stats.validMse.has_value());
+    EXPECT_FALSE(stats.testMse.has_value());
+  }
+  EXPECT_GE(*trainer.history().back().validAccuracy, 0.9);
+  EXPECT_DOUBLE_EQ(*trainer.history().back().validAccuracy,
+                   trainer.accuracy(valid));
+
+  // The seed draws the split.
+  Trainer reseeded(manifest, model,
+                   options({"--valid", "0.25", "--seed", "8"}));
+  ASSERT_TRUE(reseeded.prepare(error)) << error;
+  EXPECT_NE(reseeded.validData()->examples, valid.examples);
+}
+
+TEST_F(TrainerTest, ValidationIsLoggedAndPrinted) {
+  std::string log = dir.file("log.jsonl");
+  std::string output;
+  ASSERT_EQ(runProgram({"--epochs", "1", "--quiet", "--valid", "0.5", "--log",
+                        log.c_str()},
+                       output),
+            0)
+      << output;
+  regex_t pattern;
+  ASSERT_EQ(regcomp(&pattern,
+                    "^epoch 1/1: train_loss [0-9.]+  valid_accuracy "
+                    "[01]\\.[0-9]{4}  test_accuracy [01]\\.[0-9]{4}  [0-9]+ "
+                    "examples/s  [0-9.]+ s\n$",
+                    REG_EXTENDED),
+            0);
+  EXPECT_EQ(regexec(&pattern, output.c_str(), 0, nullptr, 0), 0) << output;
+  regfree(&pattern);
+  JsonValue line;
+  std::string error;
+  ASSERT_TRUE(parseJson(readText(log), line, error)) << error;
+  for (const char *key : {"valid_accuracy", "test_accuracy"}) {
+    ASSERT_NE(line.find(key), nullptr) << key;
+    EXPECT_EQ(line.find(key)->kind, JsonValue::Kind::Number) << key;
+  }
+  EXPECT_EQ(line.find("test_mse"), nullptr);
+  uint64_t examples = 0;
+  ASSERT_TRUE(line.find("examples")->asUint64(examples));
+  EXPECT_EQ(examples, 100u);
+
+  // Without a split the key is there, null.
+  ASSERT_EQ(runProgram({"--epochs", "1", "--log", log.c_str()}, output), 0);
+  ASSERT_TRUE(parseJson(readText(log), line, error)) << error;
+  ASSERT_NE(line.find("valid_accuracy"), nullptr);
+  EXPECT_EQ(line.find("valid_accuracy")->kind, JsonValue::Kind::Null);
+  EXPECT_EQ(output.find("valid_"), std::string::npos) << output;
+}
+
+TEST_F(TrainerTest, ManifestValidRecordAndItsOverride) {
+  Manifest withValid;
+  std::string error;
+  ASSERT_TRUE(parseManifest(std::string(gd_model_manifest) + "valid 0.1\n",
+                            withValid, error))
+      << error;
+  const char *argv[] = {"train", "--data-dir", dir.path().c_str()};
+  Options fromManifest;
+  ASSERT_TRUE(parseOptions(3, argv, withValid, fromManifest, error));
+  Trainer trainer(withValid, model, fromManifest);
+  ASSERT_TRUE(trainer.prepare(error)) << error;
+  ASSERT_NE(trainer.validData(), nullptr);
+  EXPECT_EQ(trainer.validData()->count, 20);
+
+  // --limit first takes the file's first examples; the split is of those.
+  const char *limited[] = {"train", "--data-dir", dir.path().c_str(), "--limit",
+                           "1"};
+  Options tiny;
+  ASSERT_TRUE(parseOptions(5, limited, withValid, tiny, error));
+  Trainer nothingLeft(withValid, model, tiny);
+  EXPECT_FALSE(nothingLeft.prepare(error));
+  EXPECT_EQ(error, dir.file("train-images.idx") +
+                       ": holding out 1 of its 1 examples for validation "
+                       "leaves none to train on");
+}
+
+TEST_F(TrainerTest, SyntheticClassesAreLearnable) {
+  Manifest synthetic;
+  std::string error;
+  ASSERT_TRUE(parseManifest("gdc-model 1\ninput f32 2 2\nlabel i32\n"
+                            "output f32 3\n"
+                            "param model.W 4,3 glorot_uniform 4 3\n"
+                            "param model.b 3 zeros\nstate velocity\n"
+                            "hyper lr 0.5\nhyper momentum 0.5\n"
+                            "data train synthetic 600 4 3 5\n"
+                            "data test synthetic 300 4 3 5\n",
+                            synthetic, error))
+      << error;
+  const char *argv[] = {"train", "--epochs", "10", "--batch", "16"};
+  Options opts;
+  ASSERT_TRUE(parseOptions(5, argv, synthetic, opts, error)) << error;
+  Trainer trainer(synthetic, model, opts);
+  trainer.setMessageStream(nullptr);
+  ASSERT_TRUE(trainer.prepare(error)) << error;
+  double before = *trainer.testAccuracy();
+  ASSERT_TRUE(trainer.run(error)) << error;
+  // A linear teacher is what softmax regression can learn: the test set,
+  // drawn with the same seed, shares it.
+  EXPECT_GE(*trainer.history().back().testAccuracy, 0.9);
+  EXPECT_GT(*trainer.history().back().testAccuracy, before + 0.2);
+}
