@@ -47,7 +47,41 @@ LogicalResult LensOp::verify() {
   return success();
 }
 
+/// A data record of the train step's config: its format and the
+/// attributes that format needs (the manifest is written from them).
+static LogicalResult verifyDataConfig(TrainStepOp op, StringRef split, Attribute attr) {
+  auto data = dyn_cast<DictionaryAttr>(attr);
+  auto format = data ? data.getAs<StringAttr>("format") : StringAttr();
+  if (!format || !data.getAs<FloatAttr>("scale"))
+    return op.emitOpError("config '") << split << "' must be a dictionary with a 'format' and "
+                                      << "a 'scale'";
+  SmallVector<StringRef> strings, integers;
+  if (format.getValue() == "idx")
+    strings = {"images", "labels"};
+  else if (format.getValue() == "csv")
+    strings = {"path", "label"};
+  else if (format.getValue() == "npy")
+    strings = {"x", "y"};
+  else if (format.getValue() == "synthetic")
+    integers = {"n", "features", "classes", "seed"};
+  else
+    return op.emitOpError("config '") << split << "' has the unknown format " << format;
+  for (StringRef key : strings)
+    if (!data.getAs<StringAttr>(key))
+      return op.emitOpError("config '") << split << "' (" << format.getValue()
+                                        << ") needs the string '" << key << "'";
+  for (StringRef key : integers)
+    if (!data.getAs<IntegerAttr>(key))
+      return op.emitOpError("config '") << split << "' (" << format.getValue()
+                                        << ") needs the integer '" << key << "'";
+  return success();
+}
+
 LogicalResult TrainStepOp::verify() {
+  for (StringRef split : {"train", "test"})
+    if (Attribute data = getConfig().get(split))
+      if (failed(verifyDataConfig(*this, split, data)))
+        return failure();
   auto lookup = [&](FlatSymbolRefAttr ref) {
     return SymbolTable::lookupNearestSymbolFrom(*this, ref);
   };

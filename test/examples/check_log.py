@@ -1,17 +1,19 @@
 #!/usr/bin/env python3
 """Checks a training run's --log (JSON lines, one object per epoch).
 
-  check_log.py LOG --epochs N [--loss-falls] [--min-accuracy A] [--same-loss-as LOG2]
+  check_log.py LOG --epochs N [--loss-falls] [--min-accuracy A] [--max-mse M]
+               [--same-loss-as LOG2]
 
 Fails (exit 1, saying why) unless the log has N epochs with the documented
 fields, finite losses, a falling train loss if asked, and a final test
-accuracy of at least A if asked."""
+accuracy of at least A (a final test mean squared error of at most M, for
+regression targets) if asked."""
 import argparse
 import json
 import math
 import sys
 
-FIELDS = ("epoch", "train_loss", "test_accuracy", "examples_per_sec", "seconds")
+FIELDS = ("epoch", "train_loss", "examples_per_sec", "seconds")
 
 
 def main():
@@ -20,6 +22,7 @@ def main():
     ap.add_argument("--epochs", type=int, required=True)
     ap.add_argument("--loss-falls", action="store_true")
     ap.add_argument("--min-accuracy", type=float)
+    ap.add_argument("--max-mse", type=float)
     ap.add_argument("--same-loss-as", metavar="LOG",
                     help="another run's log whose train losses must agree within 1e-5 relative")
     args = ap.parse_args()
@@ -30,6 +33,8 @@ def main():
         problems.append(f"expected {args.epochs} epochs, found {len(rows)}")
     for i, row in enumerate(rows):
         missing = [k for k in FIELDS if k not in row]
+        if "test_accuracy" not in row and "test_mse" not in row:
+            missing.append("test_accuracy or test_mse")
         if missing:
             problems.append(f"epoch {i + 1}: missing fields {missing}")
         elif not math.isfinite(row["train_loss"]):
@@ -40,6 +45,9 @@ def main():
         problems.append(f"train loss did not fall: {[r['train_loss'] for r in rows]}")
     if not problems and args.min_accuracy is not None and not rows[-1]["test_accuracy"] >= args.min_accuracy:
         problems.append(f"test accuracy {rows[-1]['test_accuracy']} < {args.min_accuracy}")
+    if not problems and args.max_mse is not None and not (
+            rows[-1].get("test_mse") is not None and rows[-1]["test_mse"] <= args.max_mse):
+        problems.append(f"test mse {rows[-1]['test_mse']} > {args.max_mse}")
     if not problems and args.same_loss_as:
         with open(args.same_loss_as) as f:
             other = [json.loads(line) for line in f if line.strip()]

@@ -37,7 +37,7 @@ gd.optimizer @momentum attributes {hyper_defaults = [1.000000e-01 : f32, 9.00000
   %3 = gd.sub %p, %2 : tensor<f32>, tensor<f32> -> tensor<f32>
   gd.yield %3, %1 : tensor<f32>, tensor<f32>
 }
-gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, train = {images = "x.idx", labels = "y.idx", scale = 0.5 : f64}}, loss = @xent_3, model = @net, model_name = "net", optimizer = @momentum, reduction = "mean"}
+gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, train = {format = "idx", images = "x.idx", labels = "y.idx", scale = 0.5 : f64}}, loss = @xent_3, model = @net, model_name = "net", optimizer = @momentum, reduction = "mean"}
 
 // Arguments: params (W, b), their states (v of W, v of b), lr, mu, t, x, y, loss.
 // STEP-LABEL: func.func @gd_step(

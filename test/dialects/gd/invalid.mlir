@@ -91,6 +91,16 @@ func.func @apply(%p: tensor<3xf32>, %g: tensor<3xf32>, %t: tensor<f32>) {
 
 // -----
 
+// expected-error @+1 {{config 'train' (csv) needs the string 'label'}}
+gd.train_step @t {config = {train = {format = "csv", path = "d.csv", scale = 1.0 : f64}}, loss = @l, model = @missing, model_name = "m", optimizer = @o, reduction = "mean"}
+
+// -----
+
+// expected-error @+1 {{config 'test' has the unknown format "hdf5"}}
+gd.train_step @t {config = {test = {format = "hdf5", scale = 1.0 : f64}}, loss = @l, model = @missing, model_name = "m", optimizer = @o, reduction = "mean"}
+
+// -----
+
 // expected-error @+1 {{model 'missing' is not a lens or composition}}
 gd.train_step @t {config = {}, loss = @l, model = @missing, model_name = "m", optimizer = @o, reduction = "mean"}
 
@@ -271,3 +281,15 @@ gd.schedule @s attributes {hyper_defaults = [], hyper_names = []} {
 ^bb0(%t: tensor<f32>):
   gd.yield
 }
+
+// -----
+
+// expected-error @+1 {{has 2 stages but 3 entries in 'shares'}}
+gd.compose @c [@a, @a] {shares = ["", "c.0", ""]}
+
+// -----
+
+%a = arith.constant dense<1.0> : tensor<f32>
+%t = gd.tuple %a, %a : tensor<f32>, tensor<f32> -> tuple<tensor<f32>, tensor<f32>>
+// expected-error @+1 {{index 2 is out of range for 'tuple<tensor<f32>, tensor<f32>>'}}
+%b = gd.tuple_get %t[2] : tuple<tensor<f32>, tensor<f32>> -> tensor<f32>

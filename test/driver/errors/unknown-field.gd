@@ -8,5 +8,5 @@ train t {
   loss = cross_entropy
   optimizer = sgd(lr = 0.1)
   data = idx("a", "b")
-  epoch = 3 // expected-error {{unknown train field 'epoch'; the fields are: model, loss, optimizer, data, test, batch, epochs, seed, metrics}}
+  epoch = 3 // expected-error {{unknown train field 'epoch'; the fields are: model, loss, optimizer, data, test, valid, batch, epochs, seed, metrics}}
 }
