@@ -316,21 +316,30 @@ bool Elaborator::unify(const ast::TypeExpr &annotation, Type actual, Scope &scop
 Scope &Elaborator::scopeOf(const ast::Module *m) {
   if (!m || m == program.main)
     return globals;
-  std::unique_ptr<Scope> &scope = libraryScopes[m];
-  if (!scope) {
-    scope = std::make_unique<Scope>(&builtins);
-    for (const ast::Decl &d : m->decls) {
+  auto &[used, own] = libraryScopes[m];
+  if (own)
+    return *own;
+  // Shadowing: the module's own definitions, then what it uses, then the
+  // built-ins. A `use` is not re-exported.
+  auto bindDefinitions = [&](const ast::Module *from, Scope &into) {
+    for (const ast::Decl &d : from->decls) {
       if (d.kind == ast::DeclKind::Use || d.kind == ast::DeclKind::Let ||
           d.kind == ast::DeclKind::Train)
         continue;
       Binding b;
       b.kind = Binding::Decl;
       b.decl = &d;
-      b.module = m;
-      scope->bind(d.name, b);
+      b.module = from;
+      into.bind(d.name, b);
     }
-  }
-  return *scope;
+  };
+  used = std::make_unique<Scope>(&builtins);
+  for (const ast::Decl &d : m->decls)
+    if (d.kind == ast::DeclKind::Use && program.modules.count(d.name))
+      bindDefinitions(program.modules.at(d.name), *used);
+  own = std::make_unique<Scope>(used.get());
+  bindDefinitions(m, *own);
+  return *own;
 }
 
 //===----------------------------------------------------------------------===//
@@ -352,6 +361,18 @@ OwningOpRef<ModuleOp> Elaborator::run() {
   module = ModuleOp::create(loc({1, 1}));
   // Used modules first: the main module's definitions shadow theirs.
   std::set<std::string> used;
+  // A module that another uses holds definitions only: a `let` there would
+  // be an instance shared by every program that uses it.
+  for (auto &[name, m] : program.modules) {
+    current = m;
+    for (const ast::Decl &d : m->decls)
+      if (d.kind == ast::DeclKind::Let || d.kind == ast::DeclKind::Train)
+        error(d.nameLoc) << "a used module holds definitions (fn, lens, loss, optimizer, "
+                            "transform, schedule); this "
+                         << (d.kind == ast::DeclKind::Let ? "let" : "train block")
+                         << " belongs in the program";
+  }
+  current = program.main;
   for (const ast::Decl &d : program.main->decls)
     if (d.kind == ast::DeclKind::Use) {
       if (!program.modules.count(d.name)) {

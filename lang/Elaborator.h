@@ -264,7 +264,9 @@ public:
   mlir::OwningOpRef<mlir::ModuleOp> module;
   Scope builtins;
   Scope globals{&builtins}; ///< the main program's top level
-  std::map<const ast::Module *, std::unique_ptr<Scope>> libraryScopes;
+  /// Per used module: the scope of what it uses, and its own (inner) scope.
+  std::map<const ast::Module *, std::pair<std::unique_ptr<Scope>, std::unique_ptr<Scope>>>
+      libraryScopes;
   const ast::Module *current = nullptr; ///< the module whose code is elaborated
   unsigned errors = 0;
   ExprTypes *exprTypes = nullptr; ///< where to record checked types, if anywhere

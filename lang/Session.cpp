@@ -1,6 +1,9 @@
 //===- Session.cpp - One compilation, from source to executable -----------===//
 #include "lang/Session.h"
 
+#include <algorithm>
+#include <functional>
+
 #include "dialects/gd/GDDialect.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -99,16 +102,88 @@ bool Session::loadSource(llvm::StringRef path, llvm::StringRef text) {
   program.sourceDir = std::string(dir);
   if (!loadModule("", path, llvm::MemoryBuffer::getMemBufferCopy(text, path)))
     return false;
-  // The standard modules a program uses are parsed from gdc's own copy.
+  bool loaded = loadUsedModules();
+  return checkUseCycles() && loaded;
+}
+
+bool Session::loadUsedModules() {
+  // Breadth first over `use`: std modules come from gdc's own copy, any
+  // other `use a.b` from a/b.gd next to the program.
   bool ok = true;
-  for (const ast::Decl &d : program.main->decls) {
-    if (d.kind != ast::DeclKind::Use || program.modules.count(d.name))
-      continue;
-    for (const StdModule &m : kStdModules)
-      if (d.name == m.name)
-        ok &= loadModule(m.name, m.path,
-                         llvm::MemoryBuffer::getMemBuffer(m.source, m.path));
+  for (size_t next = 0; next < modules.size(); ++next) {
+    const ast::Module *m = modules[next].get();
+    for (const ast::Decl &d : m->decls) {
+      if (d.kind != ast::DeclKind::Use || program.modules.count(d.name))
+        continue;
+      auto use = FileLineColLoc::get(ctx, m->path, d.nameLoc.line, d.nameLoc.col);
+      const StdModule *std = nullptr;
+      for (const StdModule &candidate : kStdModules)
+        if (d.name == candidate.name)
+          std = &candidate;
+      if (std) {
+        ok &= loadModule(std->name, std->path,
+                         llvm::MemoryBuffer::getMemBuffer(std->source, std->path));
+        continue;
+      }
+      if (StringRef(d.name).starts_with("std.")) {
+        emitError(use) << "unknown module '" << d.name
+                       << "'; the standard modules are std.nn, std.losses, std.optim";
+        ok = false;
+        continue;
+      }
+      llvm::SmallString<256> file(program.sourceDir);
+      llvm::SmallString<64> relative(d.name);
+      std::replace(relative.begin(), relative.end(), '.', '/');
+      llvm::sys::path::append(file, relative.str() + ".gd");
+      llvm::sys::path::remove_dots(file, /*remove_dot_dot=*/true);
+      auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/true);
+      if (!buffer) {
+        emitError(use) << "unknown module '" << d.name << "': there is no standard module of "
+                       << "that name, and '" << file << "' cannot be read ("
+                       << buffer.getError().message() << ")";
+        ok = false;
+        continue;
+      }
+      ok &= loadModule(d.name, file, std::move(*buffer));
+    }
   }
+  return ok;
+}
+
+bool Session::checkUseCycles() {
+  // Depth first; a `use` that reaches a module still being visited closes a
+  // cycle, reported at that `use` with the chain that leads back.
+  enum State { Unvisited, Visiting, Done };
+  std::map<const ast::Module *, State> state;
+  std::vector<std::string> chain;
+  bool ok = true;
+  std::function<void(const ast::Module *, StringRef)> visit = [&](const ast::Module *m,
+                                                                  StringRef name) {
+    state[m] = Visiting;
+    chain.push_back(name.str());
+    for (const ast::Decl &d : m->decls) {
+      if (d.kind != ast::DeclKind::Use || !program.modules.count(d.name))
+        continue;
+      const ast::Module *used = program.modules.at(d.name);
+      if (state[used] == Visiting) {
+        std::string cycle;
+        bool inCycle = false;
+        for (const std::string &step : chain)
+          if (inCycle || step == d.name) {
+            inCycle = true;
+            cycle += step + " uses ";
+          }
+        emitError(FileLineColLoc::get(ctx, m->path, d.nameLoc.line, d.nameLoc.col))
+            << "'use " << d.name << "' makes a cycle of modules: " << cycle << d.name;
+        ok = false;
+      } else if (state[used] == Unvisited) {
+        visit(used, d.name);
+      }
+    }
+    chain.pop_back();
+    state[m] = Done;
+  };
+  visit(program.main, llvm::sys::path::stem(program.main->path));
   return ok;
 }
 

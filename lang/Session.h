@@ -74,6 +74,10 @@ public:
   bool link(llvm::StringRef object, llvm::StringRef executable);
 
 private:
+  /// Loads every module reachable by `use` from the loaded ones.
+  bool loadUsedModules();
+  /// Reports each `use` that closes a cycle of modules.
+  bool checkUseCycles();
   bool loadModule(llvm::StringRef name, llvm::StringRef path,
                   std::unique_ptr<llvm::MemoryBuffer> buffer);
 

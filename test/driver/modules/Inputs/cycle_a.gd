@@ -1,0 +1,2 @@
+use Inputs.cycle_b
+fn fa(x) = x

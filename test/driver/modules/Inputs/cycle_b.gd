@@ -1,0 +1,2 @@
+use Inputs.cycle_a
+fn fb(x) = x

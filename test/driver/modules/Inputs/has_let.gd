@@ -1,0 +1,2 @@
+use std.nn
+let shared = dense(4, 4)
