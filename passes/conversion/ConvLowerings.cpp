@@ -70,84 +70,61 @@ AffineMap mapOf(MLIRContext *ctx, unsigned loops, ArrayRef<unsigned> dims) {
   return AffineMap::get(loops, 0, exprs, ctx);
 }
 
-/// out[n, o, i, j] += in[n, c, i + ki - p, j + kj - p] * filter[o, c, ki, kj]
-/// Loops: (n,) o, i, j | c, ki, kj.
+/// The correlation of `source` with a filter that both conv2d and its input
+/// gradient are: loops (n,) a, r, s | b, ki, kj and
+///   forward:  out[n, a, r, s] += source[n, b, r + ki - p, s + kj - p] * filter[a, b, ki, kj]
+///   backward: out[n, a, r, s] += source[n, b, r - ki + p, s - kj + p] * filter[b, a, ki, kj]
+/// (conv2d: a = o, b = c; its input gradient reads dy backwards: a = c, b = o).
+Value correlate(ConversionPatternRewriter &rw, Location loc, RankedTensorType type,
+                Value source, Value filter, int64_t p, bool backward) {
+  MLIRContext *ctx = rw.getContext();
+  unsigned nb = type.getRank() == 4 ? 1 : 0, loops = nb + 6;
+  unsigned a = nb, r = nb + 1, s = nb + 2, bb = nb + 3, ki = nb + 4, kj = nb + 5;
+  SmallVector<unsigned> outDims;
+  if (nb)
+    outDims.push_back(0);
+  llvm::append_values(outDims, a, r, s);
+  SmallVector<unsigned> filterDims = backward ? SmallVector<unsigned>{bb, a, ki, kj}
+                                              : SmallVector<unsigned>{a, bb, ki, kj};
+  SmallVector<AffineMap> maps{mapOf(ctx, loops, filterDims), mapOf(ctx, loops, outDims)};
+  SmallVector<IteratorType> iterators(nb + 3, IteratorType::parallel);
+  iterators.append(3, IteratorType::reduction);
+  auto generic = linalg::GenericOp::create(
+      rw, loc, TypeRange{type}, ValueRange{filter},
+      ValueRange{zeroFilled(rw, loc, type, source)}, maps, iterators,
+      [&](OpBuilder &b, Location l, ValueRange args) {
+        auto index = [&](unsigned d) { return linalg::IndexOp::create(b, l, d).getResult(); };
+        SmallVector<Value> coords;
+        if (nb)
+          coords.push_back(index(0));
+        coords.push_back(index(bb));
+        Value zero = arith::ConstantIndexOp::create(b, l, 0);
+        for (auto [out, k] : {std::pair{r, ki}, std::pair{s, kj}})
+          coords.push_back(backward ? shifted(b, l, index(out), zero, index(k), p)
+                                    : shifted(b, l, index(out), index(k), zero, -p));
+        Value x = readZeroPadded(b, l, source, coords);
+        Value prod = arith::MulFOp::create(b, l, x, args[0]);
+        linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, prod, args[1]).getResult());
+      });
+  return generic->getResult(0);
+}
+
 struct Conv2DLowering : OpConversionPattern<Conv2DOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(Conv2DOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rw) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rw.getContext();
-    Value input = adaptor.getInput(), filter = adaptor.getFilter();
-    auto type = typeOf(op.getResult());
-    unsigned nb = type.getRank() == 4 ? 1 : 0, loops = nb + 6;
-    unsigned o = nb, i = nb + 1, j = nb + 2, c = nb + 3, ki = nb + 4, kj = nb + 5;
-    int64_t p = op.getPadding();
-    SmallVector<unsigned> outDims;
-    if (nb)
-      outDims.push_back(0);
-    llvm::append_values(outDims, o, i, j);
-    SmallVector<AffineMap> maps{mapOf(ctx, loops, {o, c, ki, kj}), mapOf(ctx, loops, outDims)};
-    SmallVector<IteratorType> iterators(nb + 3, IteratorType::parallel);
-    iterators.append(3, IteratorType::reduction);
-    auto generic = linalg::GenericOp::create(
-        rw, loc, TypeRange{type}, ValueRange{filter},
-        ValueRange{zeroFilled(rw, loc, type, input)}, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          auto index = [&](unsigned d) { return linalg::IndexOp::create(b, l, d).getResult(); };
-          SmallVector<Value> coords;
-          if (nb)
-            coords.push_back(index(0));
-          coords.push_back(index(c));
-          Value zero = arith::ConstantIndexOp::create(b, l, 0);
-          coords.push_back(shifted(b, l, index(i), index(ki), zero, -p));
-          coords.push_back(shifted(b, l, index(j), index(kj), zero, -p));
-          Value x = readZeroPadded(b, l, input, coords);
-          Value prod = arith::MulFOp::create(b, l, x, args[0]);
-          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, prod, args[1]).getResult());
-        });
-    rw.replaceOp(op, generic->getResults());
+    rw.replaceOp(op, correlate(rw, op.getLoc(), typeOf(op.getResult()), adaptor.getInput(),
+                               adaptor.getFilter(), op.getPadding(), /*backward=*/false));
     return success();
   }
 };
 
-/// dx[n, c, h, w] += dy[n, o, h + p - ki, w + p - kj] * filter[o, c, ki, kj]
-/// Loops: (n,) c, h, w | o, ki, kj.
 struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(Conv2DGradInputOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rw) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rw.getContext();
-    Value grad = adaptor.getGrad(), filter = adaptor.getFilter();
-    auto type = typeOf(op.getResult());
-    unsigned nb = type.getRank() == 4 ? 1 : 0, loops = nb + 6;
-    unsigned c = nb, h = nb + 1, w = nb + 2, o = nb + 3, ki = nb + 4, kj = nb + 5;
-    int64_t p = op.getPadding();
-    SmallVector<unsigned> outDims;
-    if (nb)
-      outDims.push_back(0);
-    llvm::append_values(outDims, c, h, w);
-    SmallVector<AffineMap> maps{mapOf(ctx, loops, {o, c, ki, kj}), mapOf(ctx, loops, outDims)};
-    SmallVector<IteratorType> iterators(nb + 3, IteratorType::parallel);
-    iterators.append(3, IteratorType::reduction);
-    auto generic = linalg::GenericOp::create(
-        rw, loc, TypeRange{type}, ValueRange{filter},
-        ValueRange{zeroFilled(rw, loc, type, grad)}, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          auto index = [&](unsigned d) { return linalg::IndexOp::create(b, l, d).getResult(); };
-          SmallVector<Value> coords;
-          if (nb)
-            coords.push_back(index(0));
-          coords.push_back(index(o));
-          Value zero = arith::ConstantIndexOp::create(b, l, 0);
-          coords.push_back(shifted(b, l, index(h), zero, index(ki), p));
-          coords.push_back(shifted(b, l, index(w), zero, index(kj), p));
-          Value dy = readZeroPadded(b, l, grad, coords);
-          Value prod = arith::MulFOp::create(b, l, dy, args[0]);
-          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, prod, args[1]).getResult());
-        });
-    rw.replaceOp(op, generic->getResults());
+    rw.replaceOp(op, correlate(rw, op.getLoc(), typeOf(op.getResult()), adaptor.getGrad(),
+                               adaptor.getFilter(), op.getPadding(), /*backward=*/true));
     return success();
   }
 };
