@@ -182,4 +182,18 @@ std::string resolvePath(const std::string &base, const std::string &path) {
   return base + "/" + path;
 }
 
+uint64_t readLittleEndian(const uint8_t *bytes, unsigned size) {
+  uint64_t value = 0;
+  for (unsigned i = size; i-- > 0;)
+    value = (value << 8) | bytes[i];
+  return value;
+}
+
+uint64_t readBigEndian(const uint8_t *bytes, unsigned size) {
+  uint64_t value = 0;
+  for (unsigned i = 0; i < size; ++i)
+    value = (value << 8) | bytes[i];
+  return value;
+}
+
 } // namespace gdrt

@@ -41,6 +41,11 @@ bool writeFileAtomically(const std::string &path, const std::string &bytes,
 /// `path` itself if absolute or if `base` is empty, else `base/path`.
 std::string resolvePath(const std::string &base, const std::string &path);
 
+/// The unsigned integer of `size` (at most 8) bytes at `bytes`, in file
+/// byte order: little-endian (npy, safetensors) or big-endian (IDX).
+uint64_t readLittleEndian(const uint8_t *bytes, unsigned size);
+uint64_t readBigEndian(const uint8_t *bytes, unsigned size);
+
 } // namespace gdrt
 
 #endif // GDC_RUNTIME_FILEIO_H

@@ -46,13 +46,6 @@ static const char *idxTypeName(uint8_t type) {
   }
 }
 
-static uint64_t readBigEndian(const uint8_t *bytes, unsigned size) {
-  uint64_t value = 0;
-  for (unsigned i = 0; i < size; ++i)
-    value = (value << 8) | bytes[i];
-  return value;
-}
-
 uint64_t IdxArray::elementCount() const {
   uint64_t count = 1;
   for (uint64_t dim : dims)

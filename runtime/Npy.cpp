@@ -211,14 +211,6 @@ bool parseNpyHeader(std::string_view header, NpyArray &out,
   return true;
 }
 
-/// The little-endian unsigned integer of `size` bytes at `bytes`.
-static uint64_t readLittleEndian(const uint8_t *bytes, unsigned size) {
-  uint64_t value = 0;
-  for (unsigned i = size; i-- > 0;)
-    value = (value << 8) | bytes[i];
-  return value;
-}
-
 uint64_t NpyArray::elementCount() const {
   uint64_t count = 1;
   for (uint64_t dim : shape)

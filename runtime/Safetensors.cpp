@@ -19,13 +19,6 @@ static void appendLittleEndian(std::string &out, uint64_t value, unsigned n) {
     out += static_cast<char>((value >> (8 * i)) & 0xFF);
 }
 
-static uint64_t readLittleEndian(const uint8_t *bytes, unsigned n) {
-  uint64_t value = 0;
-  for (unsigned i = 0; i < n; ++i)
-    value |= static_cast<uint64_t>(bytes[i]) << (8 * i);
-  return value;
-}
-
 std::string
 encodeSafetensors(const std::vector<NamedTensor> &tensors,
                   const std::map<std::string, std::string> &metadata) {
