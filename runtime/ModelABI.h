@@ -25,6 +25,8 @@ extern const char gd_model_manifest[];
  *   states[P * S]  float*, state s of param p at index p * S + s, in place
  *   hypers[H]      float*, each pointing at one float (read only)
  *   t              float*, the 1-based step number (read only)
+ *   seed           int64_t*, the run's seed (--seed; read only): random
+ *                  draws are a hash of (seed, t, draw site, element)
  *   x              float*, [batch, input...] row-major (read only)
  *   y              the labels (read only): int32_t* [batch] class indices
  *                  for `label i32`, float* [batch, label...] row-major

@@ -105,7 +105,8 @@ bool Trainer::prepare(std::string &error) {
   else
     batchY.assign(static_cast<size_t>(batch), 0);
 
-  // The argument vector of ModelABI.h: params, states, hypers, t, x, y, loss.
+  // The argument vector of ModelABI.h: params, states, hypers, t, seed, x,
+  // y, loss.
   stepArgs.clear();
   for (std::vector<float> &param : params)
     stepArgs.push_back(param.data());
@@ -114,6 +115,8 @@ bool Trainer::prepare(std::string &error) {
   for (float &hyper : hypers)
     stepArgs.push_back(&hyper);
   stepArgs.push_back(&stepNumber);
+  stepSeed = static_cast<int64_t>(options.seed);
+  stepArgs.push_back(&stepSeed);
   stepArgs.push_back(batchX.data());
   if (train.hasTargets())
     stepArgs.push_back(batchTargets.data());

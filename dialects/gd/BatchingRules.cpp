@@ -186,10 +186,8 @@ LogicalResult ReshapeOp::buildBatched(OpBuilder &b, ValueRange operands,
   return success();
 }
 
-/// `v` (unbatched) repeated along a leading batch dimension taken from
-/// `batched`: `expand_dims(v, [0]) + zeros[B, 1, ..., 1]`, so that an
-/// example-independent operand (a parameter) can join a batched one.
-static Value broadcastToBatch(OpBuilder &b, Location loc, Value v, Value batched) {
+// `expand_dims(v, [0]) + zeros[B, 1, ..., 1]`.
+Value broadcastToBatch(OpBuilder &b, Location loc, Value v, Value batched) {
   int64_t rank = rankOf(v);
   SmallVector<int64_t> perExampleAxes;
   for (int64_t i = 1; i < rankOf(batched); ++i)

@@ -27,6 +27,12 @@ llvm::LogicalResult inferBroadcastType(std::optional<mlir::Location> loc,
                                        mlir::Type element,
                                        llvm::SmallVectorImpl<mlir::Type> &types);
 
+/// `v` (unbatched) repeated along a leading batch dimension taken from
+/// `batched`, so that an example-independent value (a parameter, the shape
+/// of a random draw) can join a batched one.
+mlir::Value broadcastToBatch(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                             mlir::Value batched);
+
 /// `input`'s type with `axes` removed; checks the axes are in range and
 /// distinct.
 llvm::LogicalResult inferReducedType(std::optional<mlir::Location> loc,

@@ -172,6 +172,16 @@ LogicalResult CmpOp::inferReturnTypes(MLIRContext *ctx,
       IntegerType::get(ctx, 1), types);
 }
 
+OpFoldResult SelectOp::fold(FoldAdaptor adaptor) {
+  auto cond = dyn_cast_or_null<DenseElementsAttr>(adaptor.getCond());
+  if (!cond || !cond.isSplat())
+    return {};
+  Value chosen = cond.getSplatValue<bool>() ? getLhs() : getRhs();
+  if (chosen.getType() != getType())
+    return {}; // the branch would still need broadcasting
+  return chosen;
+}
+
 LogicalResult SelectOp::inferReturnTypes(MLIRContext *,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,

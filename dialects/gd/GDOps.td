@@ -234,29 +234,44 @@ def GD_TrainStepOp : GD_Op<"train_step", [Symbol]> {
   let hasVerifier = 1;
 }
 
-def GD_ApplyForwardOp : GD_Op<"apply_forward", [Pure]> {
+// The step a lens runs in, for its random draws and `training`: the run's
+// seed (tensor<i64>), the step t (tensor<f32>) and whether it trains
+// (tensor<i1>); and which use of a lens in the step this is (`instance`).
+defvar GD_ApplyContext = (ins Variadic<AnyRankedTensor>:$step_context,
+                              OptionalAttr<I64Attr>:$instance);
+
+def GD_ApplyForwardOp : GD_Op<"apply_forward", [Pure, AttrSizedOperandSegments]> {
   let summary = "Applies a lens's forward map";
   let description = [{
     Calls the forward region of `lens` on parameters followed by inputs.
-    `gd-inline-lenses` replaces it with a copy of that region.
+    `gd-inline-lenses` replaces it with a copy of that region, binding its
+    random draws and `training` to `context` (seed, t, training) and
+    `instance`.
   }];
-  let arguments = (ins FlatSymbolRefAttr:$lens, Variadic<AnyType>:$args);
+  let arguments = !con((ins FlatSymbolRefAttr:$lens, Variadic<AnyType>:$args),
+                       GD_ApplyContext);
   let results = (outs AnyType:$result);
   let assemblyFormat =
-      "$lens `(` $args `)` attr-dict `:` functional-type($args, $result)";
+      "$lens `(` $args `)` (`context` `(` $step_context^ `:` type($step_context) `)`)? "
+      "attr-dict `:` functional-type($args, $result)";
 }
 
-def GD_ApplyBackwardOp : GD_Op<"apply_backward", [Pure]> {
+def GD_ApplyBackwardOp : GD_Op<"apply_backward", [Pure, AttrSizedOperandSegments]> {
   let summary = "Applies a lens's backward map";
   let description = [{
     Calls the backward region of `lens` on parameters, inputs and the
     output cotangent; yields the parameters' cotangents and the first
-    input's. `gd-inline-lenses` replaces it with a copy of that region.
+    input's. `gd-inline-lenses` replaces it with a copy of that region;
+    `context` and `instance` are as for gd.apply_forward, and the same for
+    both maps of one use, so the backward map's recomputation of the
+    forward draws what the forward map drew.
   }];
-  let arguments = (ins FlatSymbolRefAttr:$lens, Variadic<AnyType>:$args);
+  let arguments = !con((ins FlatSymbolRefAttr:$lens, Variadic<AnyType>:$args),
+                       GD_ApplyContext);
   let results = (outs Variadic<AnyType>:$results);
   let assemblyFormat =
-      "$lens `(` $args `)` attr-dict `:` functional-type($args, $results)";
+      "$lens `(` $args `)` (`context` `(` $step_context^ `:` type($step_context) `)`)? "
+      "attr-dict `:` functional-type($args, $results)";
 }
 
 def GD_ApplyOptimizerOp : GD_Op<"apply_optimizer", [Pure, AttrSizedOperandSegments]> {
@@ -419,6 +434,9 @@ def GD_SelectOp : GD_TensorOp<"select", [InferTypeOpAdaptor,
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$cond `,` $lhs `,` $rhs attr-dict `:` type($cond) `,` "
                        "type($lhs) `,` type($rhs) `->` type($result)";
+  // A constant condition (`if training then ...` once the run mode is
+  // bound) picks its branch.
+  let hasFolder = 1;
 }
 
 def GD_ConvertOp : GD_TensorOp<"convert", [
@@ -628,57 +646,7 @@ def GD_SliceOp : GD_TensorOp<"slice", [InferTypeOpAdaptor,
   let assemblyFormat = "$input `along` $axis `from` $lo `to` $hi attr-dict `:` type($input) `->` type($result)";
 }
 
-def GD_Conv2DOp : GD_TensorOp<"conv2d", [InferTypeOpAdaptor,
-    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
-  let summary = "2-D convolution (cross-correlation), channels first, stride 1";
-  let description = [{
-    `input` is `[C, H, W]`, or `[N, C, H, W]` once batched; `filter` is
-    `[O, C, KH, KW]`. The input is read as if surrounded by `padding` zeros
-    on each side, so the result is `[O, H + 2p - KH + 1, W + 2p - KW + 1]`
-    (with the batch axis in front if the input has one):
-    `out[o, i, j] = sum over c, ki, kj of in[c, i + ki - p, j + kj - p] *
-    filter[o, c, ki, kj]`.
-    ```mlir
-    %0 = gd.conv2d %x, %w padding 1 : tensor<?x1x28x28xf32>, tensor<8x1x3x3xf32> -> tensor<?x8x28x28xf32>
-    ```
-  }];
-  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$filter, I64Attr:$padding);
-  let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$input `,` $filter `padding` $padding attr-dict `:` type($input) `,` "
-                       "type($filter) `->` type($result)";
-}
-
-def GD_Conv2DGradInputOp : GD_TensorOp<"conv2d_grad_input", [InferTypeOpAdaptor]> {
-  let summary = "The cotangent of a conv2d's input";
-  let description = [{
-    Given the cotangent `grad` of `gd.conv2d %input, %filter padding p`,
-    `in[n, c, h, w] = sum over o, ki, kj of grad[n, o, h + p - ki, w + p - kj]
-    * filter[o, c, ki, kj]` (grad read as zero outside its bounds). The
-    result has `input`'s type; `input` only supplies the shape. Built by
-    conv2d's reverse rule after batching; not differentiable itself.
-  }];
-  let arguments = (ins AnyRankedTensor:$grad, AnyRankedTensor:$filter,
-                       AnyRankedTensor:$input, I64Attr:$padding);
-  let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$grad `,` $filter `,` $input `padding` $padding attr-dict `:` "
-                       "type($grad) `,` type($filter) `,` type($input) `->` type($result)";
-}
-
-def GD_Conv2DGradFilterOp : GD_TensorOp<"conv2d_grad_filter", [InferTypeOpAdaptor]> {
-  let summary = "The cotangent of a conv2d's filter";
-  let description = [{
-    Given the cotangent `grad` of `gd.conv2d %input, %filter padding p`,
-    `f[o, c, ki, kj] = sum over n, i, j of grad[n, o, i, j] *
-    input[n, c, i + ki - p, j + kj - p]` (input read as zero outside). The
-    result has `filter`'s type; `filter` only supplies the shape. Built by
-    conv2d's reverse rule after batching; not differentiable itself.
-  }];
-  let arguments = (ins AnyRankedTensor:$grad, AnyRankedTensor:$input,
-                       AnyRankedTensor:$filter, I64Attr:$padding);
-  let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$grad `,` $input `,` $filter `padding` $padding attr-dict `:` "
-                       "type($grad) `,` type($input) `,` type($filter) `->` type($result)";
-}
+include "GDConvOps.td"
 
 def GD_FullLikeOp : GD_TensorOp<"full_like", [InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
@@ -691,5 +659,7 @@ def GD_FullLikeOp : GD_TensorOp<"full_like", [InferTypeOpAdaptor,
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input `,` $value attr-dict `:` type($input)";
 }
+
+include "GDRandomOps.td"
 
 #endif // GD_OPS

@@ -39,12 +39,24 @@ LogicalResult batchLens(LensOp lens) {
       batched.insert(arg2);
   }
   OpBuilder b = OpBuilder::atBlockEnd(fresh);
+  Value firstInput = fresh->getArgument(lens.getNumParams());
   for (Operation &op : old) {
     SmallVector<Value> operands;
     SmallVector<bool> flags;
     for (Value v : op.getOperands()) {
       operands.push_back(map.lookupOrDefault(v));
       flags.push_back(batched.contains(operands.back()));
+    }
+    // Random draws differ per example even where their shape does not
+    // depend on the example (`normal()`, `normal_like(W)`).
+    if (isa<RandomOp>(op) && !flags[0]) {
+      auto like = cast<RankedTensorType>(operands[0].getType());
+      auto input = cast<RankedTensorType>(firstInput.getType());
+      Value batch = firstInput;
+      if (input.getElementType() != like.getElementType())
+        batch = ConvertOp::create(b, op.getLoc(), input.clone(like.getElementType()), batch);
+      operands[0] = broadcastToBatch(b, op.getLoc(), operands[0], batch);
+      flags[0] = true;
     }
     if (op.hasTrait<OpTrait::IsTerminator>() || !llvm::is_contained(flags, true)) {
       b.clone(op, map);

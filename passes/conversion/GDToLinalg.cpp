@@ -11,6 +11,7 @@
 #include "passes/conversion/ScalarOps.h"
 #include "passes/conversion/ConvLowerings.h"
 #include "passes/conversion/LinalgBuilders.h"
+#include "passes/conversion/RandomLowering.h"
 #include "passes/conversion/ReductionLowerings.h"
 #include "passes/conversion/ShapeLowerings.h"
 
@@ -452,6 +453,7 @@ struct ConvertGDToLinalgPass
     populateReductionLowerings(patterns);
     populateShapeLowerings(patterns);
     populateConvLowerings(patterns);
+    populateRandomLowering(patterns);
     // Only functions are converted: optimizer bodies stay in gd form until
     // each application has copied them (as scalars) into its linalg.generic.
     SmallVector<Operation *> functions;

@@ -250,14 +250,22 @@ public:
       Type out = inst.lens.getForward().front().getTerminator()->getOperand(0).getType();
       wires.push_back(ApplyForwardOp::create(b, loc, out,
                                              FlatSymbolRefAttr::get(inst.lens.getSymNameAttr()),
-                                             args));
+                                             args, context, b.getI64IntegerAttr(i)));
     }
     return wires;
+  }
+
+  /// The (seed, t, training) every lens of the function runs in.
+  void setContext(Value seed, Value t, bool training) {
+    auto flag = RankedTensorType::get({}, b.getI1Type());
+    context = {seed, t,
+               ConstantOp::create(b, loc, DenseElementsAttr::get(flag, training))};
   }
 
   OpBuilder &b;
   Location loc;
   SmallVector<std::pair<Value, Value>> pending;
+  SmallVector<Value, 3> context;
 };
 
 LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
@@ -294,7 +302,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   Location loc = step.getLoc();
 
-  // @gd_step(params, states, hypers, t, x, y, loss)
+  // @gd_step(params, states, hypers, t, seed, x, y, loss)
   SmallVector<Type> args;
   for (Type t : paramTypes)
     args.push_back(bufferType(t));
@@ -303,6 +311,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
       args.push_back(bufferType(t));
   for (unsigned h = 0; h < numHypers + 1; ++h)
     args.push_back(bufferType(scalar));
+  auto seedType = RankedTensorType::get({}, b.getI64Type());
+  args.push_back(bufferType(seedType));
   args.push_back(bufferType(xType));
   args.push_back(bufferType(yType));
   args.push_back(bufferType(scalar));
@@ -319,16 +329,18 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   for (unsigned h = 0; h < numHypers; ++h)
     hypers.push_back(sb.load(arg(hyperBase + h)));
   Value t = sb.load(arg(hyperBase + numHypers));
-  Value x = sb.load(arg(hyperBase + numHypers + 1));
-  Value y = sb.load(arg(hyperBase + numHypers + 2));
-  Value lossBuffer = arg(hyperBase + numHypers + 3);
+  sb.setContext(sb.load(arg(hyperBase + numHypers + 1)), t, /*training=*/true);
+  Value x = sb.load(arg(hyperBase + numHypers + 2));
+  Value y = sb.load(arg(hyperBase + numHypers + 3));
+  Value lossBuffer = arg(hyperBase + numHypers + 4);
 
   // Forward: the model, then the loss per example, then its reduction.
   SmallVector<Value> wires = sb.forward(model, params, x);
   auto lossRef = FlatSymbolRefAttr::get(lossLens.getSymNameAttr());
   Type perExampleLoss = lossBlock.getTerminator()->getOperand(0).getType();
+  auto lossInstance = b.getI64IntegerAttr(model.size());
   Value losses = ApplyForwardOp::create(b, loc, perExampleLoss, lossRef,
-                                        ValueRange{wires.back(), y});
+                                        ValueRange{wires.back(), y}, sb.context, lossInstance);
   SmallVector<int64_t> batchAxis{0};
   Operation *reduction =
       step.getReduction() == "mean"
@@ -344,7 +356,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
     return failure();
   Value cot = ApplyBackwardOp::create(b, loc, TypeRange{wires.back().getType()},
                                       lossRef,
-                                      ValueRange{wires.back(), y, dLosses[0]})
+                                      ValueRange{wires.back(), y, dLosses[0]},
+                                      sb.context, lossInstance)
                   .getResult(0);
   SmallVector<SmallVector<Value>> grads(model.size());
   for (int64_t i = model.size() - 1; i >= 0; --i) {
@@ -356,7 +369,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
       resultTypes.push_back(p.getType());
     resultTypes.push_back(wires[i].getType());
     auto back = ApplyBackwardOp::create(
-        b, loc, resultTypes, FlatSymbolRefAttr::get(model[i].lens.getSymNameAttr()), bargs);
+        b, loc, resultTypes, FlatSymbolRefAttr::get(model[i].lens.getSymNameAttr()), bargs,
+        sb.context, b.getI64IntegerAttr(i));
     llvm::append_range(grads[i], back.getResults().drop_back());
     cot = back.getResults().back();
   }
@@ -397,6 +411,11 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   Block *evalEntry = evalFn.addEntryBlock();
   b.setInsertionPointToStart(evalEntry);
   SmallVector<SmallVector<Value>> evalParams = sb.loadParams(model, evalEntry->getArguments());
+  // Evaluation is deterministic: random layers see `training` false, and
+  // any draw left comes from a fixed seed and t = 0.
+  sb.setContext(ConstantOp::create(b, loc, DenseElementsAttr::get(seedType, int64_t(0))),
+                ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, 0.0f)),
+                /*training=*/false);
   unsigned next = paramTypes.size();
   SmallVector<Value> evalWires = sb.forward(model, evalParams, sb.load(evalEntry->getArgument(next)));
   sb.store(evalWires.back(), evalEntry->getArgument(next + 1));

@@ -14,22 +14,46 @@ using namespace gdc::gd;
 
 namespace {
 
+/// Binds a copy of a random draw to the step it now runs in: the step's
+/// (seed, t), and a stream that also tells this use of the lens from the
+/// others (the forward and backward maps of one use share `instance`, so
+/// they draw the same).
+void bindDraw(Operation *copy, ValueRange context, std::optional<int64_t> instance) {
+  auto draw = dyn_cast<RandomOp>(copy);
+  if (!draw || context.size() != 3 || !draw.getKey().empty())
+    return; // unbound draws are reported by the lowering
+  draw.getKeyMutable().assign(context.take_front(2));
+  if (instance)
+    draw.setStream(draw.getStream() + (*instance << 32));
+}
+
 /// Replaces `apply` by a copy of `region`'s single block, its arguments bound
 /// to `apply`'s operands and its yielded values replacing `apply`'s results.
-LogicalResult inlineRegion(Operation *apply, Region &region) {
+template <typename ApplyOp>
+LogicalResult inlineRegion(ApplyOp apply, Region &region) {
   if (region.empty())
     return apply->emitOpError("applies a region that is empty (was the lens "
                               "differentiated?)");
   Block &body = region.front();
-  if (body.getNumArguments() != apply->getNumOperands())
-    return apply->emitOpError("passes ") << apply->getNumOperands()
+  if (body.getNumArguments() != apply.getArgs().size())
+    return apply->emitOpError("passes ") << apply.getArgs().size()
                                          << " operands to a region taking "
                                          << body.getNumArguments();
+  if (!apply.getStepContext().empty() && apply.getStepContext().size() != 3)
+    return apply->emitOpError("needs a context of (seed, t, training), got ")
+           << apply.getStepContext().size() << " values";
   IRMapping map;
-  map.map(body.getArguments(), apply->getOperands());
+  map.map(body.getArguments(), apply.getArgs());
   OpBuilder b(apply);
-  for (Operation &op : body.without_terminator())
-    b.clone(op, map);
+  for (Operation &op : body.without_terminator()) {
+    // `training` is the step's flag.
+    if (isa<TrainingOp>(op) && !apply.getStepContext().empty()) {
+      map.map(op.getResult(0), apply.getStepContext()[2]);
+      continue;
+    }
+    // Nested regions (none in lens bodies today) would need the same walk.
+    bindDraw(b.clone(op, map), apply.getStepContext(), apply.getInstance());
+  }
   for (auto [result, yielded] :
        llvm::zip(apply->getResults(), body.getTerminator()->getOperands()))
     result.replaceAllUsesWith(map.lookupOrDefault(yielded));
@@ -55,7 +79,10 @@ struct InlineLensesPass : gdc::impl::GDInlineLensesBase<InlineLensesPass> {
       }
       Region &region = isa<ApplyForwardOp>(apply) ? lensOp.getForward()
                                                   : lensOp.getBackward();
-      if (failed(inlineRegion(apply, region)))
+      LogicalResult inlined = isa<ApplyForwardOp>(apply)
+                                  ? inlineRegion(cast<ApplyForwardOp>(apply), region)
+                                  : inlineRegion(cast<ApplyBackwardOp>(apply), region);
+      if (failed(inlined))
         return signalPassFailure();
     }
     // Optimizer bodies stay until convert-gd-to-linalg has applied them.

@@ -293,3 +293,28 @@ gd.compose @c [@a, @a] {shares = ["", "c.0", ""]}
 %t = gd.tuple %a, %a : tensor<f32>, tensor<f32> -> tuple<tensor<f32>, tensor<f32>>
 // expected-error @+1 {{index 2 is out of range for 'tuple<tensor<f32>, tensor<f32>>'}}
 %b = gd.tuple_get %t[2] : tuple<tensor<f32>, tensor<f32>> -> tensor<f32>
+
+// -----
+
+%x = arith.constant dense<1.0> : tensor<4xf32>
+// expected-error @+1 {{distribution must be "normal" or "uniform", not "poisson"}}
+%r = gd.random "poisson" %x stream 0 : tensor<4xf32> -> tensor<4xf32>
+
+// -----
+
+%x = arith.constant dense<1.0> : tensor<4xf32>
+// expected-error @+1 {{result shape f32[5] differs from the operand's f32[4]}}
+%r = gd.random "normal" %x stream 0 : tensor<4xf32> -> tensor<5xf32>
+
+// -----
+
+%x = arith.constant dense<1> : tensor<4xi32>
+// expected-error @+1 {{draws floats, not 'i32'}}
+%r = gd.random "uniform" %x stream 0 : tensor<4xi32> -> tensor<4xi32>
+
+// -----
+
+%x = arith.constant dense<1.0> : tensor<4xf32>
+%t = arith.constant dense<1.0> : tensor<f32>
+// expected-error @+1 {{key must be (seed: tensor<i64>, t: tensor<f32>)}}
+%r = gd.random "uniform" %x stream 0 key(%t, %t : tensor<f32>, tensor<f32>) : tensor<4xf32> -> tensor<4xf32>

@@ -117,3 +117,27 @@ func.func @apply(%p: tensor<3xf32>, %g: tensor<3xf32>, %t: tensor<f32>, %lr: ten
   %new, %state = gd.apply_optimizer @sgd(%p, %g, %t) hypers(%lr) states(%v) : (tensor<3xf32>, tensor<3xf32>, tensor<f32>, tensor<f32>, tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>)
   return %new : tensor<3xf32>
 }
+
+// Random draws, the run-mode flag, and applications bound to a step's
+// context.
+// CHECK-LABEL: gd.lens @noisy
+gd.lens @noisy attributes {num_inputs = 1 : i64, param_inits = [], param_names = []} forward {
+^bb0(%x: tensor<4xf32>):
+  // CHECK: gd.training : tensor<i1>
+  %on = gd.training : tensor<i1>
+  // CHECK: gd.random "normal" %{{.*}} stream 3 : tensor<4xf32> -> tensor<4xf32>
+  %n = gd.random "normal" %x stream 3 : tensor<4xf32> -> tensor<4xf32>
+  %y = gd.add %x, %n : tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  %z = gd.select %on, %y, %x : tensor<i1>, tensor<4xf32>, tensor<4xf32> -> tensor<4xf32>
+  gd.yield %z : tensor<4xf32>
+} backward {
+}
+
+// CHECK-LABEL: func.func @bound
+func.func @bound(%x: tensor<?x4xf32>, %seed: tensor<i64>, %t: tensor<f32>, %on: tensor<i1>) -> tensor<?x4xf32> {
+  // CHECK: gd.random "uniform" %{{.*}} stream 4294967299 key(%{{.*}}, %{{.*}} : tensor<i64>, tensor<f32>) : tensor<?x4xf32> -> tensor<?x4xf32>
+  %u = gd.random "uniform" %x stream 4294967299 key(%seed, %t : tensor<i64>, tensor<f32>) : tensor<?x4xf32> -> tensor<?x4xf32>
+  // CHECK: gd.apply_forward @noisy(%{{.*}}) context(%{{.*}}, %{{.*}}, %{{.*}} : tensor<i64>, tensor<f32>, tensor<i1>) {instance = 1 : i64}
+  %y = gd.apply_forward @noisy(%u) context(%seed, %t, %on : tensor<i64>, tensor<f32>, tensor<i1>) {instance = 1 : i64} : (tensor<?x4xf32>) -> tensor<?x4xf32>
+  return %y : tensor<?x4xf32>
+}

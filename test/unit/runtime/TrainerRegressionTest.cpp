@@ -44,14 +44,14 @@ void predict(const float *W, const float *b, const float *x, int64_t batch,
   }
 }
 
-/// args: W, b, lr, t, x, y (float* [batch]), loss.
+/// args: W, b, lr, t, seed, x, y (float* [batch]), loss.
 void regressionStep(void **args, int64_t batch) {
   float *W = static_cast<float *>(args[0]);
   float *b = static_cast<float *>(args[1]);
   float lr = *static_cast<float *>(args[2]);
-  const float *x = static_cast<const float *>(args[4]);
-  const float *y = static_cast<const float *>(args[5]);
-  float *loss = static_cast<float *>(args[6]);
+  const float *x = static_cast<const float *>(args[5]);
+  const float *y = static_cast<const float *>(args[6]);
+  float *loss = static_cast<float *>(args[7]);
   if (regressionLog.steps++ == 0)
     regressionLog.firstBatchY.assign(y, y + batch);
   std::vector<float> out(batch);

@@ -32,6 +32,7 @@ constexpr int kTestCount = 60;
 struct ModelLog {
   std::vector<int64_t> batchSizes;
   std::vector<float> stepNumbers;
+  std::vector<int64_t> seeds;
   std::vector<int32_t> firstBatchLabels;
   int64_t nanAtStep = 0;        ///< report a NaN loss at this step (0: never)
   bool lossIsMeanLabel = false; ///< report mean(y) as the loss, no update
@@ -79,12 +80,14 @@ void gd_model_step(void **args, int64_t batch) {
   float lr = *static_cast<float *>(args[4]);
   float momentum = *static_cast<float *>(args[5]);
   float t = *static_cast<float *>(args[6]);
-  const float *x = static_cast<const float *>(args[7]);
-  const int32_t *y = static_cast<const int32_t *>(args[8]);
-  float *loss = static_cast<float *>(args[9]);
+  int64_t seed = *static_cast<const int64_t *>(args[7]);
+  const float *x = static_cast<const float *>(args[8]);
+  const int32_t *y = static_cast<const int32_t *>(args[9]);
+  float *loss = static_cast<float *>(args[10]);
 
   modelLog.batchSizes.push_back(batch);
   modelLog.stepNumbers.push_back(t);
+  modelLog.seeds.push_back(seed);
   if (modelLog.firstBatchLabels.empty())
     modelLog.firstBatchLabels.assign(y, y + batch);
   if (modelLog.lossIsMeanLabel) {
@@ -252,6 +255,16 @@ TEST_F(TrainerTest, StepSeesEveryBatchWithAPartialLastOneAndCountsT) {
     EXPECT_EQ(modelLog.stepNumbers[i], static_cast<float>(i + 1)) << i;
   }
   EXPECT_EQ(trainer.stepsTaken(), 26);
+}
+
+TEST_F(TrainerTest, StepReadsTheSeedOfTheCommandLine) {
+  Trainer trainer(manifest, model, options({"--epochs", "1", "--seed", "12345"}));
+  trainer.setMessageStream(nullptr);
+  std::string error;
+  ASSERT_TRUE(trainer.prepare(error) && trainer.run(error)) << error;
+  ASSERT_EQ(modelLog.seeds.size(), 13u);
+  for (int64_t seed : modelLog.seeds)
+    EXPECT_EQ(seed, 12345);
 }
 
 TEST_F(TrainerTest, LimitTrainsOnTheFirstExamplesOnly) {
