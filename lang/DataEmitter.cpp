@@ -53,12 +53,8 @@ std::optional<Type> Elaborator::declaredInput(const ModelNode &node) {
   const ast::TypeExpr *annotation = nullptr;
   Scope scope(&scopeOf(node.module));
   if (node.kind == ModelNode::Lens) {
-    for (auto [param, value] : llvm::zip(node.decl->params, node.args)) {
-      Binding b;
-      b.kind = Binding::Int;
-      b.integer = value;
-      scope.bind(param.name, b);
-    }
+    for (auto [param, value] : llvm::zip(node.decl->params, node.args))
+      scope.bind(param.name, Binding::of(value));
     for (const ast::Stmt &stmt : node.decl->body)
       if (stmt.kind == ast::StmtKind::Forward && stmt.params.size() == 1)
         annotation = stmt.params[0].type.get();

@@ -182,6 +182,8 @@ std::optional<double> Elaborator::evalNumber(const ast::Expr &e, const Scope &sc
     const Binding *b = scope.lookup(e.name);
     if (b && b->kind == Binding::Int)
       return (double)b->integer;
+    if (b && b->kind == Binding::Number)
+      return b->number;
   }
   if (e.kind == K::Unary && e.op == "-") {
     auto v = evalNumber(*e.operands[0], scope);

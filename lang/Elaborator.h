@@ -15,6 +15,13 @@
 
 namespace gdc::lang {
 
+/// A lens's compile-time constructor argument: an `int` (a size) or a float
+/// (`dropout(0.5)`), as its parameter is declared.
+struct LensArg {
+  double value = 0;
+  bool isFloat = false;
+};
+
 /// A composition tree of lens instances, as the model expression builds it.
 struct ModelNode {
   /// Sequence: `a >> b >> ...`; Parallel: `a || b || ...` on a tuple.
@@ -23,7 +30,7 @@ struct ModelNode {
   const ast::Decl *decl = nullptr;   ///< Lens, Fn (null for a built-in)
   std::string builtin;               ///< Fn: a built-in function (`tanh`)
   const ast::Module *module = nullptr; ///< where `decl` lives
-  std::vector<int64_t> args;         ///< Lens: constructor arguments
+  std::vector<LensArg> args;         ///< Lens: constructor arguments
   std::vector<std::shared_ptr<ModelNode>> stages; ///< Sequence, Parallel
   std::vector<ast::Loc> stageLocs;   ///< Sequence, Parallel: where each stage is used
   const ast::Module *useModule = nullptr; ///< the module whose code wrote it
@@ -31,13 +38,27 @@ struct ModelNode {
 
 /// What a name denotes while elaborating.
 struct Binding {
-  enum Kind { Tensor, Int, Model, Decl } kind = Tensor;
+  enum Kind { Tensor, Int, Number, Model, Decl } kind = Tensor;
   mlir::Value value;                    ///< Tensor
   int64_t integer = 0;                  ///< Int (compile-time)
+  double number = 0;                    ///< Number (a compile-time float)
   std::shared_ptr<ModelNode> model;     ///< Model (a `let`-bound instance)
   const ast::Decl *decl = nullptr;      ///< Decl (fn, lens, loss, optimizer)
   const ast::Module *module = nullptr;  ///< Decl: its module
   bool inLensBody = false;              ///< Model: a sub-lens of the lens being emitted
+
+  /// A lens's constructor argument, bound to its parameter's name.
+  static Binding of(const LensArg &arg) {
+    Binding b;
+    if (arg.isFloat) {
+      b.kind = Number;
+      b.number = arg.value;
+    } else {
+      b.kind = Int;
+      b.integer = static_cast<int64_t>(arg.value);
+    }
+    return b;
+  }
 };
 
 /// A data spec, checked: the example type (a dimension may be dynamic
@@ -159,6 +180,12 @@ public:
   /// `not`, `and`, `or` on bools.
   mlir::Value emitLogical(const ast::Expr &e, Scope &scope);
   mlir::Value emitCall(const ast::Expr &e, Scope &scope);
+  // --- random draws (RandomEmitter.cpp) -----------------------------------
+  /// `normal_like(x)`, `uniform_like(x)`, `normal()`, `uniform()`.
+  mlir::Value emitRandom(const ast::Expr &e, llvm::StringRef name,
+                         llvm::ArrayRef<mlir::Value> args);
+  /// The built-in `training`.
+  mlir::Value emitTrainingFlag(ast::Loc at);
   mlir::Value emitBinary(const ast::Expr &e, Scope &scope);
   /// `constant` is the compile-time second argument of `reshape` and
   /// `one_hot` (see evalStaticArgument).
@@ -273,6 +300,7 @@ public:
   unsigned fnDepth = 0;
   bool inOptimizerBody = false; ///< elaborating an optimizer's or transform's body
   size_t modelNodes = 0;        ///< lens instances created, to cap repeat
+  uint64_t nextRandomStream = 0; ///< the stream of the next random draw site
   llvm::StringMap<std::string> instantiated; ///< instantiation key -> symbol
   /// Instances with parameters placed in the model so far: the path and
   /// input type of their first use (a second use shares its parameters).
@@ -282,6 +310,9 @@ public:
 
 /// The names of the built-in functions (for suggestions).
 llvm::ArrayRef<const char *> builtinFunctionNames();
+
+/// Whether `name` is a random draw (`normal_like`, `uniform()`, ...).
+bool isRandomBuiltin(llvm::StringRef name);
 
 /// Whether `name` is a built-in function of one tensor usable as a layer
 /// (the elementwise ones, `flatten`, `transpose`).

@@ -30,7 +30,7 @@ const char *const kBuiltinFunctions[] = {
     "abs",  "sign",    "floor",   "ceil",      "max",        "min",       "where",
     "sum",  "mean",    "logsumexp", "argmax",  "norm",       "zeros_like", "ones_like",
     "flatten", "reshape", "concat", "transpose", "one_hot", "conv2d", "max_pool2d",
-    "avg_pool2d"};
+    "avg_pool2d", "normal_like", "uniform_like", "normal", "uniform"};
 /// Reductions: over the whole tensor, or `axis = k` (also `max` and `min`
 /// with one argument).
 const char *const kReductions[] = {"sum", "mean", "logsumexp", "argmax", "norm"};
@@ -133,6 +133,8 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
         return b->value;
       case Binding::Int:
         return scalar((double)b->integer, builder.getF32Type(), e.loc);
+      case Binding::Number:
+        return scalar(b->number, builder.getF32Type(), e.loc);
       case Binding::Model:
       case Binding::Decl:
         error(e.loc) << "'" << e.name
@@ -145,6 +147,8 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
       return scalar(M_PI, builder.getF32Type(), e.loc);
     if (e.name == "e")
       return scalar(M_E, builder.getF32Type(), e.loc);
+    if (e.name == "training")
+      return emitTrainingFlag(e.loc);
     unknownName(e.loc, e.name, scope);
     return {};
   }
@@ -346,7 +350,7 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
     args.push_back(v);
   }
   if (const Binding *b = scope.lookup(e.name)) {
-    if (b->kind == Binding::Tensor || b->kind == Binding::Int) {
+    if (b->kind == Binding::Tensor || b->kind == Binding::Int || b->kind == Binding::Number) {
       error(e.nameLoc) << "'" << e.name << "' is a value, not a function";
       return {};
     }
@@ -525,6 +529,8 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
     return gd::FullLikeOp::create(builder, l, args[0],
                                   builder.getF64FloatAttr(name == "ones_like" ? 1 : 0));
   }
+  if (isRandomBuiltin(name))
+    return emitRandom(e, name, args);
   if (isShapeBuiltin(name)) {
     size_t given = args.size() + (constant ? 1 : 0);
     return emitShapeBuiltin(e, name, args, given, constant);

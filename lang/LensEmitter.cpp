@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "lang/Elaborator.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -151,9 +153,14 @@ std::optional<std::string> Elaborator::emitLens(const ModelNode &node, Type inpu
   const ast::Decl &lens = *node.decl;
   std::string key = "lens:" + lens.name + "@" + node.module->path;
   std::string base = lens.name;
-  for (int64_t a : node.args) {
-    key += "," + std::to_string(a);
-    base += "_" + std::to_string(a);
+  for (const LensArg &a : node.args) {
+    std::string text = formatNumber(a.value);
+    key += "," + text;
+    // A symbol name of letters, digits and '_': 0.25 becomes 0p25.
+    for (char &c : text)
+      if (!llvm::isAlnum(static_cast<unsigned char>(c)))
+        c = c == '.' ? 'p' : c == '-' ? 'm' : '_';
+    base += "_" + text;
   }
   key += ":" + typeString(input);
   return emitLensOp(node, input, output, base, key, loc(node.module, lens.nameLoc));
@@ -256,16 +263,8 @@ Value Elaborator::applyLens(const ModelNode &node, Value input, StringRef path) 
   llvm::scope_exit restore([&] { current = saved; });
 
   Scope scope(&scopeOf(node.module));
-  for (auto [param, value] : llvm::zip(lens.params, node.args)) {
-    if (param.type && param.type->element != "int") {
-      error(param.loc) << "lens parameters must be compile-time 'int's for now";
-      return {};
-    }
-    Binding b;
-    b.kind = Binding::Int;
-    b.integer = value;
-    scope.bind(param.name, b);
-  }
+  for (auto [param, value] : llvm::zip(lens.params, node.args))
+    scope.bind(param.name, Binding::of(value));
   const ast::Stmt *forward = nullptr;
   for (const ast::Stmt &stmt : lens.body)
     if (stmt.kind == ast::StmtKind::Forward) {

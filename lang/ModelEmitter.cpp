@@ -1,13 +1,13 @@
 //===- ModelEmitter.cpp - Models: compositions of lens instances ---------===//
 #include "lang/Elaborator.h"
 
+
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
 
-#include <cmath>
 #include <set>
 
 using namespace mlir;
@@ -156,16 +156,34 @@ std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope
     auto matched = matchArguments(e, lens, "argument");
     if (!matched)
       return nullptr;
-    std::vector<std::optional<int64_t>> values(lens.params.size());
+    // A lens parameter is a compile-time `int` (unannotated too) or float.
+    for (const ast::Param &param : lens.params)
+      if (param.type && (!param.type->dims.empty() ||
+                         !llvm::is_contained({"int", "f32", "f64"}, param.type->element))) {
+        error(param.loc) << "a lens parameter is a compile-time 'int', 'f32' or 'f64'";
+        return nullptr;
+      }
+    auto evalArg = [&](const ast::Param &param, const ast::Expr &value) {
+      std::optional<LensArg> arg;
+      bool isFloat = param.type && param.type->element != "int";
+      if (isFloat) {
+        if (auto v = evalNumber(value, scope))
+          arg = LensArg{*v, true};
+      } else if (auto v = evalInt(value, scope)) {
+        arg = LensArg{static_cast<double>(*v), false};
+      }
+      return arg;
+    };
+    std::vector<std::optional<LensArg>> values(lens.params.size());
     for (auto [i, arg] : llvm::enumerate(*matched))
-      if (arg && !(values[i] = evalInt(*arg->value, scope)))
+      if (arg && !(values[i] = evalArg(lens.params[i], *arg->value)))
         return nullptr;
     node->kind = ModelNode::Lens;
     node->decl = &lens;
     node->module = b->module;
     for (auto [i, v] : llvm::enumerate(values)) {
       if (!v && lens.params[i].defaultValue)
-        v = evalInt(*lens.params[i].defaultValue, scope);
+        v = evalArg(lens.params[i], *lens.params[i].defaultValue);
       if (!v) {
         error(e.loc) << "'" << lens.name << "' takes " << lens.params.size()
                      << " arguments, got " << e.args.size() << " (missing '"

@@ -19,6 +19,14 @@ fn log_softmax(x) = x - logsumexp(x)
 // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
 fn gelu(x) = 0.5 * x * (1 + tanh(0.7978845608 * (x + 0.044715 * x * x * x)))
 
+// Dropout (Srivastava et al., 2014): while training, each value is zeroed
+// with probability rate (0 <= rate < 1) and the others are scaled by
+// 1 / (1 - rate), so that the expected output is the input. In evaluation
+// (`training` is false) it is the identity.
+lens dropout(rate: f32) {
+  fn (x) = if training then where(uniform_like(x) < rate, 0, x / (1 - rate)) else x
+}
+
 // Layer normalisation over the example's n features, then a learned
 // per-feature scale (gamma, from 1) and shift (beta, from 0). The 1e-5 keeps
 // a constant input finite.

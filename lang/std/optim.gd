@@ -108,6 +108,10 @@ optimizer autoclip(lr: f32 = 0.01, ratio: f32 = 1.0) {
 transform clip_norm(max_norm: f32 = 1.0) = g * min(1, max_norm / (global_norm(g) + 1e-12))
 transform clip_value(limit: f32 = 1.0) = min(max(g, -limit), limit)
 transform weight_decay(wd: f32 = 1e-4) = g + wd * p
+// Gradient noise (Neelakantan et al., 2015): Gaussian noise of variance
+// eta / (1 + t)^gamma, annealed as training goes on.
+transform noise(eta: f32 = 0.01, gamma: f32 = 0.55) =
+  g + normal_like(g) * sqrt(eta / (1 + t)^gamma)
 
 // Schedules: a hyperparameter as a function of the step t (from 1).
 schedule constant(value: f32) = value + 0 * t

@@ -25,6 +25,9 @@ def main():
     ap.add_argument("--max-mse", type=float)
     ap.add_argument("--same-loss-as", metavar="LOG",
                     help="another run's log whose train losses must agree within 1e-5 relative")
+    ap.add_argument("--different-loss-from", metavar="LOG",
+                    help="another run's log whose train losses must differ (by over 1e-5 relative) "
+                         "in some epoch")
     args = ap.parse_args()
     with open(args.log) as f:
         rows = [json.loads(line) for line in f if line.strip()]
@@ -55,6 +58,12 @@ def main():
             if abs(a["train_loss"] - b["train_loss"]) > 1e-5 * abs(b["train_loss"]):
                 problems.append(f"epoch {a['epoch']}: train_loss {a['train_loss']} differs from "
                                 f"{b['train_loss']} in {args.same_loss_as}")
+    if not problems and args.different_loss_from:
+        with open(args.different_loss_from) as f:
+            other = [json.loads(line) for line in f if line.strip()]
+        if all(abs(a["train_loss"] - b["train_loss"]) <= 1e-5 * abs(b["train_loss"])
+               for a, b in zip(rows, other)):
+            problems.append(f"train losses are those of {args.different_loss_from}")
     for p in problems:
         print(f"check_log.py: {args.log}: {p}", file=sys.stderr)
     for row in rows:
