@@ -70,6 +70,25 @@ def GDBuildTrainStep : Pass<"gd-build-train-step", "mlir::ModuleOp"> {
                            "mlir::bufferization::BufferizationDialect"];
 }
 
+def GDFoldUpdateRules : Pass<"gd-fold-update-rules", "mlir::ModuleOp"> {
+  let summary = "Fold chains and schedules into single gd.optimizers";
+  let description = [{
+    Composes the parameter wire's lenses into one elementwise update rule,
+    so that code generation sees one `gd.optimizer` per step:
+    `chain(a, b, o)` becomes an optimizer whose body runs the transforms'
+    bodies on `g` in order, then `o`'s; a hyperparameter driven by a
+    `gd.schedule` becomes the schedule's body evaluated at `t`, its own
+    hyperparameters joining the rule's. Hyperparameters keep their names
+    where they are unique: the last optimizer's stay as they are, a
+    transform's are prefixed with the transform (`clip_value.limit`), a
+    schedule's with the hyperparameter it drives (`lr.lr0`); states are
+    named the same way. A chain with a stage that needs more than one
+    elementwise phase (`loss`, `global state`, `per_example`) is left as
+    it is for gd-check-codegen to report.
+  }];
+  let dependentDialects = ["::gdc::gd::GDDialect"];
+}
+
 def GDInlineLenses : Pass<"gd-inline-lenses", "mlir::ModuleOp"> {
   let summary = "Inline gd.apply_forward/apply_backward and drop the structure ops";
   let description = [{

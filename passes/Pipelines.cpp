@@ -21,7 +21,7 @@ static const char *stagePipeline(Stage stage) {
   case Stage::GD:
     return "";
   case Stage::Batched:
-    return "gd-check-codegen,gd-batch";
+    return "gd-fold-update-rules,gd-check-codegen,gd-batch";
   case Stage::Differentiated:
     return "gd-reverse-mode";
   case Stage::TrainStep:

@@ -1,0 +1,241 @@
+//===- FoldUpdateRules.cpp - gd-fold-update-rules --------------------------===//
+//
+// The parameter wire is a composite lens: a chain's transforms act on the
+// gradient, its optimizer on the parameter, and a schedule reparametrises a
+// hyperparameter by t. When every stage is one elementwise phase the whole
+// wire is one elementwise function of (p, g, t, hyperparameters, states),
+// so it folds into a single gd.optimizer, which the lowering applies as one
+// fused loop per parameter like any other.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace gdc {
+#define GEN_PASS_DEF_GDFOLDUPDATERULES
+#include "passes/Passes.h.inc"
+} // namespace gdc
+
+using namespace mlir;
+using namespace gdc;
+using namespace gdc::gd;
+
+namespace {
+
+/// One stage of the wire: a transform or the final optimizer, and the
+/// prefix of its hyperparameter and state names in the folded rule.
+struct Stage {
+  Operation *rule;
+  std::string prefix;
+};
+
+/// A hyperparameter or state of the folded rule.
+struct Slot {
+  std::string name;
+  float defaultValue = 0;
+};
+
+template <typename Rule> bool isOnePhase(Rule rule) {
+  if (rule.getUsesLoss() || !rule.getGlobalStateNames().empty())
+    return false;
+  bool barrier = false;
+  rule.getBody().walk([&](Operation *op) {
+    barrier |= isa<GlobalNormOp, TensorNormOp, GradAtOp, RandomOp>(op);
+  });
+  return !barrier;
+}
+
+/// The stages of `wire` (a chain, possibly nested, or an optimizer), or
+/// failure if one of them cannot be folded.
+FailureOr<SmallVector<Stage>> stagesOf(ModuleOp module, Operation *wire) {
+  SmallVector<Stage> stages;
+  if (auto opt = dyn_cast<OptimizerOp>(wire)) {
+    if (!isOnePhase(opt))
+      return failure();
+    stages.push_back({opt, ""});
+    return stages;
+  }
+  auto chain = dyn_cast<ChainOp>(wire);
+  if (!chain)
+    return failure();
+  for (Attribute ref : chain.getStages()) {
+    Operation *stage = SymbolTable::lookupSymbolIn(module, cast<FlatSymbolRefAttr>(ref));
+    if (auto transform = dyn_cast_or_null<TransformOp>(stage)) {
+      if (transform.getPerExample() || !isOnePhase(transform))
+        return failure();
+      stages.push_back({transform, transform.getSymName().str() + "."});
+      continue;
+    }
+    if (!stage)
+      return failure();
+    FailureOr<SmallVector<Stage>> inner = stagesOf(module, stage);
+    if (failed(inner))
+      return failure();
+    llvm::append_range(stages, *inner);
+  }
+  return stages;
+}
+
+/// The rule's hyperparameter, state and schedule attributes, whichever op
+/// it is.
+struct RuleView {
+  ArrayAttr hyperNames, hyperDefaults, stateNames;
+  DictionaryAttr schedules;
+  Block *body;
+
+  explicit RuleView(Operation *rule) {
+    if (auto opt = dyn_cast<OptimizerOp>(rule))
+      init(opt);
+    else
+      init(cast<TransformOp>(rule));
+  }
+  template <typename Rule> void init(Rule rule) {
+    hyperNames = rule.getHyperNames();
+    hyperDefaults = rule.getHyperDefaults();
+    stateNames = rule.getStateNames();
+    schedules = rule.getSchedulesAttr();
+    body = &rule.getBody().front();
+  }
+  ScheduleOp scheduleOf(ModuleOp module, StringRef hyper) const {
+    auto ref = schedules ? schedules.getAs<FlatSymbolRefAttr>(hyper) : nullptr;
+    return ref ? dyn_cast_or_null<ScheduleOp>(SymbolTable::lookupSymbolIn(module, ref))
+               : ScheduleOp();
+  }
+};
+
+/// Builds the one optimizer that does what `stages` do, named `name`.
+OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Location loc) {
+  MLIRContext *ctx = module.getContext();
+  // First the block arguments' names and defaults, stage by stage.
+  SmallVector<Slot> hypers, states;
+  for (const Stage &stage : stages) {
+    RuleView view(stage.rule);
+    for (auto [nameAttr, value] : llvm::zip(view.hyperNames, view.hyperDefaults)) {
+      StringRef hyper = cast<StringAttr>(nameAttr).getValue();
+      if (ScheduleOp schedule = view.scheduleOf(module, hyper)) {
+        for (auto [inner, innerValue] :
+             llvm::zip(schedule.getHyperNames(), schedule.getHyperDefaults()))
+          hypers.push_back({stage.prefix + hyper.str() + "." +
+                                cast<StringAttr>(inner).getValue().str(),
+                            cast<FloatAttr>(innerValue).getValue().convertToFloat()});
+        continue;
+      }
+      hypers.push_back({stage.prefix + hyper.str(),
+                        cast<FloatAttr>(value).getValue().convertToFloat()});
+    }
+    for (Attribute state : view.stateNames)
+      states.push_back({stage.prefix + cast<StringAttr>(state).getValue().str()});
+  }
+  // A stage used twice (`chain(clip_value(1), clip_value(1), o)`) would
+  // repeat its names; later ones are numbered.
+  for (SmallVector<Slot> *slots : {&hypers, &states}) {
+    llvm::StringMap<unsigned> seen;
+    for (Slot &slot : *slots)
+      if (unsigned n = seen[slot.name]++)
+        slot.name += "#" + std::to_string(n + 1);
+  }
+  auto names = [&](ArrayRef<Slot> slots) {
+    SmallVector<Attribute> out;
+    for (const Slot &s : slots)
+      out.push_back(StringAttr::get(ctx, s.name));
+    return ArrayAttr::get(ctx, out);
+  };
+  SmallVector<Attribute> defaults;
+  for (const Slot &h : hypers)
+    defaults.push_back(FloatAttr::get(Float32Type::get(ctx), h.defaultValue));
+
+  OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  auto folded = OptimizerOp::create(b, loc, StringAttr::get(ctx, name), names(hypers),
+                                    ArrayAttr::get(ctx, defaults), names(states),
+                                    ArrayAttr::get(ctx, {}), ArrayAttr::get(ctx, {}),
+                                    /*uses_loss=*/false, /*schedules=*/DictionaryAttr());
+  auto scalar = RankedTensorType::get({}, Float32Type::get(ctx));
+  Block *body = new Block();
+  folded.getBody().push_back(body);
+  for (unsigned i = 0; i < 3 + hypers.size() + states.size(); ++i)
+    body->addArgument(scalar, loc);
+  Value p = body->getArgument(0), g = body->getArgument(1), t = body->getArgument(2);
+  unsigned nextHyper = 3, nextState = 3 + hypers.size();
+
+  // Then each stage's body, the gradient threaded through the transforms.
+  b.setInsertionPointToEnd(body);
+  Value newP;
+  SmallVector<Value> newStates;
+  for (const Stage &stage : stages) {
+    RuleView view(stage.rule);
+    IRMapping map;
+    map.map(view.body->getArgument(0), p);
+    map.map(view.body->getArgument(1), g);
+    map.map(view.body->getArgument(2), t);
+    for (auto [i, nameAttr] : llvm::enumerate(view.hyperNames)) {
+      BlockArgument arg = view.body->getArgument(3 + i);
+      ScheduleOp schedule = view.scheduleOf(module, cast<StringAttr>(nameAttr).getValue());
+      if (!schedule) {
+        map.map(arg, body->getArgument(nextHyper++));
+        continue;
+      }
+      // The schedule's value at t replaces the hyperparameter.
+      Block &s = schedule.getBody().front();
+      IRMapping inner;
+      inner.map(s.getArgument(0), t);
+      for (unsigned j = 1; j < s.getNumArguments(); ++j)
+        inner.map(s.getArgument(j), body->getArgument(nextHyper++));
+      for (Operation &op : s.without_terminator())
+        b.clone(op, inner);
+      map.map(arg, inner.lookupOrDefault(s.getTerminator()->getOperand(0)));
+    }
+    for (unsigned i = 0; i < view.stateNames.size(); ++i)
+      map.map(view.body->getArgument(3 + view.hyperNames.size() + i),
+              body->getArgument(nextState++));
+    for (Operation &op : view.body->without_terminator())
+      b.clone(op, map);
+    Operation *yield = view.body->getTerminator();
+    Value first = map.lookupOrDefault(yield->getOperand(0));
+    if (isa<TransformOp>(stage.rule))
+      g = first;
+    else
+      newP = first;
+    for (Value state : yield->getOperands().drop_front())
+      newStates.push_back(map.lookupOrDefault(state));
+  }
+  SmallVector<Value> results{newP};
+  llvm::append_range(results, newStates);
+  YieldOp::create(b, loc, results);
+  return folded;
+}
+
+struct FoldUpdateRulesPass : gdc::impl::GDFoldUpdateRulesBase<FoldUpdateRulesPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    for (TrainStepOp step : llvm::to_vector(module.getOps<TrainStepOp>())) {
+      Operation *wire = SymbolTable::lookupSymbolIn(module, step.getOptimizerAttr());
+      auto opt = dyn_cast_or_null<OptimizerOp>(wire);
+      if (!wire || (opt && !opt.getSchedules()))
+        continue; // nothing to fold
+      auto stages = stagesOf(module, wire);
+      if (failed(stages))
+        continue; // gd-check-codegen reports what stops it
+      // The folded rule takes the wire's name; the originals stay while
+      // something else (another group) refers to them.
+      std::string name = SymbolTable::getSymbolName(wire).str();
+      SymbolTable(module).setSymbolName(wire, name + ".unfolded");
+      step.setOptimizerAttr(FlatSymbolRefAttr::get(
+          fold(module, name, *stages, wire->getLoc()).getSymNameAttr()));
+    }
+    // Drop the rules, chains and schedules nothing refers to any more.
+    bool erased = true;
+    while (erased) {
+      erased = false;
+      for (Operation &op : llvm::make_early_inc_range(*module.getBody()))
+        if (isa<ChainOp, TransformOp, ScheduleOp, OptimizerOp>(op) &&
+            SymbolTable::symbolKnownUseEmpty(&op, module)) {
+            op.erase();
+            erased = true;
+          }
+    }
+  }
+};
+
+} // namespace

@@ -1,0 +1,44 @@
+// gd-fold-update-rules: a chain of elementwise transforms and an optimizer
+// whose lr follows a schedule become one gd.optimizer, named like the
+// chain, that runs the transforms on g in order, then the optimizer with
+// the schedule's value at t for lr.
+// RUN: %gdc %s --emit=batched | FileCheck %s
+// A chain with a stage that needs a barrier (clip_norm's global_norm) is
+// left for gd-check-codegen, which names it.
+// RUN: sed 's/clip_value(0.5)/clip_norm(1.0)/' %s > %t.gd
+// RUN: not %gdc %t.gd -o %t 2>&1 | FileCheck %s --check-prefix=BARRIER
+// BARRIER: error: chain(...) of gradient transforms is not supported yet by code generation
+// BARRIER: error: global_norm(...) is not supported yet by code generation
+use std.nn
+use std.losses
+use std.optim
+
+train t {
+  model     = dense(4, 3)
+  loss      = cross_entropy
+  optimizer = chain(clip_value(0.5), weight_decay(1e-3), momentum(lr = linear_warmup(0.1, warm = 10)))
+  data      = synthetic(n = 64, features = 4, classes = 3)
+}
+
+// CHECK-NOT: gd.chain
+// CHECK-NOT: gd.transform
+// CHECK-NOT: gd.schedule
+// CHECK: gd.train_step {{.*}}optimizer = @chain
+// CHECK: gd.optimizer @chain attributes {hyper_defaults = [5.000000e-01 : f32, 1.000000e-03 : f32, 1.000000e-01 : f32, 0.899999976 : f32], hyper_names = ["clip_value.limit", "weight_decay.wd", "lr.lr0", "mu"], state_names = ["v"]}
+// CHECK-NEXT: ^bb0(%[[P:[a-z0-9]+]]: tensor<f32>, %[[G:[a-z0-9]+]]: tensor<f32>, %[[T:[a-z0-9]+]]: tensor<f32>, %[[LIMIT:[a-z0-9]+]]: tensor<f32>, %[[WD:[a-z0-9]+]]: tensor<f32>, %[[LR0:[a-z0-9]+]]: tensor<f32>, %[[MU:[a-z0-9]+]]: tensor<f32>, %[[V:[a-z0-9]+]]: tensor<f32>):
+// clip_value on g, then weight_decay on the clipped g:
+// CHECK: %[[NEG:.*]] = gd.neg %[[LIMIT]]
+// CHECK: %[[LO:.*]] = gd.max %[[G]], %[[NEG]]
+// CHECK: %[[CLIPPED:.*]] = gd.min %[[LO]], %[[LIMIT]]
+// CHECK: %[[DECAY:.*]] = gd.mul %[[WD]], %[[P]]
+// CHECK: %[[G2:.*]] = gd.add %[[CLIPPED]], %[[DECAY]]
+// the schedule at t:
+// CHECK: %[[RAMP:.*]] = gd.div %[[T]], %{{.*}}
+// CHECK: %[[FRAC:.*]] = gd.min %{{.*}}, %[[RAMP]]
+// CHECK: %[[LR:.*]] = gd.mul %[[LR0]], %[[FRAC]]
+// then momentum on the transformed gradient:
+// CHECK: %[[MV:.*]] = gd.mul %[[MU]], %[[V]]
+// CHECK: %[[NEWV:.*]] = gd.add %[[MV]], %[[G2]]
+// CHECK: %[[STEP:.*]] = gd.mul %[[LR]], %[[NEWV]]
+// CHECK: %[[NEWP:.*]] = gd.sub %[[P]], %[[STEP]]
+// CHECK: gd.yield %[[NEWP]], %[[NEWV]]
