@@ -56,8 +56,6 @@ struct CheckCodegenPass : gdc::impl::GDCheckCodegenBase<CheckCodegenPass> {
         unsupported(op, "norm(...) of a parameter tensor");
       } else if (isa<GradAtOp>(op)) {
         unsupported(op, "grad_at(...)");
-      } else if (isa<RandomOp>(op) && op->getParentOfType<LensOp>() == nullptr) {
-        unsupported(op, "a random draw in an update rule");
       }
     });
     if (!ok)

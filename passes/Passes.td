@@ -83,7 +83,7 @@ def GDFoldUpdateRules : Pass<"gd-fold-update-rules", "mlir::ModuleOp"> {
     transform's are prefixed with the transform (`clip_value.limit`), a
     schedule's with the hyperparameter it drives (`lr.lr0`); states are
     named the same way. A chain with a stage that needs more than one
-    elementwise phase (`loss`, `global state`, `per_example`) is left as
+    elementwise phase (`loss`, `global state`, a barrier, `per_example`) is left as
     it is for gd-check-codegen to report.
   }];
   let dependentDialects = ["::gdc::gd::GDDialect"];

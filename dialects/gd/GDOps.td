@@ -281,25 +281,30 @@ def GD_ApplyOptimizerOp : GD_Op<"apply_optimizer", [Pure, AttrSizedOperandSegmen
     hyperparameters (each `tensor<f32>`) and the states (shaped like `p`).
     Results: the new parameter and the new states. Each element of the
     result is the optimizer body applied to the corresponding elements;
-    `convert-gd-to-linalg` lowers it to one fused `linalg.generic`.
+    `convert-gd-to-linalg` lowers it to one fused `linalg.generic`. A body
+    that draws (`gd.random`) needs the run's `seed`; `instance` (the
+    parameter's index in the step) tells the tensors' draws apart.
   }];
   let arguments = (ins FlatSymbolRefAttr:$optimizer, AnyRankedTensor:$param,
                        AnyRankedTensor:$grad, 0DTensorOf<[F32]>:$step,
                        Variadic<0DTensorOf<[F32]>>:$hypers,
-                       Variadic<AnyRankedTensor>:$states);
+                       Variadic<AnyRankedTensor>:$states,
+                       Optional<0DTensorOf<[I64]>>:$seed,
+                       OptionalAttr<I64Attr>:$instance);
   let results = (outs AnyRankedTensor:$new_param, Variadic<AnyRankedTensor>:$new_states);
   // The states are typed like the parameter (checked by the verifier).
   let assemblyFormat = [{
     $optimizer `(` $param `,` $grad `,` $step `)` `hypers` `(` $hypers `)`
-    `states` `(` $states `)` attr-dict `:` functional-type(operands, results)
+    `states` `(` $states `)` (`seed` $seed^)? attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
   let builders = [OpBuilder<(ins "::mlir::FlatSymbolRefAttr":$optimizer,
       "::mlir::Value":$param, "::mlir::Value":$grad, "::mlir::Value":$step,
-      "::mlir::ValueRange":$hypers, "::mlir::ValueRange":$states), [{
+      "::mlir::ValueRange":$hypers, "::mlir::ValueRange":$states,
+      CArg<"::mlir::Value", "{}">:$seed, CArg<"::mlir::IntegerAttr", "{}">:$instance), [{
     ::llvm::SmallVector<::mlir::Type> stateTypes(states.getTypes());
     build($_builder, $_state, param.getType(), stateTypes, optimizer, param,
-          grad, step, hypers, states);
+          grad, step, hypers, states, seed, instance);
   }]>];
 }
 

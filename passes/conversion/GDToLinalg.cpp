@@ -385,6 +385,18 @@ struct ApplyOptimizerLowering : OpConversionPattern<ApplyOptimizerOp> {
     SmallVector<AffineMap> maps{identity, identity, scalar};
     maps.append(adaptor.getHypers().size(), scalar);
     maps.append(adaptor.getStates().size(), identity);
+    // A body that draws reads the seed; the step's draws for this tensor
+    // are told apart from a lens's (whose instance is below 2^30) and from
+    // other tensors' by the stream's high bits.
+    unsigned seedArg = inputs.size();
+    if (adaptor.getSeed()) {
+      inputs.push_back(adaptor.getSeed());
+      maps.push_back(scalar);
+    }
+    uint64_t streamBase = (uint64_t(1) << 62) + (uint64_t(op.getInstance().value_or(0)) << 32);
+    SmallVector<Value> sizes;
+    for (int64_t d : paramType.getShape())
+      sizes.push_back(arith::ConstantIntOp::create(rw, loc, rw.getI64Type(), d));
     SmallVector<Value> inits;
     SmallVector<Type> resultTypes;
     for (unsigned i = 0; i < 1 + adaptor.getStates().size(); ++i) {
@@ -405,7 +417,19 @@ struct ApplyOptimizerLowering : OpConversionPattern<ApplyOptimizerOp> {
             SmallVector<Value> operands;
             for (Value v : inner.getOperands())
               operands.push_back(map.lookup(v));
-            Value v = emitScalar(b, inner.getLoc(), &inner, operands);
+            Value v;
+            if (auto draw = dyn_cast<RandomOp>(inner)) {
+              // One draw per element of this parameter tensor.
+              if (!adaptor.getSeed())
+                draw.emitOpError("draws in an optimizer applied without the run's seed");
+              else
+                v = buildDraw(b, inner.getLoc(), draw.getDistribution(),
+                              streamBase + draw.getStream(), args[seedArg], args[2],
+                              rowMajorIndex(b, inner.getLoc(), sizes),
+                              cast<RankedTensorType>(draw.getType()).getElementType());
+            } else {
+              v = emitScalar(b, inner.getLoc(), &inner, operands);
+            }
             if (!v) {
               failed = true;
               v = args.front();

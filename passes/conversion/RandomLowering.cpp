@@ -55,6 +55,46 @@ struct Hasher {
   }
 };
 
+} // namespace
+
+Value gdc::rowMajorIndex(OpBuilder &b, Location l, ArrayRef<Value> sizes) {
+  Hasher h{b, l};
+  Value index = h.c(0);
+  for (auto [d, size] : llvm::enumerate(sizes)) {
+    Value i = arith::IndexCastOp::create(b, l, b.getI64Type(), linalg::IndexOp::create(b, l, d));
+    index = h.add(h.mul(index, size), i);
+  }
+  return index;
+}
+
+Value gdc::buildDraw(OpBuilder &b, Location l, StringRef distribution, uint64_t stream,
+                     Value seed, Value t, Value index, Type element) {
+  Hasher h{b, l};
+  Value step = arith::FPToSIOp::create(b, l, b.getI64Type(), t);
+  Value bits = h.mix(arith::XOrIOp::create(b, l, seed, h.c(stream * 0xd1b54a32d192ed03ull)));
+  bits = h.mix(h.add(bits, step));
+  bits = h.mix(h.add(bits, index));
+  Value draw;
+  if (distribution != "normal") {
+    draw = h.unit(bits, 40);
+  } else {
+    // Box-Muller: u1 in (0, 1] keeps the logarithm finite.
+    Value u1 = arith::AddFOp::create(b, l, h.unit(bits, 40), h.f32(1.0 / (1 << 24)));
+    Value u2 = h.unit(bits, 8);
+    Value radius = math::SqrtOp::create(
+        b, l, arith::MulFOp::create(b, l, h.f32(-2.0), math::LogOp::create(b, l, u1)));
+    Value angle = arith::MulFOp::create(b, l, h.f32(2 * M_PI), u2);
+    draw = arith::MulFOp::create(b, l, radius, math::CosOp::create(b, l, angle));
+  }
+  if (element.getIntOrFloatBitWidth() > 32)
+    return arith::ExtFOp::create(b, l, element, draw);
+  if (element != b.getF32Type())
+    return arith::TruncFOp::create(b, l, element, draw);
+  return draw;
+}
+
+namespace {
+
 struct RandomLoweringPattern : OpConversionPattern<RandomOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(RandomOp op, OpAdaptor adaptor,
@@ -84,39 +124,11 @@ struct RandomLoweringPattern : OpConversionPattern<RandomOp> {
     SmallVector<AffineMap> maps{scalarMap, scalarMap,
                                 AffineMap::getMultiDimIdentityMap(rank, ctx)};
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
-    bool normal = op.getDistribution() == "normal";
-    uint64_t stream = op.getStream();
     auto generic = linalg::GenericOp::create(
         rw, loc, TypeRange{type}, adaptor.getKey(), ValueRange{init}, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
-          Hasher h{b, l};
-          Value index = h.c(0);
-          for (int64_t d = 0; d < rank; ++d) {
-            Value i = arith::IndexCastOp::create(b, l, b.getI64Type(),
-                                                 linalg::IndexOp::create(b, l, d));
-            index = h.add(h.mul(index, sizes[d]), i);
-          }
-          Value step = arith::FPToSIOp::create(b, l, b.getI64Type(), args[1]);
-          Value bits = h.mix(arith::XOrIOp::create(b, l, args[0], h.c(stream * 0xd1b54a32d192ed03ull)));
-          bits = h.mix(h.add(bits, step));
-          bits = h.mix(h.add(bits, index));
-          Value draw;
-          if (!normal) {
-            draw = h.unit(bits, 40);
-          } else {
-            // Box-Muller: u1 in (0, 1] keeps the logarithm finite.
-            Value u1 = arith::AddFOp::create(b, l, h.unit(bits, 40), h.f32(1.0 / (1 << 24)));
-            Value u2 = h.unit(bits, 8);
-            Value radius = math::SqrtOp::create(
-                b, l, arith::MulFOp::create(b, l, h.f32(-2.0), math::LogOp::create(b, l, u1)));
-            Value angle = arith::MulFOp::create(b, l, h.f32(2 * M_PI), u2);
-            draw = arith::MulFOp::create(b, l, radius, math::CosOp::create(b, l, angle));
-          }
-          Type element = type.getElementType();
-          if (element.getIntOrFloatBitWidth() > 32)
-            draw = arith::ExtFOp::create(b, l, element, draw);
-          else if (element != b.getF32Type())
-            draw = arith::TruncFOp::create(b, l, element, draw);
+          Value draw = buildDraw(b, l, op.getDistribution(), op.getStream(), args[0], args[1],
+                                 rowMajorIndex(b, l, sizes), type.getElementType());
           linalg::YieldOp::create(b, l, draw);
         });
     rw.replaceOp(op, generic->getResults());

@@ -390,7 +390,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
       SmallVector<Value> states;
       for (unsigned s = 0; s < numStates; ++s)
         states.push_back(sb.load(arg(numParams + flat * numStates + s)));
-      auto update = ApplyOptimizerOp::create(b, loc, optRef, p, g, t, hypers, states);
+      auto update = ApplyOptimizerOp::create(b, loc, optRef, p, g, t, hypers, states,
+                                             sb.context[0], b.getI64IntegerAttr(flat));
       sb.store(update.getNewParam(), arg(flat));
       for (unsigned s = 0; s < numStates; ++s)
         sb.store(update.getNewStates()[s], arg(numParams + flat * numStates + s));

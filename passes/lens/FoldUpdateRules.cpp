@@ -42,7 +42,7 @@ template <typename Rule> bool isOnePhase(Rule rule) {
     return false;
   bool barrier = false;
   rule.getBody().walk([&](Operation *op) {
-    barrier |= isa<GlobalNormOp, TensorNormOp, GradAtOp, RandomOp>(op);
+    barrier |= isa<GlobalNormOp, TensorNormOp, GradAtOp>(op);
   });
   return !barrier;
 }

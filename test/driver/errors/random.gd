@@ -6,8 +6,6 @@
 // RUN: %gdc %t/uniform-args.gd --verify-diagnostics --emit=mlir
 // RUN: %gdc %t/like-two.gd --verify-diagnostics --emit=mlir
 // RUN: %gdc %t/training-in-rule.gd --verify-diagnostics --emit=mlir
-// RUN: not %gdc %t/draw-in-rule.gd -o %t/draw 2>&1 | FileCheck %s --check-prefix=RULE
-// RULE: draw-in-rule.gd:4:24: error: a random draw in an update rule is not supported yet by code generation
 
 //--- like-arity.gd
 use std.nn
@@ -44,11 +42,3 @@ optimizer wobbly(lr: f32 = 0.1) {
   p - lr * (if training then g else 0 * g) // expected-error {{'training' is always true in an update rule; it is for lenses that behave differently in evaluation (dropout)}}
 }
 train t { model = dense(4, 4)  loss = cross_entropy  optimizer = wobbly  data = synthetic(n = 8, features = 4, classes = 4) }
-
-//--- draw-in-rule.gd
-use std.nn
-use std.losses
-optimizer shaky(lr: f32 = 0.1) {
-  p - lr * (g + 0.01 * normal_like(g))
-}
-train t { model = dense(4, 4)  loss = cross_entropy  optimizer = shaky  data = synthetic(n = 8, features = 4, classes = 4) }
