@@ -48,12 +48,6 @@ struct CheckCodegenPass : gdc::impl::GDCheckCodegenBase<CheckCodegenPass> {
           unsupported(op, "a hyperparameter driven by a schedule");
         if (!opt.getGlobalStateNames().empty())
           unsupported(op, "`global state`");
-        if (opt.getUsesLoss())
-          unsupported(op, "reading 'loss' in an optimizer");
-      } else if (isa<GlobalNormOp>(op)) {
-        unsupported(op, "global_norm(...)");
-      } else if (isa<TensorNormOp>(op)) {
-        unsupported(op, "norm(...) of a parameter tensor");
       } else if (isa<GradAtOp>(op)) {
         unsupported(op, "grad_at(...)");
       }

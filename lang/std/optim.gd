@@ -73,9 +73,10 @@ optimizer lion(lr: f32 = 1e-4, b1: f32 = 0.9, b2: f32 = 0.99, wd: f32 = 0.0) {
   p - lr * (sign(c) + wd * p)
 }
 
-// --- Update rules that need the evaluation model's barriers. They check and
-// reach gd IR; code generation for global_norm, norm, loss and global state
-// is not written yet, so `gdc -o` reports that at the construct.
+// --- Update rules that need the evaluation model's barriers (norm,
+// global_norm) or read the loss; the step applies them in phases. Code
+// generation for global state is not written yet, so `gdc -o` reports
+// autoclip's at the construct.
 
 // LAMB (You et al., 2019): Adam's step scaled per tensor by the trust ratio
 // |p| / |step|.

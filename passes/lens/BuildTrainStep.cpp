@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/lens/RulePhases.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "llvm/Support/Format.h"
@@ -380,23 +381,29 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
       for (auto [total, g] : llvm::zip(grads[model[i].owner], grads[i]))
         total = AddOp::create(b, loc, total, g);
 
-  // The optimizer reparametrises every parameter wire.
-  auto optRef = FlatSymbolRefAttr::get(opt.getSymNameAttr());
+  // The optimizer reparametrises every parameter wire (in phases when its
+  // body reads `loss` or has barriers; see RulePhases.cpp).
+  SmallVector<RuleInputs> tensors;
   unsigned flat = 0;
   for (auto [inst, ps, gs] : llvm::zip(model, params, grads)) {
     if (inst.owner >= 0)
       continue;
     for (auto [p, g] : llvm::zip(ps, gs)) {
-      SmallVector<Value> states;
+      RuleInputs in{p, g, {}, flat};
       for (unsigned s = 0; s < numStates; ++s)
-        states.push_back(sb.load(arg(numParams + flat * numStates + s)));
-      auto update = ApplyOptimizerOp::create(b, loc, optRef, p, g, t, hypers, states,
-                                             sb.context[0], b.getI64IntegerAttr(flat));
-      sb.store(update.getNewParam(), arg(flat));
-      for (unsigned s = 0; s < numStates; ++s)
-        sb.store(update.getNewStates()[s], arg(numParams + flat * numStates + s));
+        in.states.push_back(sb.load(arg(numParams + flat * numStates + s)));
+      tensors.push_back(std::move(in));
       ++flat;
     }
+  }
+  auto updates = applyRule(b, loc, opt, tensors, t, hypers, reduction->getResult(0),
+                           sb.context[0]);
+  if (failed(updates))
+    return failure();
+  for (auto [i, update] : llvm::enumerate(*updates)) {
+    sb.store(update.getNewParam(), arg(i));
+    for (unsigned s = 0; s < numStates; ++s)
+      sb.store(update.getNewStates()[s], arg(numParams + i * numStates + s));
   }
   sb.flush();
   func::ReturnOp::create(b, loc);

@@ -37,14 +37,15 @@ struct Slot {
   float defaultValue = 0;
 };
 
-template <typename Rule> bool isOnePhase(Rule rule) {
-  if (rule.getUsesLoss() || !rule.getGlobalStateNames().empty())
+/// Whether the step can apply `rule` as part of a folded optimizer: its
+/// barriers `norm` and `global_norm` and its `loss` are applied in phases
+/// (RulePhases.cpp); global state and grad_at are not compiled yet.
+template <typename Rule> bool isFoldable(Rule rule) {
+  if (!rule.getGlobalStateNames().empty())
     return false;
-  bool barrier = false;
-  rule.getBody().walk([&](Operation *op) {
-    barrier |= isa<GlobalNormOp, TensorNormOp, GradAtOp>(op);
-  });
-  return !barrier;
+  bool gradAt = false;
+  rule.getBody().walk([&](Operation *op) { gradAt |= isa<GradAtOp>(op); });
+  return !gradAt;
 }
 
 /// The stages of `wire` (a chain, possibly nested, or an optimizer), or
@@ -52,7 +53,7 @@ template <typename Rule> bool isOnePhase(Rule rule) {
 FailureOr<SmallVector<Stage>> stagesOf(ModuleOp module, Operation *wire) {
   SmallVector<Stage> stages;
   if (auto opt = dyn_cast<OptimizerOp>(wire)) {
-    if (!isOnePhase(opt))
+    if (!isFoldable(opt))
       return failure();
     stages.push_back({opt, ""});
     return stages;
@@ -63,7 +64,7 @@ FailureOr<SmallVector<Stage>> stagesOf(ModuleOp module, Operation *wire) {
   for (Attribute ref : chain.getStages()) {
     Operation *stage = SymbolTable::lookupSymbolIn(module, cast<FlatSymbolRefAttr>(ref));
     if (auto transform = dyn_cast_or_null<TransformOp>(stage)) {
-      if (transform.getPerExample() || !isOnePhase(transform))
+      if (transform.getPerExample() || !isFoldable(transform))
         return failure();
       stages.push_back({transform, transform.getSymName().str() + "."});
       continue;
@@ -84,6 +85,7 @@ struct RuleView {
   ArrayAttr hyperNames, hyperDefaults, stateNames;
   DictionaryAttr schedules;
   Block *body;
+  bool usesLoss;
 
   explicit RuleView(Operation *rule) {
     if (auto opt = dyn_cast<OptimizerOp>(rule))
@@ -96,6 +98,7 @@ struct RuleView {
     hyperDefaults = rule.getHyperDefaults();
     stateNames = rule.getStateNames();
     schedules = rule.getSchedulesAttr();
+    usesLoss = rule.getUsesLoss();
     body = &rule.getBody().front();
   }
   ScheduleOp scheduleOf(ModuleOp module, StringRef hyper) const {
@@ -147,17 +150,22 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
     defaults.push_back(FloatAttr::get(Float32Type::get(ctx), h.defaultValue));
 
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
+  bool usesLoss = llvm::any_of(stages, [](const Stage &stage) {
+    auto opt = dyn_cast<OptimizerOp>(stage.rule);
+    return opt ? opt.getUsesLoss() : cast<TransformOp>(stage.rule).getUsesLoss();
+  });
+  unsigned lead = usesLoss ? 4 : 3;
   auto folded = OptimizerOp::create(b, loc, StringAttr::get(ctx, name), names(hypers),
                                     ArrayAttr::get(ctx, defaults), names(states),
                                     ArrayAttr::get(ctx, {}), ArrayAttr::get(ctx, {}),
-                                    /*uses_loss=*/false, /*schedules=*/DictionaryAttr());
+                                    usesLoss, /*schedules=*/DictionaryAttr());
   auto scalar = RankedTensorType::get({}, Float32Type::get(ctx));
   Block *body = new Block();
   folded.getBody().push_back(body);
-  for (unsigned i = 0; i < 3 + hypers.size() + states.size(); ++i)
+  for (unsigned i = 0; i < lead + hypers.size() + states.size(); ++i)
     body->addArgument(scalar, loc);
   Value p = body->getArgument(0), g = body->getArgument(1), t = body->getArgument(2);
-  unsigned nextHyper = 3, nextState = 3 + hypers.size();
+  unsigned nextHyper = lead, nextState = lead + hypers.size();
 
   // Then each stage's body, the gradient threaded through the transforms.
   b.setInsertionPointToEnd(body);
@@ -169,8 +177,11 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
     map.map(view.body->getArgument(0), p);
     map.map(view.body->getArgument(1), g);
     map.map(view.body->getArgument(2), t);
+    if (view.usesLoss)
+      map.map(view.body->getArgument(3), body->getArgument(3));
+    unsigned stageLead = view.usesLoss ? 4 : 3;
     for (auto [i, nameAttr] : llvm::enumerate(view.hyperNames)) {
-      BlockArgument arg = view.body->getArgument(3 + i);
+      BlockArgument arg = view.body->getArgument(stageLead + i);
       ScheduleOp schedule = view.scheduleOf(module, cast<StringAttr>(nameAttr).getValue());
       if (!schedule) {
         map.map(arg, body->getArgument(nextHyper++));
@@ -187,7 +198,7 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
       map.map(arg, inner.lookupOrDefault(s.getTerminator()->getOperand(0)));
     }
     for (unsigned i = 0; i < view.stateNames.size(); ++i)
-      map.map(view.body->getArgument(3 + view.hyperNames.size() + i),
+      map.map(view.body->getArgument(stageLead + view.hyperNames.size() + i),
               body->getArgument(nextState++));
     for (Operation &op : view.body->without_terminator())
       b.clone(op, map);
