@@ -43,13 +43,14 @@ struct CheckCodegenPass : gdc::impl::GDCheckCodegenBase<CheckCodegenPass> {
                                 cast<StringAttr>(lens.getParamNames()[i]).getValue() +
                                 "' of type " + formatTensorType(type) + " (parameters are f32)");
         }
+      } else if (auto transform = dyn_cast<TransformOp>(op);
+                 transform && transform.getPerExample()) {
+        unsupported(op, "a per_example transform (one that sees each example's gradient)");
       } else if (auto opt = dyn_cast<OptimizerOp>(op)) {
         if (opt.getSchedules())
           unsupported(op, "a hyperparameter driven by a schedule");
         if (!opt.getGlobalStateNames().empty())
           unsupported(op, "`global state`");
-      } else if (isa<GradAtOp>(op)) {
-        unsupported(op, "grad_at(...)");
       }
     });
     if (!ok)

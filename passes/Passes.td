@@ -82,10 +82,10 @@ def GDFoldUpdateRules : Pass<"gd-fold-update-rules", "mlir::ModuleOp"> {
     where they are unique: the last optimizer's stay as they are, a
     transform's are prefixed with the transform (`clip_value.limit`), a
     schedule's with the hyperparameter it drives (`lr.lr0`); states are
-    named the same way. A chain with a stage that has `global state`,
-    `grad_at` or is a `per_example` transform is left as it is for
-    gd-check-codegen to report. (Barriers and `loss` fold; the step
-    applies the folded rule in phases.)
+    named the same way. A chain with a stage that has `global state` or
+    is a `per_example` transform is left as it is for gd-check-codegen to
+    report. (Barriers and `loss` fold; the step applies the folded rule in
+    phases.)
   }];
   let dependentDialects = ["::gdc::gd::GDDialect"];
 }

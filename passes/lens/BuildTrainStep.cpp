@@ -335,69 +335,99 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   Value y = sb.load(arg(hyperBase + numHypers + 3));
   Value lossBuffer = arg(hyperBase + numHypers + 4);
 
-  // Forward: the model, then the loss per example, then its reduction.
-  SmallVector<Value> wires = sb.forward(model, params, x);
+  // The batch's reduced loss and the gradients of the owned parameters (in
+  // the step's flat order) at `params`: the forward maps, the loss, then
+  // the backward maps right to left. Run once, and again at each point an
+  // update rule's grad_at asks for.
   auto lossRef = FlatSymbolRefAttr::get(lossLens.getSymNameAttr());
   Type perExampleLoss = lossBlock.getTerminator()->getOperand(0).getType();
   auto lossInstance = b.getI64IntegerAttr(model.size());
-  Value losses = ApplyForwardOp::create(b, loc, perExampleLoss, lossRef,
-                                        ValueRange{wires.back(), y}, sb.context, lossInstance);
-  SmallVector<int64_t> batchAxis{0};
-  Operation *reduction =
-      step.getReduction() == "mean"
-          ? ReduceMeanOp::create(b, loc, losses, batchAxis).getOperation()
-          : ReduceSumOp::create(b, loc, losses, batchAxis).getOperation();
-  sb.store(reduction->getResult(0), lossBuffer);
-
-  // Backward: the reduction's own reverse rule seeds the chain with d(loss)=1.
-  Value one = ConstantOp::create(
-      b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
-  SmallVector<Value> dLosses;
-  if (failed(cast<ReverseDerivativeOpInterface>(reduction).buildReverse(b, one, dLosses)))
+  auto differentiate = [&](ArrayRef<SmallVector<Value>> params, Value &loss)
+      -> FailureOr<SmallVector<Value>> {
+    SmallVector<Value> wires = sb.forward(model, params, x);
+    Value losses = ApplyForwardOp::create(b, loc, perExampleLoss, lossRef,
+                                          ValueRange{wires.back(), y}, sb.context, lossInstance);
+    SmallVector<int64_t> batchAxis{0};
+    Operation *reduction =
+        step.getReduction() == "mean"
+            ? ReduceMeanOp::create(b, loc, losses, batchAxis).getOperation()
+            : ReduceSumOp::create(b, loc, losses, batchAxis).getOperation();
+    loss = reduction->getResult(0);
+    // The reduction's own reverse rule seeds the chain with d(loss) = 1.
+    Value one = ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
+    SmallVector<Value> dLosses;
+    if (failed(cast<ReverseDerivativeOpInterface>(reduction).buildReverse(b, one, dLosses)))
+      return failure();
+    Value cot = ApplyBackwardOp::create(b, loc, TypeRange{wires.back().getType()}, lossRef,
+                                        ValueRange{wires.back(), y, dLosses[0]}, sb.context,
+                                        lossInstance)
+                    .getResult(0);
+    SmallVector<SmallVector<Value>> grads(model.size());
+    for (int64_t i = model.size() - 1; i >= 0; --i) {
+      SmallVector<Value> bargs(params[i]);
+      bargs.push_back(wires[i]);
+      bargs.push_back(cot);
+      SmallVector<Type> resultTypes;
+      for (Value p : params[i])
+        resultTypes.push_back(p.getType());
+      resultTypes.push_back(wires[i].getType());
+      auto back = ApplyBackwardOp::create(
+          b, loc, resultTypes, FlatSymbolRefAttr::get(model[i].lens.getSymNameAttr()), bargs,
+          sb.context, b.getI64IntegerAttr(i));
+      llvm::append_range(grads[i], back.getResults().drop_back());
+      cot = back.getResults().back();
+    }
+    // A shared instance's gradient is the sum over its uses.
+    for (size_t i = 0; i < model.size(); ++i)
+      if (model[i].owner >= 0)
+        for (auto [total, g] : llvm::zip(grads[model[i].owner], grads[i]))
+          total = AddOp::create(b, loc, total, g);
+    SmallVector<Value> flatGrads;
+    for (auto [inst, gs] : llvm::zip(model, grads))
+      if (inst.owner < 0)
+        llvm::append_range(flatGrads, gs);
+    return flatGrads;
+  };
+  Value batchLoss;
+  auto flatGrads = differentiate(params, batchLoss);
+  if (failed(flatGrads))
     return failure();
-  Value cot = ApplyBackwardOp::create(b, loc, TypeRange{wires.back().getType()},
-                                      lossRef,
-                                      ValueRange{wires.back(), y, dLosses[0]},
-                                      sb.context, lossInstance)
-                  .getResult(0);
-  SmallVector<SmallVector<Value>> grads(model.size());
-  for (int64_t i = model.size() - 1; i >= 0; --i) {
-    SmallVector<Value> bargs(params[i]);
-    bargs.push_back(wires[i]);
-    bargs.push_back(cot);
-    SmallVector<Type> resultTypes;
-    for (Value p : params[i])
-      resultTypes.push_back(p.getType());
-    resultTypes.push_back(wires[i].getType());
-    auto back = ApplyBackwardOp::create(
-        b, loc, resultTypes, FlatSymbolRefAttr::get(model[i].lens.getSymNameAttr()), bargs,
-        sb.context, b.getI64IntegerAttr(i));
-    llvm::append_range(grads[i], back.getResults().drop_back());
-    cot = back.getResults().back();
-  }
-  // A shared instance's gradient is the sum over its uses.
-  for (size_t i = 0; i < model.size(); ++i)
-    if (model[i].owner >= 0)
-      for (auto [total, g] : llvm::zip(grads[model[i].owner], grads[i]))
-        total = AddOp::create(b, loc, total, g);
+  sb.store(batchLoss, lossBuffer);
+  // grad_at(point): the same batch's gradient with every owned parameter
+  // moved to its point (shared uses follow their owner).
+  auto gradientAt = [&](ArrayRef<Value> points) -> FailureOr<SmallVector<Value>> {
+    SmallVector<SmallVector<Value>> moved;
+    unsigned next = 0;
+    for (const Instance &inst : model) {
+      if (inst.owner >= 0) {
+        SmallVector<Value> owned = moved[inst.owner];
+        moved.push_back(std::move(owned));
+        continue;
+      }
+      moved.emplace_back(points.slice(next, inst.lens.getNumParams()));
+      next += inst.lens.getNumParams();
+    }
+    Value unused;
+    return differentiate(moved, unused);
+  };
 
   // The optimizer reparametrises every parameter wire (in phases when its
   // body reads `loss` or has barriers; see RulePhases.cpp).
   SmallVector<RuleInputs> tensors;
   unsigned flat = 0;
-  for (auto [inst, ps, gs] : llvm::zip(model, params, grads)) {
+  for (auto [inst, ps] : llvm::zip(model, params)) {
     if (inst.owner >= 0)
       continue;
-    for (auto [p, g] : llvm::zip(ps, gs)) {
-      RuleInputs in{p, g, {}, flat};
+    for (Value p : ps) {
+      RuleInputs in{p, (*flatGrads)[flat], {}, flat};
       for (unsigned s = 0; s < numStates; ++s)
         in.states.push_back(sb.load(arg(numParams + flat * numStates + s)));
       tensors.push_back(std::move(in));
       ++flat;
     }
   }
-  auto updates = applyRule(b, loc, opt, tensors, t, hypers, reduction->getResult(0),
-                           sb.context[0]);
+  auto updates =
+      applyRule(b, loc, opt, tensors, t, hypers, batchLoss, sb.context[0], gradientAt);
   if (failed(updates))
     return failure();
   for (auto [i, update] : llvm::enumerate(*updates)) {

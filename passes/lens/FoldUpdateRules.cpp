@@ -38,14 +38,10 @@ struct Slot {
 };
 
 /// Whether the step can apply `rule` as part of a folded optimizer: its
-/// barriers `norm` and `global_norm` and its `loss` are applied in phases
-/// (RulePhases.cpp); global state and grad_at are not compiled yet.
+/// barriers and its `loss` are applied in phases (RulePhases.cpp); global
+/// state is not compiled yet.
 template <typename Rule> bool isFoldable(Rule rule) {
-  if (!rule.getGlobalStateNames().empty())
-    return false;
-  bool gradAt = false;
-  rule.getBody().walk([&](Operation *op) { gradAt |= isa<GradAtOp>(op); });
-  return !gradAt;
+  return rule.getGlobalStateNames().empty();
 }
 
 /// The stages of `wire` (a chain, possibly nested, or an optimizer), or

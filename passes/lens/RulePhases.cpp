@@ -20,37 +20,54 @@ using namespace gdc::gd;
 
 namespace {
 
+/// Whether barrier `op` gives one value per element (grad_at) rather than
+/// one scalar (norm, global_norm).
+bool perElement(Operation *op) { return isa<GradAtOp>(op); }
+
 /// A derived rule: `rule`'s body where `loss` (if read) and the values of
-/// `barriers[0..k)` are extra leading hyperparameters. With `yieldOperandOf`
-/// it yields that barrier's operand (and the unchanged states) instead.
+/// the scalar barriers among `barriers[0..k)` are extra leading
+/// hyperparameters, and those of grad_at extra trailing states (yielded
+/// unchanged). With `yieldOperandOf` it yields that barrier's operand (and
+/// the states unchanged) instead of the update.
 OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
                    Operation *yieldOperandOf, StringRef name) {
   MLIRContext *ctx = rule.getContext();
   OpBuilder b(rule);
   b.setInsertionPointAfter(rule);
   SmallVector<Attribute> names, defaults;
+  SmallVector<Attribute> stateNames(rule.getStateNames().begin(), rule.getStateNames().end());
   auto addHyper = [&](StringRef n) {
     names.push_back(StringAttr::get(ctx, n));
     defaults.push_back(FloatAttr::get(Float32Type::get(ctx), 0));
   };
   if (rule.getUsesLoss())
     addHyper("%loss");
-  for (unsigned j = 0; j < k; ++j)
-    addHyper("%barrier" + std::to_string(j));
+  unsigned scalars = 0, elements = 0;
+  for (unsigned j = 0; j < k; ++j) {
+    if (perElement(barriers[j])) {
+      stateNames.push_back(StringAttr::get(ctx, "%barrier" + std::to_string(j)));
+      ++elements;
+    } else {
+      addHyper("%barrier" + std::to_string(j));
+      ++scalars;
+    }
+  }
   llvm::append_range(names, rule.getHyperNames());
   llvm::append_range(defaults, rule.getHyperDefaults());
   auto derived = OptimizerOp::create(
       b, rule.getLoc(), StringAttr::get(ctx, name), ArrayAttr::get(ctx, names),
-      ArrayAttr::get(ctx, defaults), rule.getStateNamesAttr(), ArrayAttr::get(ctx, {}),
+      ArrayAttr::get(ctx, defaults), ArrayAttr::get(ctx, stateNames), ArrayAttr::get(ctx, {}),
       ArrayAttr::get(ctx, {}), /*uses_loss=*/false, DictionaryAttr());
   Block &src = rule.getBody().front();
   auto scalar = RankedTensorType::get({}, Float32Type::get(ctx));
   Block *body = new Block();
   derived.getBody().push_back(body);
-  // p, g, t; then loss and the barriers; then the rule's hypers and states.
+  // p, g, t; loss and the scalar barriers; the rule's hypers and states;
+  // the per-element barriers.
   unsigned lead = rule.getNumLeadingArgs();
-  unsigned extra = (rule.getUsesLoss() ? 1 : 0) + k;
-  for (unsigned i = 0; i < 3 + extra + src.getNumArguments() - lead; ++i)
+  unsigned extra = (rule.getUsesLoss() ? 1 : 0) + scalars;
+  unsigned own = src.getNumArguments() - lead; // hypers and states
+  for (unsigned i = 0; i < 3 + extra + own + elements; ++i)
     body->addArgument(scalar, rule.getLoc());
   IRMapping map;
   for (unsigned i = 0; i < 3; ++i)
@@ -59,9 +76,14 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
     map.map(src.getArgument(3), body->getArgument(3));
   for (unsigned i = lead; i < src.getNumArguments(); ++i)
     map.map(src.getArgument(i), body->getArgument(3 + extra + i - lead));
-  unsigned firstBarrier = 3 + (rule.getUsesLoss() ? 1 : 0);
-  for (unsigned j = 0; j < k; ++j)
-    map.map(barriers[j]->getResult(0), body->getArgument(firstBarrier + j));
+  unsigned nextScalar = 3 + (rule.getUsesLoss() ? 1 : 0), nextElement = 3 + extra + own;
+  SmallVector<Value> elementArgs;
+  for (unsigned j = 0; j < k; ++j) {
+    Value v = body->getArgument(perElement(barriers[j]) ? nextElement++ : nextScalar++);
+    if (perElement(barriers[j]))
+      elementArgs.push_back(v);
+    map.map(barriers[j]->getResult(0), v);
+  }
   OpBuilder bb = OpBuilder::atBlockEnd(body);
   for (Operation &op : src.without_terminator()) {
     if (&op == yieldOperandOf)
@@ -79,6 +101,7 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
     for (Value v : src.getTerminator()->getOperands())
       yielded.push_back(map.lookupOrDefault(v));
   }
+  llvm::append_range(yielded, elementArgs);
   YieldOp::create(bb, rule.getLoc(), yielded);
   // What the phase does not need (later phases' work) goes.
   SmallVector<Operation *> ops;
@@ -94,50 +117,59 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
 
 FailureOr<SmallVector<ApplyOptimizerOp>>
 gdc::applyRule(OpBuilder &b, Location loc, OptimizerOp rule, ArrayRef<RuleInputs> tensors,
-               Value t, ValueRange hypers, Value loss, Value seed) {
+               Value t, ValueRange hypers, Value loss, Value seed, GradientAt gradientAt) {
   auto ref = [](OptimizerOp op) { return FlatSymbolRefAttr::get(op.getSymNameAttr()); };
-  auto apply = [&](OptimizerOp op, const RuleInputs &in, ValueRange leading) {
-    SmallVector<Value> all(leading.begin(), leading.end());
+  // Per tensor: the leading scalars (loss, scalar barriers) and the
+  // per-element barriers computed so far.
+  SmallVector<SmallVector<Value>> scalars(tensors.size()), elements(tensors.size());
+  auto apply = [&](OptimizerOp op, unsigned i) {
+    const RuleInputs &in = tensors[i];
+    SmallVector<Value> all(scalars[i]);
     llvm::append_range(all, hypers);
-    return ApplyOptimizerOp::create(b, loc, ref(op), in.param, in.grad, t, all, in.states,
-                                    seed, b.getI64IntegerAttr(in.index));
+    SmallVector<Value> states(in.states);
+    llvm::append_range(states, elements[i]);
+    return ApplyOptimizerOp::create(b, loc, ref(op), in.param, in.grad, t, all, states, seed,
+                                    b.getI64IntegerAttr(in.index));
   };
   SmallVector<Operation *> barriers;
-  for (Operation &op : rule.getBody().front().without_terminator()) {
-    if (isa<GradAtOp>(op))
-      return rule.emitOpError("applies grad_at, which code generation does not support yet");
-    if (isa<TensorNormOp, GlobalNormOp>(op))
+  for (Operation &op : rule.getBody().front().without_terminator())
+    if (isa<TensorNormOp, GlobalNormOp, GradAtOp>(op))
       barriers.push_back(&op);
-  }
   SmallVector<ApplyOptimizerOp> applied;
   if (barriers.empty() && !rule.getUsesLoss()) {
-    for (const RuleInputs &in : tensors)
-      applied.push_back(apply(rule, in, {}));
+    for (unsigned i = 0; i < tensors.size(); ++i)
+      applied.push_back(apply(rule, i));
     return applied;
   }
   ModuleOp module = rule->getParentOfType<ModuleOp>();
-  auto symbol = [&](const std::string &suffix) {
+  auto derived = [&](const std::string &suffix, unsigned k, Operation *operandOf) {
     std::string name = rule.getSymName().str() + suffix;
     if (auto existing = SymbolTable::lookupSymbolIn(module, StringAttr::get(b.getContext(), name)))
       return cast<OptimizerOp>(existing);
-    return OptimizerOp();
+    return derive(rule, barriers, k, operandOf, name);
   };
-  // Phase k: each tensor's operand of barrier k, reduced.
-  SmallVector<SmallVector<Value>> values(tensors.size()); // per tensor: loss, barriers
   if (rule.getUsesLoss())
-    for (auto &v : values)
+    for (auto &v : scalars)
       v.push_back(loss);
+  // Phase k: each tensor's operand of barrier k, then the barrier's value.
   for (auto [k, barrier] : llvm::enumerate(barriers)) {
-    std::string suffix = ".phase" + std::to_string(k);
-    OptimizerOp phase = symbol(suffix);
-    if (!phase)
-      phase = derive(rule, barriers, k, barrier, rule.getSymName().str() + suffix);
+    OptimizerOp phase = derived(".phase" + std::to_string(k), k, barrier);
+    SmallVector<Value> operands;
+    for (unsigned i = 0; i < tensors.size(); ++i)
+      operands.push_back(apply(phase, i).getNewParam());
+    if (isa<GradAtOp>(barrier)) {
+      // The raw gradient of the same batch with every tensor at its point.
+      auto moved = gradientAt(operands);
+      if (failed(moved))
+        return failure();
+      for (auto [e, g] : llvm::zip(elements, *moved))
+        e.push_back(g);
+      continue;
+    }
     SmallVector<Value> sumsOfSquares;
-    for (auto [i, in] : llvm::enumerate(tensors)) {
-      Value x = apply(phase, in, values[i]).getNewParam();
-      auto rank = cast<RankedTensorType>(x.getType()).getRank();
+    for (Value x : operands) {
       SmallVector<int64_t> all;
-      for (int64_t d = 0; d < rank; ++d)
+      for (int64_t d = 0; d < cast<RankedTensorType>(x.getType()).getRank(); ++d)
         all.push_back(d);
       sumsOfSquares.push_back(
           ReduceSumOp::create(b, loc, MulOp::create(b, loc, x, x), all).getResult());
@@ -147,17 +179,15 @@ gdc::applyRule(OpBuilder &b, Location loc, OptimizerOp rule, ArrayRef<RuleInputs
       for (Value s : ArrayRef(sumsOfSquares).drop_front())
         total = AddOp::create(b, loc, total, s);
       Value norm = SqrtOp::create(b, loc, total);
-      for (auto &v : values)
+      for (auto &v : scalars)
         v.push_back(norm);
     } else {
-      for (auto [v, s] : llvm::zip(values, sumsOfSquares))
+      for (auto [v, s] : llvm::zip(scalars, sumsOfSquares))
         v.push_back(SqrtOp::create(b, loc, s));
     }
   }
-  OptimizerOp last = symbol(".phased");
-  if (!last)
-    last = derive(rule, barriers, barriers.size(), nullptr, rule.getSymName().str() + ".phased");
-  for (auto [i, in] : llvm::enumerate(tensors))
-    applied.push_back(apply(last, in, values[i]));
+  OptimizerOp last = derived(".phased", barriers.size(), nullptr);
+  for (unsigned i = 0; i < tensors.size(); ++i)
+    applied.push_back(apply(last, i));
   return applied;
 }

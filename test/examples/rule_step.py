@@ -7,7 +7,7 @@
 For the model and loss of Inputs/phases.gd.in (y = x W + b, loss sum(y)),
 the gradient of the batch's mean loss is known in closed form; the script
 computes the step RULE (clip_norm, lamb or polyak, as std.optim writes
-them) takes from BEFORE and requires AFTER to match it within 1e-5
+them; sam for Inputs/sam.gd's loss) takes from BEFORE and requires AFTER to match it within 1e-5
 relative to each tensor's largest entry. Standard library only.
 """
 import math
@@ -67,6 +67,21 @@ def main():
         size = min(hyper["lr_max"], loss / (hyper["c"] * norm(gW + gb) ** 2 + 1e-8))
         new = {"model.W": [p - size * g for p, g in zip(W, gW)],
                "model.b": [p - size * g for p, g in zip(b, gb)]}
+    elif rule == "sam":
+        # Inputs/sam.gd: loss 0.5 |x W + b|^2, whose gradient depends on W, b.
+        def grad(W, b):
+            ys = [[sum(x[i] * W[i * 3 + j] for i in range(4)) + b[j] for j in range(3)] for x in X]
+            gW = [sum(x[i] * y[j] for x, y in zip(X, ys)) / n for i in range(4) for j in range(3)]
+            gb = [sum(y[j] for y in ys) / n for j in range(3)]
+            return gW, gb
+        gW, gb = grad(W, b)
+        scale = hyper["rho"] / norm(gW + gb)
+        gW2, gb2 = grad([p + scale * g for p, g in zip(W, gW)], [p + scale * g for p, g in zip(b, gb)])
+        new = {"model.W": [p - hyper["lr"] * g for p, g in zip(W, gW2)],
+               "model.b": [p - hyper["lr"] * g for p, g in zip(b, gb2)]}
+        plain = [p - hyper["lr"] * g for p, g in zip(W, gW)]
+        print(f"rule_step.py: sam moves W {max(abs(a - c) for a, c in zip(new['model.W'], plain)):.3g} "
+              "away from plain SGD")
     else:
         print(f"rule_step.py: unknown rule {rule}", file=sys.stderr)
         return 2

@@ -23,9 +23,9 @@ train t {
 // CHECK-LABEL: func.func @gd_step
 // CHECK: %[[LOSS:.*]] = gd.reduce_mean %{{.*}} [0] : tensor<?xf32> -> tensor<f32>
 // CHECK: %[[GW:.*]] = gd.apply_optimizer @polyak.phase0(%{{.*}}) hypers(%[[LOSS]], {{.*}} {instance = 0 : i64}
+// CHECK: %[[GB:.*]] = gd.apply_optimizer @polyak.phase0(%{{.*}}) hypers(%[[LOSS]], {{.*}} {instance = 1 : i64}
 // CHECK: %[[SQW:.*]] = gd.mul %[[GW]], %[[GW]]
 // CHECK: %[[SW:.*]] = gd.reduce_sum %[[SQW]] [0, 1] : tensor<4x3xf32> -> tensor<f32>
-// CHECK: %[[GB:.*]] = gd.apply_optimizer @polyak.phase0(%{{.*}}) hypers(%[[LOSS]], {{.*}} {instance = 1 : i64}
 // CHECK: %[[SQB:.*]] = gd.mul %[[GB]], %[[GB]]
 // CHECK: %[[SB:.*]] = gd.reduce_sum %[[SQB]] [0] : tensor<3xf32> -> tensor<f32>
 // CHECK: %[[TOTAL:.*]] = gd.add %[[SW]], %[[SB]]
