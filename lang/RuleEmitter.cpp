@@ -48,20 +48,6 @@ bool mentions(const ast::Decl &rule, StringRef name) {
   return false;
 }
 
-/// `*` matches any run of characters, dots included.
-bool globMatch(StringRef pattern, StringRef text) {
-  size_t star = pattern.find('*');
-  if (star == StringRef::npos)
-    return pattern == text;
-  if (!text.starts_with(pattern.take_front(star)))
-    return false;
-  StringRef rest = pattern.drop_front(star + 1);
-  for (size_t i = star; i <= text.size(); ++i)
-    if (globMatch(rest, text.drop_front(i)))
-      return true;
-  return false;
-}
-
 const char *kindName(ast::DeclKind k) {
   switch (k) {
   case ast::DeclKind::Optimizer:
@@ -633,7 +619,7 @@ std::optional<std::string> Elaborator::emitOptimizerField(const ast::Expr &e, co
   for (const ModelParameter &param : *params) {
     std::optional<size_t> first;
     for (auto [i, pattern] : llvm::enumerate(patterns)) {
-      if (!globMatch(cast<StringAttr>(pattern).getValue(), param.path))
+      if (!gd::matchesPathPattern(cast<StringAttr>(pattern).getValue(), param.path))
         continue;
       used[i] = true;
       if (!first)

@@ -33,6 +33,10 @@ llvm::LogicalResult inferBroadcastType(std::optional<mlir::Location> loc,
 mlir::Value broadcastToBatch(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
                              mlir::Value batched);
 
+/// Whether a parameter-group pattern matches a parameter path: `*` matches
+/// any run of characters, dots included.
+bool matchesPathPattern(llvm::StringRef pattern, llvm::StringRef path);
+
 /// `input`'s type with `axes` removed; checks the axes are in range and
 /// distinct.
 llvm::LogicalResult inferReducedType(std::optional<mlir::Location> loc,

@@ -197,3 +197,26 @@ static LogicalResult verifyBarrier(Operation *op) {
 LogicalResult GlobalNormOp::verify() { return verifyBarrier(*this); }
 LogicalResult TensorNormOp::verify() { return verifyBarrier(*this); }
 LogicalResult GradAtOp::verify() { return verifyBarrier(*this); }
+
+bool gdc::gd::matchesPathPattern(StringRef pattern, StringRef path) {
+  // Greedy matching with backtracking to the last star only: O(|pattern| *
+  // |path|) at worst, however many stars a pattern has.
+  size_t p = 0, t = 0, star = StringRef::npos, resume = 0;
+  while (t < path.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star = p++;
+      resume = t;
+    } else if (p < pattern.size() && pattern[p] == path[t]) {
+      ++p;
+      ++t;
+    } else if (star != StringRef::npos) {
+      p = star + 1;
+      t = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*')
+    ++p;
+  return p == pattern.size();
+}

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 #include "passes/lens/RulePhases.h"
+#include "passes/lens/UpdatePlan.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "llvm/Support/Format.h"
@@ -144,7 +145,7 @@ std::string manifestPath(StringRef path) {
 /// The manifest tells the runtime everything it needs about the model
 /// (runtime/Manifest.h has the grammar).
 std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
-                          LensOp loss, OptimizerOp opt) {
+                          LensOp loss, const UpdatePlan &plan) {
   std::string s;
   llvm::raw_string_ostream os(s);
   os << "gdc-model 1\n";
@@ -157,11 +158,10 @@ std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
   for (const ModelParameter &param : paramsOf(model))
     os << "param " << param.path << " " << manifestDims(param.type) << " " << param.init
        << "\n";
-  for (Attribute name : opt.getStateNames())
-    os << "state " << cast<StringAttr>(name).getValue() << "\n";
-  for (auto [name, value] : llvm::zip(opt.getHyperNames(), opt.getHyperDefaults()))
-    os << "hyper " << cast<StringAttr>(name).getValue() << " "
-       << llvm::format("%.9g", cast<FloatAttr>(value).getValueAsDouble()) << "\n";
+  for (const std::string &name : plan.stateNames)
+    os << "state " << name << "\n";
+  for (auto [name, value] : llvm::zip(plan.hyperNames, plan.hyperDefaults))
+    os << "hyper " << name << " " << llvm::format("%.9g", value) << "\n";
   DictionaryAttr config = step.getConfig();
   for (StringRef key : {"batch", "epochs", "seed"})
     if (auto v = config.getAs<IntegerAttr>(key))
@@ -276,7 +276,13 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
     return step.emitOpError("model '") << step.getModel() << "' has no lenses";
   auto loss = SymbolTable::lookupSymbolIn(module, step.getLossAttr());
   auto lossLens = cast<LensOp>(loss);
-  auto opt = cast<OptimizerOp>(SymbolTable::lookupSymbolIn(module, step.getOptimizerAttr()));
+  SmallVector<std::string> paths;
+  for (const ModelParameter &param : paramsOf(model))
+    paths.push_back(param.path);
+  auto plan = planUpdates(module, SymbolTable::lookupSymbolIn(module, step.getOptimizerAttr()),
+                          paths);
+  if (failed(plan))
+    return failure();
   for (const Instance &inst : model)
     if (!inst.lens.isDifferentiated())
       return inst.lens.emitOpError("must be differentiated (gd-reverse-mode) "
@@ -291,8 +297,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   Type yType = lossBlock.getArgument(1).getType();
   Type outType = model.back().lens.getForward().front().getTerminator()->getOperand(0).getType();
   auto scalar = RankedTensorType::get({}, Float32Type::get(module.getContext()));
-  unsigned numStates = opt.getStateNames().size();
-  unsigned numHypers = opt.getHyperNames().size();
+  unsigned numStates = plan->stateNames.size();
+  unsigned numHypers = plan->hyperNames.size();
 
   SmallVector<Type> paramTypes;
   for (const Instance &inst : model)
@@ -411,29 +417,51 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
     return differentiate(moved, unused);
   };
 
-  // The optimizer reparametrises every parameter wire (in phases when its
-  // body reads `loss` or has barriers; see RulePhases.cpp).
-  SmallVector<RuleInputs> tensors;
-  unsigned flat = 0;
-  for (auto [inst, ps] : llvm::zip(model, params)) {
-    if (inst.owner >= 0)
+  // Each group's rule reparametrises its parameters' wires (in phases when
+  // its body reads `loss` or has barriers; see RulePhases.cpp). A frozen
+  // group's parameters and a rule's unused state slots are left as they are.
+  SmallVector<Value> flatParams;
+  for (auto [inst, ps] : llvm::zip(model, params))
+    if (inst.owner < 0)
+      llvm::append_range(flatParams, ps);
+  for (UpdateGroup &group : plan->groups) {
+    if (!group.rule || group.tensors.empty())
       continue;
-    for (Value p : ps) {
-      RuleInputs in{p, (*flatGrads)[flat], {}, flat};
-      for (unsigned s = 0; s < numStates; ++s)
-        in.states.push_back(sb.load(arg(numParams + flat * numStates + s)));
+    unsigned ruleStates = group.rule.getStateNames().size();
+    SmallVector<RuleInputs> tensors;
+    for (unsigned i : group.tensors) {
+      Value g = (*flatGrads)[i];
+      RuleInputs in{flatParams[i], group.ascend ? NegOp::create(b, loc, g).getResult() : g,
+                    {}, i};
+      for (unsigned s = 0; s < ruleStates; ++s)
+        in.states.push_back(sb.load(arg(numParams + i * numStates + s)));
       tensors.push_back(std::move(in));
-      ++flat;
     }
-  }
-  auto updates =
-      applyRule(b, loc, opt, tensors, t, hypers, batchLoss, sb.context[0], gradientAt);
-  if (failed(updates))
-    return failure();
-  for (auto [i, update] : llvm::enumerate(*updates)) {
-    sb.store(update.getNewParam(), arg(i));
-    for (unsigned s = 0; s < numStates; ++s)
-      sb.store(update.getNewStates()[s], arg(numParams + i * numStates + s));
+    // grad_at moves this group's tensors; the others stay where they are.
+    auto groupGradientAt = [&](ArrayRef<Value> points) -> FailureOr<SmallVector<Value>> {
+      SmallVector<Value> all(flatParams);
+      for (auto [i, point] : llvm::zip(group.tensors, points))
+        all[i] = point;
+      auto grads = gradientAt(all);
+      if (failed(grads))
+        return failure();
+      SmallVector<Value> mine;
+      for (unsigned i : group.tensors)
+        mine.push_back(group.ascend ? NegOp::create(b, loc, (*grads)[i]).getResult()
+                                    : (*grads)[i]);
+      return mine;
+    };
+    ValueRange groupHypers =
+        ValueRange(hypers).slice(group.firstHyper, group.rule.getHyperNames().size());
+    auto updates = applyRule(b, loc, group.rule, tensors, t, groupHypers, batchLoss,
+                             sb.context[0], groupGradientAt);
+    if (failed(updates))
+      return failure();
+    for (auto [i, update] : llvm::zip(group.tensors, *updates)) {
+      sb.store(update.getNewParam(), arg(i));
+      for (unsigned s = 0; s < ruleStates; ++s)
+        sb.store(update.getNewStates()[s], arg(numParams + i * numStates + s));
+    }
   }
   sb.flush();
   func::ReturnOp::create(b, loc);
@@ -461,7 +489,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   func::ReturnOp::create(b, loc);
 
   // The manifest, a NUL-terminated string the runtime reads.
-  std::string manifest = buildManifest(step, model, lossLens, opt);
+  std::string manifest = buildManifest(step, model, lossLens, *plan);
   manifest.push_back('\0');
   b.setInsertionPointToEnd(module.getBody());
   auto i8 = IntegerType::get(module.getContext(), 8);

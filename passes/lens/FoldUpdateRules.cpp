@@ -214,22 +214,42 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
 }
 
 struct FoldUpdateRulesPass : gdc::impl::GDFoldUpdateRulesBase<FoldUpdateRulesPass> {
+  /// The symbol of the one optimizer that does what `ref` does, or `ref`
+  /// itself when there is nothing to fold or it cannot be folded (then
+  /// gd-check-codegen reports what stops it). The folded rule takes the
+  /// original's name.
+  FlatSymbolRefAttr folded(ModuleOp module, FlatSymbolRefAttr ref) {
+    Operation *wire = SymbolTable::lookupSymbolIn(module, ref);
+    auto opt = dyn_cast_or_null<OptimizerOp>(wire);
+    if (!wire || (opt && !opt.getSchedules()))
+      return ref;
+    auto stages = stagesOf(module, wire);
+    if (failed(stages))
+      return ref;
+    std::string name = SymbolTable::getSymbolName(wire).str();
+    SymbolTable(module).setSymbolName(wire, name + ".unfolded");
+    return FlatSymbolRefAttr::get(fold(module, name, *stages, wire->getLoc()).getSymNameAttr());
+  }
+
   void runOnOperation() override {
     ModuleOp module = getOperation();
     for (TrainStepOp step : llvm::to_vector(module.getOps<TrainStepOp>())) {
-      Operation *wire = SymbolTable::lookupSymbolIn(module, step.getOptimizerAttr());
-      auto opt = dyn_cast_or_null<OptimizerOp>(wire);
-      if (!wire || (opt && !opt.getSchedules()))
-        continue; // nothing to fold
-      auto stages = stagesOf(module, wire);
-      if (failed(stages))
-        continue; // gd-check-codegen reports what stops it
-      // The folded rule takes the wire's name; the originals stay while
-      // something else (another group) refers to them.
-      std::string name = SymbolTable::getSymbolName(wire).str();
-      SymbolTable(module).setSymbolName(wire, name + ".unfolded");
-      step.setOptimizerAttr(FlatSymbolRefAttr::get(
-          fold(module, name, *stages, wire->getLoc()).getSymNameAttr()));
+      auto groups = dyn_cast_or_null<ParamGroupsOp>(
+          SymbolTable::lookupSymbolIn(module, step.getOptimizerAttr()));
+      if (!groups) {
+        step.setOptimizerAttr(folded(module, step.getOptimizerAttr()));
+        continue;
+      }
+      // Each group's rule folds on its own (once, if groups share it).
+      llvm::DenseMap<Attribute, Attribute> done;
+      SmallVector<Attribute> rules;
+      for (Attribute rule : groups.getRules()) {
+        auto ref = dyn_cast<FlatSymbolRefAttr>(rule);
+        if (ref && !done.count(ref))
+          done[ref] = folded(module, ref);
+        rules.push_back(ref ? done[ref] : rule);
+      }
+      groups.setRulesAttr(ArrayAttr::get(module.getContext(), rules));
     }
     // Drop the rules, chains and schedules nothing refers to any more.
     bool erased = true;

@@ -87,7 +87,7 @@ struct InlineLensesPass : gdc::impl::GDInlineLensesBase<InlineLensesPass> {
     }
     // Optimizer bodies stay until convert-gd-to-linalg has applied them.
     for (Operation &op : llvm::make_early_inc_range(*module.getBody()))
-      if (isa<LensOp, ComposeOp, TrainStepOp>(op))
+      if (isa<LensOp, ComposeOp, TrainStepOp, ParamGroupsOp>(op))
         op.erase();
   }
 };

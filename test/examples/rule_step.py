@@ -7,7 +7,8 @@
 For the model and loss of Inputs/phases.gd.in (y = x W + b, loss sum(y)),
 the gradient of the batch's mean loss is known in closed form; the script
 computes the step RULE (clip_norm, lamb or polyak, as std.optim writes
-them; sam for Inputs/sam.gd's loss) takes from BEFORE and requires AFTER to match it within 1e-5
+them; groups for sgd with a learning rate per group; sam for
+Inputs/sam.gd's loss) takes from BEFORE and requires AFTER to match it within 1e-5
 relative to each tensor's largest entry. Standard library only.
 """
 import math
@@ -67,6 +68,10 @@ def main():
         size = min(hyper["lr_max"], loss / (hyper["c"] * norm(gW + gb) ** 2 + 1e-8))
         new = {"model.W": [p - size * g for p, g in zip(W, gW)],
                "model.b": [p - size * g for p, g in zip(b, gb)]}
+    elif rule == "groups":
+        # sgd per group: W with lr_W, b with lr_b (negative: ascend; 0: frozen).
+        new = {"model.W": [p - hyper["lr_W"] * g for p, g in zip(W, gW)],
+               "model.b": [p - hyper["lr_b"] * g for p, g in zip(b, gb)]}
     elif rule == "sam":
         # Inputs/sam.gd: loss 0.5 |x W + b|^2, whose gradient depends on W, b.
         def grad(W, b):
