@@ -127,7 +127,7 @@ private:
   std::vector<std::pair<size_t, std::string>> dataLines;
   bool sawHeader = false;
   std::set<std::string, std::less<>> seenRecords;
-  std::set<std::string, std::less<>> paramPaths, stateNames, hyperNames;
+  std::set<std::string, std::less<>> paramPaths, stateNames, hyperNames, globalNames;
 };
 
 } // namespace
@@ -523,6 +523,23 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
       return false;
     }
     out.states.emplace_back(fields[1]);
+    return true;
+  }
+  if (record == "global") {
+    float value;
+    if (fields.size() != 3) {
+      problem = "expected 'global <name> <init>'";
+      return false;
+    }
+    if (!parseFiniteFloat(fields[2], value)) {
+      problem = "global state init '" + std::string(fields[2]) + "' is not a finite float";
+      return false;
+    }
+    if (!globalNames.emplace(fields[1]).second) {
+      problem = "duplicate global state '" + std::string(fields[1]) + "'";
+      return false;
+    }
+    out.globals.push_back({std::string(fields[1]), value});
     return true;
   }
   if (record == "hyper") {

@@ -19,6 +19,7 @@
 //                                   | he_normal <fan_in>
 //                                   | normal <mean> <std> | uniform <lo> <hi>
 //   state <name>                  optimizer state names, in order
+//   global <name> <init>          scalar optimizer global states, in order
 //   hyper <name> <default>        optimizer hyperparameters, in order
 //   train batch|epochs|seed <n>   defaults for the command line
 //   data <split> idx <images> <labels> <scale>
@@ -117,6 +118,7 @@ struct Manifest {
   std::vector<ParamSpec> params;
   std::vector<std::string> states; ///< S state tensors per parameter
   std::vector<HyperSpec> hypers;
+  std::vector<HyperSpec> globals; ///< scalar global states and initial values
   std::optional<int64_t> defaultBatch;
   std::optional<int64_t> defaultEpochs;
   std::optional<uint64_t> defaultSeed;

@@ -23,6 +23,8 @@ extern const char gd_model_manifest[];
  * `args` holds, in order:
  *   params[P]      float*, each a dense row-major tensor, updated in place
  *   states[P * S]  float*, state s of param p at index p * S + s, in place
+ *   globals[G]     float*, each one scalar global state of the optimizer
+ *                  (kept across steps, in place)
  *   hypers[H]      float*, each pointing at one float (read only)
  *   t              float*, the 1-based step number (read only)
  *   seed           int64_t*, the run's seed (--seed; read only): random
@@ -32,7 +34,7 @@ extern const char gd_model_manifest[];
  *                  for `label i32`, float* [batch, label...] row-major
  *                  targets for `label f32 <dim>...`
  *   loss           float*, receives the batch's reduced (mean) loss
- * P, S and H and all shapes come from the manifest. */
+ * P, S, G and H and all shapes come from the manifest. */
 void gd_model_step(void **args, int64_t batch);
 
 /* Forward only, for evaluation. `args`: params[P], x, out where out is

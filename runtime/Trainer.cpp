@@ -105,13 +105,18 @@ bool Trainer::prepare(std::string &error) {
   else
     batchY.assign(static_cast<size_t>(batch), 0);
 
-  // The argument vector of ModelABI.h: params, states, hypers, t, seed, x,
-  // y, loss.
+  // The argument vector of ModelABI.h: params, states, globals, hypers, t,
+  // seed, x, y, loss.
   stepArgs.clear();
   for (std::vector<float> &param : params)
     stepArgs.push_back(param.data());
   for (std::vector<float> &state : states)
     stepArgs.push_back(state.data());
+  globals.clear();
+  for (const HyperSpec &global : manifest.globals)
+    globals.push_back(global.defaultValue);
+  for (float &global : globals)
+    stepArgs.push_back(&global);
   for (float &hyper : hypers)
     stepArgs.push_back(&hyper);
   stepArgs.push_back(&stepNumber);

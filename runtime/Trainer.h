@@ -115,6 +115,7 @@ private:
   std::vector<std::vector<float>> params;
   std::vector<std::vector<float>> states; ///< param p, state s at p*S+s
   std::vector<float> hypers;
+  std::vector<float> globals; ///< the optimizer's scalar global states
   float stepNumber = 0; ///< `t`, 1-based, as the model reads it
   int64_t stepSeed = 0; ///< the seed the model's random draws hash (--seed)
   float batchLoss = 0;

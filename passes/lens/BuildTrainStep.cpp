@@ -160,6 +160,8 @@ std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
        << "\n";
   for (const std::string &name : plan.stateNames)
     os << "state " << name << "\n";
+  for (auto [name, init] : llvm::zip(plan.globalNames, plan.globalInits))
+    os << "global " << name << " " << llvm::format("%.9g", init) << "\n";
   for (auto [name, value] : llvm::zip(plan.hyperNames, plan.hyperDefaults))
     os << "hyper " << name << " " << llvm::format("%.9g", value) << "\n";
   DictionaryAttr config = step.getConfig();
@@ -299,6 +301,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   auto scalar = RankedTensorType::get({}, Float32Type::get(module.getContext()));
   unsigned numStates = plan->stateNames.size();
   unsigned numHypers = plan->hyperNames.size();
+  unsigned numGlobals = plan->globalNames.size();
 
   SmallVector<Type> paramTypes;
   for (const Instance &inst : model)
@@ -309,13 +312,15 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   Location loc = step.getLoc();
 
-  // @gd_step(params, states, hypers, t, seed, x, y, loss)
+  // @gd_step(params, states, globals, hypers, t, seed, x, y, loss)
   SmallVector<Type> args;
   for (Type t : paramTypes)
     args.push_back(bufferType(t));
   for (Type t : paramTypes)
     for (unsigned s = 0; s < numStates; ++s)
       args.push_back(bufferType(t));
+  for (unsigned g = 0; g < numGlobals; ++g)
+    args.push_back(bufferType(scalar));
   for (unsigned h = 0; h < numHypers + 1; ++h)
     args.push_back(bufferType(scalar));
   auto seedType = RankedTensorType::get({}, b.getI64Type());
@@ -331,7 +336,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   auto arg = [&](unsigned i) { return entry->getArgument(i); };
 
   SmallVector<SmallVector<Value>> params = sb.loadParams(model, entry->getArguments());
-  unsigned hyperBase = numParams * (1 + numStates);
+  unsigned globalBase = numParams * (1 + numStates);
+  unsigned hyperBase = globalBase + numGlobals;
   SmallVector<Value> hypers;
   for (unsigned h = 0; h < numHypers; ++h)
     hypers.push_back(sb.load(arg(hyperBase + h)));
@@ -453,10 +459,15 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
     };
     ValueRange groupHypers =
         ValueRange(hypers).slice(group.firstHyper, group.rule.getHyperNames().size());
-    auto updates = applyRule(b, loc, group.rule, tensors, t, groupHypers, batchLoss,
-                             sb.context[0], groupGradientAt);
+    SmallVector<Value> globals, newGlobals;
+    for (unsigned g = 0; g < group.rule.getGlobalStateNames().size(); ++g)
+      globals.push_back(sb.load(arg(globalBase + group.firstGlobal + g)));
+    auto updates = applyRule(b, loc, group.rule, tensors, t, groupHypers, globals, newGlobals,
+                             batchLoss, sb.context[0], groupGradientAt);
     if (failed(updates))
       return failure();
+    for (auto [g, value] : llvm::enumerate(newGlobals))
+      sb.store(value, arg(globalBase + group.firstGlobal + g));
     for (auto [i, update] : llvm::zip(group.tensors, *updates)) {
       sb.store(update.getNewParam(), arg(i));
       for (unsigned s = 0; s < ruleStates; ++s)

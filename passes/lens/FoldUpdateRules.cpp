@@ -37,20 +37,13 @@ struct Slot {
   float defaultValue = 0;
 };
 
-/// Whether the step can apply `rule` as part of a folded optimizer: its
-/// barriers and its `loss` are applied in phases (RulePhases.cpp); global
-/// state is not compiled yet.
-template <typename Rule> bool isFoldable(Rule rule) {
-  return rule.getGlobalStateNames().empty();
-}
 
 /// The stages of `wire` (a chain, possibly nested, or an optimizer), or
-/// failure if one of them cannot be folded.
+/// failure if one of them cannot be folded. Barriers, `loss` and global
+/// states fold: the step applies the folded rule in phases.
 FailureOr<SmallVector<Stage>> stagesOf(ModuleOp module, Operation *wire) {
   SmallVector<Stage> stages;
   if (auto opt = dyn_cast<OptimizerOp>(wire)) {
-    if (!isFoldable(opt))
-      return failure();
     stages.push_back({opt, ""});
     return stages;
   }
@@ -60,8 +53,8 @@ FailureOr<SmallVector<Stage>> stagesOf(ModuleOp module, Operation *wire) {
   for (Attribute ref : chain.getStages()) {
     Operation *stage = SymbolTable::lookupSymbolIn(module, cast<FlatSymbolRefAttr>(ref));
     if (auto transform = dyn_cast_or_null<TransformOp>(stage)) {
-      if (transform.getPerExample() || !isFoldable(transform))
-        return failure();
+      if (transform.getPerExample())
+        return failure(); // not compiled yet: gd-check-codegen says so
       stages.push_back({transform, transform.getSymName().str() + "."});
       continue;
     }
@@ -78,7 +71,7 @@ FailureOr<SmallVector<Stage>> stagesOf(ModuleOp module, Operation *wire) {
 /// The rule's hyperparameter, state and schedule attributes, whichever op
 /// it is.
 struct RuleView {
-  ArrayAttr hyperNames, hyperDefaults, stateNames;
+  ArrayAttr hyperNames, hyperDefaults, stateNames, globalNames, globalInits;
   DictionaryAttr schedules;
   Block *body;
   bool usesLoss;
@@ -93,6 +86,8 @@ struct RuleView {
     hyperNames = rule.getHyperNames();
     hyperDefaults = rule.getHyperDefaults();
     stateNames = rule.getStateNames();
+    globalNames = rule.getGlobalStateNames();
+    globalInits = rule.getGlobalStateInits();
     schedules = rule.getSchedulesAttr();
     usesLoss = rule.getUsesLoss();
     body = &rule.getBody().front();
@@ -108,7 +103,9 @@ struct RuleView {
 OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Location loc) {
   MLIRContext *ctx = module.getContext();
   // First the block arguments' names and defaults, stage by stage.
-  SmallVector<Slot> hypers, states;
+  SmallVector<Slot> hypers, states, globals;
+  SmallVector<Attribute> globalInits;
+  SmallVector<Type> globalTypes;
   for (const Stage &stage : stages) {
     RuleView view(stage.rule);
     for (auto [nameAttr, value] : llvm::zip(view.hyperNames, view.hyperDefaults)) {
@@ -126,10 +123,16 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
     }
     for (Attribute state : view.stateNames)
       states.push_back({stage.prefix + cast<StringAttr>(state).getValue().str()});
+    unsigned firstGlobal = view.body->getNumArguments() - view.globalNames.size();
+    for (auto [i, global] : llvm::enumerate(view.globalNames)) {
+      globals.push_back({stage.prefix + cast<StringAttr>(global).getValue().str()});
+      globalInits.push_back(view.globalInits[i]);
+      globalTypes.push_back(view.body->getArgument(firstGlobal + i).getType());
+    }
   }
   // A stage used twice (`chain(clip_value(1), clip_value(1), o)`) would
   // repeat its names; later ones are numbered.
-  for (SmallVector<Slot> *slots : {&hypers, &states}) {
+  for (SmallVector<Slot> *slots : {&hypers, &states, &globals}) {
     llvm::StringMap<unsigned> seen;
     for (Slot &slot : *slots)
       if (unsigned n = seen[slot.name]++)
@@ -152,21 +155,24 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
   });
   unsigned lead = usesLoss ? 4 : 3;
   auto folded = OptimizerOp::create(b, loc, StringAttr::get(ctx, name), names(hypers),
-                                    ArrayAttr::get(ctx, defaults), names(states),
-                                    ArrayAttr::get(ctx, {}), ArrayAttr::get(ctx, {}),
-                                    usesLoss, /*schedules=*/DictionaryAttr());
+                                    ArrayAttr::get(ctx, defaults), names(states), names(globals),
+                                    ArrayAttr::get(ctx, globalInits), usesLoss,
+                                    /*schedules=*/DictionaryAttr());
   auto scalar = RankedTensorType::get({}, Float32Type::get(ctx));
   Block *body = new Block();
   folded.getBody().push_back(body);
   for (unsigned i = 0; i < lead + hypers.size() + states.size(); ++i)
     body->addArgument(scalar, loc);
+  for (Type type : globalTypes)
+    body->addArgument(type, loc);
   Value p = body->getArgument(0), g = body->getArgument(1), t = body->getArgument(2);
-  unsigned nextHyper = lead, nextState = lead + hypers.size();
+  unsigned nextHyper = lead, nextState = lead + hypers.size(),
+           nextGlobal = lead + hypers.size() + states.size();
 
   // Then each stage's body, the gradient threaded through the transforms.
   b.setInsertionPointToEnd(body);
   Value newP;
-  SmallVector<Value> newStates;
+  SmallVector<Value> newStates, newGlobals;
   for (const Stage &stage : stages) {
     RuleView view(stage.rule);
     IRMapping map;
@@ -196,6 +202,10 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
     for (unsigned i = 0; i < view.stateNames.size(); ++i)
       map.map(view.body->getArgument(stageLead + view.hyperNames.size() + i),
               body->getArgument(nextState++));
+    for (unsigned i = 0; i < view.globalNames.size(); ++i)
+      map.map(view.body->getArgument(stageLead + view.hyperNames.size() +
+                                     view.stateNames.size() + i),
+              body->getArgument(nextGlobal++));
     for (Operation &op : view.body->without_terminator())
       b.clone(op, map);
     Operation *yield = view.body->getTerminator();
@@ -204,11 +214,15 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
       g = first;
     else
       newP = first;
-    for (Value state : yield->getOperands().drop_front())
+    unsigned numStates = view.stateNames.size();
+    for (Value state : yield->getOperands().drop_front().take_front(numStates))
       newStates.push_back(map.lookupOrDefault(state));
+    for (Value global : yield->getOperands().drop_front(1 + numStates))
+      newGlobals.push_back(map.lookupOrDefault(global));
   }
   SmallVector<Value> results{newP};
   llvm::append_range(results, newStates);
+  llvm::append_range(results, newGlobals);
   YieldOp::create(b, loc, results);
   return folded;
 }

@@ -24,13 +24,16 @@ namespace {
 /// one scalar (norm, global_norm).
 bool perElement(Operation *op) { return isa<GradAtOp>(op); }
 
-/// A derived rule: `rule`'s body where `loss` (if read) and the values of
-/// the scalar barriers among `barriers[0..k)` are extra leading
-/// hyperparameters, and those of grad_at extra trailing states (yielded
-/// unchanged). With `yieldOperandOf` it yields that barrier's operand (and
-/// the states unchanged) instead of the update.
+/// A derived rule: `rule`'s body where `loss` (if read), the values of the
+/// scalar barriers among `barriers[0..k)` and the global states are extra
+/// leading hyperparameters, and the values of grad_at extra trailing
+/// states (yielded unchanged). With `stopAt` (barrier k) it computes only
+/// what comes before it; with `yieldValue` it yields that value of the body
+/// (a barrier's operand, a global state's new value) and the states
+/// unchanged instead of the update. Global states are not yielded: the
+/// step computes their new values with such a rule.
 OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
-                   Operation *yieldOperandOf, StringRef name) {
+                   Operation *stopAt, Value yieldValue, StringRef name) {
   MLIRContext *ctx = rule.getContext();
   OpBuilder b(rule);
   b.setInsertionPointAfter(rule);
@@ -42,16 +45,18 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
   };
   if (rule.getUsesLoss())
     addHyper("%loss");
-  unsigned scalars = 0, elements = 0;
+  unsigned elements = 0;
   for (unsigned j = 0; j < k; ++j) {
     if (perElement(barriers[j])) {
       stateNames.push_back(StringAttr::get(ctx, "%barrier" + std::to_string(j)));
       ++elements;
     } else {
       addHyper("%barrier" + std::to_string(j));
-      ++scalars;
     }
   }
+  for (Attribute global : rule.getGlobalStateNames())
+    addHyper(("%global." + cast<StringAttr>(global).getValue()).str());
+  unsigned extra = names.size(); // loss, scalar barriers, globals
   llvm::append_range(names, rule.getHyperNames());
   llvm::append_range(defaults, rule.getHyperDefaults());
   auto derived = OptimizerOp::create(
@@ -62,43 +67,45 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
   auto scalar = RankedTensorType::get({}, Float32Type::get(ctx));
   Block *body = new Block();
   derived.getBody().push_back(body);
-  // p, g, t; loss and the scalar barriers; the rule's hypers and states;
-  // the per-element barriers.
   unsigned lead = rule.getNumLeadingArgs();
-  unsigned extra = (rule.getUsesLoss() ? 1 : 0) + scalars;
-  unsigned own = src.getNumArguments() - lead; // hypers and states
-  for (unsigned i = 0; i < 3 + extra + own + elements; ++i)
+  unsigned numHypers = rule.getHyperNames().size(), numStates = rule.getStateNames().size();
+  unsigned numGlobals = rule.getGlobalStateNames().size();
+  for (unsigned i = 0; i < 3 + extra + numHypers + numStates + elements; ++i)
     body->addArgument(scalar, rule.getLoc());
+  // p, g, t | loss, scalar barriers, globals | hypers, states | grad_at's.
   IRMapping map;
   for (unsigned i = 0; i < 3; ++i)
     map.map(src.getArgument(i), body->getArgument(i));
+  unsigned next = 3;
   if (rule.getUsesLoss())
-    map.map(src.getArgument(3), body->getArgument(3));
-  for (unsigned i = lead; i < src.getNumArguments(); ++i)
-    map.map(src.getArgument(i), body->getArgument(3 + extra + i - lead));
-  unsigned nextScalar = 3 + (rule.getUsesLoss() ? 1 : 0), nextElement = 3 + extra + own;
+    map.map(src.getArgument(3), body->getArgument(next++));
+  unsigned nextElement = 3 + extra + numHypers + numStates;
   SmallVector<Value> elementArgs;
   for (unsigned j = 0; j < k; ++j) {
-    Value v = body->getArgument(perElement(barriers[j]) ? nextElement++ : nextScalar++);
+    Value v = body->getArgument(perElement(barriers[j]) ? nextElement++ : next++);
     if (perElement(barriers[j]))
       elementArgs.push_back(v);
     map.map(barriers[j]->getResult(0), v);
   }
+  for (unsigned i = 0; i < numGlobals; ++i)
+    map.map(src.getArgument(lead + numHypers + numStates + i), body->getArgument(next++));
+  for (unsigned i = 0; i < numHypers + numStates; ++i)
+    map.map(src.getArgument(lead + i), body->getArgument(3 + extra + i));
   OpBuilder bb = OpBuilder::atBlockEnd(body);
   for (Operation &op : src.without_terminator()) {
-    if (&op == yieldOperandOf)
+    if (&op == stopAt)
       break;
     if (map.contains(op.getResult(0)))
       continue; // a barrier already computed
     bb.clone(op, map);
   }
   SmallVector<Value> yielded;
-  if (yieldOperandOf) {
-    yielded.push_back(map.lookupOrDefault(yieldOperandOf->getOperand(0)));
-    for (unsigned s = 0; s < rule.getStateNames().size(); ++s)
-      yielded.push_back(body->getArgument(3 + extra + rule.getHyperNames().size() + s));
+  if (yieldValue) {
+    yielded.push_back(map.lookupOrDefault(yieldValue));
+    for (unsigned s = 0; s < numStates; ++s)
+      yielded.push_back(body->getArgument(3 + extra + numHypers + s));
   } else {
-    for (Value v : src.getTerminator()->getOperands())
+    for (Value v : src.getTerminator()->getOperands().take_front(1 + numStates))
       yielded.push_back(map.lookupOrDefault(v));
   }
   llvm::append_range(yielded, elementArgs);
@@ -117,7 +124,8 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
 
 FailureOr<SmallVector<ApplyOptimizerOp>>
 gdc::applyRule(OpBuilder &b, Location loc, OptimizerOp rule, ArrayRef<RuleInputs> tensors,
-               Value t, ValueRange hypers, Value loss, Value seed, GradientAt gradientAt) {
+               Value t, ValueRange hypers, ValueRange globals, SmallVectorImpl<Value> &newGlobals,
+               Value loss, Value seed, GradientAt gradientAt) {
   auto ref = [](OptimizerOp op) { return FlatSymbolRefAttr::get(op.getSymNameAttr()); };
   // Per tensor: the leading scalars (loss, scalar barriers) and the
   // per-element barriers computed so far.
@@ -125,6 +133,8 @@ gdc::applyRule(OpBuilder &b, Location loc, OptimizerOp rule, ArrayRef<RuleInputs
   auto apply = [&](OptimizerOp op, unsigned i) {
     const RuleInputs &in = tensors[i];
     SmallVector<Value> all(scalars[i]);
+    if (op != rule)
+      llvm::append_range(all, globals);
     llvm::append_range(all, hypers);
     SmallVector<Value> states(in.states);
     llvm::append_range(states, elements[i]);
@@ -136,24 +146,26 @@ gdc::applyRule(OpBuilder &b, Location loc, OptimizerOp rule, ArrayRef<RuleInputs
     if (isa<TensorNormOp, GlobalNormOp, GradAtOp>(op))
       barriers.push_back(&op);
   SmallVector<ApplyOptimizerOp> applied;
-  if (barriers.empty() && !rule.getUsesLoss()) {
+  if (barriers.empty() && !rule.getUsesLoss() && rule.getGlobalStateNames().empty()) {
     for (unsigned i = 0; i < tensors.size(); ++i)
       applied.push_back(apply(rule, i));
     return applied;
   }
   ModuleOp module = rule->getParentOfType<ModuleOp>();
-  auto derived = [&](const std::string &suffix, unsigned k, Operation *operandOf) {
+  auto derived = [&](const std::string &suffix, unsigned k, Operation *stopAt,
+                     Value yieldValue) {
     std::string name = rule.getSymName().str() + suffix;
     if (auto existing = SymbolTable::lookupSymbolIn(module, StringAttr::get(b.getContext(), name)))
       return cast<OptimizerOp>(existing);
-    return derive(rule, barriers, k, operandOf, name);
+    return derive(rule, barriers, k, stopAt, yieldValue, name);
   };
   if (rule.getUsesLoss())
     for (auto &v : scalars)
       v.push_back(loss);
   // Phase k: each tensor's operand of barrier k, then the barrier's value.
   for (auto [k, barrier] : llvm::enumerate(barriers)) {
-    OptimizerOp phase = derived(".phase" + std::to_string(k), k, barrier);
+    OptimizerOp phase =
+        derived(".phase" + std::to_string(k), k, barrier, barrier->getOperand(0));
     SmallVector<Value> operands;
     for (unsigned i = 0; i < tensors.size(); ++i)
       operands.push_back(apply(phase, i).getNewParam());
@@ -186,8 +198,23 @@ gdc::applyRule(OpBuilder &b, Location loc, OptimizerOp rule, ArrayRef<RuleInputs
         v.push_back(SqrtOp::create(b, loc, s));
     }
   }
-  OptimizerOp last = derived(".phased", barriers.size(), nullptr);
+  OptimizerOp last = derived(".phased", barriers.size(), nullptr, Value());
   for (unsigned i = 0; i < tensors.size(); ++i)
     applied.push_back(apply(last, i));
+  // A global state's new value is the same for every element of every
+  // tensor (the verifier checks): computed with the first tensor's
+  // operands, every element of the result holds it.
+  Block &body = rule.getBody().front();
+  unsigned numStates = rule.getStateNames().size();
+  for (auto [g, value] : llvm::enumerate(
+           body.getTerminator()->getOperands().drop_front(1 + numStates))) {
+    OptimizerOp update = derived(".global" + std::to_string(g), barriers.size(), nullptr, value);
+    Value everywhere = apply(update, 0).getNewParam();
+    SmallVector<int64_t> all;
+    for (int64_t d = 0; d < cast<RankedTensorType>(everywhere.getType()).getRank(); ++d)
+      all.push_back(d);
+    newGlobals.push_back(all.empty() ? everywhere
+                                     : ReduceMaxOp::create(b, loc, everywhere, all).getResult());
+  }
   return applied;
 }

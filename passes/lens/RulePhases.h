@@ -31,9 +31,12 @@ using GradientAt =
 /// `gradientAt` the gradient there, which enters the next phases per
 /// element, like a state. The derived rules are added to the module once
 /// per rule. The results' states beyond the rule's own are to be ignored.
+/// `globals` are the rule's (scalar) global states before the step;
+/// `newGlobals` receives their values after it.
 mlir::FailureOr<llvm::SmallVector<gd::ApplyOptimizerOp>>
 applyRule(mlir::OpBuilder &b, mlir::Location loc, gd::OptimizerOp rule,
           llvm::ArrayRef<RuleInputs> tensors, mlir::Value t, mlir::ValueRange hypers,
+          mlir::ValueRange globals, llvm::SmallVectorImpl<mlir::Value> &newGlobals,
           mlir::Value loss, mlir::Value seed, GradientAt gradientAt);
 
 } // namespace gdc

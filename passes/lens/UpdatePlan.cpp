@@ -48,11 +48,15 @@ FailureOr<UpdatePlan> gdc::planUpdates(ModuleOp module, Operation *wire,
     return wire->emitOpError("is not an optimizer code generation can apply");
   }
 
-  llvm::StringMap<unsigned> uses;
-  for (UpdateGroup &group : plan.groups)
-    if (group.rule)
-      for (Attribute name : group.rule.getHyperNames())
-        ++uses[cast<StringAttr>(name).getValue()];
+  llvm::StringMap<unsigned> uses, globalUses;
+  for (UpdateGroup &group : plan.groups) {
+    if (!group.rule)
+      continue;
+    for (Attribute name : group.rule.getHyperNames())
+      ++uses[cast<StringAttr>(name).getValue()];
+    for (Attribute name : group.rule.getGlobalStateNames())
+      ++globalUses[cast<StringAttr>(name).getValue()];
+  }
   SmallVector<llvm::SmallVector<std::string, 2>> slots;
   for (auto [group, prefix] : llvm::zip(plan.groups, prefixes)) {
     if (!group.rule)
@@ -63,6 +67,13 @@ FailureOr<UpdatePlan> gdc::planUpdates(ModuleOp module, Operation *wire,
       StringRef n = cast<StringAttr>(name).getValue();
       plan.hyperNames.push_back(uses[n] > 1 ? prefix + n.str() : n.str());
       plan.hyperDefaults.push_back(cast<FloatAttr>(value).getValueAsDouble());
+    }
+    group.firstGlobal = plan.globalNames.size();
+    for (auto [name, init] :
+         llvm::zip(group.rule.getGlobalStateNames(), group.rule.getGlobalStateInits())) {
+      StringRef n = cast<StringAttr>(name).getValue();
+      plan.globalNames.push_back(globalUses[n] > 1 ? prefix + n.str() : n.str());
+      plan.globalInits.push_back(cast<StringAttr>(init).getValue() == "ones" ? 1.0 : 0.0);
     }
     for (auto [s, name] : llvm::enumerate(group.rule.getStateNames())) {
       if (slots.size() <= s)

@@ -14,6 +14,7 @@ struct UpdateGroup {
   gd::OptimizerOp rule; ///< null: frozen (never updated)
   bool ascend = false;  ///< maximise: the rule sees -g
   unsigned firstHyper = 0;
+  unsigned firstGlobal = 0;
   llvm::SmallVector<unsigned> tensors; ///< flat parameter indices
 };
 
@@ -27,6 +28,10 @@ struct UpdatePlan {
   llvm::SmallVector<std::string> hyperNames;
   llvm::SmallVector<double> hyperDefaults;
   llvm::SmallVector<std::string> stateNames;
+  /// Scalar global states (one value per rule, kept across steps) and their
+  /// initial values, named like the hyperparameters.
+  llvm::SmallVector<std::string> globalNames;
+  llvm::SmallVector<double> globalInits;
 };
 
 /// The plan for the optimizer `wire` (a gd.optimizer or gd.param_groups

@@ -7,8 +7,8 @@
 For the model and loss of Inputs/phases.gd.in (y = x W + b, loss sum(y)),
 the gradient of the batch's mean loss is known in closed form; the script
 computes the step RULE (clip_norm, lamb or polyak, as std.optim writes
-them; groups for sgd with a learning rate per group; sam for
-Inputs/sam.gd's loss) takes from BEFORE and requires AFTER to match it within 1e-5
+them; groups for sgd with a learning rate per group; sam and autoclip
+(over --hyper steps=N steps) for Inputs/sam.gd's loss) takes from BEFORE and requires AFTER to match it within 1e-5
 relative to each tensor's largest entry. Standard library only.
 """
 import math
@@ -50,6 +50,14 @@ def main():
     mean_x = [sum(row[i] for row in X) / n for i in range(4)]
     gW = [mean_x[i] for i in range(4) for _ in range(3)]
     gb = [1.0] * 3
+    # Inputs/sam.gd, autoclip.gd: loss 0.5 |x W + b|^2, whose gradient
+    # depends on W and b.
+    def grad(W, b):
+        ys = [[sum(x[i] * W[i * 3 + j] for i in range(4)) + b[j] for j in range(3)] for x in X]
+        gW = [sum(x[i] * y[j] for x, y in zip(X, ys)) / n for i in range(4) for j in range(3)]
+        gb = [sum(y[j] for y in ys) / n for j in range(3)]
+        return gW, gb
+
     if rule == "clip_norm":
         scale = min(1.0, hyper["max_norm"] / (norm(gW + gb) + 1e-12))
         new = {"model.W": [p - hyper["lr"] * g * scale for p, g in zip(W, gW)],
@@ -72,13 +80,23 @@ def main():
         # sgd per group: W with lr_W, b with lr_b (negative: ascend; 0: frozen).
         new = {"model.W": [p - hyper["lr_W"] * g for p, g in zip(W, gW)],
                "model.b": [p - hyper["lr_b"] * g for p, g in zip(b, gb)]}
+    elif rule == "autoclip":
+        # `steps` steps; the global state `largest` persists across them.
+        largest = 0.0
+        forgetful = None
+        for step in range(int(hyper["steps"])):
+            gW, gb = grad(W, b)
+            gn = norm(gW + gb)
+            largest = max(largest, gn)
+            factor = min(1.0, hyper["ratio"] * largest / (gn + 1e-12))
+            if forgetful is None and step > 0:
+                forgetful = min(1.0, hyper["ratio"])  # what a state reset every step gives
+                print(f"rule_step.py: autoclip step {step + 1}: factor {factor:.4f}, "
+                      f"{forgetful:.4f} without the global state")
+            W = [p - hyper["lr"] * g * factor for p, g in zip(W, gW)]
+            b = [p - hyper["lr"] * g * factor for p, g in zip(b, gb)]
+        new = {"model.W": W, "model.b": b}
     elif rule == "sam":
-        # Inputs/sam.gd: loss 0.5 |x W + b|^2, whose gradient depends on W, b.
-        def grad(W, b):
-            ys = [[sum(x[i] * W[i * 3 + j] for i in range(4)) + b[j] for j in range(3)] for x in X]
-            gW = [sum(x[i] * y[j] for x, y in zip(X, ys)) / n for i in range(4) for j in range(3)]
-            gb = [sum(y[j] for y in ys) / n for j in range(3)]
-            return gW, gb
         gW, gb = grad(W, b)
         scale = hyper["rho"] / norm(gW + gb)
         gW2, gb2 = grad([p + scale * g for p, g in zip(W, gW)], [p + scale * g for p, g in zip(b, gb)])

@@ -178,6 +178,27 @@ TEST(Manifest, RejectsDuplicates) {
             std::string::npos);
 }
 
+TEST(Manifest, GlobalStatesHaveInitialValues) {
+  Manifest m;
+  std::string error;
+  ASSERT_TRUE(parseManifest(std::string(kHeader) + "global largest 0\nglobal scale 1\n", m,
+                            error))
+      << error;
+  ASSERT_EQ(m.globals.size(), 2u);
+  EXPECT_EQ(m.globals[0].name, "largest");
+  EXPECT_EQ(m.globals[0].defaultValue, 0.0f);
+  EXPECT_EQ(m.globals[1].name, "scale");
+  EXPECT_EQ(m.globals[1].defaultValue, 1.0f);
+  EXPECT_NE(parseError(std::string(kHeader) + "global h 0\nglobal h 1\n")
+                .find("duplicate global state 'h'"),
+            std::string::npos);
+  EXPECT_NE(parseError(std::string(kHeader) + "global h nan\n")
+                .find("global state init 'nan' is not a finite float"),
+            std::string::npos);
+  EXPECT_NE(parseError(std::string(kHeader) + "global h\n").find("expected 'global <name> <init>'"),
+            std::string::npos);
+}
+
 TEST(Manifest, RequiresHeaderVersionAndCoreRecords) {
   EXPECT_NE(parseError("").find("empty manifest"), std::string::npos);
   EXPECT_NE(parseError("input f32 4\n").find("expected 'gdc-model"),
