@@ -225,9 +225,11 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
   bool usesLoss = mentions(rule, "loss");
 
   // Hyperparameters: the call's arguments override the declared defaults,
-  // and all of them stay runtime scalars (`--set`). A schedule computes one
-  // from the step.
+  // and the f32 ones stay runtime scalars (`--set`); a schedule computes one
+  // from the step. `int` ones (a period, a count) are compile-time
+  // constants, as in schedules.
   SmallVector<Attribute> hyperNames, hyperDefaults;
+  SmallVector<std::pair<std::string, int64_t>> constants;
   SmallVector<NamedAttribute> schedules;
   for (auto [param, arg] : llvm::zip(rule.params, *matched)) {
     current = ruleModule;
@@ -241,9 +243,25 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
                                                : "this batch's loss");
       return std::nullopt;
     }
+    if (param.type && param.type->element == "int") {
+      const ast::Expr *given = arg ? arg->value.get() : param.defaultValue.get();
+      if (!given) {
+        current = saved;
+        error(use.loc) << "'" << param.name << "' of '" << rule.name
+                       << "' has no default; give it: " << rule.name << "(" << param.name
+                       << " = ...)";
+        return std::nullopt;
+      }
+      current = arg ? saved : ruleModule;
+      auto v = evalInt(*given, arg ? scope : scopeOf(ruleModule));
+      if (!v)
+        return std::nullopt;
+      constants.push_back({param.name, *v});
+      continue;
+    }
     if (param.type && param.type->element != "f32") {
       error(param.type->loc) << "hyperparameters of type '" << param.type->element
-                             << "' are not supported yet by code generation (f32 only)";
+                             << "' are not supported yet by code generation (f32 and int)";
       return std::nullopt;
     }
     std::optional<double> value;
@@ -377,6 +395,12 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
     bindArg("loss", scalarType);
   for (Attribute name : hyperNames)
     bindArg(cast<StringAttr>(name).getValue(), scalarType);
+  for (auto &[name, value] : constants) {
+    Binding constant;
+    constant.kind = Binding::Int;
+    constant.integer = value;
+    body.bind(name, constant);
+  }
   SmallVector<Value> stateArgs, globalArgs;
   for (size_t i = 0; i < stateNames.size(); ++i)
     stateArgs.push_back(block->addArgument(scalarType, op->getLoc()));
