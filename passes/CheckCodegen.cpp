@@ -27,7 +27,7 @@ struct CheckCodegenPass : gdc::impl::GDCheckCodegenBase<CheckCodegenPass> {
       op->emitError() << what << " is not supported yet by code generation";
       ok = false;
     };
-    // Chains left unfolded (a stage with global state or per_example).
+    // Chains gd-fold-update-rules left as they are (a per_example stage).
     for (ChainOp chain : module.getOps<ChainOp>())
       unsupported(chain, "chain(...) of gradient transforms");
     module.walk([&](Operation *op) {
