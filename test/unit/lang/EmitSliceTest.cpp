@@ -1,7 +1,7 @@
 //===- EmitSliceTest.cpp - Elaborator::emitSlice, the entry point of x[a:b] -===//
 //
-// The parser does not produce slices yet; this calls the elaborator's entry
-// point directly, on a block argument, and checks the gd.slice it builds
+// The elaborator's entry point for slices, called directly on a block
+// argument (test/driver/slice.gd covers x[a:b] from source); checks the gd.slice it builds
 // and the errors it reports.
 //
 //===----------------------------------------------------------------------===//
