@@ -525,41 +525,34 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
     out.states.emplace_back(fields[1]);
     return true;
   }
-  if (record == "global") {
+  // `hyper <name> <default>` and `global <name> <init>`: a uniquely named
+  // runtime float.
+  auto namedFloat = [&](const char *syntax, const std::string &what,
+                        const std::string &valueWhat,
+                        std::set<std::string, std::less<>> &names,
+                        std::vector<HyperSpec> &specs) {
     float value;
     if (fields.size() != 3) {
-      problem = "expected 'global <name> <init>'";
+      problem = std::string("expected '") + syntax + "'";
       return false;
     }
     if (!parseFiniteFloat(fields[2], value)) {
-      problem = "global state init '" + std::string(fields[2]) + "' is not a finite float";
+      problem = valueWhat + " '" + std::string(fields[2]) + "' is not a finite float";
       return false;
     }
-    if (!globalNames.emplace(fields[1]).second) {
-      problem = "duplicate global state '" + std::string(fields[1]) + "'";
+    if (!names.emplace(fields[1]).second) {
+      problem = "duplicate " + what + " '" + std::string(fields[1]) + "'";
       return false;
     }
-    out.globals.push_back({std::string(fields[1]), value});
+    specs.push_back({std::string(fields[1]), value});
     return true;
-  }
-  if (record == "hyper") {
-    float value;
-    if (fields.size() != 3) {
-      problem = "expected 'hyper <name> <default>'";
-      return false;
-    }
-    if (!parseFiniteFloat(fields[2], value)) {
-      problem = "hyperparameter default '" + std::string(fields[2]) +
-                "' is not a finite float";
-      return false;
-    }
-    if (!hyperNames.emplace(fields[1]).second) {
-      problem = "duplicate hyperparameter '" + std::string(fields[1]) + "'";
-      return false;
-    }
-    out.hypers.push_back({std::string(fields[1]), value});
-    return true;
-  }
+  };
+  if (record == "global")
+    return namedFloat("global <name> <init>", "global state", "global state init",
+                      globalNames, out.globals);
+  if (record == "hyper")
+    return namedFloat("hyper <name> <default>", "hyperparameter", "hyperparameter default",
+                      hyperNames, out.hypers);
   if (record == "train") {
     if (fields.size() != 3) {
       problem = "expected 'train batch|epochs|seed <n>'";

@@ -26,7 +26,7 @@ static const OptionInfo kOptions[] = {
     {"batch", "N",
      "examples per batch; the last batch of an epoch may be "
      "smaller"},
-    {"seed", "N", "seed of parameter initialisation and shuffling"},
+    {"seed", "N", "seed of parameter initialisation, shuffling and the model's random draws"},
     {"steps", "N",
      "stop after N steps in total, possibly mid-epoch (that "
      "epoch is still evaluated and logged)"},

@@ -197,6 +197,23 @@ std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
   return s;
 }
 
+/// Each instance's parameters, from the owned ones in the step's flat order
+/// (`owned`); a use of a shared instance gets its owner's.
+SmallVector<SmallVector<Value>> perInstance(ArrayRef<Instance> model, ArrayRef<Value> owned) {
+  SmallVector<SmallVector<Value>> params;
+  unsigned next = 0;
+  for (const Instance &inst : model) {
+    if (inst.owner >= 0) {
+      SmallVector<Value> shared = params[inst.owner];
+      params.push_back(std::move(shared));
+      continue;
+    }
+    params.emplace_back(owned.slice(next, inst.lens.getNumParams()));
+    next += inst.lens.getNumParams();
+  }
+  return params;
+}
+
 /// Builds the step's tensor program and writes its results into `outputs`.
 class StepBuilder {
 public:
@@ -224,22 +241,14 @@ public:
     pending.clear();
   }
 
-  /// Each instance's parameters, read from the leading `buffers`; a use of
-  /// a shared instance reads its owner's.
+  /// Each instance's parameters, read from the leading `buffers`.
   SmallVector<SmallVector<Value>> loadParams(ArrayRef<Instance> model, ValueRange buffers) {
-    SmallVector<SmallVector<Value>> params;
-    unsigned next = 0;
-    for (const Instance &inst : model) {
-      if (inst.owner >= 0) {
-        SmallVector<Value> owned = params[inst.owner];
-        params.push_back(std::move(owned));
-        continue;
-      }
-      params.emplace_back();
-      for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
-        params.back().push_back(load(buffers[next++]));
-    }
-    return params;
+    SmallVector<Value> owned;
+    for (const Instance &inst : model)
+      if (inst.owner < 0)
+        for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
+          owned.push_back(load(buffers[owned.size()]));
+    return perInstance(model, owned);
   }
 
   /// Runs the model's forward maps; returns every stage's input and the output.
@@ -408,19 +417,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   // grad_at(point): the same batch's gradient with every owned parameter
   // moved to its point (shared uses follow their owner).
   auto gradientAt = [&](ArrayRef<Value> points) -> FailureOr<SmallVector<Value>> {
-    SmallVector<SmallVector<Value>> moved;
-    unsigned next = 0;
-    for (const Instance &inst : model) {
-      if (inst.owner >= 0) {
-        SmallVector<Value> owned = moved[inst.owner];
-        moved.push_back(std::move(owned));
-        continue;
-      }
-      moved.emplace_back(points.slice(next, inst.lens.getNumParams()));
-      next += inst.lens.getNumParams();
-    }
     Value unused;
-    return differentiate(moved, unused);
+    return differentiate(perInstance(model, points), unused);
   };
 
   // Each group's rule reparametrises its parameters' wires (in phases when
