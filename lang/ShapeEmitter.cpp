@@ -96,8 +96,9 @@ Value Elaborator::emitShapeBuiltin(const ast::Expr &e, StringRef name,
   if (name == "max_pool2d" || name == "avg_pool2d") {
     // Non-overlapping k x k windows: [C, H, W] is viewed as [C, H/k, k,
     // W/k, k] and the two window axes reduced. The derivative is then that
-    // of reshape and of reduce_max (every maximum of a window receives the
-    // cotangent) or reduce_mean: no rule of its own.
+    // of reshape and of reduce_max (the window's first maximum in row-major
+    // order receives the cotangent, as in torch) or reduce_mean: no rule of
+    // its own.
     if (!arity(2))
       return {};
     Value x = args[0];

@@ -327,6 +327,23 @@ LogicalResult OneHotOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
+LogicalResult FlatIndexOp::inferReturnTypes(MLIRContext *ctx,
+                                            std::optional<Location> loc,
+                                            Adaptor adaptor,
+                                            SmallVectorImpl<Type> &types) {
+  auto in = cast<RankedTensorType>(adaptor.getInput().getType());
+  for (int64_t axis : adaptor.getAxes()) {
+    if (axis < 0 || axis >= in.getRank())
+      return emitOptionalError(loc, "flat_index: axis ", axis, " is out of range for ",
+                               formatTensorType(in));
+    if (in.isDynamicDim(axis))
+      return emitOptionalError(loc, "flat_index over the dynamic axis ", axis, " of ",
+                               formatTensorType(in));
+  }
+  types.push_back(in.clone(IntegerType::get(ctx, 32)));
+  return success();
+}
+
 LogicalResult ArgMaxOp::inferReturnTypes(MLIRContext *ctx,
                                          std::optional<Location> loc,
                                          Adaptor adaptor,

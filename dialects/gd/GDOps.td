@@ -536,6 +536,22 @@ def GD_ArgMaxOp : GD_TensorOp<"argmax", [InferTypeOpAdaptor,
   let results = (outs AnyRankedTensor:$result);
   let assemblyFormat = "$input $axes attr-dict `:` type($input) `->` type($result)";
 }
+def GD_FlatIndexOp : GD_TensorOp<"flat_index", [InferTypeOpAdaptor]> {
+  let summary = "Each element's row-major index within the given axes, as i32";
+  let description = [{
+    The result is shaped like `input` (whose values are not read): each
+    element holds its flat index over `axes`, the index `gd.argmax` over
+    the same axes would give it. The reverse rules of `reduce_max` and
+    `reduce_min` compare the two to pick the first extremum. The axes must
+    have static sizes. Not differentiable (an integer result).
+    ```mlir
+    %0 = gd.flat_index %x [2, 4] : tensor<?x3x2x5x2xf32> -> tensor<?x3x2x5x2xi32>
+    ```
+  }];
+  let arguments = (ins AnyRankedTensor:$input, DenseI64ArrayAttr:$axes);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$input $axes attr-dict `:` type($input) `->` type($result)";
+}
 def GD_LogSumExpOp : GD_ReduceOp<"logsumexp",
     "log-sum-exp (`log(sum(exp(x)))`, computed stably)">;
 

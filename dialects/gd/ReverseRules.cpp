@@ -313,25 +313,34 @@ LogicalResult ReduceMeanOp::buildReverse(OpBuilder &b, ValueRange dy,
   return success();
 }
 
+/// The cotangent of a max or min reduction goes to the first extremum of
+/// each reduced slice, in row-major order over the reduced axes (as
+/// torch.max(dim) and max pooling choose), so tied elements share it
+/// rather than each receiving all of it. `extremes` is the input for max,
+/// its negation for min: the first maximum of -x is the first minimum of x.
+static Value firstExtremumCotangent(OpBuilder &b, Location loc, Value dy, Value input,
+                                   Value extremes, ArrayRef<int64_t> axes) {
+  SmallVector<int64_t> sorted(axes);
+  llvm::sort(sorted);
+  Value chosen = ArgMaxOp::create(b, loc, extremes, axes);
+  if (!sorted.empty())
+    chosen = ExpandDimsOp::create(b, loc, chosen, sorted);
+  Value position = FlatIndexOp::create(b, loc, input, axes);
+  Value isFirst = CmpOp::create(b, loc, b.getStringAttr("eq"), position, chosen);
+  Value spread = unreduce(b, loc, dy, input, axes);
+  return SelectOp::create(b, loc, isFirst, spread, zerosLike(b, loc, spread));
+}
+
 LogicalResult ReduceMaxOp::buildReverse(OpBuilder &b, ValueRange dy,
                                         SmallVectorImpl<Value> &dx) {
-  // Every element equal to the maximum receives the cotangent.
-  Location loc = getLoc();
-  Value max = unreduce(b, loc, getResult(), getInput(), getAxes());
-  Value isMax = CmpOp::create(b, loc, b.getStringAttr("eq"), getInput(), max);
-  Value spread = unreduce(b, loc, dy[0], getInput(), getAxes());
-  dx.push_back(SelectOp::create(b, loc, isMax, spread, zerosLike(b, loc, spread)));
+  dx.push_back(firstExtremumCotangent(b, getLoc(), dy[0], getInput(), getInput(), getAxes()));
   return success();
 }
 
 LogicalResult ReduceMinOp::buildReverse(OpBuilder &b, ValueRange dy,
                                         SmallVectorImpl<Value> &dx) {
-  // Every element equal to the minimum receives the cotangent.
-  Location loc = getLoc();
-  Value min = unreduce(b, loc, getResult(), getInput(), getAxes());
-  Value isMin = CmpOp::create(b, loc, b.getStringAttr("eq"), getInput(), min);
-  Value spread = unreduce(b, loc, dy[0], getInput(), getAxes());
-  dx.push_back(SelectOp::create(b, loc, isMin, spread, zerosLike(b, loc, spread)));
+  Value negated = NegOp::create(b, getLoc(), getInput());
+  dx.push_back(firstExtremumCotangent(b, getLoc(), dy[0], getInput(), negated, getAxes()));
   return success();
 }
 

@@ -2,7 +2,7 @@
 //
 // Part of convert-gd-to-linalg: sum, mean, max, min, norm, argmax and
 // logsumexp over chosen axes, each a reducing linalg.generic (logsumexp and
-// norm combine several).
+// norm combine several), and flat_index, the positions argmax counts in.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/conversion/LinalgBuilders.h"
@@ -149,6 +149,33 @@ struct NormLowering : OpConversionPattern<NormOp> {
   }
 };
 
+/// The row-major stride of each of `axes` within them (0 for the other
+/// axes). Their sizes are static: the ops' verifiers check.
+SmallVector<int64_t> rowMajorStrides(RankedTensorType in, ArrayRef<int64_t> axes) {
+  SmallVector<int64_t> strides(in.getRank(), 0);
+  int64_t stride = 1;
+  for (int64_t i = in.getRank() - 1; i >= 0; --i)
+    if (llvm::is_contained(axes, i)) {
+      strides[i] = stride;
+      stride *= in.getDimSize(i);
+    }
+  return strides;
+}
+
+/// Inside a linalg.generic over the input's loops: the current element's
+/// flat index over the axes with non-zero `strides`, as `type`.
+Value flatIndexWithin(OpBuilder &b, Location l, ArrayRef<int64_t> strides, Type type) {
+  Value flat = arith::ConstantIndexOp::create(b, l, 0);
+  for (auto [i, stride] : llvm::enumerate(strides)) {
+    if (!stride)
+      continue;
+    Value scaled = arith::MulIOp::create(b, l, linalg::IndexOp::create(b, l, i),
+                                         arith::ConstantIndexOp::create(b, l, stride));
+    flat = arith::AddIOp::create(b, l, flat, scaled);
+  }
+  return arith::IndexCastOp::create(b, l, type, flat);
+}
+
 /// One reduction generic with two accumulators, the running maximum and
 /// its index. The loops run in row-major order and only a strictly greater
 /// element replaces the maximum, so the first of equal maxima wins.
@@ -175,15 +202,7 @@ struct ArgMaxLowering : OpConversionPattern<ArgMaxOp> {
       if (in.isDynamicDim(i))
         sizes.push_back(tensor::DimOp::create(rw, loc, input, i));
     }
-    // The row-major stride of each reduced axis within the reduced axes
-    // (their sizes are static: the op's verifier checks).
-    SmallVector<int64_t> strides(in.getRank(), 0);
-    int64_t stride = 1;
-    for (int64_t i = in.getRank() - 1; i >= 0; --i)
-      if (llvm::is_contained(axes, i)) {
-        strides[i] = stride;
-        stride *= in.getDimSize(i);
-      }
+    SmallVector<int64_t> strides = rowMajorStrides(in, axes);
     auto valueType = indexType.clone(in.getElementType());
     Value lowest = floatConstant(rw, loc, in.getElementType(),
                                  -std::numeric_limits<double>::infinity());
@@ -202,22 +221,44 @@ struct ArgMaxLowering : OpConversionPattern<ArgMaxOp> {
     auto generic = linalg::GenericOp::create(
         rw, loc, TypeRange{valueType, indexType}, input, ValueRange{values, indices}, maps,
         iterators, [&](OpBuilder &b, Location l, ValueRange args) {
-          Value flat = arith::ConstantIndexOp::create(b, l, 0);
-          for (int64_t i = 0; i < in.getRank(); ++i) {
-            if (!strides[i])
-              continue;
-            Value scaled = arith::MulIOp::create(
-                b, l, linalg::IndexOp::create(b, l, i),
-                arith::ConstantIndexOp::create(b, l, strides[i]));
-            flat = arith::AddIOp::create(b, l, flat, scaled);
-          }
-          Value index = arith::IndexCastOp::create(b, l, indexType.getElementType(), flat);
+          Value index = flatIndexWithin(b, l, strides, indexType.getElementType());
           Value greater = arith::CmpFOp::create(b, l, arith::CmpFPredicate::OGT, args[0], args[1]);
           linalg::YieldOp::create(
               b, l, ValueRange{arith::SelectOp::create(b, l, greater, args[0], args[1]),
                                arith::SelectOp::create(b, l, greater, index, args[2])});
         });
     rw.replaceOp(op, generic.getResult(1));
+    return success();
+  }
+};
+
+/// Each element's flat index over the op's axes: a generic with no input
+/// that writes the index computed from its loop indices.
+struct FlatIndexLowering : OpConversionPattern<FlatIndexOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(FlatIndexOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    Value input = adaptor.getInput();
+    auto in = typeOf(input);
+    auto resultType = typeOf(op.getResult());
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < in.getRank(); ++i)
+      if (in.isDynamicDim(i))
+        sizes.push_back(tensor::DimOp::create(rw, loc, input, i));
+    Value init = tensor::EmptyOp::create(rw, loc, resultType.getShape(),
+                                         resultType.getElementType(), sizes);
+    SmallVector<int64_t> strides = rowMajorStrides(in, op.getAxes());
+    auto generic = linalg::GenericOp::create(
+        rw, loc, TypeRange{resultType}, ValueRange{}, ValueRange{init},
+        SmallVector<AffineMap>{AffineMap::getMultiDimIdentityMap(in.getRank(), rw.getContext())},
+        SmallVector<IteratorType>(in.getRank(), IteratorType::parallel),
+        [&](OpBuilder &b, Location l, ValueRange) {
+          linalg::YieldOp::create(
+              b, l, flatIndexWithin(b, l, strides, resultType.getElementType()));
+        });
+    rw.replaceOp(op, generic->getResults());
     return success();
   }
 };
@@ -285,5 +326,5 @@ Value gdc::countOf(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> ax
 
 void gdc::populateReductionLowerings(RewritePatternSet &patterns) {
   patterns.add<ReduceSumLowering, ReduceMaxLowering, ReduceMinLowering, NormLowering,
-               ArgMaxLowering, ReduceMeanLowering, LogSumExpLowering>(patterns.getContext());
+               ArgMaxLowering, FlatIndexLowering, ReduceMeanLowering, LogSumExpLowering>(patterns.getContext());
 }

@@ -65,3 +65,22 @@ gd.lens @xent attributes {num_inputs = 2 : i64, param_inits = [], param_names = 
   gd.yield %2 : tensor<f32>
 } backward {
 }
+
+// A max reduction gives the cotangent to the first maximum of each reduced
+// slice in row-major order: argmax over the reduced axes against each
+// element's flat index there, not every element equal to the maximum.
+// CHECK-LABEL: gd.lens @window_max
+// CHECK: backward {
+// CHECK: %[[ARG:.*]] = gd.argmax %[[X:.*]] [2, 4] : tensor<?x1x2x2x2x2xf32> -> tensor<?x1x2x2xi32>
+// CHECK: %[[EXP:.*]] = gd.expand_dims %[[ARG]] [2, 4]
+// CHECK: %[[POS:.*]] = gd.flat_index %[[X]] [2, 4] : tensor<?x1x2x2x2x2xf32> -> tensor<?x1x2x2x2x2xi32>
+// CHECK: %[[FIRST:.*]] = gd.cmp "eq", %[[POS]], %[[EXP]]
+// CHECK: gd.select %[[FIRST]]
+// CHECK-NOT: gd.cmp "eq"
+// CHECK: gd.yield
+gd.lens @window_max attributes {num_inputs = 1 : i64, param_inits = [], param_names = []} forward {
+^bb0(%x: tensor<1x2x2x2x2xf32>):
+  %0 = gd.reduce_max %x [1, 3] : tensor<1x2x2x2x2xf32> -> tensor<1x2x2xf32>
+  gd.yield %0 : tensor<1x2x2xf32>
+} backward {
+}

@@ -80,6 +80,8 @@ gd.lens @ops attributes {num_inputs = 2 : i64, param_inits = ["glorot_uniform 4 
   %35 = gd.norm %W [0, 1] : tensor<4x3xf32> -> tensor<f32>
   // CHECK: gd.argmax {{.*}} [1] : tensor<4x3xf32> -> tensor<4xi32>
   %36 = gd.argmax %W [1] : tensor<4x3xf32> -> tensor<4xi32>
+  // CHECK: gd.flat_index {{.*}} [0, 1] : tensor<4x3xf32> -> tensor<4x3xi32>
+  %flat = gd.flat_index %W [0, 1] : tensor<4x3xf32> -> tensor<4x3xi32>
   // CHECK: gd.reshape {{.*}} [-1, 2] : tensor<4x3xf32> -> tensor<6x2xf32>
   %37 = gd.reshape %W [-1, 2] : tensor<4x3xf32> -> tensor<6x2xf32>
   // CHECK: gd.concat {{.*}}, {{.*}} along 0 : tensor<3xf32>, tensor<3xf32> -> tensor<6xf32>
