@@ -11,6 +11,7 @@ packages=(
   antlr4 libantlr4-runtime-dev
   libgtest-dev libopenblas-dev zlib1g-dev
   dataset-fashion-mnist
+  python3-torch python3-numpy   # the independent reference of the differential tests
 )
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

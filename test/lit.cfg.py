@@ -25,6 +25,11 @@ config.environment["OPENBLAS_NUM_THREADS"] = os.environ.get("OPENBLAS_NUM_THREAD
 config.substitutions.append(("%gdc-opt", os.path.join(config.gdc_tools_dir, "gdc-opt")))
 config.substitutions.append(("%gdc", os.path.join(config.gdc_tools_dir, "gdc")))
 config.substitutions.append(("%python", sys.executable))
+# Debian's python3 with python3-torch and python3-numpy (scripts/setup.sh
+# installs them): the independent reference of the differential tests. The
+# python3 first on PATH may be another one, without torch.
+config.substitutions.append(("%reference-python", "/usr/bin/python3"))
+config.substitutions.append(("%difftest", os.path.join(config.gdc_src_root, "tools", "difftest", "difftest.py")))
 config.substitutions.append(("%examples", os.path.join(config.gdc_src_root, "examples")))
 
 fmnist = os.environ.get("GDC_FMNIST", "/usr/share/datasets/fashion-mnist")

@@ -1,0 +1,554 @@
+"""Random well-typed gd programs and their torch.autograd references.
+
+A program is one model, a composition of generated lenses and std layers,
+trained for one step by the update rule `capture() = g`, so that the saved
+"parameters" are exactly the gradients of the step's loss. The loss is
+`sum(objective)` with `objective(y, w) = sum(w * y)`: the targets `w` are
+random weights, which makes the loss a random linear functional of the
+model's output and every output element's cotangent non-trivial.
+
+Each generated expression is a small tree of `Node`s. A node prints itself as
+gd source (`gd()`) and evaluates itself on one example with torch in f64
+(`ev(env)`), written from the definitions of the ops (PyTorch's own
+functions where they share gd's convention, explicit formulas where gd
+documents another one), never from gdc's lowering. gd's documented
+conventions at kinks and ties, which the reference reproduces:
+
+  * max(a, b) / min(a, b): on a tie the right operand gets the cotangent;
+    relu = max(x, 0) has derivative 0 at 0.
+  * reductions max / min (and max_pool2d): the first extremum in row-major
+    order over the reduced axes gets the whole cotangent (torch.max(dim)'s
+    and F.max_pool2d's choice).
+  * abs, norm: derivative 0 at 0; sign, floor, ceil: derivative 0.
+
+Inputs and parameters are drawn half from a small set of values
+({-1, -0.5, 0, 0.5, 1}), so that ties, zeros and plateaus are common, and
+half uniformly; every value is exactly representable in f32.
+"""
+
+import math
+import random
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+# ---------------------------------------------------------------------------
+# Shapes
+
+
+def numel(shape):
+    return int(np.prod(shape)) if shape else 1
+
+
+def fmt_shape(shape):
+    return "f32" if not shape else "f32[" + ", ".join(str(d) for d in shape) + "]"
+
+
+# ---------------------------------------------------------------------------
+# Nodes: gd text and a per-example torch evaluation.
+
+
+class Node:
+    def __init__(self, shape, gd, ev, ops=()):
+        self.shape = list(shape)
+        self.gd = gd
+        self.ev = ev
+        self.ops = set(ops)
+
+
+def leaf(name, shape):
+    return Node(shape, name, lambda env: env[name])
+
+
+def const(value):
+    text = repr(float(value)) if value != int(value) else str(int(value))
+    return Node([], text, lambda env: torch.tensor(float(value), dtype=torch.float64))
+
+
+def unary(op, a):
+    """An elementwise op of one operand; returns None if op does not apply."""
+    table = {
+        "neg": ("-({})", lambda t: -t),
+        "exp": ("exp(tanh({}))", lambda t: torch.exp(torch.tanh(t))),
+        "log": ("log(abs({}) + 0.5)", lambda t: torch.log(_abs(t) + 0.5)),
+        "sqrt": ("sqrt({0} * {0} + 0.25)", lambda t: torch.sqrt(t * t + 0.25)),
+        "tanh": ("tanh({})", torch.tanh),
+        "sigmoid": ("sigmoid({})", torch.sigmoid),
+        "sin": ("sin({})", torch.sin),
+        "cos": ("cos({})", torch.cos),
+        "abs": ("abs({})", _abs),
+        "sign": ("sign({})", torch.sign),
+        "floor": ("floor({})", torch.floor),
+        "ceil": ("ceil({})", torch.ceil),
+        "relu": ("relu({})", lambda t: _max2(t, torch.zeros_like(t))),
+        "gelu": ("gelu({})", lambda t: F.gelu(t, approximate="tanh")),
+        "softplus": ("softplus({})", lambda t: torch.log(1 + torch.exp(t))),
+        "softmax": ("softmax({})", lambda t: torch.exp(t - torch.logsumexp(t.reshape(-1), 0))),
+        "log_softmax": ("log_softmax({})", lambda t: t - torch.logsumexp(t.reshape(-1), 0)),
+        "square": ("{} ^ 2", lambda t: t ** 2),
+        "cube": ("{} ^ 3", lambda t: t ** 3),
+        "rpow": ("(abs({}) + 0.5) ^ 1.5", lambda t: (_abs(t) + 0.5) ** 1.5),
+    }
+    text, fn = table[op]
+    return Node(a.shape, text.format("(" + a.gd + ")"), lambda env: fn(a.ev(env)),
+                a.ops | {op})
+
+
+def _abs(t):
+    # gd's abs has derivative 0 at 0, as torch.abs (sign(0) = 0).
+    return torch.abs(t)
+
+
+def _max2(a, b):
+    # Ties go to the right operand.
+    return torch.where(a > b, a, b)
+
+
+def _min2(a, b):
+    return torch.where(a < b, a, b)
+
+
+def broadcast_shape(a, b):
+    return list(np.broadcast_shapes(tuple(a), tuple(b)))
+
+
+def binary(op, a, b):
+    table = {
+        "add": ("({}) + ({})", lambda x, y: x + y),
+        "sub": ("({}) - ({})", lambda x, y: x - y),
+        "mul": ("({}) * ({})", lambda x, y: x * y),
+        "div": ("({}) / (abs({}) + 0.5)", lambda x, y: x / (_abs(y) + 0.5)),
+        "pow": ("(abs({}) + 0.5) ^ tanh({})", lambda x, y: (_abs(x) + 0.5) ** torch.tanh(y)),
+        "max": ("max({}, {})", _max2),
+        "min": ("min({}, {})", _min2),
+    }
+    text, fn = table[op]
+    shape = broadcast_shape(a.shape, b.shape)
+    return Node(shape, text.format(a.gd, b.gd), lambda env: fn(a.ev(env), b.ev(env)),
+                a.ops | b.ops | {op})
+
+
+def select(kind, ca, cb, a, b):
+    shape = broadcast_shape(broadcast_shape(ca.shape, cb.shape), broadcast_shape(a.shape, b.shape))
+    if kind == "where":
+        text = "where(({}) < ({}), {}, {})".format(ca.gd, cb.gd, a.gd, b.gd)
+    else:
+        text = "(if ({}) < ({}) then {} else {})".format(ca.gd, cb.gd, a.gd, b.gd)
+
+    def ev(env):
+        c = ca.ev(env) < cb.ev(env)
+        x, y = a.ev(env), b.ev(env)
+        full = torch.broadcast_shapes(c.shape, x.shape, y.shape)
+        return torch.where(c.expand(full), x.expand(full), y.expand(full))
+
+    return Node(shape, text, ev, ca.ops | cb.ops | a.ops | b.ops | {kind})
+
+
+def first_extreme_mask(t, dims, largest):
+    """1 at the first maximum (or minimum) in row-major order over `dims`."""
+    keep = [d for d in range(t.dim()) if d not in dims]
+    perm = keep + list(dims)
+    moved = t.detach().permute(perm).numpy()
+    lead = moved.shape[: len(keep)]
+    flat = moved.reshape(lead + (-1,))
+    index = np.argmax(flat, axis=-1) if largest else np.argmin(flat, axis=-1)
+    mask = np.zeros_like(flat)
+    np.put_along_axis(mask, index[..., None], 1.0, axis=-1)
+    mask = mask.reshape(moved.shape)
+    inverse = np.argsort(perm)
+    return torch.from_numpy(np.ascontiguousarray(mask.transpose(inverse)))
+
+
+def reduce(kind, a, axis):
+    """`kind(a)` over the whole tensor (axis None) or `axis = k`."""
+    dims = list(range(len(a.shape))) if axis is None else [axis]
+    shape = [] if axis is None else [d for i, d in enumerate(a.shape) if i != axis]
+    suffix = "" if axis is None else ", axis = {}".format(axis)
+    text = "{}({}{})".format(kind, a.gd, suffix)
+
+    def ev(env):
+        t = a.ev(env)
+        if kind == "sum":
+            return t.sum(dim=dims) if dims else t
+        if kind == "mean":
+            return t.mean(dim=dims) if dims else t
+        if kind in ("max", "min"):
+            if not dims:
+                return t
+            mask = first_extreme_mask(t, dims, kind == "max")
+            return (t * mask).sum(dim=dims)
+        if kind == "logsumexp":
+            return torch.logsumexp(t, dim=dims) if dims else t
+        if kind == "norm":
+            if not dims:
+                return _abs(t)
+            squares = (t * t).sum(dim=dims)
+            # d|x| = x/|x|, and 0 at 0: divide by a norm that is 1 where 0.
+            zero = squares == 0
+            safe = torch.where(zero, torch.ones_like(squares), squares)
+            return torch.where(zero, torch.zeros_like(squares), torch.sqrt(safe))
+        raise ValueError(kind)
+
+    return Node(shape, text, ev, a.ops | {"reduce_" + kind})
+
+
+# ---------------------------------------------------------------------------
+# The generator
+
+
+UNARY = ["neg", "exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "abs", "sign",
+         "floor", "ceil", "relu", "gelu", "softplus", "softmax", "log_softmax", "square",
+         "cube", "rpow"]
+BINARY = ["add", "sub", "mul", "div", "pow", "max", "min"]
+REDUCTIONS = ["sum", "mean", "max", "min", "logsumexp", "norm"]
+
+
+class LensGen:
+    """Generates the body of one lens: an expression of a requested shape
+    over the input `x` and parameters it creates on demand."""
+
+    def __init__(self, rng, in_shape, name):
+        self.rng = rng
+        self.in_shape = list(in_shape)
+        self.name = name
+        self.params = []  # (name, shape)
+        self.sublenses = []  # (name, gd constructor, shape in, shape out, kind)
+
+    def param(self, shape):
+        name = "p{}".format(len(self.params))
+        self.params.append((name, list(shape)))
+        return leaf(name, shape)
+
+    def leaf(self, shape):
+        # Most leaves read the example, so that the batching rules are
+        # exercised along with the reverse rules.
+        r = self.rng.random()
+        x = Node(self.in_shape, "x", lambda env: env["x"], {"input"})
+        if list(shape) == self.in_shape and r < 0.75:
+            return x
+        if numel(shape) == numel(self.in_shape) and r < 0.6 and len(shape) > 0:
+            return self.reshape(x, shape)
+        if len(shape) == 1 and numel(self.in_shape) > shape[0] and r < 0.5:
+            start = self.rng.randint(0, numel(self.in_shape) - shape[0])
+            flat = Node([numel(self.in_shape)], "flatten(x)", lambda env: env["x"].reshape(-1),
+                        {"flatten"})
+            return Node(shape, "{}[{}:{}]".format(flat.gd, start, start + shape[0]),
+                        lambda env: flat.ev(env)[start:start + shape[0]], {"flatten", "slice", "input"})
+        if r < 0.45:
+            summary = reduce(self.rng.choice(REDUCTIONS), x, None)
+            return binary(self.rng.choice(["add", "mul"]), summary, self.param(shape))
+        if not shape and r < 0.6:
+            return const(self.rng.choice([0.5, 2, -1, 0.25]))
+        return self.param(shape)
+
+    def reshape(self, a, shape):
+        text = "reshape({}, [{}])".format(a.gd, ", ".join(str(d) for d in shape))
+        return Node(shape, text, lambda env: a.ev(env).reshape(shape), a.ops | {"reshape"})
+
+    def gen(self, shape, depth):
+        shape = list(shape)
+        if depth <= 0:
+            return self.leaf(shape)
+        rng = self.rng
+        choices = ["unary", "binary", "binary", "reduce", "select", "leaf"]
+        rank = len(shape)
+        if rank == 1:
+            choices += ["matvec", "vecmat", "flatten", "concat", "slice", "dense"]
+            if shape[0] >= 2:
+                choices += ["layer_norm"]
+        if rank >= 1:
+            choices += ["reshape"]
+        if rank == 2:
+            choices += ["transpose", "concat", "slice"]
+        if rank == 3:
+            choices += ["conv", "pool", "pool", "transpose"]
+        kind = rng.choice(choices)
+        d = depth - 1
+        if kind == "leaf":
+            return self.leaf(shape)
+        if kind == "unary":
+            op = rng.choice(UNARY)
+            if op in ("softmax", "log_softmax") and rank == 0:
+                op = "tanh"
+            return unary(op, self.gen(shape, d))
+        if kind == "binary":
+            op = rng.choice(BINARY)
+            a = self.gen(shape, d)
+            # The other side broadcasts: the same shape, a suffix, or with 1s.
+            other = list(shape)
+            r = rng.random()
+            if r < 0.25 and rank > 0:
+                other = shape[rng.randrange(rank + 1):]
+            elif r < 0.4 and rank > 0:
+                other = [1 if rng.random() < 0.5 else s for s in shape]
+            b = self.gen(other, d)
+            return binary(op, a, b) if rng.random() < 0.5 else binary(op, b, a)
+        if kind == "select":
+            cshape = shape if rng.random() < 0.7 else []
+            return select(rng.choice(["where", "if"]), self.gen(cshape, d - 1),
+                          self.gen(cshape, d - 1), self.gen(shape, d), self.gen(shape, d))
+        if kind == "reduce":
+            op = rng.choice(REDUCTIONS)
+            if rank == 0 and rng.random() < 0.5:
+                inner = [rng.randint(1, 4) for _ in range(rng.randint(1, 2))]
+                return reduce(op, self.gen(inner, d), None)
+            if rank >= 3:
+                return unary("tanh", self.gen(shape, d))
+            axis = rng.randrange(rank + 1)
+            inner = shape[:axis] + [rng.randint(2, 4)] + shape[axis:]
+            return reduce(op, self.gen(inner, d), axis)
+        if kind in ("matvec", "vecmat"):
+            n = shape[0]
+            k = rng.randint(1, 5)
+            v = self.gen([k], d)
+            if kind == "vecmat":
+                w = self.param([k, n])
+                text = "({}) @ {}".format(v.gd, w.gd)
+                return Node([n], text, lambda env: v.ev(env) @ w.ev(env), v.ops | {"matmul"})
+            w = self.param([n, k])
+            text = "{} @ ({})".format(w.gd, v.gd)
+            return Node([n], text, lambda env: w.ev(env) @ v.ev(env), v.ops | {"matmul"})
+        if kind == "flatten":
+            n = shape[0]
+            factors = [f for f in range(2, n + 1) if n % f == 0]
+            if not factors:
+                return unary("sin", self.gen(shape, d))
+            f = rng.choice(factors)
+            a = self.gen([f, n // f], d)
+            return Node(shape, "flatten({})".format(a.gd), lambda env: a.ev(env).reshape(-1),
+                        a.ops | {"flatten"})
+        if kind == "reshape":
+            n = numel(shape)
+            factors = [f for f in range(1, n + 1) if n % f == 0]
+            f = rng.choice(factors)
+            source = [f, n // f] if rng.random() < 0.6 else [n]
+            return self.reshape(self.gen(source, d), shape)
+        if kind == "transpose":
+            a = self.gen(list(reversed(shape)), d)
+            return Node(shape, "transpose({})".format(a.gd),
+                        lambda env: a.ev(env).permute(*reversed(range(len(shape)))),
+                        a.ops | {"transpose"})
+        if kind == "concat":
+            if shape[0] < 2:
+                return unary("cos", self.gen(shape, d))
+            cut = rng.randint(1, shape[0] - 1)
+            a = self.gen([cut] + shape[1:], d)
+            b = self.gen([shape[0] - cut] + shape[1:], d)
+            return Node(shape, "concat({}, {})".format(a.gd, b.gd),
+                        lambda env: torch.cat([a.ev(env), b.ev(env)], 0), a.ops | b.ops | {"concat"})
+        if kind == "slice":
+            extra = rng.randint(1, 3)
+            start = rng.randint(0, extra)
+            a = self.gen([shape[0] + extra] + shape[1:], d)
+            stop = start + shape[0]
+            return Node(shape, "({})[{}:{}]".format(a.gd, start, stop),
+                        lambda env: a.ev(env)[start:stop], a.ops | {"slice"})
+        if kind == "dense":
+            k = rng.randint(1, 5)
+            name = "d{}".format(len(self.sublenses))
+            self.sublenses.append((name, "dense({}, {})".format(k, shape[0]),
+                                   [("W", [k, shape[0]]), ("b", [shape[0]])]))
+            v = self.gen([k], d)
+            text = "{}({})".format(name, v.gd)
+            return Node(shape, text,
+                        lambda env: v.ev(env) @ env[name + ".W"] + env[name + ".b"],
+                        v.ops | {"std.dense"})
+        if kind == "layer_norm":
+            n = shape[0]
+            name = "n{}".format(len(self.sublenses))
+            self.sublenses.append((name, "layer_norm({})".format(n),
+                                   [("gamma", [n]), ("beta", [n])]))
+            v = self.gen(shape, d)
+            text = "{}({})".format(name, v.gd)
+            return Node(shape, text,
+                        lambda env: F.layer_norm(v.ev(env), [n], env[name + ".gamma"],
+                                                 env[name + ".beta"], 1e-5),
+                        v.ops | {"std.layer_norm"})
+        if kind == "conv":
+            c_out, h, w = shape
+            c_in = rng.randint(1, 2)
+            k = rng.randint(1, 3)
+            pad = rng.randint(0, k - 1)
+            source = [c_in, h - 2 * pad + k - 1, w - 2 * pad + k - 1]
+            if min(source[1:]) < 1:
+                pad = 0
+                source = [c_in, h + k - 1, w + k - 1]
+            a = self.gen(source, d)
+            f = self.param([c_out, c_in, k, k])
+            text = "conv2d({}, {}, padding = {})".format(a.gd, f.gd, pad)
+            return Node(shape, text,
+                        lambda env: F.conv2d(a.ev(env)[None], f.ev(env), padding=pad)[0],
+                        a.ops | {"conv2d"})
+        if kind == "pool":
+            c, h, w = shape
+            k = rng.randint(2, 3) if h * w <= 4 else 2
+            a = self.gen([c, h * k, w * k], d)
+            if rng.random() < 0.6:
+                return Node(shape, "max_pool2d({}, {})".format(a.gd, k),
+                            lambda env: F.max_pool2d(a.ev(env)[None], k)[0],
+                            a.ops | {"max_pool2d"})
+            return Node(shape, "avg_pool2d({}, {})".format(a.gd, k),
+                        lambda env: F.avg_pool2d(a.ev(env)[None], k)[0], a.ops | {"avg_pool2d"})
+        raise AssertionError(kind)
+
+
+def random_shape(rng, rank=None):
+    rank = rng.choice([1, 1, 2, 3]) if rank is None else rank
+    if rank == 3:
+        return [rng.randint(1, 2), rng.randint(2, 4), rng.randint(2, 4)]
+    return [rng.randint(1, 4) for _ in range(rank)]
+
+
+class Program:
+    """One generated program: its gd source, its data and parameters, and
+    the reference loss and gradients."""
+
+    def __init__(self, seed):
+        rng = random.Random(seed)
+        self.seed = seed
+        self.stages = []  # (gd constructor, parameters [(path suffix, shape)], evaluate)
+        self.decls = []
+        self.ops = set()
+        in_shape = random_shape(rng)
+        self.in_shape = in_shape
+        shape = in_shape
+        count = rng.choice([1, 1, 2])
+        for s in range(count):
+            out = [rng.randint(1, 5)]
+            if s == 0 and rng.random() < 0.3:
+                out = random_shape(rng, 3) if rng.random() < 0.3 else [rng.randint(1, 4)]
+            self.add_lens(rng, shape, out, depth=rng.randint(2, 4))
+            shape = out
+            if len(shape) != 1:
+                self.add_std(rng, "flatten", shape)
+                shape = [numel(shape)]
+            if rng.random() < 0.4:
+                n = rng.randint(1, 5)
+                self.add_std(rng, "dense({}, {})".format(shape[0], n), shape, n)
+                shape = [n]
+            if rng.random() < 0.3:
+                self.add_std(rng, rng.choice(["relu", "tanh", "gelu", "softplus", "sigmoid"]), shape)
+        self.out_shape = shape
+        self.batch = rng.choice([1, 2, 3])
+        self.x = np.stack([draw(rng, in_shape) for _ in range(self.batch)])
+        self.w = np.stack([draw(rng, shape) for _ in range(self.batch)])
+        self.params = {}
+        for index, (_, params, _) in enumerate(self.stages):
+            for suffix, pshape in params:
+                self.params[self.path(index, suffix)] = draw(rng, pshape)
+
+    def path(self, stage, suffix):
+        """A parameter's path: a one-stage composition has no stage index."""
+        if len(self.stages) == 1:
+            return "net." + suffix
+        return "net.{}.{}".format(stage, suffix)
+
+    def add_lens(self, rng, in_shape, out_shape, depth):
+        name = "g{}".format(len(self.decls))
+        # A model layer must read its input (gdc checks): draw again until
+        # the body does.
+        for _ in range(20):
+            gen = LensGen(rng, in_shape, name)
+            body = gen.gen(out_shape, depth)
+            if "input" in body.ops:
+                break
+        body.ops.discard("input")
+        self.ops |= body.ops
+        lines = ["lens {}() {{".format(name)]
+        for sub, ctor, _ in gen.sublenses:
+            lines.append("  let {} = {}".format(sub, ctor))
+        for pname, pshape in gen.params:
+            lines.append("  param {}: {} = zeros()".format(pname, fmt_shape(pshape)))
+        lines.append("  fn (x: {}) -> {} =".format(fmt_shape(in_shape), fmt_shape(out_shape)))
+        lines.append("    " + body.gd)
+        lines.append("}")
+        self.decls.append("\n".join(lines))
+        params = [(p, s) for p, s in gen.params]
+        for sub, _, subparams in gen.sublenses:
+            params += [(sub + "." + p, s) for p, s in subparams]
+
+        def evaluate(x, values):
+            env = {"x": x}
+            env.update(values)
+            return body.ev(env)
+
+        self.stages.append(("{}()".format(name), params, evaluate))
+
+    def add_std(self, rng, ctor, shape, n=None):
+        self.ops.add("std." + ctor.split("(")[0])
+        if ctor.startswith("dense"):
+            def evaluate(x, v):
+                return x @ v["W"] + v["b"]
+            self.stages.append((ctor, [("W", [shape[0], n]), ("b", [n])], evaluate))
+            return
+        fns = {
+            "flatten": lambda x: x.reshape(-1),
+            "relu": lambda x: _max2(x, torch.zeros_like(x)),
+            "tanh": torch.tanh,
+            "gelu": lambda x: F.gelu(x, approximate="tanh"),
+            "softplus": lambda x: torch.log(1 + torch.exp(x)),
+            "sigmoid": torch.sigmoid,
+        }
+        fn = fns[ctor]
+        self.stages.append((ctor, [], lambda x, v: fn(x)))
+
+    def source(self):
+        k = self.out_shape[0]
+        composition = " >> ".join(ctor for ctor, _, _ in self.stages)
+        return "\n".join([
+            "// generated by tools/difftest, seed {}".format(self.seed),
+            "use std.nn",
+            "",
+            "optimizer capture() = g",
+            "loss objective(y: f32[{0}], w: f32[{0}]) = sum(w * y)".format(k),
+            "",
+        ] + self.decls + [
+            "",
+            "let net = " + composition,
+            "",
+            "train difftest {",
+            "  model = net",
+            "  loss = sum(objective)",
+            "  optimizer = capture",
+            '  data = npy("x.npy", "w.npy", label_type = f32, shape = [{}])'.format(
+                ", ".join(str(d) for d in self.in_shape)),
+            "  batch = {}".format(self.batch),
+            "  epochs = 1",
+            "}",
+            "",
+        ])
+
+    def reference(self):
+        """The loss and the gradient of every parameter, by torch.autograd in f64."""
+        leaves = {path: torch.tensor(v, dtype=torch.float64, requires_grad=True)
+                  for path, v in self.params.items()}
+        total = torch.zeros((), dtype=torch.float64)
+        for b in range(self.batch):
+            h = torch.tensor(self.x[b], dtype=torch.float64)
+            for index, (_, params, evaluate) in enumerate(self.stages):
+                values = {suffix: leaves[self.path(index, suffix)] for suffix, _ in params}
+                h = evaluate(h, values)
+            total = total + (torch.tensor(self.w[b], dtype=torch.float64) * h).sum()
+        if not total.requires_grad:  # the output reads no parameter
+            grads = [None] * len(leaves)
+        else:
+            grads = torch.autograd.grad(total, list(leaves.values()), allow_unused=True)
+        out = {}
+        for (path, leaf_), g in zip(leaves.items(), grads):
+            out[path] = np.zeros(leaf_.shape) if g is None else g.numpy()
+        return float(total), out
+
+
+def draw(rng, shape):
+    """Values exactly representable in f32: half from a small set (ties,
+    zeros), half uniform in [-1.5, 1.5)."""
+    n = numel(shape)
+    tied = rng.random() < 0.5
+    values = []
+    for _ in range(n):
+        if tied or rng.random() < 0.2:
+            values.append(rng.choice([-1.0, -0.5, 0.0, 0.5, 1.0]))
+        else:
+            values.append(float(np.float32(rng.uniform(-1.5, 1.5))))
+    return np.array(values, dtype=np.float64).reshape(shape)
