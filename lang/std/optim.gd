@@ -79,7 +79,8 @@ optimizer lion(lr: f32 = 1e-4, b1: f32 = 0.9, b2: f32 = 0.99, wd: f32 = 0.0) {
 // autoclip's at the construct.
 
 // LAMB (You et al., 2019): Adam's step scaled per tensor by the trust ratio
-// |p| / |step|.
+// |p| / |step|, or 1 where either norm is 0 (as optax and the paper's code
+// do), so a tensor at zero (a bias at its init) still moves.
 optimizer lamb(lr: f32 = 1e-3, b1: f32 = 0.9, b2: f32 = 0.999, eps: f32 = 1e-6,
                wd: f32 = 0.0) {
   state m = zeros_like(p)
@@ -87,7 +88,10 @@ optimizer lamb(lr: f32 = 1e-3, b1: f32 = 0.9, b2: f32 = 0.999, eps: f32 = 1e-6,
   m = b1 * m + (1 - b1) * g
   v = b2 * v + (1 - b2) * g^2
   let step = (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) + wd * p
-  p - lr * norm(p) / max(norm(step), eps) * step
+  let p_norm = norm(p)
+  let step_norm = norm(step)
+  let trust = if p_norm == 0 or step_norm == 0 then 1 else p_norm / step_norm
+  p - lr * trust * step
 }
 
 // The Polyak step size (SPS, Loizou et al., 2021): the step that would bring
@@ -114,10 +118,19 @@ transform weight_decay(wd: f32 = 1e-4) = g + wd * p
 transform noise(eta: f32 = 0.01, gamma: f32 = 0.55) =
   g + normal_like(g) * sqrt(eta / (1 + t)^gamma)
 
-// Schedules: a hyperparameter as a function of the step t (from 1).
+// Schedules: a hyperparameter as a function of the step t (from 1). Each
+// gives step t the value PyTorch's scheduler gives after t - 1 scheduler
+// steps and optax's schedule at count t - 1 (test/examples/schedules.test):
+//   step           StepLR(every, gamma); exponential_decay(staircase = True)
+//   cosine         CosineAnnealingLR(T_max = steps); cosine_decay_schedule;
+//                  0 from step steps + 1 on
+//   warm_restarts  CosineAnnealingWarmRestarts(T_0 = period)
+//   linear_warmup  LinearLR(start_factor = 1 / warm, total_iters = warm - 1):
+//                  lr0 / warm at step 1, lr0 from step warm on
 schedule constant(value: f32) = value + 0 * t
 schedule step(lr0: f32, every: int, gamma: f32 = 0.1) = lr0 * gamma^floor((t - 1) / every)
-schedule cosine(lr0: f32, steps: int) = lr0 * 0.5 * (1 + cos(pi * min(t, steps) / steps))
+schedule cosine(lr0: f32, steps: int) =
+  lr0 * 0.5 * (1 + cos(pi * min(t - 1, steps) / steps))
 schedule warm_restarts(lr0: f32, period: int) =
   lr0 * 0.5 * (1 + cos(pi * ((t - 1) % period) / period))
 schedule linear_warmup(lr0: f32, warm: int) = lr0 * min(1, t / warm)

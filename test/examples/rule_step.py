@@ -68,7 +68,9 @@ def main():
         for name, p, g in (("model.W", W, gW), ("model.b", b, gb)):
             # t = 1: the bias-corrected moments are g and g^2.
             step = [gi / (abs(gi) + eps) for gi in g]
-            trust = norm(p) / max(norm(step), eps)
+            # optax's scale_by_trust_ratio: 1 where either norm is 0 (the
+            # zero-initialised bias).
+            trust = 1.0 if norm(p) == 0 or norm(step) == 0 else norm(p) / norm(step)
             new[name] = [pi - hyper["lr"] * trust * si for pi, si in zip(p, step)]
     elif rule == "polyak":
         loss = sum(sum(sum(x[i] * W[i * 3 + j] for i in range(4)) + b[j] for j in range(3))
