@@ -37,6 +37,18 @@ mlir::Value broadcastToBatch(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
 /// any run of characters, dots included.
 bool matchesPathPattern(llvm::StringRef pattern, llvm::StringRef path);
 
+/// The parameter group a path belongs to, among the groups' patterns.
+struct PathGroupChoice {
+  std::optional<size_t> group; ///< the chosen pattern; none if none matches
+  /// Another matching pattern as specific as the chosen one: the choice is
+  /// ambiguous (an error for the user).
+  std::optional<size_t> tie;
+};
+/// Of the patterns that match `path`, the most specific wins: the one with
+/// the most characters other than `*` ("enc.*" over "*.W" for enc.0.W, and
+/// anything over "*"). The one home of the groups' precedence rule.
+PathGroupChoice choosePathGroup(llvm::ArrayRef<llvm::StringRef> patterns, llvm::StringRef path);
+
 /// `input`'s type with `axes` removed; checks the axes are in range and
 /// distinct.
 llvm::LogicalResult inferReducedType(std::optional<mlir::Location> loc,

@@ -65,23 +65,6 @@ LogicalResult verifyRule(RuleOp op, llvm::StringRef yieldedFirst) {
              << "' is shared by every tensor, but its new value differs per "
              << (phases.lookup(v) == Phase::PerTensor ? "tensor" : "element");
   }
-  // A gradient at a point that depends on another gradient at a point
-  // would need the step to be differentiated again from inside itself.
-  llvm::DenseSet<Value> fromGradAt;
-  WalkResult nested = body.walk([&](Operation *inner) {
-    bool uses = llvm::any_of(inner->getOperands(),
-                             [&](Value v) { return fromGradAt.contains(v); });
-    if (uses && isa<GradAtOp>(inner)) {
-      inner->emitOpError("cannot take the gradient at a point computed from another "
-                         "grad_at");
-      return WalkResult::interrupt();
-    }
-    if (uses || isa<GradAtOp>(inner))
-      fromGradAt.insert(inner->result_begin(), inner->result_end());
-    return WalkResult::advance();
-  });
-  if (nested.wasInterrupted())
-    return failure();
   if (auto schedules = op.getSchedules()) {
     for (NamedAttribute entry : *schedules) {
       if (!llvm::is_contained(op.getHyperNames(), entry.getName()))
@@ -219,4 +202,23 @@ bool gdc::gd::matchesPathPattern(StringRef pattern, StringRef path) {
   while (p < pattern.size() && pattern[p] == '*')
     ++p;
   return p == pattern.size();
+}
+
+gdc::gd::PathGroupChoice gdc::gd::choosePathGroup(ArrayRef<StringRef> patterns,
+                                                  StringRef path) {
+  PathGroupChoice choice;
+  size_t best = 0;
+  for (auto [i, pattern] : llvm::enumerate(patterns)) {
+    if (!matchesPathPattern(pattern, path))
+      continue;
+    size_t specificity = pattern.size() - pattern.count('*');
+    if (!choice.group || specificity > best) {
+      choice.group = i;
+      choice.tie.reset();
+      best = specificity;
+    } else if (specificity == best && !choice.tie) {
+      choice.tie = i;
+    }
+  }
+  return choice;
 }

@@ -428,45 +428,73 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   for (auto [inst, ps] : llvm::zip(model, params))
     if (inst.owner < 0)
       llvm::append_range(flatParams, ps);
+  struct GroupUpdate {
+    UpdateGroup *group;
+    SmallVector<RuleInputs> tensors;
+    SmallVector<Value> globals;
+    std::unique_ptr<RuleApplication> rule;
+  };
+  SmallVector<GroupUpdate> updates;
   for (UpdateGroup &group : plan->groups) {
     if (!group.rule || group.tensors.empty())
       continue;
+    GroupUpdate &u = updates.emplace_back();
+    u.group = &group;
     unsigned ruleStates = group.rule.getStateNames().size();
-    SmallVector<RuleInputs> tensors;
     for (unsigned i : group.tensors) {
       Value g = (*flatGrads)[i];
       RuleInputs in{flatParams[i], group.ascend ? NegOp::create(b, loc, g).getResult() : g,
                     {}, i};
       for (unsigned s = 0; s < ruleStates; ++s)
         in.states.push_back(sb.load(arg(numParams + i * numStates + s)));
-      tensors.push_back(std::move(in));
+      u.tensors.push_back(std::move(in));
     }
-    // grad_at moves this group's tensors; the others stay where they are.
-    auto groupGradientAt = [&](ArrayRef<Value> points) -> FailureOr<SmallVector<Value>> {
-      SmallVector<Value> all(flatParams);
-      for (auto [i, point] : llvm::zip(group.tensors, points))
-        all[i] = point;
-      auto grads = gradientAt(all);
-      if (failed(grads))
-        return failure();
-      SmallVector<Value> mine;
-      for (unsigned i : group.tensors)
-        mine.push_back(group.ascend ? NegOp::create(b, loc, (*grads)[i]).getResult()
-                                    : (*grads)[i]);
-      return mine;
-    };
-    ValueRange groupHypers =
-        ValueRange(hypers).slice(group.firstHyper, group.rule.getHyperNames().size());
-    SmallVector<Value> globals, newGlobals;
     for (unsigned g = 0; g < group.rule.getGlobalStateNames().size(); ++g)
-      globals.push_back(sb.load(arg(globalBase + group.firstGlobal + g)));
-    auto updates = applyRule(b, loc, group.rule, tensors, t, groupHypers, globals, newGlobals,
-                             batchLoss, sb.context[0], groupGradientAt);
-    if (failed(updates))
+      u.globals.push_back(sb.load(arg(globalBase + group.firstGlobal + g)));
+  }
+  for (GroupUpdate &u : updates) {
+    ValueRange groupHypers =
+        ValueRange(hypers).slice(u.group->firstHyper, u.group->rule.getHyperNames().size());
+    u.rule = std::make_unique<RuleApplication>(b, loc, u.group->rule, u.tensors, t, groupHypers,
+                                               u.globals, batchLoss, sb.context[0]);
+  }
+  // grad_at is a gradient of the whole model: in each round, every rule
+  // with a grad_at left gives its tensors' points, the other parameters
+  // stay where they are, and one backward pass at that point answers all
+  // of them (so extragradient on a game moves every player at once, as
+  // Korpelevich's method does). An ascending group sees the negated
+  // gradient, as for g.
+  while (true) {
+    SmallVector<Value> point(flatParams);
+    SmallVector<GroupUpdate *> asking;
+    for (GroupUpdate &u : updates) {
+      auto points = u.rule->nextGradAtPoints();
+      if (!points)
+        continue;
+      for (auto [i, p] : llvm::zip(u.group->tensors, *points))
+        point[i] = p;
+      asking.push_back(&u);
+    }
+    if (asking.empty())
+      break;
+    auto grads = gradientAt(point);
+    if (failed(grads))
       return failure();
+    for (GroupUpdate *u : asking) {
+      SmallVector<Value> mine;
+      for (unsigned i : u->group->tensors)
+        mine.push_back(u->group->ascend ? NegOp::create(b, loc, (*grads)[i]).getResult()
+                                        : (*grads)[i]);
+      u->rule->provideGradients(mine);
+    }
+  }
+  for (GroupUpdate &u : updates) {
+    SmallVector<Value> newGlobals;
+    SmallVector<ApplyOptimizerOp> applied = u.rule->finish(newGlobals);
     for (auto [g, value] : llvm::enumerate(newGlobals))
-      sb.store(value, arg(globalBase + group.firstGlobal + g));
-    for (auto [i, update] : llvm::zip(group.tensors, *updates)) {
+      sb.store(value, arg(globalBase + u.group->firstGlobal + g));
+    unsigned ruleStates = u.group->rule.getStateNames().size();
+    for (auto [i, update] : llvm::zip(u.group->tensors, applied)) {
       sb.store(update.getNewParam(), arg(i));
       for (unsigned s = 0; s < ruleStates; ++s)
         sb.store(update.getNewStates()[s], arg(numParams + i * numStates + s));

@@ -122,62 +122,53 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
 
 } // namespace
 
-FailureOr<SmallVector<ApplyOptimizerOp>>
-gdc::applyRule(OpBuilder &b, Location loc, OptimizerOp rule, ArrayRef<RuleInputs> tensors,
-               Value t, ValueRange hypers, ValueRange globals, SmallVectorImpl<Value> &newGlobals,
-               Value loss, Value seed, GradientAt gradientAt) {
-  auto ref = [](OptimizerOp op) { return FlatSymbolRefAttr::get(op.getSymNameAttr()); };
-  // Per tensor: the leading scalars (loss, scalar barriers) and the
-  // per-element barriers computed so far.
-  SmallVector<SmallVector<Value>> scalars(tensors.size()), elements(tensors.size());
-  auto apply = [&](OptimizerOp op, unsigned i) {
-    const RuleInputs &in = tensors[i];
-    SmallVector<Value> all(scalars[i]);
-    if (op != rule)
-      llvm::append_range(all, globals);
-    llvm::append_range(all, hypers);
-    SmallVector<Value> states(in.states);
-    llvm::append_range(states, elements[i]);
-    return ApplyOptimizerOp::create(b, loc, ref(op), in.param, in.grad, t, all, states, seed,
-                                    b.getI64IntegerAttr(in.index));
-  };
-  SmallVector<Operation *> barriers;
+RuleApplication::RuleApplication(OpBuilder &b, Location loc, OptimizerOp rule,
+                                 ArrayRef<RuleInputs> tensors, Value t, ValueRange hypers,
+                                 ValueRange globals, Value loss, Value seed)
+    : b(b), loc(loc), rule(rule), tensors(tensors), t(t), hypers(hypers), globals(globals),
+      seed(seed), scalars(tensors.size()), elements(tensors.size()) {
   for (Operation &op : rule.getBody().front().without_terminator())
     if (isa<TensorNormOp, GlobalNormOp, GradAtOp>(op))
       barriers.push_back(&op);
-  SmallVector<ApplyOptimizerOp> applied;
-  if (barriers.empty() && !rule.getUsesLoss() && rule.getGlobalStateNames().empty()) {
-    for (unsigned i = 0; i < tensors.size(); ++i)
-      applied.push_back(apply(rule, i));
-    return applied;
-  }
-  ModuleOp module = rule->getParentOfType<ModuleOp>();
-  auto derived = [&](const std::string &suffix, unsigned k, Operation *stopAt,
-                     Value yieldValue) {
-    std::string name = rule.getSymName().str() + suffix;
-    if (auto existing = SymbolTable::lookupSymbolIn(module, StringAttr::get(b.getContext(), name)))
-      return cast<OptimizerOp>(existing);
-    return derive(rule, barriers, k, stopAt, yieldValue, name);
-  };
+  phased = !barriers.empty() || rule.getUsesLoss() || !rule.getGlobalStateNames().empty();
   if (rule.getUsesLoss())
     for (auto &v : scalars)
       v.push_back(loss);
+}
+
+ApplyOptimizerOp RuleApplication::apply(OptimizerOp op, unsigned i) {
+  const RuleInputs &in = tensors[i];
+  SmallVector<Value> all(scalars[i]);
+  if (op != rule)
+    llvm::append_range(all, globals);
+  llvm::append_range(all, hypers);
+  SmallVector<Value> states(in.states);
+  llvm::append_range(states, elements[i]);
+  return ApplyOptimizerOp::create(b, loc, FlatSymbolRefAttr::get(op.getSymNameAttr()),
+                                  in.param, in.grad, t, all, states, seed,
+                                  b.getI64IntegerAttr(in.index));
+}
+
+OptimizerOp RuleApplication::derived(const std::string &suffix, unsigned k, Operation *stopAt,
+                                     Value yieldValue) {
+  ModuleOp module = rule->getParentOfType<ModuleOp>();
+  std::string name = rule.getSymName().str() + suffix;
+  if (auto existing = SymbolTable::lookupSymbolIn(module, StringAttr::get(b.getContext(), name)))
+    return cast<OptimizerOp>(existing);
+  return derive(rule, barriers, k, stopAt, yieldValue, name);
+}
+
+std::optional<SmallVector<Value>> RuleApplication::nextGradAtPoints() {
   // Phase k: each tensor's operand of barrier k, then the barrier's value.
-  for (auto [k, barrier] : llvm::enumerate(barriers)) {
-    OptimizerOp phase =
-        derived(".phase" + std::to_string(k), k, barrier, barrier->getOperand(0));
+  while (next < barriers.size()) {
+    unsigned k = next++;
+    Operation *barrier = barriers[k];
+    OptimizerOp phase = derived(".phase" + std::to_string(k), k, barrier, barrier->getOperand(0));
     SmallVector<Value> operands;
     for (unsigned i = 0; i < tensors.size(); ++i)
       operands.push_back(apply(phase, i).getNewParam());
-    if (isa<GradAtOp>(barrier)) {
-      // The raw gradient of the same batch with every tensor at its point.
-      auto moved = gradientAt(operands);
-      if (failed(moved))
-        return failure();
-      for (auto [e, g] : llvm::zip(elements, *moved))
-        e.push_back(g);
-      continue;
-    }
+    if (isa<GradAtOp>(barrier))
+      return operands; // the points; provideGradients() gives the value
     SmallVector<Value> sumsOfSquares;
     for (Value x : operands) {
       SmallVector<int64_t> all;
@@ -198,6 +189,22 @@ gdc::applyRule(OpBuilder &b, Location loc, OptimizerOp rule, ArrayRef<RuleInputs
         v.push_back(SqrtOp::create(b, loc, s));
     }
   }
+  return std::nullopt;
+}
+
+void RuleApplication::provideGradients(ArrayRef<Value> gradients) {
+  for (auto [e, g] : llvm::zip(elements, gradients))
+    e.push_back(g);
+}
+
+SmallVector<ApplyOptimizerOp> RuleApplication::finish(SmallVectorImpl<Value> &newGlobals) {
+  SmallVector<ApplyOptimizerOp> applied;
+  if (!phased) {
+    for (unsigned i = 0; i < tensors.size(); ++i)
+      applied.push_back(apply(rule, i));
+    return applied;
+  }
+  assert(next == barriers.size() && "finish() before every barrier was computed");
   OptimizerOp last = derived(".phased", barriers.size(), nullptr, Value());
   for (unsigned i = 0; i < tensors.size(); ++i)
     applied.push_back(apply(last, i));

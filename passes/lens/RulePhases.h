@@ -4,7 +4,8 @@
 
 #include "dialects/gd/GDDialect.h"
 
-#include "llvm/ADT/STLFunctionalExtras.h"
+#include <optional>
+#include <string>
 
 namespace gdc {
 
@@ -15,29 +16,58 @@ struct RuleInputs {
   int64_t index; ///< the parameter's position in the step (random streams)
 };
 
-/// The gradients of the batch's loss with every tensor moved to `points`
-/// (in the order of the tensors), for grad_at.
-using GradientAt =
-    llvm::function_ref<mlir::FailureOr<llvm::SmallVector<mlir::Value>>(llvm::ArrayRef<mlir::Value>)>;
-
-/// Applies `rule` to every tensor of `tensors` at the insertion point of
-/// `b` and returns each tensor's gd.apply_optimizer. A rule that reads
-/// `loss` or has barriers (`norm`, `global_norm`) is applied in phases: for
+/// One update rule applied to its tensors. A rule that reads `loss` or has
+/// barriers (`norm`, `global_norm`, `grad_at`) is applied in phases: for
 /// each barrier in body order, a rule derived from the body up to the
 /// barrier's operand computes that operand for every element, gd ops reduce
 /// it (over the tensor, or over all of them), and the value enters the
 /// next phases as a scalar, like a hyperparameter; `loss` enters the same
-/// way. For `grad_at(x)` the phase computes the point x for every tensor,
-/// `gradientAt` the gradient there, which enters the next phases per
-/// element, like a state. The derived rules are added to the module once
-/// per rule. The results' states beyond the rule's own are to be ignored.
-/// `globals` are the rule's (scalar) global states before the step;
-/// `newGlobals` receives their values after it.
-mlir::FailureOr<llvm::SmallVector<gd::ApplyOptimizerOp>>
-applyRule(mlir::OpBuilder &b, mlir::Location loc, gd::OptimizerOp rule,
-          llvm::ArrayRef<RuleInputs> tensors, mlir::Value t, mlir::ValueRange hypers,
-          mlir::ValueRange globals, llvm::SmallVectorImpl<mlir::Value> &newGlobals,
-          mlir::Value loss, mlir::Value seed, GradientAt gradientAt);
+/// way. For `grad_at(x)` the phase computes the point x for every tensor
+/// and the caller computes the gradient there (nextGradAtPoints() returns
+/// the points, provideGradients() takes the gradient), which enters the
+/// next phases per element, like a state. The caller drives the phases so
+/// that several rules (parameter groups) can take one gradient at a point
+/// of the whole model. The derived rules are added to the module once per
+/// rule.
+class RuleApplication {
+public:
+  /// `globals` are the rule's (scalar) global states before the step.
+  RuleApplication(mlir::OpBuilder &b, mlir::Location loc, gd::OptimizerOp rule,
+                  llvm::ArrayRef<RuleInputs> tensors, mlir::Value t, mlir::ValueRange hypers,
+                  mlir::ValueRange globals, mlir::Value loss, mlir::Value seed);
+
+  /// Runs the phases up to the next grad_at and returns each tensor's
+  /// point, or std::nullopt once no grad_at is left.
+  std::optional<llvm::SmallVector<mlir::Value>> nextGradAtPoints();
+  /// The raw gradient of the same batch at the points last returned, per
+  /// tensor.
+  void provideGradients(llvm::ArrayRef<mlir::Value> gradients);
+  /// Applies the body (its last phase) once every grad_at has its
+  /// gradient and returns each tensor's gd.apply_optimizer (the results'
+  /// states beyond the rule's own are to be ignored); `newGlobals`
+  /// receives the global states' values after the step.
+  llvm::SmallVector<gd::ApplyOptimizerOp>
+  finish(llvm::SmallVectorImpl<mlir::Value> &newGlobals);
+
+private:
+  gd::ApplyOptimizerOp apply(gd::OptimizerOp op, unsigned tensor);
+  gd::OptimizerOp derived(const std::string &suffix, unsigned k, mlir::Operation *stopAt,
+                          mlir::Value yieldValue);
+
+  mlir::OpBuilder &b;
+  mlir::Location loc;
+  gd::OptimizerOp rule;
+  llvm::ArrayRef<RuleInputs> tensors;
+  mlir::Value t;
+  mlir::ValueRange hypers, globals;
+  mlir::Value seed;
+  llvm::SmallVector<mlir::Operation *> barriers;
+  bool phased;
+  unsigned next = 0; ///< the next barrier to compute
+  /// Per tensor: the leading scalars (loss, scalar barriers) and the
+  /// per-element barriers (grad_at values) computed so far.
+  llvm::SmallVector<llvm::SmallVector<mlir::Value>> scalars, elements;
+};
 
 } // namespace gdc
 

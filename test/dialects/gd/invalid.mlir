@@ -224,15 +224,6 @@ gd.optimizer @per_tensor attributes {hyper_defaults = [], hyper_names = [], stat
   gd.yield %p, %n : tensor<f32>, tensor<f32>
 }
 
-// -----
-
-gd.optimizer @extra attributes {hyper_defaults = [], hyper_names = [], state_names = []} {
-^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>):
-  %0 = gd.grad_at %p : tensor<f32>
-  // expected-error @+1 {{cannot take the gradient at a point computed from another grad_at}}
-  %1 = gd.grad_at %0 : tensor<f32>
-  gd.yield %1 : tensor<f32>
-}
 
 // -----
 
