@@ -631,57 +631,67 @@ std::optional<std::string> Elaborator::emitOptimizerField(const ast::Expr &e, co
     }
   }
 
-  // Every parameter is matched by exactly one pattern.
+  // Every parameter is matched by a pattern; where several match, the most
+  // specific wins (gd::choosePathGroup), and two as specific are an error.
   auto params = collectParameters(*module, model, modelName);
   if (failed(params)) {
     error(e.loc) << "internal error, please report: cannot list the model's parameters";
     return std::nullopt;
   }
+  SmallVector<StringRef> patternTexts;
+  for (Attribute pattern : patterns)
+    patternTexts.push_back(cast<StringAttr>(pattern).getValue());
   std::vector<std::string> unmatched;
-  std::vector<std::pair<std::string, std::pair<size_t, size_t>>> twice;
+  std::vector<std::pair<std::string, std::pair<size_t, size_t>>> ties;
   std::vector<bool> used(patterns.size());
   for (const ModelParameter &param : *params) {
-    std::optional<size_t> first;
-    for (auto [i, pattern] : llvm::enumerate(patterns)) {
-      if (!gd::matchesPathPattern(cast<StringAttr>(pattern).getValue(), param.path))
-        continue;
-      used[i] = true;
-      if (!first)
-        first = i;
-      else
-        twice.push_back({param.path, {*first, i}});
-    }
-    if (!first)
+    gd::PathGroupChoice choice = gd::choosePathGroup(patternTexts, param.path);
+    if (!choice.group) {
       unmatched.push_back(param.path);
+      continue;
+    }
+    used[*choice.group] = true;
+    if (choice.tie) {
+      used[*choice.tie] = true;
+      ties.push_back({param.path, {*choice.group, *choice.tie}});
+    }
   }
   // Every problem is reported, not only the first.
   bool groupsOk = true;
-  if (!twice.empty()) {
-    auto &[path, pair] = twice.front();
+  if (!ties.empty()) {
+    auto &[path, pair] = ties.front();
     auto diag = error(entryLocs[pair.second]);
     std::vector<std::string> paths;
-    for (auto &t : twice)
+    for (auto &t : ties)
       if (t.second == pair)
         paths.push_back(t.first);
     diag << "parameters " << llvm::join(paths, ", ") << " are matched by both \""
-         << cast<StringAttr>(patterns[pair.first]).getValue() << "\" and \""
-         << cast<StringAttr>(patterns[pair.second]).getValue()
-         << "\"; every parameter needs exactly one group";
+         << patternTexts[pair.first] << "\" and \"" << patternTexts[pair.second]
+         << "\", which are equally specific; make one more specific (the pattern with "
+            "the most characters other than '*' wins)";
     diag.attachNote(loc(entryLocs[pair.first])) << "the first pattern is here";
     groupsOk = false;
   }
   if (!unmatched.empty()) {
     error(e.loc) << "no parameter group matches " << llvm::join(unmatched, ", ")
-                 << "; every parameter needs exactly one group (add \"*\": ... or \"*\": "
-                    "frozen)";
+                 << "; every parameter needs a group (add \"*\": ... or \"*\": frozen)";
     groupsOk = false;
   }
-  for (auto [i, isUsed] : llvm::enumerate(used))
-    if (!isUsed) {
-      error(entryLocs[i]) << "the pattern \"" << cast<StringAttr>(patterns[i]).getValue()
+  for (auto [i, isUsed] : llvm::enumerate(used)) {
+    if (isUsed)
+      continue;
+    bool matchesSome = llvm::any_of(*params, [&](const ModelParameter &param) {
+      return gd::matchesPathPattern(patternTexts[i], param.path);
+    });
+    if (matchesSome)
+      error(entryLocs[i]) << "the pattern \"" << patternTexts[i]
+                          << "\" gives no parameter its rule: every parameter it matches "
+                             "takes a more specific pattern";
+    else
+      error(entryLocs[i]) << "the pattern \"" << patternTexts[i]
                           << "\" matches no parameter of '" << modelName << "'";
-      groupsOk = false;
-    }
+    groupsOk = false;
+  }
   if (!groupsOk)
     return std::nullopt;
   OpBuilder::InsertionGuard insertion(builder);

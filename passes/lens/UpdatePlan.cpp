@@ -33,16 +33,17 @@ FailureOr<UpdatePlan> gdc::planUpdates(ModuleOp module, Operation *wire,
       plan.groups.push_back(std::move(group));
       prefixes.push_back(cast<StringAttr>(pattern).getValue().str() + ".");
     }
-    // Each parameter belongs to the one group that matches it (the front
-    // end checks that exactly one does).
+    // Each parameter belongs to the most specific group that matches it
+    // (the front end checks that one does, unambiguously).
+    SmallVector<StringRef> patterns;
+    for (Attribute pattern : groups.getPatterns())
+      patterns.push_back(cast<StringAttr>(pattern).getValue());
     for (unsigned i = 0; i < paths.size(); ++i) {
-      StringRef path = paths[i];
-      auto match = llvm::find_if(groups.getPatterns(), [&](Attribute pattern) {
-        return matchesPathPattern(cast<StringAttr>(pattern).getValue(), path);
-      });
-      if (match == groups.getPatterns().end())
-        return groups.emitOpError("no group matches the parameter '") << path << "'";
-      plan.groups[match - groups.getPatterns().begin()].tensors.push_back(i);
+      PathGroupChoice choice = choosePathGroup(patterns, paths[i]);
+      if (!choice.group || choice.tie)
+        return groups.emitOpError("no one group is the most specific match of the parameter '")
+               << paths[i] << "'";
+      plan.groups[*choice.group].tensors.push_back(i);
     }
   } else {
     return wire->emitOpError("is not an optimizer code generation can apply");

@@ -8,6 +8,6 @@ let net = dense(784, 32) >> relu >> dense(32, 10)
 train t {
   model = net
   loss = cross_entropy
-  optimizer = { "*.W": sgd() } // expected-error {{no parameter group matches net.0.b, net.2.b; every parameter needs exactly one group (add "*": ... or "*": frozen)}}
+  optimizer = { "*.W": sgd() } // expected-error {{no parameter group matches net.0.b, net.2.b; every parameter needs a group (add "*": ... or "*": frozen)}}
   data = idx("a", "b")
 }
