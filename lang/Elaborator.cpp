@@ -359,6 +359,14 @@ static void eraseDeadTuples(ModuleOp module) {
 
 OwningOpRef<ModuleOp> Elaborator::run() {
   ctx.loadDialect<gd::GDDialect>();
+  // Errors that the dialect's type inference reports (a matmul of two
+  // element types, say) count like the elaborator's own, so that a program
+  // with any error yields no module rather than one missing a definition.
+  ScopedDiagnosticHandler countErrors(&ctx, [&](Diagnostic &d) {
+    if (d.getSeverity() == DiagnosticSeverity::Error)
+      ++errors;
+    return failure(); // and let the caller's handler report it
+  });
   current = program.main;
   module = ModuleOp::create(loc({1, 1}));
   // Used modules first: the main module's definitions shadow theirs.
