@@ -11,12 +11,14 @@
 // or, in optimizer bodies, by the grammar itself (`name = expr` is an
 // assignment, any other expression is the result). Consequently a line that
 // starts with a binary operator (`>>`, `+`, `-`, `@`, ...) continues the
-// expression of the line before, and so does a line that starts with `(` or
-// `[` (a deliberate refinement): `[` after any expression is an index and `(`
-// after a name is a call, on the same line or not. So an optimizer result
-// that starts with `(` or `[` right after a statement that ends in a name
-// (`[`: in anything) continues that statement: bind the value with `let`
-// first, or reorder it.
+// expression of the line before, and so does a line that starts with `[`
+// (a deliberate refinement): `[` after any expression is an index, on the
+// same line or not. A call's `(` must be on the line of its name: a `(`
+// that starts a line is the token LINE_LPAREN, which `open` accepts where a
+// parenthesised expression, a binder or a tuple type may begin, but a call
+// does not; so a line that starts with `(` begins a new
+// statement: `let a = g` followed by a line `(p - a)` is a binding and a
+// result, not the call `g(p - a)`.
 //
 // Numbers are `42`, `0.5`, `1e-3`, `2.5E+10`: a digit is needed on both sides
 // of a `.` (`.5` and `5.` are errors). Strings are "..." on one line, with the
@@ -25,6 +27,21 @@
 // error, from ParserSupport.cpp) instead of a cascade.
 
 grammar GD;
+
+@lexer::members {
+  /// Whether the next character is the first on its line (after blanks):
+  /// such a `(` is a LINE_LPAREN, which can open a parenthesised
+  /// expression, a binder or a tuple type but not a call's arguments.
+  bool atLineStart() {
+    for (ssize_t i = -1;; --i) {
+      size_t c = _input->LA(i);
+      if (c == '\n' || c == '\r' || c == 0 || c == antlr4::IntStream::EOF)
+        return true;
+      if (c != ' ' && c != '\t')
+        return false;
+    }
+  }
+}
 
 // ---------------------------------------------------------------- structure
 
@@ -49,7 +66,7 @@ decl
 /// What a `let` binds: a name, or a tuple's parts `(a, b)`.
 binder
   : IDENT
-  | '(' IDENT (',' IDENT)+ ','? ')'
+  | open IDENT (',' IDENT)+ ','? ')'
   ;
 
 modulePath
@@ -70,7 +87,7 @@ param
 /// with optional dimensions.
 type
   : IDENT ('[' expr (',' expr)* ','? ']')?
-  | '(' type (',' type)+ ','? ')'
+  | open type (',' type)+ ','? ')'
   ;
 
 lensStmt
@@ -107,6 +124,12 @@ name
   | KW_LOSS
   ;
 
+/// An opening parenthesis that is not a call's: anywhere, or first on a line.
+open
+  : '('
+  | LINE_LPAREN
+  ;
+
 // -------------------------------------------------------------- expressions
 //
 // Alternatives are listed from the tightest binding to the loosest. The prefix
@@ -122,7 +145,7 @@ expr
   | (KW_TRUE | KW_FALSE)                                             # BoolExpr
   | name '(' argList? ')'                                            # CallExpr
   | name                                                             # NameExpr
-  | '(' expr (',' expr)* trailing=','? ')'                           # ParenExpr
+  | open expr (',' expr)* trailing=','? ')'                          # ParenExpr
   | '[' (expr (',' expr)* ','?)? ']'                                 # ListExpr
   | '{' (entry (',' entry)* ','?)? '}'                               # DictExpr
   | expr '[' expr ']'                                                # IndexExpr
@@ -200,6 +223,7 @@ CARET    : '^';
 COMMA    : ',';
 COLON    : ':';
 DOT      : '.';
+LINE_LPAREN : {atLineStart()}? '(';
 LPAREN   : '(';
 RPAREN   : ')';
 LBRACK   : '[';

@@ -326,6 +326,7 @@ bool checkTokens(BufferedTokenStream &tokens, ErrorLog &log) {
       break;
     }
     case GDLexer::LPAREN:
+    case GDLexer::LINE_LPAREN:
     case GDLexer::LBRACK:
     case GDLexer::LBRACE:
       if (++depth > kMaxBracketDepth) {
@@ -374,7 +375,7 @@ static const std::vector<size_t> &exprStartTokens() {
   static const std::vector<size_t> set = {
       GDParser::NUMBER,   GDParser::STRING, GDParser::KW_TRUE,
       GDParser::KW_FALSE, GDParser::IDENT,  GDParser::KW_LOSS,
-      GDParser::LPAREN,   GDParser::LBRACK, GDParser::LBRACE,
+      GDParser::LPAREN,   GDParser::LINE_LPAREN, GDParser::LBRACK, GDParser::LBRACE,
       GDParser::MINUS,    GDParser::KW_NOT, GDParser::KW_IF,
       GDParser::KW_LET};
   return set;
@@ -468,6 +469,8 @@ static std::string describeExpected(Parser *parser,
   for (size_t t : tokens) {
     if (t == Token::EOF)
       eof = true;
+    else if (t == GDParser::LINE_LPAREN)
+      continue; // `open` accepts LPAREN too, which says '('
     else if (t == GDParser::IDENT)
       items.push_back(inType ? "a type" : "a name");
     else if (t == GDParser::NUMBER)

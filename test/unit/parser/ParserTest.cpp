@@ -546,35 +546,48 @@ TEST(ParserTest, TrainFieldsMayBeKeywords) {
 
 TEST(ParserTest, LinesStartingWithAnOperatorContinue) {
   Parsed p = parseText("let mlp = dense(784, 256)\n  >> relu\n  >> "
-                       "dense(256, 10)\nlet y = 1\n  - 2\n"
-                       "fn f(x) = g\n  (x)\n");
+                       "dense(256, 10)\nlet y = 1\n  - 2\n");
   ASSERT_EQ(str(p.errors), "");
   const auto &d = p.module->decls;
-  ASSERT_EQ(d.size(), 3u);
+  ASSERT_EQ(d.size(), 2u);
   EXPECT_EQ(str(d[0].value.get()),
             "(>> (>> dense(784, 256) relu) dense(256, 10))");
   EXPECT_EQ(str(d[1].value.get()), "(- 1 2)");
-  // Documented: a line starting with '(' continues the previous expression.
-  EXPECT_EQ(str(d[2].value.get()), "g(x)");
+}
+
+TEST(ParserTest, ACallsParenIsOnTheLineOfItsName) {
+  // Documented: a line starting with '(' starts a new statement; it is not
+  // a call of the name that ends the line before.
+  Parsed p = parseText("optimizer o(lr: f32 = 0.1) {\n  let a = g\n  (p - lr * a)\n}\n"
+                       "fn f(x) = g(\n  x)\n");
+  ASSERT_EQ(str(p.errors), "");
+  const auto &body = p.module->decls.at(0).body;
+  ASSERT_EQ(body.size(), 2u);
+  EXPECT_EQ(str(body[0].value.get()), "g");
+  EXPECT_EQ(body[1].kind, StmtKind::Result);
+  EXPECT_EQ(str(body[1].value.get()), "(- p (* lr a))");
+  // Arguments may still go on the next lines.
+  EXPECT_EQ(str(p.module->decls.at(1).value.get()), "g(x)");
+  // At the top level, such a line is not a declaration: an error there.
+  Parsed top = parseText("fn f(x) = g\n(x)\n");
+  EXPECT_EQ(str(top.errors), "2:1: expected a declaration but found '('\n");
 }
 
 TEST(ParserTest, LinesContinueInOptimizerBodiesToo) {
   // Inside a body a new line could also start a result; the expression goes
   // on instead, as everywhere else.
-  Parsed p = parseText("optimizer o() {\n  v = a\n  - b\n  m = g\n  (x)\n"
+  Parsed p = parseText("optimizer o() {\n  v = a\n  - b\n"
                        "  w = x\n  [0]\n  state s = zeros_like(p)\n"
                        "  (p - s) * 2\n}");
   ASSERT_EQ(str(p.errors), "");
   const auto &body = p.module->decls.at(0).body;
-  ASSERT_EQ(body.size(), 5u);
+  ASSERT_EQ(body.size(), 4u);
   EXPECT_EQ(str(body[0].value.get()), "(- a b)");
-  EXPECT_EQ(str(body[1].value.get()), "g(x)");
-  EXPECT_EQ(str(body[2].value.get()), "x[0]");
-  EXPECT_EQ(body[3].kind, StmtKind::State);
-  // After a call, `(` cannot continue the expression (only names are
-  // called), so it starts the result.
-  EXPECT_EQ(body[4].kind, StmtKind::Result);
-  EXPECT_EQ(str(body[4].value.get()), "(* (- p s) 2)");
+  EXPECT_EQ(str(body[1].value.get()), "x[0]");
+  EXPECT_EQ(body[2].kind, StmtKind::State);
+  // A line starting with `(` starts the result.
+  EXPECT_EQ(body[3].kind, StmtKind::Result);
+  EXPECT_EQ(str(body[3].value.get()), "(* (- p s) 2)");
 }
 
 TEST(ParserTest, TuplesAndDestructuring) {
