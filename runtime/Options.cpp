@@ -22,14 +22,15 @@ static const OptionInfo kOptions[] = {
     {"data-dir", "DIR",
      "resolve relative data paths against DIR (default: the directory of "
      "the .gd program)"},
-    {"epochs", "N", "number of epochs"},
+    {"epochs", "N", "number of epochs (0: train nothing; --save then writes the initial parameters)"},
     {"batch", "N",
      "examples per batch; the last batch of an epoch may be "
      "smaller"},
     {"seed", "N", "seed of parameter initialisation, shuffling and the model's random draws"},
     {"steps", "N",
      "stop after N steps in total, possibly mid-epoch (that "
-     "epoch is still evaluated and logged)"},
+     "epoch is still evaluated and logged); 0: train nothing, and --save "
+     "writes the initial parameters"},
     {"limit", "N",
      "train on the first N examples of the training set only (a quick run "
      "on a subset; the test set stays whole)"},
@@ -98,6 +99,15 @@ static bool applySet(const std::string &assignment, const Manifest &manifest,
   return true;
 }
 
+static bool parseNonNegative(const std::string &option, const std::string &text,
+                             int64_t &value, std::string &error) {
+  if (parseInt64(text, value) && value >= 0)
+    return true;
+  error = "invalid value '" + text + "' for --" + option +
+          ": expected a non-negative integer";
+  return false;
+}
+
 /// Stores the value `text` of option `name` (which takes a value).
 static bool applyOption(const std::string &name, const std::string &text,
                         const Manifest &manifest, Options &options,
@@ -109,12 +119,12 @@ static bool applyOption(const std::string &name, const std::string &text,
   if (name == "data-dir") {
     options.dataDir = text;
   } else if (name == "epochs") {
-    return parsePositive(name, text, options.epochs, error);
+    return parseNonNegative(name, text, options.epochs, error);
   } else if (name == "batch") {
     return parsePositive(name, text, options.batch, error);
   } else if (name == "steps") {
     int64_t steps;
-    if (!parsePositive(name, text, steps, error))
+    if (!parseNonNegative(name, text, steps, error))
       return false;
     options.maxSteps = steps;
   } else if (name == "limit") {

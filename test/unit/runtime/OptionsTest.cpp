@@ -125,16 +125,18 @@ TEST_F(OptionsTest, UnknownHyperparameterListsValidNames) {
 
 TEST_F(OptionsTest, BadValuesAreClearErrors) {
   EXPECT_EQ(parseError({"--epochs", "abc"}),
-            "invalid value 'abc' for --epochs: expected a positive integer");
+            "invalid value 'abc' for --epochs: expected a non-negative integer");
   EXPECT_EQ(parseError({"--batch=0"}),
             "invalid value '0' for --batch: expected a positive integer");
   EXPECT_EQ(parseError({"--batch=-5"}),
             "invalid value '-5' for --batch: expected a positive integer");
   EXPECT_EQ(parseError({"--steps", "1.5"}),
-            "invalid value '1.5' for --steps: expected a positive integer");
+            "invalid value '1.5' for --steps: expected a non-negative integer");
+  EXPECT_EQ(parseError({"--steps", "-1"}),
+            "invalid value '-1' for --steps: expected a non-negative integer");
   EXPECT_EQ(parseError({"--epochs", "99999999999999999999"}),
             "invalid value '99999999999999999999' for --epochs: expected a "
-            "positive integer");
+            "non-negative integer");
   EXPECT_EQ(parseError({"--seed", "-1"}),
             "invalid value '-1' for --seed: expected a non-negative integer");
   EXPECT_EQ(parseError({"--set", "lr=1e-3x"}),

@@ -502,7 +502,7 @@ TEST_F(TrainerTest, CommandLineErrorsExitWithStatusOne) {
                     "lr, momentum\n");
   EXPECT_EQ(runProgram({"--epochs", "x"}, output), 1);
   EXPECT_EQ(output, "train: error: invalid value 'x' for --epochs: expected a "
-                    "positive integer\n");
+                    "non-negative integer\n");
   std::string log = dir.file("no/such/dir/log.jsonl");
   EXPECT_EQ(runProgram({"--log", log.c_str()}, output), 1);
   EXPECT_EQ(output, "train: error: " + log + ": No such file or directory\n");
