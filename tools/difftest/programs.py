@@ -122,6 +122,9 @@ def binary(op, a, b):
         "pow": ("(abs({}) + 0.5) ^ tanh({})", lambda x, y: (_abs(x) + 0.5) ** torch.tanh(y)),
         "max": ("max({}, {})", _max2),
         "min": ("min({}, {})", _min2),
+        # Floored remainder (Python's and NumPy's); the divisor is kept away
+        # from 0. d/da = 1, d/db = -floor(a / b), as torch.remainder.
+        "mod": ("({}) % (abs({}) + 0.75)", lambda x, y: torch.remainder(x, _abs(y) + 0.75)),
     }
     text, fn = table[op]
     shape = broadcast_shape(a.shape, b.shape)
@@ -200,7 +203,7 @@ def reduce(kind, a, axis):
 UNARY = ["neg", "exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "abs", "sign",
          "floor", "ceil", "relu", "gelu", "softplus", "softmax", "log_softmax", "square",
          "cube", "rpow"]
-BINARY = ["add", "sub", "mul", "div", "pow", "max", "min"]
+BINARY = ["add", "sub", "mul", "div", "pow", "max", "min", "mod"]
 REDUCTIONS = ["sum", "mean", "max", "min", "logsumexp", "norm"]
 
 
@@ -307,8 +310,15 @@ class LensGen:
                 text = "({}) @ {}".format(v.gd, w.gd)
                 return Node([n], text, lambda env: v.ev(env) @ w.ev(env), v.ops | {"matmul"})
             w = self.param([n, k])
+            if rng.random() < 0.3:
+                # A matrix x matrix product of parameters (example-free).
+                m = rng.randint(1, 3)
+                w1, w2 = self.param([n, m]), self.param([m, k])
+                w = Node([n, k], "({} @ {})".format(w1.gd, w2.gd),
+                         lambda env: w1.ev(env) @ w2.ev(env), {"matmul_params"})
             text = "{} @ ({})".format(w.gd, v.gd)
-            return Node([n], text, lambda env: w.ev(env) @ v.ev(env), v.ops | {"matmul"})
+            return Node([n], text, lambda env: w.ev(env) @ v.ev(env),
+                        v.ops | w.ops | {"matmul"})
         if kind == "flatten":
             n = shape[0]
             factors = [f for f in range(2, n + 1) if n % f == 0]
