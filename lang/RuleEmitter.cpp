@@ -110,6 +110,7 @@ std::optional<std::string> Elaborator::emitSchedule(const ast::Expr &use, const 
   Scope body(&scopeOf(&declModule));
   SmallVector<Attribute> hyperNames, hyperDefaults;
   SmallVector<const ast::Param *> hypers;
+  SmallVector<std::pair<std::string, int64_t>> constants;
   for (auto [param, arg] : llvm::zip(decl.params, *matched)) {
     current = &declModule;
     if (param.name == "t") {
@@ -134,6 +135,7 @@ std::optional<std::string> Elaborator::emitSchedule(const ast::Expr &use, const 
       b.kind = Binding::Int;
       b.integer = *v;
       body.bind(param.name, b);
+      constants.push_back({param.name, *v});
       continue;
     }
     if (param.type && param.type->element != "f32") {
@@ -160,6 +162,7 @@ std::optional<std::string> Elaborator::emitSchedule(const ast::Expr &use, const 
   auto op = gd::ScheduleOp::create(builder, loc(saved, use.loc), freshSymbol(*module, decl.name),
                                    builder.getArrayAttr(hyperNames),
                                    builder.getArrayAttr(hyperDefaults));
+  gd::setConstants(op, constants);
   Block *block = new Block();
   op.getBody().push_back(block);
   auto scalar = RankedTensorType::get({}, builder.getF32Type());
@@ -378,6 +381,7 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
                                  builder.getArrayAttr(globalNames),
                                  builder.getArrayAttr(globalInits), usesLoss, scheduleAttr,
                                  rule.perExample);
+  gd::setConstants(op, constants);
   Block *block = new Block();
   op->getRegion(0).push_back(block);
   auto scalarType = RankedTensorType::get({}, builder.getF32Type());

@@ -81,6 +81,13 @@ int Manifest::findHyper(std::string_view name) const {
   return -1;
 }
 
+std::optional<int64_t> Manifest::findConstant(std::string_view name) const {
+  for (const auto &[constantName, value] : constants)
+    if (constantName == name)
+      return value;
+  return std::nullopt;
+}
+
 namespace {
 
 /// Parses one manifest line at a time, remembering what it has seen so that
@@ -553,6 +560,21 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
   if (record == "hyper")
     return namedFloat("hyper <name> <default>", "hyperparameter", "hyperparameter default",
                       hyperNames, out.hypers);
+  if (record == "constant") {
+    // `constant <name> <int>`: a compile-time argument of an update rule.
+    int64_t value;
+    if (fields.size() != 3 || !parseInt64(fields[2], value)) {
+      problem = "expected 'constant <name> <integer>'";
+      return false;
+    }
+    for (const auto &constant : out.constants)
+      if (constant.first == fields[1]) {
+        problem = "duplicate constant '" + std::string(fields[1]) + "'";
+        return false;
+      }
+    out.constants.emplace_back(std::string(fields[1]), value);
+    return true;
+  }
   if (record == "train") {
     if (fields.size() != 3) {
       problem = "expected 'train batch|epochs|seed <n>'";

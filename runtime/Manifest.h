@@ -21,6 +21,7 @@
 //   state <name>                  optimizer state names, in order
 //   global <name> <init>          scalar optimizer global states, in order
 //   hyper <name> <default>        optimizer hyperparameters, in order
+//   constant <name> <integer>     compile-time int arguments of the rules
 //   train batch|epochs|seed <n>   defaults for the command line
 //   data <split> idx <images> <labels> <scale>
 //   data <split> csv <path> <label-column> <scale>
@@ -119,6 +120,9 @@ struct Manifest {
   std::vector<std::string> states; ///< S state tensors per parameter
   std::vector<HyperSpec> hypers;
   std::vector<HyperSpec> globals; ///< scalar global states and initial values
+  /// The update rules' compile-time `int` arguments (`lr.steps`), baked into
+  /// the compiled step: listed so that `--set` can say why they are fixed.
+  std::vector<std::pair<std::string, int64_t>> constants;
   std::optional<int64_t> defaultBatch;
   std::optional<int64_t> defaultEpochs;
   std::optional<uint64_t> defaultSeed;
@@ -138,6 +142,8 @@ struct Manifest {
   const DataSpec *findData(std::string_view split) const;
   /// Index of hyperparameter `name`, or -1.
   int findHyper(std::string_view name) const;
+  /// The compile-time constant `name`, if there is one.
+  std::optional<int64_t> findConstant(std::string_view name) const;
 };
 
 /// Parses manifest `text` into `out`. On failure returns false and sets

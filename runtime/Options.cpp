@@ -78,6 +78,15 @@ static bool applySet(const std::string &assignment, const Manifest &manifest,
   std::string name = assignment.substr(0, equals);
   std::string text = assignment.substr(equals + 1);
   int index = manifest.findHyper(name);
+  if (index < 0 && manifest.findConstant(name)) {
+    error = "'" + name + "' is an int argument of the update rule, fixed when the program "
+            "was compiled (" + std::to_string(*manifest.findConstant(name)) +
+            "): change it in the program and compile again; --set takes the f32 "
+            "hyperparameters";
+    for (size_t i = 0; i < manifest.hypers.size(); ++i)
+      error += (i ? ", " : ": ") + manifest.hypers[i].name;
+    return false;
+  }
   if (index < 0) {
     error = "unknown hyperparameter '" + name + "'; ";
     if (manifest.hypers.empty()) {
@@ -287,6 +296,15 @@ std::string helpText(const Manifest &manifest) {
   for (const HyperSpec &hyper : manifest.hypers)
     appendColumns(out, "  " + hyper.name, width + 4,
                   "default " + formatFloat(hyper.defaultValue));
+  if (!manifest.constants.empty()) {
+    out += "\ncompile-time arguments of the update rule (int; change them in the "
+           "program):\n";
+    size_t constantWidth = 0;
+    for (const auto &constant : manifest.constants)
+      constantWidth = std::max(constantWidth, constant.first.size());
+    for (const auto &[constantName, value] : manifest.constants)
+      appendColumns(out, "  " + constantName, constantWidth + 4, std::to_string(value));
+  }
 
   out += "\nparameters:\n";
   if (manifest.params.empty())

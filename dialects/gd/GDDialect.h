@@ -37,6 +37,17 @@ mlir::Value broadcastToBatch(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
 /// any run of characters, dots included.
 bool matchesPathPattern(llvm::StringRef pattern, llvm::StringRef path);
 
+/// The discardable attribute on a gd.optimizer, gd.transform or
+/// gd.schedule that records its `int` arguments, compile-time constants
+/// already folded into its body (`{steps = 100}`), so that the manifest can
+/// name them: `--set lr.steps=50` then says why it cannot be set.
+inline constexpr llvm::StringLiteral kConstantsAttrName = "gd.constants";
+/// The compile-time constants recorded on `rule` (name, value), in order.
+llvm::SmallVector<std::pair<std::string, int64_t>> constantsOf(mlir::Operation *rule);
+/// Records `constants` on `rule` (nothing if empty).
+void setConstants(mlir::Operation *rule,
+                  llvm::ArrayRef<std::pair<std::string, int64_t>> constants);
+
 /// The parameter group a path belongs to, among the groups' patterns.
 struct PathGroupChoice {
   std::optional<size_t> group; ///< the chosen pattern; none if none matches

@@ -222,3 +222,23 @@ gdc::gd::PathGroupChoice gdc::gd::choosePathGroup(ArrayRef<StringRef> patterns,
   }
   return choice;
 }
+
+SmallVector<std::pair<std::string, int64_t>> gdc::gd::constantsOf(Operation *rule) {
+  SmallVector<std::pair<std::string, int64_t>> out;
+  if (auto dict = rule->getAttrOfType<DictionaryAttr>(kConstantsAttrName))
+    for (NamedAttribute entry : dict)
+      if (auto value = dyn_cast<IntegerAttr>(entry.getValue()))
+        out.push_back({entry.getName().str(), value.getInt()});
+  return out;
+}
+
+void gdc::gd::setConstants(Operation *rule, ArrayRef<std::pair<std::string, int64_t>> constants) {
+  if (constants.empty())
+    return;
+  Builder b(rule->getContext());
+  SmallVector<NamedAttribute> entries;
+  for (auto &[name, value] : constants)
+    entries.push_back(b.getNamedAttr(name, b.getI64IntegerAttr(value)));
+  // A DictionaryAttr sorts its entries; the order does not matter to users.
+  rule->setAttr(kConstantsAttrName, b.getDictionaryAttr(entries));
+}

@@ -164,6 +164,8 @@ std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
     os << "global " << name << " " << llvm::format("%.9g", init) << "\n";
   for (auto [name, value] : llvm::zip(plan.hyperNames, plan.hyperDefaults))
     os << "hyper " << name << " " << llvm::format("%.9g", value) << "\n";
+  for (auto &[name, value] : plan.constants)
+    os << "constant " << name << " " << value << "\n";
   DictionaryAttr config = step.getConfig();
   for (StringRef key : {"batch", "epochs", "seed"})
     if (auto v = config.getAs<IntegerAttr>(key))

@@ -35,6 +35,7 @@ struct Stage {
 struct Slot {
   std::string name;
   float defaultValue = 0;
+  int64_t constant = 0; ///< the value of a compile-time constant
 };
 
 
@@ -103,14 +104,19 @@ struct RuleView {
 OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Location loc) {
   MLIRContext *ctx = module.getContext();
   // First the block arguments' names and defaults, stage by stage.
-  SmallVector<Slot> hypers, states, globals;
+  SmallVector<Slot> hypers, states, globals, constants;
   SmallVector<Attribute> globalInits;
   SmallVector<Type> globalTypes;
   for (const Stage &stage : stages) {
     RuleView view(stage.rule);
+    for (auto &[constant, value] : constantsOf(stage.rule))
+      constants.push_back({stage.prefix + constant, float(value), value});
     for (auto [nameAttr, value] : llvm::zip(view.hyperNames, view.hyperDefaults)) {
       StringRef hyper = cast<StringAttr>(nameAttr).getValue();
       if (ScheduleOp schedule = view.scheduleOf(module, hyper)) {
+        for (auto &[constant, value] : constantsOf(schedule))
+          constants.push_back(
+              {stage.prefix + hyper.str() + "." + constant, float(value), value});
         for (auto [inner, innerValue] :
              llvm::zip(schedule.getHyperNames(), schedule.getHyperDefaults()))
           hypers.push_back({stage.prefix + hyper.str() + "." +
@@ -132,7 +138,7 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
   }
   // A stage used twice (`chain(clip_value(1), clip_value(1), o)`) would
   // repeat its names; later ones are numbered.
-  for (SmallVector<Slot> *slots : {&hypers, &states, &globals}) {
+  for (SmallVector<Slot> *slots : {&hypers, &states, &globals, &constants}) {
     llvm::StringMap<unsigned> seen;
     for (Slot &slot : *slots)
       if (unsigned n = seen[slot.name]++)
@@ -158,6 +164,10 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
                                     ArrayAttr::get(ctx, defaults), names(states), names(globals),
                                     ArrayAttr::get(ctx, globalInits), usesLoss,
                                     /*schedules=*/DictionaryAttr());
+  SmallVector<std::pair<std::string, int64_t>> constantValues;
+  for (const Slot &c : constants)
+    constantValues.push_back({c.name, c.constant});
+  setConstants(folded, constantValues);
   auto scalar = RankedTensorType::get({}, Float32Type::get(ctx));
   Block *body = new Block();
   folded.getBody().push_back(body);

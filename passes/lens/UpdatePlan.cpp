@@ -49,10 +49,12 @@ FailureOr<UpdatePlan> gdc::planUpdates(ModuleOp module, Operation *wire,
     return wire->emitOpError("is not an optimizer code generation can apply");
   }
 
-  llvm::StringMap<unsigned> uses, globalUses;
+  llvm::StringMap<unsigned> uses, globalUses, constantUses;
   for (UpdateGroup &group : plan.groups) {
     if (!group.rule)
       continue;
+    for (auto &constant : constantsOf(group.rule))
+      ++constantUses[constant.first];
     for (Attribute name : group.rule.getHyperNames())
       ++uses[cast<StringAttr>(name).getValue()];
     for (Attribute name : group.rule.getGlobalStateNames())
@@ -69,6 +71,8 @@ FailureOr<UpdatePlan> gdc::planUpdates(ModuleOp module, Operation *wire,
       plan.hyperNames.push_back(uses[n] > 1 ? prefix + n.str() : n.str());
       plan.hyperDefaults.push_back(cast<FloatAttr>(value).getValueAsDouble());
     }
+    for (auto &[n, value] : constantsOf(group.rule))
+      plan.constants.push_back({constantUses[n] > 1 ? prefix + n : n, value});
     group.firstGlobal = plan.globalNames.size();
     for (auto [name, init] :
          llvm::zip(group.rule.getGlobalStateNames(), group.rule.getGlobalStateInits())) {

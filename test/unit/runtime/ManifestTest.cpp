@@ -226,3 +226,22 @@ TEST(Manifest, FormatsShapesAndInits) {
   init.b = 256;
   EXPECT_EQ(formatInit(init), "glorot_uniform 784 256");
 }
+
+TEST(Manifest, CompileTimeConstants) {
+  Manifest m;
+  std::string error;
+  ASSERT_TRUE(parseManifest(std::string(kHeader) +
+                                "hyper lr.lr0 0.01\nconstant lr.steps 100\nconstant k -3\n",
+                            m, error))
+      << error;
+  ASSERT_EQ(m.constants.size(), 2u);
+  EXPECT_EQ(m.findConstant("lr.steps"), 100);
+  EXPECT_EQ(m.findConstant("k"), -3);
+  EXPECT_FALSE(m.findConstant("lr.lr0"));
+  EXPECT_NE(parseError(std::string(kHeader) + "constant k 1.5\n")
+                .find("expected 'constant <name> <integer>'"),
+            std::string::npos);
+  EXPECT_NE(parseError(std::string(kHeader) + "constant k 1\nconstant k 2\n")
+                .find("duplicate constant 'k'"),
+            std::string::npos);
+}
