@@ -143,11 +143,22 @@ Elaborator::matchArguments(const ast::Expr &call, const ast::Decl &callee,
                            StringRef what) {
   std::vector<const ast::Arg *> matched(callee.params.size(), nullptr);
   size_t positional = 0;
+  const ast::Arg *firstKeyword = nullptr;
   for (const ast::Arg &arg : call.args) {
     size_t index = positional;
     if (arg.keyword.empty()) {
+      if (firstKeyword) {
+        // As in Python: positions count from the start, so a positional
+        // argument after a keyword one would silently fill the wrong slot.
+        auto diag = error(arg.loc);
+        diag << "a positional " << what << " cannot follow a keyword one ('"
+             << firstKeyword->keyword << " = ...'); name it";
+        return std::nullopt;
+      }
       ++positional;
     } else {
+      if (!firstKeyword)
+        firstKeyword = &arg;
       auto it = llvm::find_if(callee.params,
                               [&](const ast::Param &p) { return p.name == arg.keyword; });
       if (it == callee.params.end()) {
