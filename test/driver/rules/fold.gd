@@ -38,7 +38,7 @@ train t {
 // CHECK-NOT: gd.transform
 // CHECK-NOT: gd.schedule
 // CHECK: gd.train_step {{.*}}optimizer = @chain
-// CHECK: gd.optimizer @chain attributes {hyper_defaults = [5.000000e-01 : f32, 1.000000e-03 : f32, 1.000000e-01 : f32, 0.899999976 : f32], hyper_names = ["clip_value.limit", "weight_decay.wd", "lr.lr0", "mu"], state_names = ["v"]}
+// CHECK: gd.optimizer @chain attributes {gd.constants = {lr.warm = 10 : i64}, hyper_defaults = [5.000000e-01 : f32, 1.000000e-03 : f32, 1.000000e-01 : f32, 0.899999976 : f32], hyper_names = ["clip_value.limit", "weight_decay.wd", "lr.lr0", "mu"], state_names = ["v"]}
 // CHECK-NEXT: ^bb0(%[[P:[a-z0-9]+]]: tensor<f32>, %[[G:[a-z0-9]+]]: tensor<f32>, %[[T:[a-z0-9]+]]: tensor<f32>, %[[LIMIT:[a-z0-9]+]]: tensor<f32>, %[[WD:[a-z0-9]+]]: tensor<f32>, %[[LR0:[a-z0-9]+]]: tensor<f32>, %[[MU:[a-z0-9]+]]: tensor<f32>, %[[V:[a-z0-9]+]]: tensor<f32>):
 // clip_value on g, then weight_decay on the clipped g:
 // CHECK: %[[NEG:.*]] = gd.neg %[[LIMIT]]

@@ -16,7 +16,7 @@ train t {
   optimizer = every(k = 3)
   data = synthetic(n = 64, features = 4, classes = 3)
 }
-// CHECK: gd.optimizer @every attributes {hyper_defaults = [1.000000e-01 : f32], hyper_names = ["lr"], state_names = []}
+// CHECK: gd.optimizer @every attributes {gd.constants = {k = 3 : i64}, hyper_defaults = [1.000000e-01 : f32], hyper_names = ["lr"], state_names = []}
 // CHECK-NEXT: ^bb0(%{{[a-z0-9]+}}: tensor<f32>, %{{[a-z0-9]+}}: tensor<f32>, %[[T:[a-z0-9]+]]: tensor<f32>, %{{[a-z0-9]+}}: tensor<f32>):
 // CHECK: %[[K:.*]] = gd.constant dense<3.000000e+00> : tensor<f32>
 // CHECK: gd.mod %[[T]], %[[K]]

@@ -37,7 +37,7 @@ train t {
 // CHECK:      gd.transform @weight_decay attributes {hyper_defaults = [9.99999974E-5 : f32]
 // CHECK:      gd.transform @clip_each attributes {hyper_defaults = [2.000000e+00 : f32], hyper_names = ["c"], per_example, state_names = []}
 // The schedule's int argument is a compile-time constant; lr0 stays a runtime scalar.
-// CHECK:      gd.schedule @warmup attributes {hyper_defaults = [1.000000e-03 : f32], hyper_names = ["lr0"]} {
+// CHECK:      gd.schedule @warmup attributes {gd.constants = {steps = 100 : i64}, hyper_defaults = [1.000000e-03 : f32], hyper_names = ["lr0"]} {
 // CHECK-NEXT: ^bb0(%[[T:.*]]: tensor<f32>, %[[LR0:.*]]: tensor<f32>):
 // CHECK:        %[[STEPS:.*]] = gd.constant dense<1.000000e+02>
 // CHECK:        gd.div %[[T]], %[[STEPS]]

@@ -19,11 +19,11 @@ train t {
 // CHECK-DAG: gd.transform @clip_value attributes {hyper_defaults = [5.000000e+00 : f32], hyper_names = ["limit"]
 // CHECK-DAG: gd.transform @clip_norm attributes {hyper_defaults = [1.000000e+00 : f32], hyper_names = ["max_norm"]
 // CHECK-DAG: gd.transform @weight_decay attributes {hyper_defaults = [9.99999974E-5 : f32]
-// CHECK-DAG: gd.schedule @cosine attributes {hyper_defaults = [1.000000e-03 : f32], hyper_names = ["lr0"]}
+// CHECK-DAG: gd.schedule @cosine attributes {gd.constants = {steps = 1000 : i64}, hyper_defaults = [1.000000e-03 : f32], hyper_names = ["lr0"]}
 // CHECK-DAG: gd.optimizer @lamb attributes {{{.*}}schedules = {lr = @cosine}, state_names = ["m", "v"]}
 // CHECK-DAG: gd.chain @chain [@clip_value, @clip_norm, @weight_decay, @lamb]
 // CHECK-DAG: gd.optimizer @polyak attributes {{{.*}}uses_loss}
-// CHECK-DAG: gd.schedule @step attributes {hyper_defaults = [1.000000e-01 : f32, 1.000000e-01 : f32], hyper_names = ["lr0", "gamma"]}
+// CHECK-DAG: gd.schedule @step attributes {gd.constants = {every = 10 : i64}, hyper_defaults = [1.000000e-01 : f32, 1.000000e-01 : f32], hyper_names = ["lr0", "gamma"]}
 // CHECK-DAG: gd.optimizer @autoclip attributes {global_state_inits = ["zeros"], global_state_names = ["largest"], {{.*}}schedules = {lr = @step}
 // CHECK:     gd.param_groups @groups {ascend = array<i1: false, false, false>, patterns = ["net.0.*", "net.2.W", "net.2.b"], rules = [@chain, @polyak, @autoclip]}
 // All of it compiles: the chain and lamb's schedule fold, lamb, clip_norm
