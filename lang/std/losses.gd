@@ -17,11 +17,15 @@ loss huber(y: f32[k], target: f32[k], delta: f32 = 1.0) =
        if d <= delta then 0.5 * d * d else delta * (d - 0.5 * delta))
 
 // Binary cross-entropy on logits (not probabilities): with z the logit and
-// t in [0, 1], -t log sigmoid(z) - (1 - t) log(1 - sigmoid(z)), written as
-// max(z, 0) - z t + log(1 + exp(-|z|)) so that no exp overflows. Averaged
-// over a vector of independent logits.
+// t in [0, 1], -t log sigmoid(z) - (1 - t) log(1 - sigmoid(z)) =
+// softplus(z) - z t, with softplus(z) = max(z, 0) + log(1 + exp(-|z|)) so
+// that no exp overflows. Both kinks at z = 0 are taken on the same side (one
+// comparison), so the derivative there is sigmoid(0) - t = 0.5 - t, not the
+// -t that the separate conventions of max and abs would give. Averaged over
+// a vector of independent logits.
 loss binary_cross_entropy(logits, targets) =
-  mean(max(logits, 0) - logits * targets + log(1 + exp(-abs(logits))))
+  mean(let up = logits >= 0 in
+       where(up, logits, 0) - logits * targets + log(1 + exp(where(up, -logits, logits))))
 
 // The multi-class hinge loss (Weston and Watkins): each wrong class's score
 // should trail the label's by a margin of 1. The label's own term is
