@@ -34,11 +34,23 @@ using utils::IteratorType;
 
 
 
-/// tensor.empty of `type`, its dynamic sizes taken from `sources`: for each
-/// dynamic result dimension, an operand with a dynamic dimension at the same
-/// right-aligned position (broadcasting ops) supplies it.
-Value emptyFor(OpBuilder &b, Location loc, RankedTensorType type,
-               ValueRange sources) {
+/// The indexing map of an operand broadcast (right-aligned) to `resultRank`
+/// loops; its unit dimensions that stretch read index 0.
+AffineMap broadcastMap(RankedTensorType operand, RankedTensorType result,
+                       MLIRContext *ctx) {
+  SmallVector<AffineExpr> exprs;
+  int64_t offset = result.getRank() - operand.getRank();
+  for (int64_t j = 0; j < operand.getRank(); ++j) {
+    bool stretches = operand.getDimSize(j) == 1 && result.getDimSize(offset + j) != 1;
+    exprs.push_back(stretches ? getAffineConstantExpr(0, ctx)
+                              : getAffineDimExpr(offset + j, ctx));
+  }
+  return AffineMap::get(result.getRank(), 0, exprs, ctx);
+}
+
+} // namespace
+
+Value gdc::emptyFor(OpBuilder &b, Location loc, RankedTensorType type, ValueRange sources) {
   SmallVector<Value> sizes;
   int64_t rank = type.getRank();
   for (int64_t i = 0; i < rank; ++i) {
@@ -60,22 +72,6 @@ Value emptyFor(OpBuilder &b, Location loc, RankedTensorType type,
   }
   return tensor::EmptyOp::create(b, loc, type.getShape(), type.getElementType(), sizes);
 }
-
-/// The indexing map of an operand broadcast (right-aligned) to `resultRank`
-/// loops; its unit dimensions that stretch read index 0.
-AffineMap broadcastMap(RankedTensorType operand, RankedTensorType result,
-                       MLIRContext *ctx) {
-  SmallVector<AffineExpr> exprs;
-  int64_t offset = result.getRank() - operand.getRank();
-  for (int64_t j = 0; j < operand.getRank(); ++j) {
-    bool stretches = operand.getDimSize(j) == 1 && result.getDimSize(offset + j) != 1;
-    exprs.push_back(stretches ? getAffineConstantExpr(0, ctx)
-                              : getAffineDimExpr(offset + j, ctx));
-  }
-  return AffineMap::get(result.getRank(), 0, exprs, ctx);
-}
-
-} // namespace
 
 /// A parallel linalg.generic over `resultType` whose inputs broadcast.
 Value gdc::buildElementwise(OpBuilder &b, Location loc, RankedTensorType resultType,

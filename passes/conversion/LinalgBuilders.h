@@ -19,6 +19,12 @@ mlir::Value buildElementwise(
     mlir::ValueRange inputs,
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::ValueRange)> body);
 
+/// tensor.empty of `type`, its dynamic sizes taken from `sources`: for each
+/// dynamic result dimension, an operand with a dynamic dimension at the same
+/// right-aligned position (broadcasting ops) supplies it.
+mlir::Value emptyFor(mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType type,
+                     mlir::ValueRange sources);
+
 /// A scalar arith constant `v` of the float `type`.
 mlir::Value floatConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type, double v);
 

@@ -243,12 +243,7 @@ struct FlatIndexLowering : OpConversionPattern<FlatIndexOp> {
     Value input = adaptor.getInput();
     auto in = typeOf(input);
     auto resultType = typeOf(op.getResult());
-    SmallVector<Value> sizes;
-    for (int64_t i = 0; i < in.getRank(); ++i)
-      if (in.isDynamicDim(i))
-        sizes.push_back(tensor::DimOp::create(rw, loc, input, i));
-    Value init = tensor::EmptyOp::create(rw, loc, resultType.getShape(),
-                                         resultType.getElementType(), sizes);
+    Value init = emptyFor(rw, loc, resultType, input);
     SmallVector<int64_t> strides = rowMajorStrides(in, op.getAxes());
     auto generic = linalg::GenericOp::create(
         rw, loc, TypeRange{resultType}, ValueRange{}, ValueRange{init},
