@@ -257,6 +257,19 @@ std::optional<RankedTensorType> Elaborator::resolveType(const ast::TypeExpr &t,
     }
     dims.push_back(*v);
   }
+  // The element count must be representable too (a tensor of 2^40 x 2^40
+  // elements is an error where its type is written, not an overflow later).
+  int64_t count = 1;
+  for (auto [d, size] : llvm::zip(t.dims, dims)) {
+    if (count > (int64_t(1) << 40) / size) {
+      auto diag = error(t.loc);
+      diag << "the type " << t.element << "[";
+      llvm::interleaveComma(dims, diag);
+      diag << "] has more than 2^40 elements";
+      return std::nullopt;
+    }
+    count *= size;
+  }
   return RankedTensorType::get(dims, element);
 }
 
@@ -449,6 +462,7 @@ OwningOpRef<ModuleOp> Elaborator::run() {
     }
     globals.bind(d.name, b);
   }
+  checkDeclarations();
   if (errors == 0 && train)
     emitTrain(*train);
   if (errors)

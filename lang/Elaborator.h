@@ -33,6 +33,7 @@ struct ModelNode {
   std::vector<LensArg> args;         ///< Lens: constructor arguments
   std::vector<std::shared_ptr<ModelNode>> stages; ///< Sequence, Parallel
   std::vector<ast::Loc> stageLocs;   ///< Sequence, Parallel: where each stage is used
+  std::vector<ast::Loc> joinLocs;    ///< Sequence: the `>>` before stage k + 1
   const ast::Module *useModule = nullptr; ///< the module whose code wrote it
 };
 
@@ -277,6 +278,13 @@ public:
   /// `global_norm(x)`, `norm(x)` and `grad_at(x)` in an update-rule body.
   mlir::Value emitBarrier(const ast::Expr &e, llvm::ArrayRef<mlir::Value> args);
   bool emitTrain(const ast::Decl &train);
+  // --- checks at the declaration (DeclarationChecks.cpp) -------------------
+  /// Checks every definition of the main module as far as it is determined
+  /// without a use, in a scratch module.
+  void checkDeclarations();
+  void checkModelDeclaration(const ast::Decl &let);
+  void checkModelAt(const ModelNode &node, llvm::StringRef name);
+  void checkFunctionDeclaration(const ast::Decl &fn);
   // --- data (DataEmitter.cpp) ---------------------------------------------
   std::optional<DataSpec> evalDataSpec(const ast::Expr &spec);
   /// The input type `model` declares (its first stage's annotation), if it

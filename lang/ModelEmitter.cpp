@@ -52,12 +52,14 @@ std::shared_ptr<ModelNode> Elaborator::evalModel(const ast::Expr &e, const Scope
     if (flatten) {
       node->stages = lhs->stages;
       node->stageLocs = lhs->stageLocs;
+      node->joinLocs = lhs->joinLocs;
     } else {
       node->stages.push_back(lhs);
       node->stageLocs.push_back(e.operands[0]->loc);
     }
     node->stages.push_back(rhs);
     node->stageLocs.push_back(e.operands[1]->loc);
+    node->joinLocs.push_back(e.loc);
     return node;
   }
   if (e.kind == K::Binary && e.op == "||") {
@@ -264,6 +266,15 @@ std::optional<std::string> Elaborator::emitModel(const ModelNode &node, Type inp
       }
     }
     shares.push_back(builder.getStringAttr(sharesWith));
+    // Sides of a `>>` that do not meet are reported at the `>>`, naming both
+    // types, when the right side declares its input.
+    if (i > 0 && i - 1 < node.joinLocs.size())
+      if (std::optional<Type> takes = declaredInput(*stage); takes && *takes != wire) {
+        error(node.joinLocs[i - 1]) << "'>>' cannot compose: its left side gives "
+                                    << typeString(wire) << ", its right side takes "
+                                    << typeString(*takes);
+        return std::nullopt;
+      }
     Type out;
     auto symbol = emitModel(*stage, wire, out, (name + "_" + Twine(i)).str(), stagePath);
     if (!symbol)

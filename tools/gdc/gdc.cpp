@@ -114,6 +114,14 @@ int compile(Session &session) {
   }
   bool needsTrain = stageOf(emit) >= Stage::TrainStep || emit == Emit::Params;
   if (needsTrain && module->getOps<gd::TrainStepOp>().empty()) {
+    // Every definition has been checked where it is written (elaborate()).
+    // Asked for nothing in particular, say so and succeed: a module of
+    // definitions is a library. Asked for an executable or a step, fail.
+    if (emit == Emit::Exe && output.empty()) {
+      llvm::outs() << input << ": checked; no errors. It has no train block, so there "
+                   << "is no executable to write (--emit=mlir shows its definitions)\n";
+      return 0;
+    }
     reportError("'" + input + "' has no train block: nothing to compile into a step "
                 "(--emit=mlir shows its definitions)");
     return 1;
