@@ -7,8 +7,8 @@
 //   - a `let` model at its declared input (`dense(784, 256) >> dense(128,
 //     10)` fails at the second stage, naming both types);
 //   - a `fn` or `loss` whose parameters all have concrete annotations
-//     (`f32[3]`, no shape variables) at those types; generic ones are
-//     checked at every use, as before;
+//     (`f32[3]`, no shape variables) at those types; a generic one has its
+//     names resolved now and its shapes checked at every use;
 //   - a `lens` without constructor arguments at its declared input;
 //   - an `optimizer`, `transform` or `schedule` with its defaults (a
 //     hyperparameter without one takes 1): names, arities, phases and the
@@ -147,10 +147,67 @@ void Elaborator::checkModelAt(const ModelNode &node, StringRef name) {
   (void)emitModel(node, *input, output, name, name);
 }
 
+void Elaborator::checkNames(const ast::Expr &e, const Scope &scope) {
+  using K = ast::ExprKind;
+  switch (e.kind) {
+  case K::Name:
+    if (!scope.lookup(e.name) && e.name != "pi" && e.name != "e" && e.name != "training")
+      unknownName(e.loc, e.name, scope);
+    return;
+  case K::Call:
+    if (!scope.lookup(e.name) && (e.name == "global_norm" || e.name == "grad_at")) {
+      barrierOutsideRule(e.nameLoc, e.name);
+      return;
+    }
+    if (!scope.lookup(e.name) && !llvm::is_contained(builtinFunctionNames(), e.name)) {
+      unknownName(e.nameLoc, e.name, scope, "function");
+      return;
+    }
+    for (const ast::Arg &arg : e.args)
+      checkNames(*arg.value, scope);
+    return;
+  case K::LetIn: {
+    checkNames(*e.operands[0], scope);
+    Scope inner(&scope);
+    for (const std::string &name : e.binder.names)
+      inner.bind(name, Binding());
+    checkNames(*e.operands[1], inner);
+    return;
+  }
+  default:
+    for (const ast::ExprPtr &operand : e.operands)
+      if (operand)
+        checkNames(*operand, scope);
+    for (const ast::Arg &arg : e.args)
+      checkNames(*arg.value, scope);
+    return;
+  }
+}
+
 void Elaborator::checkFunctionDeclaration(const ast::Decl &d) {
   if (d.params.empty() ||
-      !llvm::all_of(d.params, [](const ast::Param &p) { return isConcrete(p.type.get()); }))
-    return; // generic: checked at each use
+      !llvm::all_of(d.params, [](const ast::Param &p) { return isConcrete(p.type.get()); })) {
+    // Generic: the shapes wait for a use, the names need none.
+    Scope local(&scopeOf(program.main));
+    for (const ast::Param &p : d.params) {
+      if (p.defaultValue)
+        checkNames(*p.defaultValue, local);
+      local.bind(p.name, Binding());
+    }
+    // Shape variables of the annotations (`k` in f32[k]) are names too.
+    for (const ast::Param &p : d.params)
+      if (p.type)
+        for (const ast::ExprPtr &dim : p.type->dims)
+          if (dim->kind == ast::ExprKind::Name && !local.lookup(dim->name))
+            local.bind(dim->name, Binding());
+    if (d.result)
+      for (const ast::ExprPtr &dim : d.result->dims)
+        if (dim->kind == ast::ExprKind::Name && !local.lookup(dim->name))
+          local.bind(dim->name, Binding());
+    if (d.value)
+      checkNames(*d.value, local);
+    return;
+  }
   Scope scope(&scopeOf(program.main));
   SmallVector<Type> types;
   for (const ast::Param &p : d.params) {

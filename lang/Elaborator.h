@@ -277,6 +277,8 @@ public:
                                           const ast::Module &module, const Scope &scope);
   /// `global_norm(x)`, `norm(x)` and `grad_at(x)` in an update-rule body.
   mlir::Value emitBarrier(const ast::Expr &e, llvm::ArrayRef<mlir::Value> args);
+  /// Reports `global_norm` or `grad_at` used outside an update-rule body.
+  void barrierOutsideRule(ast::Loc l, llvm::StringRef name);
   bool emitTrain(const ast::Decl &train);
   // --- checks at the declaration (DeclarationChecks.cpp) -------------------
   /// Checks every definition of the main module as far as it is determined
@@ -285,6 +287,9 @@ public:
   void checkModelDeclaration(const ast::Decl &let);
   void checkModelAt(const ModelNode &node, llvm::StringRef name);
   void checkFunctionDeclaration(const ast::Decl &fn);
+  /// Reports each name in `e` that nothing in `scope` (or the built-ins)
+  /// defines: a generic body's names, checked before any use.
+  void checkNames(const ast::Expr &e, const Scope &scope);
   // --- data (DataEmitter.cpp) ---------------------------------------------
   std::optional<DataSpec> evalDataSpec(const ast::Expr &spec);
   /// The input type `model` declares (its first stage's annotation), if it

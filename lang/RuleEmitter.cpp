@@ -73,11 +73,15 @@ bool fitsF32(double v) { return std::isfinite(v) && std::fabs(v) <= 3.4028234663
 
 namespace gdc::lang {
 
+void Elaborator::barrierOutsideRule(ast::Loc l, StringRef name) {
+  error(l) << "'" << name << "' exists only inside optimizer and transform bodies"
+           << (name == "global_norm" ? " (it spans every tensor they update)" : "");
+}
+
 Value Elaborator::emitBarrier(const ast::Expr &e, ArrayRef<Value> args) {
   StringRef name = e.name;
   if (!inOptimizerBody) {
-    error(e.nameLoc) << "'" << name << "' exists only inside optimizer and transform bodies"
-                     << (name == "global_norm" ? " (it spans every tensor they update)" : "");
+    barrierOutsideRule(e.nameLoc, name);
     return {};
   }
   if (args.size() != 1) {

@@ -13,7 +13,10 @@ fn f(x: f32[3], y: f32[4]) -> f32[3] = x + y // expected-error {{operator '+': c
 // expected-error @+1 {{the result of 'wrong_result' is f32[3] but is declared with dimension 4 here}}
 fn wrong_result(x: f32[3]) -> f32[4] = x
 fn generic(x, y) = x + y
-fn shaped(x: f32[k], y: f32[k]) = x * y
+fn shaped(x: f32[k], y: f32[k]) = x * y * k
+// A generic definition has its names resolved before any use.
+fn generic_typo(x) = let z = 2 * x in z + softmax(x) + zz // expected-error {{unknown name 'zz'; did you mean 'z'?}}
+fn generic_call(x) = x + softmx(x) // expected-error {{unknown function 'softmx'; did you mean 'softmax'?}}
 
 loss typo(y: f32[10], label: i32) = logsumexp(y) - yy[label] // expected-error {{unknown name 'yy'; did you mean 'y'?}}
 
