@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "lang/Elaborator.h"
 
+#include "dialects/gd/ModelStructure.h"
+
 #include "passes/Passes.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -641,7 +643,7 @@ std::optional<std::string> Elaborator::emitOptimizerField(const ast::Expr &e, co
 
   // Every parameter is matched by a pattern; where several match, the most
   // specific wins (gd::choosePathGroup), and two as specific are an error.
-  auto params = collectParameters(*module, model, modelName);
+  auto params = gd::collectParameters(*module, model, modelName);
   if (failed(params)) {
     error(e.loc) << "internal error, please report: cannot list the model's parameters";
     return std::nullopt;
@@ -652,7 +654,7 @@ std::optional<std::string> Elaborator::emitOptimizerField(const ast::Expr &e, co
   std::vector<std::string> unmatched;
   std::vector<std::pair<std::string, std::pair<size_t, size_t>>> ties;
   std::vector<bool> used(patterns.size());
-  for (const ModelParameter &param : *params) {
+  for (const gd::ModelParameter &param : *params) {
     gd::PathGroupChoice choice = gd::choosePathGroup(patternTexts, param.path);
     if (!choice.group) {
       unmatched.push_back(param.path);
@@ -688,7 +690,7 @@ std::optional<std::string> Elaborator::emitOptimizerField(const ast::Expr &e, co
   for (auto [i, isUsed] : llvm::enumerate(used)) {
     if (isUsed)
       continue;
-    bool matchesSome = llvm::any_of(*params, [&](const ModelParameter &param) {
+    bool matchesSome = llvm::any_of(*params, [&](const gd::ModelParameter &param) {
       return gd::matchesPathPattern(patternTexts[i], param.path);
     });
     if (matchesSome)

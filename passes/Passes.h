@@ -31,24 +31,6 @@ enum class Stage { GD, Batched, Differentiated, TrainStep, Linalg, LLVM };
 /// so gdc-opt replays exactly what gdc runs.
 void buildPipeline(mlir::OpPassManager &pm, Stage stage);
 
-/// A parameter of a train step's model: its canonical path (`mlp.0.W`),
-/// its type, and its initializer as the manifest spells it.
-struct ModelParameter {
-  std::string path;
-  mlir::RankedTensorType type;
-  std::string init;
-};
-
-/// The parameters of `step`'s model, in composition order. The one
-/// definition of parameter paths: the manifest, checkpoints and
-/// `gdc --emit=params` all come from it.
-mlir::FailureOr<llvm::SmallVector<ModelParameter>>
-collectParameters(mlir::ModuleOp module, gd::TrainStepOp step);
-/// The same for the model `model` whose parameters are named under `name`.
-mlir::FailureOr<llvm::SmallVector<ModelParameter>>
-collectParameters(mlir::ModuleOp module, mlir::FlatSymbolRefAttr model,
-                  llvm::StringRef name);
-
 /// Registers the passes and the named pipelines (`gd-to-train-step`,
 /// `gd-to-linalg`, `gd-to-llvm`) with MLIR's registry.
 void registerPasses();

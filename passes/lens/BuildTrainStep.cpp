@@ -12,6 +12,8 @@
 #include "passes/lens/RulePhases.h"
 #include "passes/lens/UpdatePlan.h"
 
+#include "dialects/gd/ModelStructure.h"
+
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -28,84 +30,9 @@ using namespace gdc::gd;
 
 namespace {
 
-/// One lens instance of the model, in composition order, with the dotted
-/// path that names its parameters. A use of a shared instance names the
-/// instance whose parameters it uses (`owner`).
-struct Instance {
-  mutable LensOp lens; // op handles are cheap values; accessors are non-const
-  std::string path;
-  int owner = -1;
-};
-
-/// The index of the instance that owns `i`'s parameters.
-int ownerOf(ArrayRef<Instance> model, int i) {
-  return model[i].owner < 0 ? i : model[i].owner;
-}
-
-LogicalResult flattenModel(ModuleOp module, Operation *node, StringRef path,
-                           SmallVectorImpl<Instance> &out) {
-  if (auto lens = dyn_cast<LensOp>(node)) {
-    out.push_back({lens, path.str()});
-    return success();
-  }
-  auto compose = dyn_cast_or_null<ComposeOp>(node);
-  if (!compose)
-    return failure();
-  std::optional<ArrayAttr> shares = compose.getShares();
-  for (auto [i, ref] : llvm::enumerate(compose.getStages())) {
-    Operation *child = SymbolTable::lookupSymbolIn(module, cast<FlatSymbolRefAttr>(ref));
-    if (!child || !isa<LensOp, ComposeOp>(child))
-      return compose.emitOpError("stage ") << i << " (" << ref
-                                           << ") is not a lens or composition";
-    size_t first = out.size();
-    if (failed(flattenModel(module, child, (path + "." + Twine(i)).str(), out)))
-      return failure();
-    StringRef target = shares ? cast<StringAttr>((*shares)[i]).getValue() : "";
-    if (target.empty())
-      continue;
-    // The stage is the instance at `target`: its lenses map in order onto
-    // the lenses placed there.
-    SmallVector<int> targets;
-    for (size_t j = 0; j < first; ++j)
-      if (out[j].path == target || StringRef(out[j].path).starts_with((target + ".").str()))
-        targets.push_back(j);
-    if (targets.size() != out.size() - first)
-      return compose.emitOpError("stage ")
-             << i << " shares '" << target << "', which has " << targets.size()
-             << " lenses where the stage has " << out.size() - first;
-    for (auto [k, j] : llvm::enumerate(targets)) {
-      Instance &use = out[first + k];
-      int owner = ownerOf(out, j);
-      auto paramTypes = [](LensOp lens) {
-        return SmallVector<Type>(
-            TypeRange(lens.getForward().front().getArguments()).take_front(lens.getNumParams()));
-      };
-      if (paramTypes(use.lens) != paramTypes(out[owner].lens))
-        return compose.emitOpError("stage ")
-               << i << " shares '" << target << "', whose parameters have other types";
-      use.owner = owner;
-    }
-  }
-  return success();
-}
-
 MemRefType bufferType(Type tensor) {
   auto t = cast<RankedTensorType>(tensor);
   return MemRefType::get(t.getShape(), t.getElementType());
-}
-
-SmallVector<ModelParameter> paramsOf(ArrayRef<Instance> model) {
-  SmallVector<ModelParameter> params;
-  for (const Instance &inst : model) {
-    if (inst.owner >= 0)
-      continue;
-    for (auto [i, name] : llvm::enumerate(inst.lens.getParamNames()))
-      params.push_back(
-          {inst.path + "." + cast<StringAttr>(name).getValue().str(),
-           cast<RankedTensorType>(inst.lens.getForward().front().getArgument(i).getType()),
-           cast<StringAttr>(inst.lens.getParamInits()[i]).getValue().str()});
-  }
-  return params;
 }
 
 /// `f32 784` for a per-example type (a batched type's leading ? dropped).
@@ -144,7 +71,7 @@ std::string manifestPath(StringRef path) {
 
 /// The manifest tells the runtime everything it needs about the model
 /// (runtime/Manifest.h has the grammar).
-std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
+std::string buildManifest(TrainStepOp step, ArrayRef<ModelInstance> model,
                           LensOp loss, const UpdatePlan &plan) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -201,10 +128,10 @@ std::string buildManifest(TrainStepOp step, ArrayRef<Instance> model,
 
 /// Each instance's parameters, from the owned ones in the step's flat order
 /// (`owned`); a use of a shared instance gets its owner's.
-SmallVector<SmallVector<Value>> perInstance(ArrayRef<Instance> model, ArrayRef<Value> owned) {
+SmallVector<SmallVector<Value>> perInstance(ArrayRef<ModelInstance> model, ArrayRef<Value> owned) {
   SmallVector<SmallVector<Value>> params;
   unsigned next = 0;
-  for (const Instance &inst : model) {
+  for (const ModelInstance &inst : model) {
     if (inst.owner >= 0) {
       SmallVector<Value> shared = params[inst.owner];
       params.push_back(std::move(shared));
@@ -244,9 +171,9 @@ public:
   }
 
   /// Each instance's parameters, read from the leading `buffers`.
-  SmallVector<SmallVector<Value>> loadParams(ArrayRef<Instance> model, ValueRange buffers) {
+  SmallVector<SmallVector<Value>> loadParams(ArrayRef<ModelInstance> model, ValueRange buffers) {
     SmallVector<Value> owned;
-    for (const Instance &inst : model)
+    for (const ModelInstance &inst : model)
       if (inst.owner < 0)
         for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
           owned.push_back(load(buffers[owned.size()]));
@@ -254,11 +181,11 @@ public:
   }
 
   /// Runs the model's forward maps; returns every stage's input and the output.
-  SmallVector<Value> forward(ArrayRef<Instance> model,
+  SmallVector<Value> forward(ArrayRef<ModelInstance> model,
                              ArrayRef<SmallVector<Value>> params, Value x) {
     SmallVector<Value> wires{x};
     for (size_t i = 0; i < model.size(); ++i) {
-      const Instance &inst = model[i];
+      const ModelInstance &inst = model[i];
       SmallVector<Value> args(params[i].begin(), params[i].end());
       args.push_back(wires.back());
       Type out = inst.lens.getForward().front().getTerminator()->getOperand(0).getType();
@@ -283,7 +210,7 @@ public:
 };
 
 LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
-  SmallVector<Instance> model;
+  SmallVector<ModelInstance> model;
   Operation *root = SymbolTable::lookupSymbolIn(module, step.getModelAttr());
   if (failed(flattenModel(module, root, step.getModelName(), model)) || model.empty())
     return step.emitOpError("model '") << step.getModel() << "' has no lenses";
@@ -296,7 +223,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
                           paths);
   if (failed(plan))
     return failure();
-  for (const Instance &inst : model)
+  for (const ModelInstance &inst : model)
     if (!inst.lens.isDifferentiated())
       return inst.lens.emitOpError("must be differentiated (gd-reverse-mode) "
                                    "before building the train step");
@@ -315,7 +242,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   unsigned numGlobals = plan->globalNames.size();
 
   SmallVector<Type> paramTypes;
-  for (const Instance &inst : model)
+  for (const ModelInstance &inst : model)
     if (inst.owner < 0)
       for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
         paramTypes.push_back(inst.lens.getForward().front().getArgument(i).getType());
@@ -539,20 +466,6 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
 }
 
 } // namespace
-
-FailureOr<SmallVector<ModelParameter>> gdc::collectParameters(ModuleOp module,
-                                                             TrainStepOp step) {
-  return collectParameters(module, step.getModelAttr(), step.getModelName());
-}
-
-FailureOr<SmallVector<ModelParameter>>
-gdc::collectParameters(ModuleOp module, FlatSymbolRefAttr modelRef, StringRef name) {
-  SmallVector<Instance> model;
-  Operation *root = SymbolTable::lookupSymbolIn(module, modelRef);
-  if (failed(flattenModel(module, root, name, model)))
-    return failure();
-  return paramsOf(model);
-}
 
 namespace {
 

@@ -4,6 +4,7 @@
 //   gdc model.gd --emit=STAGE      stop after a stage and print it
 //
 //===----------------------------------------------------------------------===//
+#include "dialects/gd/ModelStructure.h"
 #include "lang/Session.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -77,10 +78,10 @@ Stage stageOf(Emit e) {
 /// Prints `path shape` per parameter of the train step's model (the caller
 /// has checked that there is one).
 bool printParams(mlir::ModuleOp module, raw_ostream &os) {
-  auto params = collectParameters(module, *module.getOps<gd::TrainStepOp>().begin());
+  auto params = gd::collectParameters(module, *module.getOps<gd::TrainStepOp>().begin());
   if (failed(params))
     return false;
-  for (const ModelParameter &param : *params) {
+  for (const gd::ModelParameter &param : *params) {
     os << param.path << " " << param.type.getElementType() << "[";
     llvm::interleave(param.type.getShape(), os, ",");
     os << "]\n";
