@@ -3,6 +3,7 @@
 #define GDC_PASSES_PASSES_H
 
 #include "dialects/gd/GDDialect.h"
+#include "passes/Pipelines.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -22,14 +23,6 @@ namespace gdc {
 
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
-
-/// The stages of gdc's pipeline, in order; `gdc --emit=` stops after one.
-enum class Stage { GD, Batched, Differentiated, TrainStep, Linalg, LLVM };
-
-/// Adds the passes that take the module from what MLIRGen produced to the
-/// end of `stage`. `gdc` and the `gd-pipeline` registration both use this,
-/// so gdc-opt replays exactly what gdc runs.
-void buildPipeline(mlir::OpPassManager &pm, Stage stage);
 
 /// Registers the passes and the named pipelines (`gd-to-train-step`,
 /// `gd-to-linalg`, `gd-to-llvm`) with MLIR's registry.

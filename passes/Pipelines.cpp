@@ -1,59 +1,101 @@
 //===- Pipelines.cpp - gdc's pipeline, stage by stage ----------------------===//
 //
-// The one definition of what gdc runs. `gdc --emit=STAGE` stops after a
-// stage; gdc-opt registers the same stages as named pipelines so lit tests
-// replay exactly what the driver does.
+// The one definition of what gdc runs, as C++ builders with typed options
+// (no pipeline text parsed at run time). The pipeline splits at
+// bufferization: the target-neutral part ends with fused linalg on tensors
+// (Stage::Linalg); addCPULowering() takes that to the LLVM dialect, and a
+// GPU lowering can sit beside it. `gdc --emit=STAGE` stops after a stage;
+// gdc-opt registers the same builders as named pipelines so that lit tests
+// replay exactly what the driver does, and the gradient-check harness uses
+// addCPULowering() with its own options.
 //
 //===----------------------------------------------------------------------===//
+#include "passes/Pipelines.h"
 #include "passes/Passes.h"
 
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "llvm/Support/ErrorHandling.h"
-#include "llvm/Support/raw_ostream.h"
+#include "mlir/Transforms/Passes.h"
 
 using namespace mlir;
 
 namespace gdc {
 
-/// Each stage's passes, as MLIR pipeline text (also shown in docs/).
-static const char *stagePipeline(Stage stage) {
-  switch (stage) {
-  case Stage::GD:
-    return "";
-  case Stage::Batched:
-    return "gd-fold-update-rules,gd-check-codegen,gd-batch";
-  case Stage::Differentiated:
-    return "gd-reverse-mode";
-  case Stage::TrainStep:
-    return "gd-build-train-step,gd-inline-lenses,canonicalize,cse";
-  case Stage::Linalg:
-    return "convert-gd-to-linalg,canonicalize,linalg-fuse-elementwise-ops,"
-           "canonicalize,cse";
-  case Stage::LLVM:
-    // The step's results are computed out of place and copied into the
-    // runtime's buffers at its end (see gd-build-train-step). Writing them
-    // in place (eliminate-empty-tensors) is unsound here: the buffers are
-    // read through `restrict` views, so bufferization cannot see that an
-    // update would overwrite a value another update still reads.
-    return "one-shot-bufferize,canonicalize,buffer-deallocation-pipeline,"
-           "gd-matmul-to-blas,func.func(convert-linalg-to-loops),"
-           "gd-emit-model-abi,lower-affine,convert-scf-to-cf,"
-           "expand-strided-metadata,finalize-memref-to-llvm,"
-           "convert-math-to-llvm,convert-math-to-libm,convert-arith-to-llvm,"
-           "convert-index-to-llvm,convert-cf-to-llvm,convert-func-to-llvm,"
-           "convert-ub-to-llvm,reconcile-unrealized-casts,canonicalize";
+void addBatching(OpPassManager &pm) {
+  pm.addPass(createGDFoldUpdateRules());
+  pm.addPass(createGDCheckCodegen());
+  pm.addPass(createGDBatch());
+}
+
+void addDifferentiation(OpPassManager &pm) { pm.addPass(createGDReverseMode()); }
+
+void addTrainStep(OpPassManager &pm) {
+  pm.addPass(createGDBuildTrainStep());
+  pm.addPass(createGDInlineLenses());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void addLinalg(OpPassManager &pm) {
+  pm.addPass(createConvertGDToLinalg());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+}
+
+void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
+  bufferization::OneShotBufferizePassOptions bufferize;
+  if (options.bufferizeFunctionBoundaries) {
+    bufferize.bufferizeFunctionBoundaries = true;
+    bufferize.functionBoundaryTypeConversion =
+        bufferization::LayoutMapOption::IdentityLayoutMap;
   }
-  llvm_unreachable("unknown stage");
+  // The train step's results are computed out of place and copied into the
+  // runtime's buffers at its end (see gd-build-train-step). Writing them in
+  // place (eliminate-empty-tensors) is unsound here: the buffers are read
+  // through `restrict` views, so bufferization cannot see that an update
+  // would overwrite a value another update still reads.
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+  if (options.bufferizeFunctionBoundaries)
+    pm.addPass(createConvertBufferizationToMemRefPass());
+  if (options.useBlas)
+    pm.addPass(createGDMatmulToBlas());
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.emitModelABI)
+    pm.addPass(createGDEmitModelABI());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createUBToLLVMConversionPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCanonicalizerPass());
 }
 
 void buildPipeline(OpPassManager &pm, Stage stage) {
-  for (int s = (int)Stage::GD; s <= (int)stage; ++s) {
-    StringRef text = stagePipeline((Stage)s);
-    if (text.empty())
-      continue;
-    if (failed(parsePassPipeline(text, pm, llvm::errs())))
-      llvm::report_fatal_error("internal error, please report: bad pipeline");
-  }
+  if (stage >= Stage::Batched)
+    addBatching(pm);
+  if (stage >= Stage::Differentiated)
+    addDifferentiation(pm);
+  if (stage >= Stage::TrainStep)
+    addTrainStep(pm);
+  if (stage >= Stage::Linalg)
+    addLinalg(pm);
+  if (stage >= Stage::LLVM)
+    addCPULowering(pm, CPULoweringOptions());
 }
 
 void registerPasses() {

@@ -34,24 +34,6 @@ using namespace mlir;
 namespace gdc::gradcheck {
 namespace {
 
-/// gdc's passes that give a lens its batched forward and its backward map.
-constexpr const char *kDifferentiate = "gd-batch,gd-reverse-mode";
-
-/// The lowering of the outlined functions: gdc's convert-gd-to-linalg, then
-/// a naive CPU lowering (no BLAS: gd-matmul-to-blas handles f32 only).
-/// convert-bufferization-to-memref lowers the clones that deallocation
-/// inserts so that returned buffers are owned by the caller.
-constexpr const char *kLowerToLLVM =
-    "convert-gd-to-linalg,"
-    "one-shot-bufferize{bufferize-function-boundaries "
-    "function-boundary-type-conversion=identity-layout-map},"
-    "buffer-deallocation-pipeline,convert-bufferization-to-memref,"
-    "func.func(convert-linalg-to-loops),lower-affine,convert-scf-to-cf,"
-    "expand-strided-metadata,finalize-memref-to-llvm,convert-math-to-llvm,"
-    "convert-math-to-libm,convert-arith-to-llvm,convert-index-to-llvm,"
-    "convert-cf-to-llvm,convert-func-to-llvm,convert-ub-to-llvm,"
-    "reconcile-unrealized-casts";
-
 constexpr const char *kForwardName = "gradcheck_forward";
 constexpr const char *kBackwardName = "gradcheck_backward";
 
@@ -329,10 +311,24 @@ CompiledLens::compile(const std::string &moduleText, std::string &error) {
       diagnostics << printOp(op) << "\n";
     return nullptr;
   };
-  auto runPipeline = [&](const char *text, ModuleOp module) {
+  // gdc's own passes and CPU lowering (passes/Pipelines.h), with the
+  // options of a JIT of plain functions: tensors in and out, no BLAS (it
+  // handles f32 only, the tests are f64), no training-step ABI.
+  auto differentiate = [&](OpPassManager &pm) {
+    pm.addPass(createGDBatch());
+    addDifferentiation(pm);
+  };
+  auto lowerToLLVM = [&](OpPassManager &pm) {
+    pm.addPass(createConvertGDToLinalg());
+    CPULoweringOptions options;
+    options.useBlas = false;
+    options.emitModelABI = false;
+    options.bufferizeFunctionBoundaries = true;
+    addCPULowering(pm, options);
+  };
+  auto runPipeline = [&](llvm::function_ref<void(OpPassManager &)> build, ModuleOp module) {
     PassManager pm(ctx);
-    if (failed(parsePassPipeline(text, pm, diagnostics)))
-      return failure();
+    build(pm);
     return pm.run(module);
   };
 
@@ -342,7 +338,7 @@ CompiledLens::compile(const std::string &moduleText, std::string &error) {
   auto lenses = llvm::to_vector(module->getOps<gd::LensOp>());
   if (lenses.size() != 1)
     return fail("the module must hold exactly one gd.lens", *module);
-  if (failed(runPipeline(kDifferentiate, *module)))
+  if (failed(runPipeline(differentiate, *module)))
     return fail("gd-batch/gd-reverse-mode failed on", *module);
   impl.differentiated = printOp(*module);
 
@@ -361,7 +357,7 @@ CompiledLens::compile(const std::string &moduleText, std::string &error) {
   lensOp.erase();
   if (failed(verify(*module)))
     return fail("the outlined functions do not verify", *module);
-  if (failed(runPipeline(kLowerToLLVM, *module)))
+  if (failed(runPipeline(lowerToLLVM, *module)))
     return fail("lowering to LLVM failed on the functions of\n" +
                 impl.differentiated);
 

@@ -1,0 +1,48 @@
+//===- Pipelines.h - gdc's pipeline builders --------------------*- C++ -*-===//
+//
+// gdc's pipeline as typed C++ builders, split at bufferization: the
+// target-neutral stages (batching, differentiation, the train step, fused
+// linalg on tensors), then a target's lowering (the CPU's, below).
+//
+//===----------------------------------------------------------------------===//
+#ifndef GDC_PASSES_PIPELINES_H
+#define GDC_PASSES_PIPELINES_H
+
+#include "mlir/Pass/PassManager.h"
+
+namespace gdc {
+
+/// The stages of gdc's pipeline, in order; `gdc --emit=` stops after one.
+enum class Stage { GD, Batched, Differentiated, TrainStep, Linalg, LLVM };
+
+/// gd-fold-update-rules, gd-check-codegen, gd-batch.
+void addBatching(mlir::OpPassManager &pm);
+/// gd-reverse-mode.
+void addDifferentiation(mlir::OpPassManager &pm);
+/// gd-build-train-step and gd-inline-lenses: @gd_step and @gd_eval.
+void addTrainStep(mlir::OpPassManager &pm);
+/// convert-gd-to-linalg and elementwise fusion: the end of the
+/// target-neutral pipeline.
+void addLinalg(mlir::OpPassManager &pm);
+
+struct CPULoweringOptions {
+  /// f32 matrix products call the runtime's BLAS (gd-matmul-to-blas).
+  bool useBlas = true;
+  /// Emit the training step's C ABI (gd-emit-model-abi), for the runtime.
+  bool emitModelABI = true;
+  /// Functions take and return tensors (bufferized to identity-layout
+  /// memrefs), as a JIT of plain functions needs; the train step instead
+  /// writes into the runtime's buffers.
+  bool bufferizeFunctionBoundaries = false;
+};
+/// Fused linalg on tensors to the LLVM dialect, for the host CPU.
+void addCPULowering(mlir::OpPassManager &pm, const CPULoweringOptions &options);
+
+/// Adds the passes that take the module from what the front end produced
+/// to the end of `stage`, on the CPU. `gdc` and the named pipelines of
+/// gdc-opt both use this, so gdc-opt replays exactly what gdc runs.
+void buildPipeline(mlir::OpPassManager &pm, Stage stage);
+
+} // namespace gdc
+
+#endif // GDC_PASSES_PIPELINES_H
