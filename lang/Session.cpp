@@ -204,7 +204,7 @@ OwningOpRef<ModuleOp> Session::elaborate() {
 
 LogicalResult Session::lower(ModuleOp module, Stage stage) {
   PassManager pm(ctx);
-  if (failed(applyPassManagerCLOptions(pm)))
+  if (configurePassManager && failed(configurePassManager(pm)))
     return failure();
   buildPipeline(pm, stage);
   return pm.run(module);

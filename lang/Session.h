@@ -15,14 +15,31 @@
 
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/IR/LLVMContext.h"
 #include "llvm/IR/Module.h"
 #include "llvm/Support/SourceMgr.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
 namespace gdc {
+
+/// What a compilation produces: an executable, an object, or a stage's text.
+enum class Emit {
+  Exe,         ///< a training executable
+  AST,         ///< the checked syntax tree with each expression's types
+  GD,          ///< the gd dialect as generated
+  Batched,     ///< after gd-batch
+  Reverse,     ///< after gd-reverse-mode
+  TrainStep,   ///< the composed @gd_step and @gd_eval
+  Linalg,      ///< fused linalg on tensors
+  LLVMDialect, ///< the MLIR LLVM dialect
+  LLVM,        ///< LLVM IR, optimised
+  Obj,         ///< a host object file
+  Params       ///< the parameters' paths and shapes
+};
 
 class Session {
 public:
@@ -57,10 +74,25 @@ public:
   const ast::Module *mainModule() const { return program.main; }
   const lang::ExprTypes &checkedTypes() const { return exprTypes; }
 
-  /// Runs gdc's pipeline on `module` up to the end of `stage`, with MLIR's
-  /// pass-manager command-line options applied: the caller must have
-  /// registered them (mlir::registerPassManagerCLOptions), or this fails.
+  /// Runs gdc's pipeline on `module` up to the end of `stage` (configured
+  /// by the configurator, if one is set).
   mlir::LogicalResult lower(mlir::ModuleOp module, Stage stage);
+
+  /// Called on each pass manager before it runs: the driver applies MLIR's
+  /// command-line options there (--mlir-print-ir-after-all); a library host
+  /// sets none, so nothing depends on global options being registered.
+  void setPassManagerConfigurator(
+      std::function<mlir::LogicalResult(mlir::PassManager &)> configure) {
+    configurePassManager = std::move(configure);
+  }
+
+  /// `gdc input [--emit=...] [-o output]`: loads and checks `input`, then
+  /// writes what `emit` asks for to `output` (an empty one: the input's
+  /// stem for an executable or object, stdout for text). A module without
+  /// a train block, asked for an executable with no output named, is a
+  /// library: it is checked and that is said. Errors are reported as
+  /// diagnostics on the context (or, outside the source, on stderr).
+  mlir::LogicalResult compileFile(llvm::StringRef input, Emit emit, llvm::StringRef output);
 
   /// Translates an LLVM-dialect module to LLVM IR for the host, optimised
   /// at -O3 (null on error).
@@ -81,6 +113,7 @@ private:
   bool loadModule(llvm::StringRef name, llvm::StringRef path,
                   std::unique_ptr<llvm::MemoryBuffer> buffer);
 
+  std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;
   std::unique_ptr<mlir::MLIRContext> ownedCtx; ///< null if borrowed
   mlir::MLIRContext *ctx;
   llvm::SourceMgr sourceMgr;

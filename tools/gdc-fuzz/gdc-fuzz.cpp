@@ -21,7 +21,6 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Diagnostics.h"
-#include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -71,13 +70,9 @@ mlir::MLIRContext &sharedContext() {
 } // namespace
 
 extern "C" int LLVMFuzzerInitialize(int *, char ***) {
-  // What gdc's main() sets up for Session::lower: the pipeline is parsed
-  // from text, so its passes must be registered, and the pass manager's
-  // command-line options must exist (at their defaults: libFuzzer parses
-  // the command line, not LLVM), or lower() fails without a word.
-  mlir::registerPassManagerCLOptions();
-  mlir::registerAllPasses();
-  gdc::registerPasses();
+  // Session::lower builds its pipeline from the passes' C++ constructors
+  // and applies no command-line options unless asked (the driver asks), so
+  // nothing needs registering here.
   if (const char *stage = std::getenv("GDC_FUZZ_STAGE")) {
     if (!std::strcmp(stage, "gd")) {
       lowerModules = false;

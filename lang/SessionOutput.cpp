@@ -1,0 +1,147 @@
+//===- SessionOutput.cpp - Session::compileFile: stages and outputs -------===//
+//
+// What `gdc FILE [--emit=STAGE] [-o OUT]` does, as the session's own
+// operation: load and check, stop after the asked stage and write it, or
+// go on to an object and a linked executable.
+//
+//===----------------------------------------------------------------------===//
+#include "lang/Session.h"
+
+#include "dialects/gd/ModelStructure.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FileUtilities.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace llvm;
+using namespace mlir;
+
+namespace gdc {
+namespace {
+
+Stage stageOf(Emit e) {
+  switch (e) {
+  case Emit::GD:
+    return Stage::GD;
+  case Emit::Batched:
+    return Stage::Batched;
+  case Emit::Reverse:
+    return Stage::Differentiated;
+  case Emit::Params: // read from the gd module as generated
+    return Stage::GD;
+  case Emit::TrainStep:
+    return Stage::TrainStep;
+  case Emit::Linalg:
+    return Stage::Linalg;
+  default:
+    return Stage::LLVM;
+  }
+}
+
+/// Prints `path shape` per parameter of the train step's model (the caller
+/// has checked that there is one).
+bool printParams(ModuleOp module, raw_ostream &os) {
+  auto params = gd::collectParameters(module, *module.getOps<gd::TrainStepOp>().begin());
+  if (failed(params))
+    return false;
+  for (const gd::ModelParameter &param : *params) {
+    os << param.path << " " << param.type.getElementType() << "[";
+    llvm::interleave(param.type.getShape(), os, ",");
+    os << "]\n";
+  }
+  return true;
+}
+
+std::unique_ptr<ToolOutputFile> openOutput(StringRef path) {
+  std::error_code ec;
+  auto file = std::make_unique<ToolOutputFile>(path, ec, sys::fs::OF_None);
+  if (ec) {
+    reportError("cannot write '" + path + "': " + ec.message());
+    return nullptr;
+  }
+  return file;
+}
+
+} // namespace
+
+LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output) {
+  if (!load(input))
+    return failure();
+  auto module = elaborate();
+  if (!module)
+    return failure();
+  if (emit == Emit::AST) {
+    auto file = openOutput(output.empty() ? "-" : output);
+    if (!file)
+      return failure();
+    lang::printAST(*mainModule(), checkedTypes(), file->os());
+    file->keep();
+    return success();
+  }
+  bool needsTrain = stageOf(emit) >= Stage::TrainStep || emit == Emit::Params;
+  if (needsTrain && module->getOps<gd::TrainStepOp>().empty()) {
+    // Every definition has been checked where it is written (elaborate()).
+    // Asked for nothing in particular, say so and succeed: a module of
+    // definitions is a library. Asked for an executable or a step, fail.
+    if (emit == Emit::Exe && output.empty()) {
+      llvm::outs() << input << ": checked; no errors. It has no train block, so there "
+                   << "is no executable to write (--emit=mlir shows its definitions)\n";
+      return success();
+    }
+    reportError("'" + input + "' has no train block: nothing to compile into a step "
+                "(--emit=mlir shows its definitions)");
+    return failure();
+  }
+  if (failed(lower(*module, stageOf(emit))))
+    return failure();
+  std::string out = output.str();
+  bool textual = emit != Emit::Exe && emit != Emit::Obj;
+  if (out.empty())
+    out = textual ? "-" : sys::path::stem(input).str() + (emit == Emit::Obj ? ".o" : "");
+  if (out != "-" && sys::fs::equivalent(input, out)) {
+    reportError("the output '" + out + "' would overwrite the input; name another with -o");
+    return failure();
+  }
+  if (emit == Emit::Params || (textual && emit != Emit::LLVM)) {
+    auto file = openOutput(out);
+    if (!file)
+      return failure();
+    if (emit == Emit::Params) {
+      if (!printParams(*module, file->os()))
+        return failure();
+    } else {
+      module->print(file->os());
+    }
+    file->keep();
+    return success();
+  }
+  LLVMContext llvmContext;
+  auto llvmModule = translate(*module, llvmContext);
+  if (!llvmModule)
+    return failure();
+  if (emit == Emit::LLVM) {
+    auto file = openOutput(out);
+    if (!file)
+      return failure();
+    llvmModule->print(file->os(), nullptr);
+    file->keep();
+    return success();
+  }
+  if (emit == Emit::Obj) {
+    return success(writeObject(*llvmModule, out));
+  }
+  SmallString<128> object;
+  if (auto ec = sys::fs::createTemporaryFile("gdc", "o", object)) {
+    reportError("cannot create a temporary file: " + ec.message());
+    return failure();
+  }
+  FileRemover removeObject(object);
+  if (!writeObject(*llvmModule, object) || !link(object, out))
+    return failure();
+  return success();
+}
+
+
+} // namespace gdc
