@@ -2,11 +2,10 @@
 #include "GradCheckHarness.h"
 
 #include "dialects/gd/GDDialect.h"
+#include "lang/Jit.h"
 #include "passes/Passes.h"
 
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
-#include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
@@ -267,9 +266,7 @@ struct CompiledLens::Impl {
   unsigned numInputs = 0;
   Signature forward, backward;
   std::string differentiated;
-  // The engine keeps a function_ref to its transformer: it lives here.
-  std::function<llvm::Error(llvm::Module *)> optimize;
-  std::unique_ptr<ExecutionEngine> engine;
+  std::unique_ptr<JitModule> engine; ///< gdc's JIT (lang/Jit.h)
 
   explicit Impl(const DialectRegistry &registry) : context(registry) {
     context.disableMultithreading();
@@ -361,15 +358,11 @@ CompiledLens::compile(const std::string &moduleText, std::string &error) {
     return fail("lowering to LLVM failed on the functions of\n" +
                 impl.differentiated);
 
-  impl.optimize = makeOptimizingTransformer(3, 0, nullptr);
-  ExecutionEngineOptions options;
-  options.transformer = impl.optimize;
-  auto engine = ExecutionEngine::create(*module, options);
+  auto engine = JitModule::create(*module);
   if (!engine)
     return fail("JIT compilation failed: " +
                 llvm::toString(engine.takeError()));
   impl.engine = std::move(*engine);
-  impl.engine->initialize();
   return lens;
 }
 

@@ -1,0 +1,45 @@
+//===- Jit.cpp - In-memory compilation of an LLVM-dialect module ----------===//
+#include "lang/Jit.h"
+
+#include "mlir/ExecutionEngine/ExecutionEngine.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/Support/TargetSelect.h"
+
+using namespace mlir;
+
+namespace gdc {
+
+JitModule::JitModule() = default;
+JitModule::~JitModule() = default;
+
+llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module) {
+  static const bool targetReady = [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+    return true;
+  }();
+  (void)targetReady;
+  std::unique_ptr<JitModule> jit(new JitModule());
+  // The engine keeps a reference to its transformer (code is compiled as it
+  // is looked up), so the transformer lives as long as the engine.
+  jit->optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
+                                            /*targetMachine=*/nullptr);
+  ExecutionEngineOptions options;
+  options.transformer = jit->optimize;
+  auto engine = ExecutionEngine::create(module, options);
+  if (!engine)
+    return engine.takeError();
+  jit->engine = std::move(*engine);
+  jit->engine->initialize();
+  return jit;
+}
+
+llvm::Error JitModule::invokePacked(llvm::StringRef name, llvm::MutableArrayRef<void *> args) {
+  return engine->invokePacked(name, args);
+}
+
+llvm::Expected<void *> JitModule::lookup(llvm::StringRef name) const {
+  return engine->lookup(name);
+}
+
+} // namespace gdc
