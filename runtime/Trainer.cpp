@@ -32,47 +32,13 @@ Trainer::Trainer(const Manifest &manifest, const ModelEntryPoints &model,
                  const Options &options)
     : manifest(manifest), model(model), options(options) {}
 
-/// Physical memory in bytes (0 if unknown).
-static double physicalMemoryBytes() {
-  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
-  return pages > 0 && size > 0 ? double(pages) * double(size) : 0.0;
-}
-
 bool Trainer::prepare(std::string &error) {
-  const size_t numParams = manifest.params.size();
-  const size_t numStates = manifest.states.size();
   // Refuse up front what cannot fit: allocation failure would abort the
   // program instead of explaining it.
-  // In double: the front end bounds each dimension, not their product, and
-  // an int64 product could wrap around to a size that looks small.
-  double floats = 0;
-  for (const ParamSpec &spec : manifest.params) {
-    double elements = 1;
-    for (int64_t dim : spec.shape)
-      elements *= double(dim);
-    floats += elements * double(1 + numStates);
-  }
-  double needed = floats * sizeof(float), available = physicalMemoryBytes();
-  if (available > 0 && needed > available) {
-    char message[256];
-    snprintf(message, sizeof(message),
-             "the model's parameters and optimizer state need %.1f GB, more "
-             "than this machine's %.1f GB of memory",
-             needed / 1e9, available / 1e9);
-    error = message;
+  if (!state.fits(error))
     return false;
-  }
-  params.assign(numParams, {});
-  states.assign(numParams * numStates, {});
-  for (size_t p = 0; p < numParams; ++p) {
-    const ParamSpec &spec = manifest.params[p];
-    int64_t count = shapeElementCount(spec.shape);
-    params[p].resize(static_cast<size_t>(count));
-    initializeParam(spec.init, params[p].data(), count, options.seed, p);
-    for (size_t s = 0; s < numStates; ++s)
-      states[p * numStates + s].assign(static_cast<size_t>(count), 0.0f);
-  }
-  if (!options.initPath.empty() && !loadInitialParameters(error))
+  state.initialize(options.seed);
+  if (!options.initPath.empty() && !state.loadParameters(options.initPath, error))
     return false;
   // The checkpoint is written at the end: find out now, not after hours of
   // training, whether it can be.
@@ -87,13 +53,9 @@ bool Trainer::prepare(std::string &error) {
     }
   }
 
-  hypers = options.hypers;
-  if (hypers.size() != manifest.hypers.size()) {
-    // Options built by hand rather than by parseOptions: use the defaults.
-    hypers.clear();
-    for (const HyperSpec &hyper : manifest.hypers)
-      hypers.push_back(hyper.defaultValue);
-  }
+  // Options built by hand rather than by parseOptions keep the defaults.
+  if (options.hypers.size() == manifest.hypers.size())
+    state.hyperparameters() = options.hypers;
 
   if (!loadData(error))
     return false;
@@ -105,66 +67,6 @@ bool Trainer::prepare(std::string &error) {
   else
     batchY.assign(static_cast<size_t>(batch), 0);
 
-  // The argument vector of ModelABI.h: params, states, globals, hypers, t,
-  // seed, x, y, loss.
-  stepArgs.clear();
-  for (std::vector<float> &param : params)
-    stepArgs.push_back(param.data());
-  for (std::vector<float> &state : states)
-    stepArgs.push_back(state.data());
-  globals.clear();
-  for (const HyperSpec &global : manifest.globals)
-    globals.push_back(global.defaultValue);
-  for (float &global : globals)
-    stepArgs.push_back(&global);
-  for (float &hyper : hypers)
-    stepArgs.push_back(&hyper);
-  stepArgs.push_back(&stepNumber);
-  stepSeed = static_cast<int64_t>(options.seed);
-  stepArgs.push_back(&stepSeed);
-  stepArgs.push_back(batchX.data());
-  if (train.hasTargets())
-    stepArgs.push_back(batchTargets.data());
-  else
-    stepArgs.push_back(batchY.data());
-  stepArgs.push_back(&batchLoss);
-  return true;
-}
-
-bool Trainer::loadInitialParameters(std::string &error) {
-  const std::string &path = options.initPath;
-  std::vector<NamedTensor> tensors;
-  std::map<std::string, std::string> metadata;
-  if (!readSafetensors(path, tensors, metadata, error))
-    return false;
-  std::map<std::string, const NamedTensor *> byName;
-  for (const NamedTensor &tensor : tensors)
-    byName[tensor.name] = &tensor;
-  for (size_t p = 0; p < manifest.params.size(); ++p) {
-    const ParamSpec &spec = manifest.params[p];
-    auto found = byName.find(spec.path);
-    if (found == byName.end()) {
-      error = path + ": no tensor for parameter '" + spec.path + "' (shape " +
-              formatShape(spec.shape) + ")";
-      return false;
-    }
-    const NamedTensor &tensor = *found->second;
-    if (tensor.shape != spec.shape) {
-      error = path + ": parameter '" + spec.path + "' has shape " +
-              formatShape(tensor.shape) + " in the file but " +
-              formatShape(spec.shape) + " in the model";
-      return false;
-    }
-    params[p] = tensor.data;
-    byName.erase(found);
-  }
-  if (!byName.empty()) {
-    std::string names;
-    for (const auto &entry : byName)
-      names += (names.empty() ? "'" : ", '") + entry.first + "'";
-    error = path + ": tensors that are no parameter of this model: " + names;
-    return false;
-  }
   return true;
 }
 
@@ -224,24 +126,15 @@ bool Trainer::loadData(std::string &error) {
 /// Calls `visit(begin, size, out)` for consecutive chunks of `data`, `out`
 /// holding gd_model_eval's output for examples [begin, begin + size).
 template <typename Visit>
-static void forEachEvalChunk(const ModelEntryPoints &model,
-                             std::vector<std::vector<float>> &params,
+static void forEachEvalChunk(const ModelEntryPoints &model, ModelState &state,
                              int64_t outputSize, const Dataset &data,
                              Visit visit) {
   const int64_t chunk = std::min(kEvalChunk, data.count);
   std::vector<float> out(static_cast<size_t>(chunk * outputSize));
-  std::vector<void *> args;
-  for (std::vector<float> &param : params)
-    args.push_back(param.data());
-  size_t xSlot = args.size();
-  args.push_back(nullptr);
-  args.push_back(out.data());
   for (int64_t begin = 0; begin < data.count; begin += chunk) {
     int64_t size = std::min(chunk, data.count - begin);
     // The model only reads x: pointing into the data set saves a copy.
-    args[xSlot] =
-        const_cast<float *>(data.examples.data() + begin * data.exampleSize);
-    model.eval(args.data(), size);
+    state.eval(model, data.examples.data() + begin * data.exampleSize, size, out.data());
     visit(begin, size, out.data());
   }
 }
@@ -251,7 +144,7 @@ double Trainer::accuracy(const Dataset &data) {
     return 0;
   const int64_t classes = manifest.outputSize();
   int64_t correct = 0;
-  forEachEvalChunk(model, params, classes, data,
+  forEachEvalChunk(model, state, classes, data,
                    [&](int64_t begin, int64_t size, const float *out) {
                      for (int64_t i = 0; i < size; ++i) {
                        const float *row = out + i * classes;
@@ -268,7 +161,7 @@ double Trainer::meanSquaredError(const Dataset &data) {
     return 0;
   const int64_t size = data.targetSize;
   double sum = 0;
-  forEachEvalChunk(model, params, manifest.outputSize(), data,
+  forEachEvalChunk(model, state, manifest.outputSize(), data,
                    [&](int64_t begin, int64_t count, const float *out) {
                      const float *target = data.targets.data() + begin * size;
                      for (int64_t i = 0; i < count * size; ++i) {
@@ -300,13 +193,7 @@ void Trainer::evaluate(EpochStats &stats) {
     stats.validAccuracy = accuracy(*valid);
 }
 
-std::vector<NamedTensor> Trainer::parameters() const {
-  std::vector<NamedTensor> tensors;
-  for (size_t p = 0; p < manifest.params.size(); ++p)
-    tensors.push_back(
-        {manifest.params[p].path, manifest.params[p].shape, params[p]});
-  return tensors;
-}
+std::vector<NamedTensor> Trainer::parameters() const { return state.parameters(); }
 
 bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
   std::vector<int64_t> order =
@@ -319,17 +206,17 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
   auto start = std::chrono::steady_clock::now();
   int64_t b = 0;
   for (; b < numBatches; ++b) {
-    if (options.maxSteps && steps >= *options.maxSteps)
+    if (options.maxSteps && state.stepsTaken() >= *options.maxSteps)
       break;
     BatchRange range = batchRange(train.count, options.batch, b);
     if (train.hasTargets())
       gatherBatch(train, order, range, batchX.data(), batchTargets.data());
     else
       gatherBatch(train, order, range, batchX.data(), batchY.data());
-    ++steps;
-    stepNumber = static_cast<float>(steps);
-    batchLoss = 0;
-    model.step(stepArgs.data(), range.size);
+    const void *labels = train.hasTargets() ? static_cast<const void *>(batchTargets.data())
+                                            : static_cast<const void *>(batchY.data());
+    float batchLoss = state.step(model, batchX.data(), labels, range.size);
+    int64_t steps = state.stepsTaken();
     if (!std::isfinite(batchLoss)) {
       progress.clear();
       error = std::string("training diverged: the loss is ") +
@@ -348,7 +235,7 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
           .count();
   stats.epoch = epoch;
-  stats.step = steps;
+  stats.step = state.stepsTaken();
   double examples = static_cast<double>(stats.examples);
   stats.trainLoss = stats.examples ? lossSum / examples : 0;
   stats.examplesPerSec = stats.seconds > 0 ? examples / stats.seconds : 0;
@@ -435,7 +322,7 @@ bool Trainer::run(std::string &error) {
   }
   bool ok = true;
   for (int64_t epoch = 1; epoch <= options.epochs && ok; ++epoch) {
-    if (options.maxSteps && steps >= *options.maxSteps)
+    if (options.maxSteps && state.stepsTaken() >= *options.maxSteps)
       break;
     EpochStats stats;
     ok = trainEpoch(epoch, stats, error);
@@ -453,7 +340,7 @@ bool Trainer::run(std::string &error) {
   }
   if (ok && !options.savePath.empty()) {
     std::map<std::string, std::string> metadata = {
-        {"producer", "gdc"}, {"step", std::to_string(steps)}};
+        {"producer", "gdc"}, {"step", std::to_string(state.stepsTaken())}};
     ok = writeSafetensors(options.savePath, parameters(), metadata, error);
   }
   return ok;

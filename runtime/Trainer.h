@@ -1,10 +1,10 @@
 //===- Trainer.h - The training loop around a compiled model --------------===//
 //
-// The trainer owns everything the model's step reads and writes: parameters
-// (initialised from the seed or loaded with --init), optimizer state (zeros),
-// hyperparameters (manifest defaults overridden by --set), the step counter
-// and the batch buffers. It knows the model only through its manifest and
-// the entry points of ModelABI.h.
+// The trainer owns the model's state (ModelState: parameters initialised from
+// the seed or loaded with --init, optimizer state, hyperparameters from the
+// manifest's defaults overridden by --set, the step counter), the data and
+// the batch buffers. It knows the model only through its manifest and the
+// entry points of ModelABI.h, which ModelState calls.
 //
 // After every epoch it evaluates the model on the test set and on the
 // validation split, if there are any. The metric depends on the labels:
@@ -17,6 +17,7 @@
 
 #include "Dataset.h"
 #include "Manifest.h"
+#include "ModelState.h"
 #include "Options.h"
 #include "Safetensors.h"
 
@@ -27,14 +28,6 @@
 #include <vector>
 
 namespace gdrt {
-
-/// The entry points of a compiled model (ModelABI.h), as pointers so that
-/// tests and an in-process JIT can supply their own.
-struct ModelEntryPoints {
-  const char *manifest = nullptr;
-  void (*step)(void **args, int64_t batch) = nullptr;
-  void (*eval)(void **args, int64_t batch) = nullptr;
-};
 
 /// What one epoch did; also the content of its --log line.
 struct EpochStats {
@@ -93,14 +86,13 @@ public:
   std::vector<NamedTensor> parameters() const;
 
   const std::vector<EpochStats> &history() const { return epochs; }
-  int64_t stepsTaken() const { return steps; }
+  int64_t stepsTaken() const { return state.stepsTaken(); }
   /// The examples trained on: the training set less the validation split.
   const Dataset &trainData() const { return train; }
   /// The validation split; null without one.
   const Dataset *validData() const { return valid ? &*valid : nullptr; }
 
 private:
-  bool loadInitialParameters(std::string &error);
   bool loadData(std::string &error);
   void evaluate(EpochStats &stats);
   bool trainEpoch(int64_t epoch, EpochStats &stats, std::string &error);
@@ -112,22 +104,14 @@ private:
   Options options;
   FILE *messages = stderr;
 
-  std::vector<std::vector<float>> params;
-  std::vector<std::vector<float>> states; ///< param p, state s at p*S+s
-  std::vector<float> hypers;
-  std::vector<float> globals; ///< the optimizer's scalar global states
-  float stepNumber = 0; ///< `t`, 1-based, as the model reads it
-  int64_t stepSeed = 0; ///< the seed the model's random draws hash (--seed)
-  float batchLoss = 0;
+  ModelState state{manifest};
   std::vector<float> batchX;
   std::vector<int32_t> batchY;     ///< class labels
   std::vector<float> batchTargets; ///< or f32 targets
-  std::vector<void *> stepArgs;
 
   Dataset train;
   std::optional<Dataset> valid;
   std::optional<Dataset> test;
-  int64_t steps = 0;
   std::vector<EpochStats> epochs;
 };
 

@@ -1,0 +1,152 @@
+//===- ModelState.cpp - A compiled model's state between steps ------------===//
+#include "ModelState.h"
+
+#include "Init.h"
+
+#include <cstdio>
+#include <map>
+#include <unistd.h>
+
+namespace gdrt {
+
+/// Physical memory in bytes (0 if unknown).
+static double physicalMemoryBytes() {
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  return pages > 0 && size > 0 ? double(pages) * double(size) : 0.0;
+}
+
+bool ModelState::fits(std::string &error) const {
+  // In double: an int64 product of many dimensions could wrap around to a
+  // size that looks small.
+  double floats = 0;
+  for (const ParamSpec &spec : manifest->params) {
+    double elements = 1;
+    for (int64_t dim : spec.shape)
+      elements *= double(dim);
+    floats += elements * double(1 + manifest->states.size());
+  }
+  double needed = floats * sizeof(float), available = physicalMemoryBytes();
+  if (available > 0 && needed > available) {
+    char message[256];
+    snprintf(message, sizeof(message),
+             "the model's parameters and optimizer state need %.1f GB, more "
+             "than this machine's %.1f GB of memory",
+             needed / 1e9, available / 1e9);
+    error = message;
+    return false;
+  }
+  return true;
+}
+
+void ModelState::initialize(uint64_t runSeed) {
+  const size_t numParams = manifest->params.size();
+  const size_t numStates = manifest->states.size();
+  params.assign(numParams, {});
+  states.assign(numParams * numStates, {});
+  for (size_t p = 0; p < numParams; ++p) {
+    const ParamSpec &spec = manifest->params[p];
+    int64_t count = shapeElementCount(spec.shape);
+    params[p].resize(static_cast<size_t>(count));
+    initializeParam(spec.init, params[p].data(), count, runSeed, p);
+    for (size_t s = 0; s < numStates; ++s)
+      states[p * numStates + s].assign(static_cast<size_t>(count), 0.0f);
+  }
+  globals.clear();
+  for (const HyperSpec &global : manifest->globals)
+    globals.push_back(global.defaultValue);
+  hypers.clear();
+  for (const HyperSpec &hyper : manifest->hypers)
+    hypers.push_back(hyper.defaultValue);
+  steps = 0;
+  seed = static_cast<int64_t>(runSeed);
+
+  // The argument vector of ModelABI.h: params, states, globals, hypers, t,
+  // seed, x, y, loss.
+  stepArgs.clear();
+  for (std::vector<float> &param : params)
+    stepArgs.push_back(param.data());
+  for (std::vector<float> &state : states)
+    stepArgs.push_back(state.data());
+  for (float &global : globals)
+    stepArgs.push_back(&global);
+  for (float &hyper : hypers)
+    stepArgs.push_back(&hyper);
+  stepArgs.push_back(&stepNumber);
+  stepArgs.push_back(&seed);
+  xSlot = stepArgs.size();
+  stepArgs.push_back(nullptr); // x
+  stepArgs.push_back(nullptr); // y
+  stepArgs.push_back(&loss);
+}
+
+bool ModelState::loadParameters(const std::string &path, std::string &error) {
+  std::vector<NamedTensor> tensors;
+  std::map<std::string, std::string> metadata;
+  if (!readSafetensors(path, tensors, metadata, error))
+    return false;
+  std::map<std::string, const NamedTensor *> byName;
+  for (const NamedTensor &tensor : tensors)
+    byName[tensor.name] = &tensor;
+  // Checked whole before anything is replaced, so a bad file changes nothing.
+  std::vector<const NamedTensor *> found(manifest->params.size());
+  for (size_t p = 0; p < manifest->params.size(); ++p) {
+    const ParamSpec &spec = manifest->params[p];
+    auto it = byName.find(spec.path);
+    if (it == byName.end()) {
+      error = path + ": no tensor for parameter '" + spec.path + "' (shape " +
+              formatShape(spec.shape) + ")";
+      return false;
+    }
+    const NamedTensor &tensor = *it->second;
+    if (tensor.shape != spec.shape) {
+      error = path + ": parameter '" + spec.path + "' has shape " +
+              formatShape(tensor.shape) + " in the file but " +
+              formatShape(spec.shape) + " in the model";
+      return false;
+    }
+    found[p] = &tensor;
+    byName.erase(it);
+  }
+  if (!byName.empty()) {
+    std::string names;
+    for (const auto &entry : byName)
+      names += (names.empty() ? "'" : ", '") + entry.first + "'";
+    error = path + ": tensors that are no parameter of this model: " + names;
+    return false;
+  }
+  // Copied into the existing buffers: the step's arguments point at them.
+  for (size_t p = 0; p < found.size(); ++p)
+    std::copy(found[p]->data.begin(), found[p]->data.end(), params[p].begin());
+  return true;
+}
+
+std::vector<NamedTensor> ModelState::parameters() const {
+  std::vector<NamedTensor> tensors;
+  for (size_t p = 0; p < manifest->params.size(); ++p)
+    tensors.push_back({manifest->params[p].path, manifest->params[p].shape, params[p]});
+  return tensors;
+}
+
+float ModelState::step(const ModelEntryPoints &model, const float *x, const void *labels,
+                       int64_t batch) {
+  stepArgs[xSlot] = const_cast<float *>(x);
+  stepArgs[xSlot + 1] = const_cast<void *>(labels);
+  ++steps;
+  stepNumber = static_cast<float>(steps);
+  loss = 0;
+  model.step(stepArgs.data(), batch);
+  return loss;
+}
+
+void ModelState::eval(const ModelEntryPoints &model, const float *x, int64_t batch,
+                      float *out) {
+  // gd_model_eval's arguments: params, x, out.
+  std::vector<void *> args;
+  for (std::vector<float> &param : params)
+    args.push_back(param.data());
+  args.push_back(const_cast<float *>(x));
+  args.push_back(out);
+  model.eval(args.data(), batch);
+}
+
+} // namespace gdrt

@@ -1,0 +1,91 @@
+//===- ModelState.h - A compiled model's state between steps --------------===//
+//
+// Everything a compiled model's step reads and writes besides the batch:
+// parameters, optimizer state slots, global states, hyperparameter values,
+// the step counter t and the seed. It is the one place that knows the
+// argument order of gd_model_step and gd_model_eval (ModelABI.h); the
+// trainer drives the model through it, and so are an in-process JIT host
+// and the library to.
+//
+//===----------------------------------------------------------------------===//
+#ifndef GDC_RUNTIME_MODELSTATE_H
+#define GDC_RUNTIME_MODELSTATE_H
+
+#include "Manifest.h"
+#include "Safetensors.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace gdrt {
+
+/// The entry points of a compiled model (ModelABI.h), as pointers so that
+/// tests and an in-process JIT can supply their own.
+struct ModelEntryPoints {
+  const char *manifest = nullptr;
+  void (*step)(void **args, int64_t batch) = nullptr;
+  void (*eval)(void **args, int64_t batch) = nullptr;
+};
+
+class ModelState {
+public:
+  /// The state of the model `manifest` describes (which must outlive it),
+  /// not yet allocated: call fits() and initialize().
+  explicit ModelState(const Manifest &manifest) : manifest(&manifest) {}
+  // The step's argument vector points into this object.
+  ModelState(const ModelState &) = delete;
+  ModelState &operator=(const ModelState &) = delete;
+
+  /// Whether the parameters and optimizer state fit in this machine's
+  /// memory; if not, `error` says how much they need. Checked before
+  /// allocating, so that a model too large is explained, not aborted.
+  bool fits(std::string &error) const;
+
+  /// Allocates and initialises the parameters from `seed` (the manifest's
+  /// initialisers), zeroes the optimizer state, and sets the global states
+  /// and hyperparameters to their defaults; t starts at 0 steps taken.
+  void initialize(uint64_t seed);
+
+  /// Replaces the parameters with those of the safetensors file `path`,
+  /// checked against the model's paths and shapes.
+  bool loadParameters(const std::string &path, std::string &error);
+
+  /// The parameters by path, in the manifest's order.
+  std::vector<NamedTensor> parameters() const;
+
+  /// The hyperparameters' values, in the manifest's order (settable).
+  std::vector<float> &hyperparameters() { return hypers; }
+
+  /// One training step on `batch` examples: `x` is [batch, input...]
+  /// row-major, `labels` int32 class indices or float targets
+  /// [batch, label...] as the manifest's label says. Counts the step (t is
+  /// its 1-based number) and returns the batch's reduced loss.
+  float step(const ModelEntryPoints &model, const float *x, const void *labels,
+             int64_t batch);
+
+  /// The model's forward map on `batch` examples at `x`, written to `out`
+  /// [batch, output...].
+  void eval(const ModelEntryPoints &model, const float *x, int64_t batch, float *out);
+
+  /// Steps taken since initialize().
+  int64_t stepsTaken() const { return steps; }
+
+private:
+  const Manifest *manifest;
+  std::vector<std::vector<float>> params;
+  std::vector<std::vector<float>> states; ///< param p, state s at p * S + s
+  std::vector<float> globals;             ///< the optimizer's scalar global states
+  std::vector<float> hypers;
+  int64_t steps = 0;
+  float stepNumber = 0; ///< `t`, as the model reads it
+  int64_t seed = 0;     ///< the seed the model's random draws hash
+  float loss = 0;
+  /// gd_model_step's arguments; x and y are filled in by step().
+  std::vector<void *> stepArgs;
+  size_t xSlot = 0;
+};
+
+} // namespace gdrt
+
+#endif // GDC_RUNTIME_MODELSTATE_H
