@@ -231,9 +231,7 @@ void Elaborator::checkFunctionDeclaration(const ast::Decl &d) {
   LensBuild build;
   build.op = op;
   build.block = block;
-  LensBuild *enclosing = lensBuild;
-  lensBuild = &build;
-  llvm::scope_exit restore([&] { lensBuild = enclosing; });
+  LensBuildScope building(*this, build);
   builder.setInsertionPointToEnd(block);
   ast::Expr use;
   use.kind = ast::ExprKind::Call;

@@ -319,6 +319,15 @@ public:
   /// input type of their first use (a second use shares its parameters).
   std::map<const ModelNode *, std::pair<std::string, mlir::Type>> placed;
   LensBuild *lensBuild = nullptr; ///< the lens whose forward map is being emitted
+  /// Makes `build` the lens being emitted until it goes out of scope.
+  struct LensBuildScope {
+    LensBuildScope(Elaborator &el, LensBuild &build) : el(el), enclosing(el.lensBuild) {
+      el.lensBuild = &build;
+    }
+    ~LensBuildScope() { el.lensBuild = enclosing; }
+    Elaborator &el;
+    LensBuild *enclosing;
+  };
 };
 
 /// The names of the built-in functions (for suggestions).

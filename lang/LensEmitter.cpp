@@ -124,9 +124,7 @@ std::optional<std::string> Elaborator::emitLensOp(const ModelNode &node, Type in
   LensBuild build;
   build.op = op;
   build.block = block;
-  LensBuild *enclosing = lensBuild;
-  lensBuild = &build;
-  llvm::scope_exit restore([&] { lensBuild = enclosing; });
+  LensBuildScope building(*this, build);
   builder.setInsertionPointToEnd(block);
   Value result = applyModel(node, x, "", node.loc);
   if (result && !isa<RankedTensorType>(result.getType())) {
