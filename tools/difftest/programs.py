@@ -442,6 +442,20 @@ class Program:
                 shape = [n]
             if rng.random() < 0.3:
                 self.add_std(rng, rng.choice(["relu", "tanh", "gelu", "softplus", "sigmoid"]), shape)
+        # A quarter of the programs end with one instance used twice
+        # (`blk >> blk`): its parameters' gradient is the sum over the uses.
+        # Drawn apart, so that the rest stays what it was before sharing.
+        self.shared_from = {}  # stage index -> the stage that owns its parameters
+        share_rng = random.Random(seed * 104729 + 3)
+        if share_rng.random() < 0.25:
+            self.add_lens(share_rng, shape, shape, depth=share_rng.randint(1, 3))
+            ctor, params, evaluate = self.stages.pop()
+            self.decls.append("let blk = " + ctor)
+            first = len(self.stages)
+            self.stages.append(("blk", params, evaluate))
+            self.stages.append(("blk", params, evaluate))
+            self.shared_from[first + 1] = first
+            self.ops.add("shared_instance")
         self.out_shape = shape
         self.batch = rng.choice([1, 2, 3])
         self.x = np.stack([draw(rng, in_shape) for _ in range(self.batch)])
@@ -460,6 +474,8 @@ class Program:
                                for _ in range(self.batch)])
         self.params = {}
         for index, (_, params, _) in enumerate(self.stages):
+            if index in self.shared_from:
+                continue
             for suffix, pshape in params:
                 self.params[self.path(index, suffix)] = draw(rng, pshape)
 
@@ -558,7 +574,8 @@ class Program:
         for b in range(self.batch):
             h = torch.tensor(self.x[b], dtype=dtype)
             for index, (_, params, evaluate) in enumerate(self.stages):
-                values = {suffix: leaves[self.path(index, suffix)] for suffix, _ in params}
+                owner = self.shared_from.get(index, index)
+                values = {suffix: leaves[self.path(owner, suffix)] for suffix, _ in params}
                 h = evaluate(h, values)
             if self.loss == "objective":
                 total = total + (torch.tensor(self.w[b], dtype=dtype) * h).sum()
