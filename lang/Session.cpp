@@ -45,6 +45,10 @@ void reportError(const llvm::Twine &message) {
   llvm::WithColor::error(llvm::errs(), "gdc") << message << "\n";
 }
 
+void Session::fail(const llvm::Twine &message) {
+  mlir::emitError(UnknownLoc::get(ctx)) << message;
+}
+
 std::unique_ptr<MLIRContext> Session::createContext() {
   DialectRegistry registry;
   registerAllDialects(registry);
@@ -87,7 +91,7 @@ bool Session::loadModule(llvm::StringRef name, llvm::StringRef path,
 bool Session::load(llvm::StringRef path) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer) {
-    reportError("cannot read '" + path + "': " + buffer.getError().message());
+    fail("cannot read '" + path + "': " + buffer.getError().message());
     return false;
   }
   return loadSource(path, (*buffer)->getBuffer());
@@ -234,19 +238,19 @@ std::unique_ptr<llvm::Module> Session::translate(ModuleOp module,
                                                  llvm::LLVMContext &llvmContext) {
   auto llvmModule = translateModuleToLLVMIR(module, llvmContext, "gd_model");
   if (!llvmModule) {
-    reportError("internal error, please report: translation to LLVM IR failed");
+    fail("internal error, please report: translation to LLVM IR failed");
     return nullptr;
   }
   llvm::TargetMachine *machine = hostTargetMachine();
   if (!machine) {
-    reportError("no LLVM target for this host");
+    fail("no LLVM target for this host");
     return nullptr;
   }
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(machine->getTargetTriple());
   auto optimize = makeOptimizingTransformer(3, 0, machine);
   if (auto err = optimize(llvmModule.get())) {
-    reportError("internal error, please report: LLVM optimisation failed: " +
+    fail("internal error, please report: LLVM optimisation failed: " +
                 llvm::toString(std::move(err)));
     return nullptr;
   }
@@ -257,13 +261,13 @@ bool Session::writeObject(llvm::Module &module, llvm::StringRef path) {
   std::error_code ec;
   llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
   if (ec) {
-    reportError("cannot write '" + path + "': " + ec.message());
+    fail("cannot write '" + path + "': " + ec.message());
     return false;
   }
   llvm::legacy::PassManager pm;
   if (hostTargetMachine()->addPassesToEmitFile(pm, out, nullptr,
                                                llvm::CodeGenFileType::ObjectFile)) {
-    reportError("internal error, please report: cannot emit object code");
+    fail("internal error, please report: cannot emit object code");
     return false;
   }
   pm.run(module);
@@ -275,7 +279,7 @@ bool Session::link(llvm::StringRef object, llvm::StringRef executable) {
   llvm::SmallString<256> runtime(llvm::sys::path::parent_path(llvm::sys::path::parent_path(self)));
   llvm::sys::path::append(runtime, "lib", "libgdrt.a");
   if (!llvm::sys::fs::exists(runtime)) {
-    reportError("the runtime library is missing: " + runtime);
+    fail("the runtime library is missing: " + runtime);
     return false;
   }
   std::string linker;
@@ -285,7 +289,7 @@ bool Session::link(llvm::StringRef object, llvm::StringRef executable) {
       break;
     }
   if (linker.empty()) {
-    reportError("no C++ linker driver (clang++ or g++) found on PATH");
+    fail("no C++ linker driver (clang++ or g++) found on PATH");
     return false;
   }
   llvm::SmallVector<llvm::StringRef> args{linker, object, runtime, "-lopenblas", "-lz",
@@ -293,7 +297,7 @@ bool Session::link(llvm::StringRef object, llvm::StringRef executable) {
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0) {
-    reportError("linking '" + executable + "' failed" +
+    fail("linking '" + executable + "' failed" +
                 (message.empty() ? "" : ": " + message));
     return false;
   }

@@ -105,6 +105,12 @@ public:
   /// Links an object with the runtime into a training executable.
   bool link(llvm::StringRef object, llvm::StringRef executable);
 
+  /// Reports an error that has no source location (a file that cannot be
+  /// written, a missing linker) as a diagnostic at an unknown location, so
+  /// that it reaches whatever handler the caller installed: the driver
+  /// prints `gdc: error: ...`, a library host keeps it as data.
+  void fail(const llvm::Twine &message);
+
 private:
   /// Loads every module reachable by `use` from the loaded ones.
   bool loadUsedModules();
@@ -123,7 +129,8 @@ private:
   std::string mainSourceDir;
 };
 
-/// Reports an error that is not at a source location (`gdc: error: ...`).
+/// Prints an error that is not at a source location (`gdc: error: ...`) on
+/// stderr: for the driver's own errors, before or outside a session.
 void reportError(const llvm::Twine &message);
 
 } // namespace gdc

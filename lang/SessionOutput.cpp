@@ -54,11 +54,11 @@ bool printParams(ModuleOp module, raw_ostream &os) {
   return true;
 }
 
-std::unique_ptr<ToolOutputFile> openOutput(StringRef path) {
+std::unique_ptr<ToolOutputFile> openOutput(Session &session, StringRef path) {
   std::error_code ec;
   auto file = std::make_unique<ToolOutputFile>(path, ec, sys::fs::OF_None);
   if (ec) {
-    reportError("cannot write '" + path + "': " + ec.message());
+    session.fail("cannot write '" + path + "': " + ec.message());
     return nullptr;
   }
   return file;
@@ -73,7 +73,7 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
   if (!module)
     return failure();
   if (emit == Emit::AST) {
-    auto file = openOutput(output.empty() ? "-" : output);
+    auto file = openOutput(*this, output.empty() ? "-" : output);
     if (!file)
       return failure();
     lang::printAST(*mainModule(), checkedTypes(), file->os());
@@ -90,7 +90,7 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
                    << "is no executable to write (--emit=mlir shows its definitions)\n";
       return success();
     }
-    reportError("'" + input + "' has no train block: nothing to compile into a step "
+    fail("'" + input + "' has no train block: nothing to compile into a step "
                 "(--emit=mlir shows its definitions)");
     return failure();
   }
@@ -101,11 +101,17 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
   if (out.empty())
     out = textual ? "-" : sys::path::stem(input).str() + (emit == Emit::Obj ? ".o" : "");
   if (out != "-" && sys::fs::equivalent(input, out)) {
-    reportError("the output '" + out + "' would overwrite the input; name another with -o");
+    fail("the output '" + out + "' would overwrite the input; name another with -o");
+    return failure();
+  }
+  // Said plainly here rather than by the linker after all the work.
+  StringRef directory = sys::path::parent_path(out);
+  if (out != "-" && !directory.empty() && !sys::fs::is_directory(directory)) {
+    fail("cannot write '" + out + "': there is no directory '" + directory + "'");
     return failure();
   }
   if (emit == Emit::Params || (textual && emit != Emit::LLVM)) {
-    auto file = openOutput(out);
+    auto file = openOutput(*this, out);
     if (!file)
       return failure();
     if (emit == Emit::Params) {
@@ -122,7 +128,7 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
   if (!llvmModule)
     return failure();
   if (emit == Emit::LLVM) {
-    auto file = openOutput(out);
+    auto file = openOutput(*this, out);
     if (!file)
       return failure();
     llvmModule->print(file->os(), nullptr);
@@ -134,7 +140,7 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
   }
   SmallString<128> object;
   if (auto ec = sys::fs::createTemporaryFile("gdc", "o", object)) {
-    reportError("cannot create a temporary file: " + ec.message());
+    fail("cannot create a temporary file: " + ec.message());
     return failure();
   }
   FileRemover removeObject(object);

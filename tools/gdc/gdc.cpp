@@ -83,5 +83,14 @@ int main(int argc, char **argv) {
     return failed(handler.verify()) ? 1 : 0;
   }
   mlir::SourceMgrDiagnosticHandler handler(session.sourceManager(), &session.context());
+  // Errors without a source location (a file, the linker) read
+  // `gdc: error: ...`; the rest quote their source line.
+  mlir::ScopedDiagnosticHandler unlocated(&session.context(), [](mlir::Diagnostic &d) {
+    if (!llvm::isa<mlir::UnknownLoc>(d.getLocation()) ||
+        d.getSeverity() != mlir::DiagnosticSeverity::Error)
+      return mlir::failure();
+    reportError(d.str());
+    return mlir::success();
+  });
   return failed(session.compileFile(input, emit, output)) ? 1 : 0;
 }
