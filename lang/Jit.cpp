@@ -1,6 +1,8 @@
 //===- Jit.cpp - In-memory compilation of an LLVM-dialect module ----------===//
 #include "lang/Jit.h"
 
+#include "runtime/Blas.h"
+
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/Support/TargetSelect.h"
@@ -30,6 +32,16 @@ llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module) {
   if (!engine)
     return engine.takeError();
   jit->engine = std::move(*engine);
+  // The runtime functions compiled code calls, by address: a host that
+  // loaded gdc with dlopen (Python's ctypes) does not expose its symbols to
+  // the process-wide lookup the engine falls back on.
+  jit->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
+    llvm::orc::SymbolMap symbols;
+    symbols[interner("_mlir_ciface_gdrt_matmul")] = {
+        llvm::orc::ExecutorAddr::fromPtr(&_mlir_ciface_gdrt_matmul),
+        llvm::JITSymbolFlags::Exported};
+    return symbols;
+  });
   jit->engine->initialize();
   return jit;
 }

@@ -6,6 +6,8 @@
 // programs gives; a transposed operand is passed untransposed with a flag.
 //
 //===----------------------------------------------------------------------===//
+#include "Blas.h"
+
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -19,17 +21,6 @@ void cblas_sgemm(int order, int transA, int transB, int m, int n, int k,
                  float alpha, const float *a, int lda, const float *b, int ldb,
                  float beta, float *c, int ldc);
 
-/// A rank-2 f32 memref descriptor as MLIR lays it out.
-struct GdrtMatrix {
-  float *allocated;
-  float *aligned;
-  int64_t offset;
-  int64_t sizes[2];
-  int64_t strides[2];
-};
-
-/// C = op(A) op(B) + beta C, where op transposes when the flag is set and A,
-/// B are stored untransposed ([k, m] and [n, k] when transposed).
 void _mlir_ciface_gdrt_matmul(GdrtMatrix *a, GdrtMatrix *b, GdrtMatrix *c,
                               int32_t transA, int32_t transB, float beta) {
   if (a->strides[1] != 1 || b->strides[1] != 1 || c->strides[1] != 1) {

@@ -74,6 +74,13 @@ const DataSpec *Manifest::findData(std::string_view split) const {
   return nullptr;
 }
 
+int Manifest::findParam(std::string_view path) const {
+  for (size_t i = 0; i < params.size(); ++i)
+    if (params[i].path == path)
+      return static_cast<int>(i);
+  return -1;
+}
+
 int Manifest::findHyper(std::string_view name) const {
   for (size_t i = 0; i < hypers.size(); ++i)
     if (hypers[i].name == name)

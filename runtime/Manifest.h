@@ -140,6 +140,8 @@ struct Manifest {
   int64_t labelSize() const { return shapeElementCount(labelShape); }
   /// The data record for `split`, or null if the manifest has none.
   const DataSpec *findData(std::string_view split) const;
+  /// Index of the parameter at `path`, or -1.
+  int findParam(std::string_view path) const;
   /// Index of hyperparameter `name`, or -1.
   int findHyper(std::string_view name) const;
   /// The compile-time constant `name`, if there is one.

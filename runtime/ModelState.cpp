@@ -120,6 +120,12 @@ bool ModelState::loadParameters(const std::string &path, std::string &error) {
   return true;
 }
 
+bool ModelState::saveParameters(const std::string &path, std::string &error) const {
+  std::map<std::string, std::string> metadata = {{"producer", "gdc"},
+                                                 {"step", std::to_string(steps)}};
+  return writeSafetensors(path, parameters(), metadata, error);
+}
+
 std::vector<NamedTensor> ModelState::parameters() const {
   std::vector<NamedTensor> tensors;
   for (size_t p = 0; p < manifest->params.size(); ++p)

@@ -54,6 +54,14 @@ public:
   /// The parameters by path, in the manifest's order.
   std::vector<NamedTensor> parameters() const;
 
+  /// Parameter `p`'s values (the manifest's order), writable in place:
+  /// the step's arguments point at them.
+  std::vector<float> &parameter(size_t p) { return params[p]; }
+
+  /// Writes the parameters to the safetensors file `path` (atomically),
+  /// with the step count as metadata: the executable's --save format.
+  bool saveParameters(const std::string &path, std::string &error) const;
+
   /// The hyperparameters' values, in the manifest's order (settable).
   std::vector<float> &hyperparameters() { return hypers; }
 

@@ -339,9 +339,7 @@ bool Trainer::run(std::string &error) {
     ok = false;
   }
   if (ok && !options.savePath.empty()) {
-    std::map<std::string, std::string> metadata = {
-        {"producer", "gdc"}, {"step", std::to_string(state.stepsTaken())}};
-    ok = writeSafetensors(options.savePath, parameters(), metadata, error);
+    ok = state.saveParameters(options.savePath, error);
   }
   return ok;
 }

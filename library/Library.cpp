@@ -1,0 +1,591 @@
+//===- Library.cpp - The C API of include/gdc/gdc.h -----------------------===//
+//
+// Every entry point checks its handles and pointers, runs under a catch-all
+// (no C++ exception crosses the C boundary) and reports a failure on the
+// context the handle belongs to. Compilation is gdc's Session with the
+// diagnostics captured (lang/DiagnosticCapture.h) and the step JIT-compiled
+// (lang/CompiledModel.h); training state is the runtime's ModelState, the
+// same as the executable's.
+//
+//===----------------------------------------------------------------------===//
+#include "gdc/gdc.h"
+
+#include "dialects/gd/GDDialect.h"
+#include "lang/CompiledModel.h"
+#include "lang/DiagnosticCapture.h"
+#include "lang/Session.h"
+
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <cmath>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+using gdc::DiagnosticRecord;
+
+namespace {
+// Set in every live handle and cleared by its destroy, so that a handle of
+// the wrong kind or one destroyed already is an error, not a crash, as far
+// as a check can tell.
+constexpr uint32_t kContextMagic = 0x67646363, kProgramMagic = 0x67646370,
+                   kTrainerMagic = 0x67646374;
+
+/// The last failure of a call that had no context to report to.
+thread_local std::string orphanError;
+} // namespace
+
+struct gdc_context {
+  uint32_t magic = kContextMagic;
+  std::unique_ptr<mlir::MLIRContext> mlir = gdc::Session::createContext();
+  std::string lastError;
+  std::vector<DiagnosticRecord> records;
+};
+
+struct gdc_program {
+  uint32_t magic = kProgramMagic;
+  gdc_context *context = nullptr;
+  std::unique_ptr<gdc::CompiledModel> model; ///< null without a train block
+};
+
+struct gdc_trainer {
+  explicit gdc_trainer(gdc_program *program)
+      : program(program), state(program->model->manifest()) {}
+  uint32_t magic = kTrainerMagic;
+  gdc_program *program;
+  gdrt::ModelState state;
+  const gdrt::Manifest &manifest() const { return program->model->manifest(); }
+  const gdrt::ModelEntryPoints &model() const { return program->model->entryPoints(); }
+};
+
+namespace {
+
+template <typename Handle> bool isLive(Handle *h, uint32_t magic) {
+  return h != nullptr && h->magic == magic;
+}
+
+void clearError(gdc_context *context) {
+  context->lastError.clear();
+  context->records.clear();
+}
+
+/// Records a failure without a place in the source on `context` (or, if
+/// null, for this thread) and returns `status`.
+int fail(gdc_context *context, gdc_status status, const std::string &message) {
+  std::string text = "gdc: error: " + message + "\n";
+  if (!context) {
+    orphanError = text;
+    return status;
+  }
+  context->lastError = text;
+  context->records.clear();
+  DiagnosticRecord record;
+  record.message = message;
+  context->records.push_back(record);
+  return status;
+}
+
+/// Runs `body` with the context's error state cleared, turning an escaping
+/// exception into GDC_ERROR_INTERNAL.
+template <typename Body> int guarded(gdc_context *context, Body body) {
+  try {
+    clearError(context);
+    return body();
+  } catch (const std::bad_alloc &) {
+    return fail(context, GDC_ERROR_INTERNAL, "out of memory");
+  } catch (const std::exception &e) {
+    return fail(context, GDC_ERROR_INTERNAL,
+                std::string("internal error, please report: ") + e.what());
+  } catch (...) {
+    return fail(context, GDC_ERROR_INTERNAL, "internal error, please report");
+  }
+}
+
+/// The trainer's context if the handle is live (else an orphan failure).
+gdc_context *contextOf(gdc_trainer *trainer, int &status) {
+  if (!isLive(trainer, kTrainerMagic)) {
+    status = fail(nullptr, GDC_ERROR_ARGUMENT, "not a valid gdc_trainer handle");
+    return nullptr;
+  }
+  return trainer->program->context;
+}
+
+std::string namesOf(const std::vector<gdrt::HyperSpec> &specs) {
+  std::string names;
+  for (const gdrt::HyperSpec &spec : specs)
+    names += (names.empty() ? "'" : ", '") + spec.name + "'";
+  return names.empty() ? "none" : names;
+}
+
+/// A trainer's parameter index for `path`, or a failure naming the paths.
+int findParam(gdc_trainer *trainer, const char *path, int &index) {
+  gdc_context *context = trainer->program->context;
+  if (!path)
+    return fail(context, GDC_ERROR_ARGUMENT, "the parameter path is NULL");
+  index = trainer->manifest().findParam(path);
+  if (index >= 0)
+    return GDC_OK;
+  std::string names;
+  for (const gdrt::ParamSpec &spec : trainer->manifest().params)
+    names += (names.empty() ? "'" : ", '") + spec.path + "'";
+  return fail(context, GDC_ERROR_NAME,
+              std::string("no parameter '") + path + "'; the model's are " + names);
+}
+
+/// Fails unless `count` is the parameter's element count.
+int checkCount(gdc_trainer *trainer, int index, int64_t count) {
+  const gdrt::ParamSpec &spec = trainer->manifest().params[index];
+  int64_t expected = gdrt::shapeElementCount(spec.shape);
+  if (count == expected)
+    return GDC_OK;
+  return fail(trainer->program->context, GDC_ERROR_ARGUMENT,
+              "parameter '" + spec.path + "' has shape " + gdrt::formatShape(spec.shape) +
+                  ", " + std::to_string(expected) + " elements, but the buffer holds " +
+                  std::to_string(count));
+}
+
+gdc_program *compileText(gdc_context *context, llvm::StringRef filename, llvm::StringRef source) {
+  auto program = std::make_unique<gdc_program>();
+  program->context = context;
+  gdc::Session session(*context->mlir);
+  gdc::DiagnosticCapture diagnostics(session.context(), session.sourceManager());
+  auto finish = [&]() -> gdc_program * {
+    context->lastError = diagnostics.text();
+    context->records = diagnostics.records();
+    if (context->lastError.empty())
+      fail(context, GDC_ERROR_COMPILE, "the program did not compile");
+    return nullptr;
+  };
+  if (!session.loadSource(filename, source))
+    return finish();
+  auto module = session.elaborate();
+  if (!module || diagnostics.hasErrors())
+    return finish();
+  if (!module->getOps<gdc::gd::TrainStepOp>().empty()) {
+    program->model = gdc::CompiledModel::compile(session, *module);
+    if (!program->model)
+      return finish();
+  }
+  return program.release();
+}
+
+} // namespace
+
+extern "C" {
+
+const char *gdc_version(void) { return "0.1.0"; }
+
+gdc_context *gdc_context_create(void) {
+  try {
+    return new gdc_context();
+  } catch (...) {
+    fail(nullptr, GDC_ERROR_INTERNAL, "cannot create a context: out of memory");
+    return nullptr;
+  }
+}
+
+void gdc_context_destroy(gdc_context *context) {
+  if (!isLive(context, kContextMagic))
+    return;
+  context->magic = 0;
+  delete context;
+}
+
+const char *gdc_last_error(gdc_context *context) {
+  if (!context)
+    return orphanError.c_str();
+  if (!isLive(context, kContextMagic))
+    return "gdc: error: not a valid gdc_context handle\n";
+  return context->lastError.c_str();
+}
+
+int64_t gdc_diagnostic_count(gdc_context *context) {
+  return isLive(context, kContextMagic) ? int64_t(context->records.size()) : 0;
+}
+
+int gdc_diagnostic_get(gdc_context *context, int64_t index, gdc_diagnostic *out) {
+  if (!isLive(context, kContextMagic))
+    return fail(nullptr, GDC_ERROR_ARGUMENT, "not a valid gdc_context handle");
+  if (!out || index < 0 || index >= int64_t(context->records.size()))
+    return GDC_ERROR_ARGUMENT; // the records stay as they are
+  const DiagnosticRecord &record = context->records[index];
+  out->file = record.file.c_str();
+  out->line = record.line;
+  out->column = record.column;
+  switch (record.severity) {
+  case mlir::DiagnosticSeverity::Error:
+    out->severity = GDC_SEVERITY_ERROR;
+    break;
+  case mlir::DiagnosticSeverity::Warning:
+    out->severity = GDC_SEVERITY_WARNING;
+    break;
+  case mlir::DiagnosticSeverity::Note:
+    out->severity = GDC_SEVERITY_NOTE;
+    break;
+  case mlir::DiagnosticSeverity::Remark:
+    out->severity = GDC_SEVERITY_REMARK;
+    break;
+  }
+  out->message = record.message.c_str();
+  return GDC_OK;
+}
+
+gdc_program *gdc_compile(gdc_context *context, const char *source, const char *filename) {
+  if (!isLive(context, kContextMagic)) {
+    fail(nullptr, GDC_ERROR_ARGUMENT, "not a valid gdc_context handle");
+    return nullptr;
+  }
+  gdc_program *program = nullptr;
+  guarded(context, [&] {
+    if (!source)
+      return fail(context, GDC_ERROR_ARGUMENT, "the source text is NULL");
+    program = compileText(context, filename && *filename ? filename : "<string>", source);
+    return program ? int(GDC_OK) : int(GDC_ERROR_COMPILE);
+  });
+  return program;
+}
+
+gdc_program *gdc_compile_file(gdc_context *context, const char *path) {
+  if (!isLive(context, kContextMagic)) {
+    fail(nullptr, GDC_ERROR_ARGUMENT, "not a valid gdc_context handle");
+    return nullptr;
+  }
+  gdc_program *program = nullptr;
+  guarded(context, [&] {
+    if (!path)
+      return fail(context, GDC_ERROR_ARGUMENT, "the path is NULL");
+    auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+    if (!buffer)
+      return fail(context, GDC_ERROR_IO,
+                  std::string("cannot read '") + path + "': " + buffer.getError().message());
+    program = compileText(context, path, (*buffer)->getBuffer());
+    return program ? int(GDC_OK) : int(GDC_ERROR_COMPILE);
+  });
+  return program;
+}
+
+void gdc_program_destroy(gdc_program *program) {
+  if (!isLive(program, kProgramMagic))
+    return;
+  program->magic = 0;
+  delete program;
+}
+
+const char *gdc_program_train_block(gdc_program *program) {
+  if (!isLive(program, kProgramMagic) || !program->model)
+    return nullptr;
+  return program->model->name().c_str();
+}
+
+gdc_trainer *gdc_trainer_create(gdc_program *program, const char *trainBlock, uint64_t seed) {
+  if (!isLive(program, kProgramMagic)) {
+    fail(nullptr, GDC_ERROR_ARGUMENT, "not a valid gdc_program handle");
+    return nullptr;
+  }
+  gdc_context *context = program->context;
+  gdc_trainer *trainer = nullptr;
+  guarded(context, [&] {
+    if (!program->model)
+      return fail(context, GDC_ERROR_NAME, "the program has no train block to train");
+    if (trainBlock && program->model->name() != trainBlock)
+      return fail(context, GDC_ERROR_NAME,
+                  std::string("no train block '") + trainBlock + "'; the program's is '" +
+                      program->model->name() + "'");
+    auto created = std::make_unique<gdc_trainer>(program);
+    std::string error;
+    if (!created->state.fits(error))
+      return fail(context, GDC_ERROR_ARGUMENT, error);
+    created->state.initialize(seed);
+    trainer = created.release();
+    return int(GDC_OK);
+  });
+  return trainer;
+}
+
+void gdc_trainer_destroy(gdc_trainer *trainer) {
+  if (!isLive(trainer, kTrainerMagic))
+    return;
+  trainer->magic = 0;
+  delete trainer;
+}
+
+int gdc_trainer_step(gdc_trainer *trainer, const void *x, const void *labels, int64_t batch,
+                     float *loss) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  return guarded(context, [&] {
+    if (!x || !labels)
+      return fail(context, GDC_ERROR_ARGUMENT, x ? "the labels are NULL" : "x is NULL");
+    if (batch < 1)
+      return fail(context, GDC_ERROR_ARGUMENT,
+                  "the batch must hold at least one example, not " + std::to_string(batch));
+    const gdrt::Manifest &manifest = trainer->manifest();
+    if (!manifest.hasTargetLabels()) {
+      // A class index outside the output would index past the logits.
+      const int32_t *classes = static_cast<const int32_t *>(labels);
+      for (int64_t i = 0; i < batch; ++i)
+        if (classes[i] < 0 || classes[i] >= manifest.outputSize())
+          return fail(context, GDC_ERROR_ARGUMENT,
+                      "label " + std::to_string(i) + " is class " + std::to_string(classes[i]) +
+                          ", outside [0, " + std::to_string(manifest.outputSize()) + ")");
+    }
+    float value = trainer->state.step(trainer->model(), static_cast<const float *>(x), labels,
+                                      batch);
+    if (loss)
+      *loss = value;
+    return int(GDC_OK);
+  });
+}
+
+int gdc_trainer_predict(gdc_trainer *trainer, const void *x, int64_t batch, float *out) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  return guarded(context, [&] {
+    if (!x || !out)
+      return fail(context, GDC_ERROR_ARGUMENT, x ? "the output buffer is NULL" : "x is NULL");
+    if (batch < 1)
+      return fail(context, GDC_ERROR_ARGUMENT,
+                  "the batch must hold at least one example, not " + std::to_string(batch));
+    trainer->state.eval(trainer->model(), static_cast<const float *>(x), batch, out);
+    return int(GDC_OK);
+  });
+}
+
+int gdc_trainer_steps(gdc_trainer *trainer, int64_t *steps) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  if (!steps)
+    return fail(context, GDC_ERROR_ARGUMENT, "the result pointer is NULL");
+  clearError(context);
+  *steps = trainer->state.stepsTaken();
+  return GDC_OK;
+}
+
+static int findHyper(gdc_trainer *trainer, const char *name, int &index) {
+  gdc_context *context = trainer->program->context;
+  if (!name)
+    return fail(context, GDC_ERROR_ARGUMENT, "the hyperparameter name is NULL");
+  const gdrt::Manifest &manifest = trainer->manifest();
+  index = manifest.findHyper(name);
+  if (index >= 0)
+    return GDC_OK;
+  if (auto constant = manifest.findConstant(name))
+    return fail(context, GDC_ERROR_NAME,
+                std::string("'") + name + "' is an int argument of the update rule, fixed at " +
+                    std::to_string(*constant) + " when the program was compiled");
+  return fail(context, GDC_ERROR_NAME,
+              std::string("no hyperparameter '") + name + "'; the model's are " +
+                  namesOf(manifest.hypers));
+}
+
+int gdc_trainer_get_hyper(gdc_trainer *trainer, const char *name, double *value) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  return guarded(context, [&] {
+    int index = -1;
+    if (int s = findHyper(trainer, name, index))
+      return s;
+    if (!value)
+      return fail(context, GDC_ERROR_ARGUMENT, "the result pointer is NULL");
+    *value = trainer->state.hyperparameters()[index];
+    return int(GDC_OK);
+  });
+}
+
+int gdc_trainer_set_hyper(gdc_trainer *trainer, const char *name, double value) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  return guarded(context, [&] {
+    int index = -1;
+    if (int s = findHyper(trainer, name, index))
+      return s;
+    if (!std::isfinite(value))
+      return fail(context, GDC_ERROR_ARGUMENT,
+                  std::string("hyperparameter '") + name + "' must be finite");
+    trainer->state.hyperparameters()[index] = static_cast<float>(value);
+    return int(GDC_OK);
+  });
+}
+
+int gdc_trainer_get_param(gdc_trainer *trainer, const char *path, float *buffer, int64_t count) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  return guarded(context, [&] {
+    int index = -1;
+    if (int s = findParam(trainer, path, index))
+      return s;
+    if (int s = checkCount(trainer, index, count))
+      return s;
+    if (!buffer)
+      return fail(context, GDC_ERROR_ARGUMENT, "the buffer is NULL");
+    const std::vector<float> &values = trainer->state.parameter(index);
+    std::memcpy(buffer, values.data(), values.size() * sizeof(float));
+    return int(GDC_OK);
+  });
+}
+
+int gdc_trainer_set_param(gdc_trainer *trainer, const char *path, const float *buffer,
+                          int64_t count) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  return guarded(context, [&] {
+    int index = -1;
+    if (int s = findParam(trainer, path, index))
+      return s;
+    if (int s = checkCount(trainer, index, count))
+      return s;
+    if (!buffer)
+      return fail(context, GDC_ERROR_ARGUMENT, "the buffer is NULL");
+    std::vector<float> &values = trainer->state.parameter(index);
+    std::memcpy(values.data(), buffer, values.size() * sizeof(float));
+    return int(GDC_OK);
+  });
+}
+
+int gdc_trainer_save(gdc_trainer *trainer, const char *path) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  return guarded(context, [&] {
+    if (!path)
+      return fail(context, GDC_ERROR_ARGUMENT, "the path is NULL");
+    std::string error;
+    if (!trainer->state.saveParameters(path, error))
+      return fail(context, GDC_ERROR_IO, error);
+    return int(GDC_OK);
+  });
+}
+
+int gdc_trainer_load(gdc_trainer *trainer, const char *path) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  return guarded(context, [&] {
+    if (!path)
+      return fail(context, GDC_ERROR_ARGUMENT, "the path is NULL");
+    std::string error;
+    if (!trainer->state.loadParameters(path, error))
+      return fail(context, GDC_ERROR_IO, error);
+    return int(GDC_OK);
+  });
+}
+
+int gdc_trainer_param_count(gdc_trainer *trainer, int64_t *count) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  if (!count)
+    return fail(context, GDC_ERROR_ARGUMENT, "the result pointer is NULL");
+  clearError(context);
+  *count = int64_t(trainer->manifest().params.size());
+  return GDC_OK;
+}
+
+int gdc_trainer_param_info(gdc_trainer *trainer, int64_t index, const char **path,
+                           int64_t *rank, const int64_t **shape) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  const auto &params = trainer->manifest().params;
+  if (index < 0 || index >= int64_t(params.size()))
+    return fail(context, GDC_ERROR_ARGUMENT,
+                "parameter index " + std::to_string(index) + " is outside [0, " +
+                    std::to_string(params.size()) + ")");
+  clearError(context);
+  if (path)
+    *path = params[index].path.c_str();
+  if (rank)
+    *rank = int64_t(params[index].shape.size());
+  if (shape)
+    *shape = params[index].shape.data();
+  return GDC_OK;
+}
+
+int gdc_trainer_hyper_count(gdc_trainer *trainer, int64_t *count) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  if (!count)
+    return fail(context, GDC_ERROR_ARGUMENT, "the result pointer is NULL");
+  clearError(context);
+  *count = int64_t(trainer->manifest().hypers.size());
+  return GDC_OK;
+}
+
+int gdc_trainer_hyper_info(gdc_trainer *trainer, int64_t index, const char **name,
+                           double *defaultValue) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  const auto &hypers = trainer->manifest().hypers;
+  if (index < 0 || index >= int64_t(hypers.size()))
+    return fail(context, GDC_ERROR_ARGUMENT,
+                "hyperparameter index " + std::to_string(index) + " is outside [0, " +
+                    std::to_string(hypers.size()) + ")");
+  clearError(context);
+  if (name)
+    *name = hypers[index].name.c_str();
+  if (defaultValue)
+    *defaultValue = hypers[index].defaultValue;
+  return GDC_OK;
+}
+
+int gdc_trainer_array_info(gdc_trainer *trainer, char which, gdc_dtype *dtype, int64_t *rank,
+                           const int64_t **shape) {
+  int status = GDC_OK;
+  gdc_context *context = contextOf(trainer, status);
+  if (!context)
+    return status;
+  const gdrt::Manifest &manifest = trainer->manifest();
+  const gdrt::Shape *dims = nullptr;
+  std::string type;
+  switch (which) {
+  case 'x':
+    dims = &manifest.inputShape;
+    type = manifest.inputType;
+    break;
+  case 'y':
+    dims = &manifest.labelShape;
+    type = manifest.labelType;
+    break;
+  case 'o':
+    dims = &manifest.outputShape;
+    type = manifest.outputType;
+    break;
+  default:
+    return fail(context, GDC_ERROR_ARGUMENT,
+                "the array is 'x', 'y' or 'o', not '" + std::string(1, which) + "'");
+  }
+  clearError(context);
+  if (dtype)
+    *dtype = type == "i32" ? GDC_I32 : GDC_F32;
+  if (rank)
+    *rank = int64_t(dims->size());
+  if (shape)
+    *shape = dims->data();
+  return GDC_OK;
+}
+
+} // extern "C"
