@@ -3,6 +3,8 @@
 #   %python         the Python running lit (for the tests' helper scripts)
 #   %fmnist         the Fashion-MNIST directory (feature `fmnist` when present)
 #   %examples       the source examples/ directory
+#   %gdc-build %libgdc %gdc-python-path
+#                   the build tree, libgdc.so, the Python package's source
 import os
 import shutil
 import sys
@@ -22,6 +24,12 @@ config.environment["PATH"] = os.pathsep.join(
 # Keep the machine's locale and thread settings out of the tests' way.
 config.environment["OPENBLAS_NUM_THREADS"] = os.environ.get("OPENBLAS_NUM_THREADS", "2")
 
+# The library door: the build tree (for `cmake --install`), the built
+# libgdc and the Python package's source directory. Before %gdc, which
+# would otherwise replace their prefix.
+config.substitutions.append(("%gdc-build", config.gdc_obj_root))
+config.substitutions.append(("%libgdc", os.path.join(config.gdc_obj_root, "lib", "libgdc.so")))
+config.substitutions.append(("%gdc-python-path", os.path.join(config.gdc_src_root, "python")))
 config.substitutions.append(("%gdc-opt", os.path.join(config.gdc_tools_dir, "gdc-opt")))
 config.substitutions.append(("%gdc", os.path.join(config.gdc_tools_dir, "gdc")))
 config.substitutions.append(("%python", sys.executable))
