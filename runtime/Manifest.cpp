@@ -112,6 +112,12 @@ public:
   /// records suit the model. On failure sets the whole `error`.
   bool finish(std::string &error);
 
+  /// Parses the initialiser of a param record's `fields` (from the fourth).
+  bool parseInitialiser(const std::vector<std::string_view> &fields, ParamInit &init,
+                        std::string &problem) {
+    return parseInit(fields, init, problem);
+  }
+
   /// The line being parsed, for the checks in finish() that refer to it.
   void setLine(size_t number, std::string_view text) {
     lineNumber = number;
@@ -655,6 +661,19 @@ bool ManifestParser::finish(std::string &error) {
     }
   }
   return true;
+}
+
+bool parseInit(std::string_view text, ParamInit &init, std::string &error) {
+  // The initialiser as it stands in a param record, after path and dims.
+  std::vector<std::string_view> fields = {"param", "-", "-"};
+  for (std::string_view field : splitFields(text))
+    fields.push_back(field);
+  if (fields.size() < 4) {
+    error = "expected an initialiser";
+    return false;
+  }
+  Manifest unused;
+  return ManifestParser(unused).parseInitialiser(fields, init, error);
 }
 
 bool parseManifest(std::string_view text, Manifest &out, std::string &error) {

@@ -72,6 +72,10 @@ struct ParamInit {
 /// The manifest spelling of an initialiser, e.g. `glorot_uniform 784 256`.
 std::string formatInit(const ParamInit &init);
 
+/// Parses an initialiser as a param record spells it (`glorot_uniform 784
+/// 256`); on failure sets `error`.
+bool parseInit(std::string_view text, ParamInit &init, std::string &error);
+
 /// One trainable tensor, identified by its dotted path (`mlp.0.W`).
 struct ParamSpec {
   std::string path;

@@ -7,13 +7,16 @@
 // them on host tensors. `checkGradients` compares the backward map against
 // central finite differences of the forward map.
 //
-// The header is kept free of MLIR so that the cases compile quickly.
+// The header is kept free of MLIR so that the cases compile quickly; the
+// compiling and calling is gdc's LensJit (lang/LensJit.h).
 //
 //===----------------------------------------------------------------------===//
 #ifndef GDC_TEST_UNIT_GRADCHECK_GRADCHECKHARNESS_H
 #define GDC_TEST_UNIT_GRADCHECK_GRADCHECKHARNESS_H
 
 #include "gtest/gtest.h"
+
+#include "lang/LensJit.h"
 
 #include <cstdint>
 #include <memory>
@@ -23,16 +26,9 @@
 
 namespace gdc::gradcheck {
 
-/// A dense row-major host tensor. Values are held as doubles; an argument
-/// whose element type in the IR is an integer (a label) is converted when it
-/// is passed.
-struct Tensor {
-  std::vector<int64_t> shape;
-  std::vector<double> data;
-
-  static Tensor zeros(std::vector<int64_t> shape);
-  int64_t numElements() const;
-};
+/// A dense row-major host tensor (values as doubles, converted to the IR's
+/// element type when passed).
+using Tensor = gdc::HostTensor;
 
 /// Formats `[2, 3]`.
 std::string formatShape(const std::vector<int64_t> &shape);
