@@ -240,4 +240,40 @@ void Elaborator::checkFunctionDeclaration(const ast::Decl &d) {
   (void)emitFnCall(use, d, *program.main, args);
 }
 
+void Elaborator::emitRequestedDefinitions() {
+  SmallVector<NamedAttribute> emitted;
+  for (const std::string &name : program.emitDefinitions) {
+    current = program.main;
+    const Binding *b = globals.lookup(name);
+    std::shared_ptr<ModelNode> node;
+    if (b && b->kind == Binding::Model) {
+      node = b->model;
+    } else if (b && b->kind == Binding::Decl && b->decl->kind == ast::DeclKind::Lens &&
+               b->decl->params.empty()) {
+      node = std::make_shared<ModelNode>();
+      node->kind = ModelNode::Lens;
+      node->loc = b->decl->nameLoc;
+      node->decl = b->decl;
+      node->module = b->module;
+      node->useModule = program.main;
+    }
+    if (!node) {
+      error({1, 1}) << "'" << name << "' is not a model or a lens without arguments";
+      continue;
+    }
+    std::optional<Type> input = declaredInput(*node);
+    if (!input) {
+      error(node->loc) << "'" << name
+                                << "' has no declared input type to generate it at";
+      continue;
+    }
+    Type output;
+    auto symbol = emitModel(*node, *input, output, name, name);
+    if (!symbol)
+      continue;
+    emitted.push_back(builder.getNamedAttr(name, FlatSymbolRefAttr::get(&ctx, *symbol)));
+  }
+  (*module)->setAttr("gd.emitted", builder.getDictionaryAttr(emitted));
+}
+
 } // namespace gdc::lang

@@ -34,6 +34,11 @@ struct Program {
   std::map<std::string, const ast::Module *> modules;
   /// The directory of the main file: the fallback base for data paths.
   std::string sourceDir;
+  /// Main-module models (`let`) and lenses without constructor arguments to
+  /// generate at their declared input even though no train block uses them
+  /// (the REPL evaluates through them). The module's `gd.emitted` dictionary
+  /// maps each name to the symbol of its gd.lens or gd.compose.
+  std::vector<std::string> emitDefinitions;
 };
 
 /// The types each expression was checked at: one entry per distinct type

@@ -465,6 +465,8 @@ OwningOpRef<ModuleOp> Elaborator::run() {
   checkDeclarations();
   if (errors == 0 && train)
     emitTrain(*train);
+  if (errors == 0)
+    emitRequestedDefinitions();
   if (errors)
     return nullptr;
   eraseDeadTuples(*module);

@@ -171,6 +171,8 @@ public:
   /// Like emit, where a tuple may stand (a let's value, a fn's argument
   /// and result, a tuple's part).
   mlir::Value emitAny(const ast::Expr &e, Scope &scope);
+  /// `[a, b, c]`: a tensor literal, its entries stacked on a new first axis.
+  mlir::Value emitList(const ast::Expr &e, Scope &scope);
   mlir::Value emitUnrecorded(const ast::Expr &e, Scope &scope);
   // --- tuples (TupleEmitter.cpp) ------------------------------------------
   mlir::Value emitTuple(const ast::Expr &e, Scope &scope);
@@ -286,6 +288,8 @@ public:
   void checkDeclarations();
   void checkModelDeclaration(const ast::Decl &let);
   void checkModelAt(const ModelNode &node, llvm::StringRef name);
+  /// Generates the definitions Program::emitDefinitions names.
+  void emitRequestedDefinitions();
   void checkFunctionDeclaration(const ast::Decl &fn);
   /// Reports each name in `e` that nothing in `scope` (or the built-ins)
   /// defines: a generic body's names, checked before any use.

@@ -124,8 +124,7 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
     error(e.loc) << "a string is not a value here";
     return {};
   case K::List:
-    error(e.loc) << "a list is not a value here";
-    return {};
+    return emitList(e, scope);
   case K::Name: {
     if (const Binding *b = scope.lookup(e.name)) {
       switch (b->kind) {

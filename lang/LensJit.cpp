@@ -11,7 +11,11 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/IR/Verifier.h"
+#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <cstddef>
@@ -236,6 +240,7 @@ struct LensJit::Impl {
   unsigned numInputs = 0;
   Signature forward, backward;
   std::string differentiated, lowered;
+  bool hasBackward = false;
   std::unique_ptr<JitModule> engine;
 
   llvm::Error call(const char *name, const Signature &sig, const std::vector<HostTensor> &args,
@@ -245,7 +250,8 @@ struct LensJit::Impl {
 LensJit::LensJit() = default;
 LensJit::~LensJit() = default;
 
-llvm::Expected<std::unique_ptr<LensJit>> LensJit::compile(ModuleOp module, StringRef lensName) {
+llvm::Expected<std::unique_ptr<LensJit>> LensJit::compile(ModuleOp module, StringRef lensName,
+                                                         std::string *llvmIR, bool batch) {
   MLIRContext *ctx = module.getContext();
   auto lensOp = module.lookupSymbol<gd::LensOp>(lensName);
   if (!lensOp)
@@ -256,22 +262,31 @@ llvm::Expected<std::unique_ptr<LensJit>> LensJit::compile(ModuleOp module, Strin
   // gdc's own passes and CPU lowering (passes/Pipelines.h), with the
   // options of a JIT of plain functions: tensors in and out, no BLAS (it
   // handles f32 only, lenses may be f64), no training-step ABI.
-  PassManager differentiate(ctx);
-  differentiate.addPass(createGDBatch());
-  addDifferentiation(differentiate);
-  if (failed(differentiate.run(module)))
-    return makeError("gd-batch or gd-reverse-mode failed");
+  // Batched, the lens is differentiated and both maps are compiled; per
+  // example, only the forward map (gd-reverse-mode needs batched lenses).
+  if (batch) {
+    PassManager differentiate(ctx);
+    differentiate.addPass(createGDBatch());
+    addDifferentiation(differentiate);
+    if (failed(differentiate.run(module)))
+      return makeError("gd-batch or gd-reverse-mode failed");
+  }
   impl.differentiated = printOp(module);
 
   for (Attribute name : lensOp.getParamNames())
     impl.paramNames.push_back(cast<StringAttr>(name).str());
   impl.numInputs = lensOp.getNumInputs();
   FailureOr<Signature> forward = outline(module, lensOp.getForward(), kForwardName);
-  FailureOr<Signature> backward = outline(module, lensOp.getBackward(), kBackwardName);
-  if (failed(forward) || failed(backward))
+  if (failed(forward))
     return makeError("unsupported argument or result types");
   impl.forward = *forward;
-  impl.backward = *backward;
+  if (batch) {
+    FailureOr<Signature> backward = outline(module, lensOp.getBackward(), kBackwardName);
+    if (failed(backward))
+      return makeError("unsupported argument or result types");
+    impl.backward = *backward;
+  }
+  impl.hasBackward = batch;
   lensOp.erase();
   if (failed(verify(module)))
     return makeError("the outlined functions do not verify");
@@ -288,6 +303,16 @@ llvm::Expected<std::unique_ptr<LensJit>> LensJit::compile(ModuleOp module, Strin
   if (failed(lower.run(module)))
     return makeError("lowering to LLVM failed");
   impl.lowered = printOp(module);
+  if (llvmIR) {
+    llvm::LLVMContext llvmContext;
+    auto translated = translateModuleToLLVMIR(module, llvmContext, "gd_lens");
+    if (!translated)
+      return makeError("translation to LLVM IR failed");
+    if (auto err = makeOptimizingTransformer(3, 0, nullptr)(translated.get()))
+      return err;
+    llvm::raw_string_ostream os(*llvmIR);
+    translated->print(os, nullptr);
+  }
 
   auto engine = JitModule::create(module);
   if (!engine)
@@ -313,6 +338,19 @@ std::vector<int64_t> LensJit::resultShape() const {
     if (ShapedType::isDynamic(d))
       d = -1;
   return shape;
+}
+std::string LensJit::resultElementType() const {
+  switch (impl->forward.results.at(0).element) {
+  case Element::F64:
+    return "f64";
+  case Element::F32:
+    return "f32";
+  case Element::I32:
+    return "i32";
+  case Element::I64:
+    return "i64";
+  }
+  return "f32";
 }
 const std::string &LensJit::differentiatedIR() const { return impl->differentiated; }
 const std::string &LensJit::loweredIR() const { return impl->lowered; }
@@ -380,6 +418,8 @@ llvm::Error LensJit::forward(const std::vector<HostTensor> &args, HostTensor &ou
 
 llvm::Error LensJit::backward(const std::vector<HostTensor> &args, const HostTensor &cotangent,
                               std::vector<HostTensor> &grads) {
+  if (!impl->hasBackward)
+    return makeError("the lens was compiled per example, without its backward map");
   std::vector<HostTensor> withSeed = args;
   withSeed.push_back(cotangent);
   return impl->call(kBackwardName, impl->backward, withSeed, grads);

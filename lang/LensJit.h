@@ -41,20 +41,28 @@ public:
   /// end generates it; other lenses it applies are inlined). The module is
   /// consumed: lowered in place. Failures of the passes are reported as
   /// diagnostics on the module's context and as the returned error.
+  /// If `llvmIR` is given, it receives the optimised LLVM IR of the maps.
+  /// Without `batch`, the lens is compiled per example as it stands (its
+  /// inputs and result have no batch dimension, and it need not use its
+  /// input: the REPL's constant expressions).
   static llvm::Expected<std::unique_ptr<LensJit>> compile(mlir::ModuleOp module,
-                                                         llvm::StringRef lensName);
+                                                         llvm::StringRef lensName,
+                                                         std::string *llvmIR = nullptr,
+                                                         bool batch = true);
   ~LensJit();
 
   unsigned numParams() const;
   unsigned numInputs() const;
   /// The lens's parameter names, in order (`f.0.W`).
   const std::vector<std::string> &paramNames() const;
-  /// Forward argument `i` (parameters, then batched inputs): whether its
+  /// Forward argument `i` (parameters, then the inputs): whether its
   /// element type is a float, and its type as the IR spells it.
   bool isFloatArg(unsigned i) const;
   std::vector<int64_t> argShape(unsigned i) const; ///< -1 for a dynamic size
-  /// The forward map's result shape (-1 for the dynamic batch).
+  /// The forward map's result shape (-1 for the dynamic batch) and element
+  /// type (`f32`, `f64`, `i32`, `i64`).
   std::vector<int64_t> resultShape() const;
+  std::string resultElementType() const;
 
   /// Runs the forward map on the parameters followed by the batched inputs.
   llvm::Error forward(const std::vector<HostTensor> &args, HostTensor &output);

@@ -26,6 +26,9 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/SubtargetFeature.h"
 
+#include <map>
+#include <mutex>
+
 using namespace mlir;
 
 namespace gdc {
@@ -39,6 +42,24 @@ struct StdModule {
 const StdModule kStdModules[] = {
 #include "lang/StdLib.inc"
 };
+/// The parsed standard module `std`, parsed once per process: every
+/// compilation uses the same few, and the REPL compiles at every input. An
+/// AST is never changed once parsed, so sessions on any thread share it.
+std::shared_ptr<const ast::Module> parsedStdModule(const StdModule &std) {
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const ast::Module>> cache;
+  std::lock_guard<std::mutex> lock(mutex);
+  std::shared_ptr<const ast::Module> &entry = cache[std.name];
+  if (!entry) {
+    std::vector<ast::SyntaxError> errors;
+    auto module = ast::parse(std.path, std.source, errors);
+    if (!module || !errors.empty())
+      return nullptr; // cannot happen: the suite compiles the std modules
+    module->path = std.path;
+    entry = std::move(module);
+  }
+  return entry;
+}
 } // namespace
 
 void reportError(const llvm::Twine &message) {
@@ -84,7 +105,7 @@ bool Session::loadModule(llvm::StringRef name, llvm::StringRef path,
     program.main = module.get();
   else
     program.modules[name.str()] = module.get();
-  modules.push_back(std::move(module));
+  modules.push_back(std::shared_ptr<const ast::Module>(std::move(module)));
   return true;
 }
 
@@ -125,8 +146,17 @@ bool Session::loadUsedModules() {
         if (d.name == candidate.name)
           std = &candidate;
       if (std) {
-        ok &= loadModule(std->name, std->path,
-                         llvm::MemoryBuffer::getMemBuffer(std->source, std->path));
+        // Diagnostics quote its lines from the source manager.
+        sourceMgr.AddNewSourceBuffer(llvm::MemoryBuffer::getMemBuffer(std->source, std->path),
+                                     llvm::SMLoc());
+        std::shared_ptr<const ast::Module> parsed = parsedStdModule(*std);
+        if (!parsed) {
+          fail(llvm::Twine("internal error, please report: ") + std->path + " does not parse");
+          ok = false;
+          continue;
+        }
+        program.modules[std->name] = parsed.get();
+        modules.push_back(std::move(parsed));
         continue;
       }
       if (StringRef(d.name).starts_with("std.")) {

@@ -67,6 +67,13 @@ public:
   /// data paths.
   bool loadSource(llvm::StringRef path, llvm::StringRef text);
 
+  /// Definitions to generate besides the train block's
+  /// (lang::Program::emitDefinitions): the REPL's way to compile a model or
+  /// a lens that nothing trains.
+  void setEmitDefinitions(std::vector<std::string> names) {
+    program.emitDefinitions = std::move(names);
+  }
+
   /// Checks the loaded program and generates its gd module (null on error).
   mlir::OwningOpRef<mlir::ModuleOp> elaborate();
 
@@ -123,7 +130,8 @@ private:
   std::unique_ptr<mlir::MLIRContext> ownedCtx; ///< null if borrowed
   mlir::MLIRContext *ctx;
   llvm::SourceMgr sourceMgr;
-  std::vector<std::unique_ptr<ast::Module>> modules;
+  /// Shared: the standard modules are parsed once per process and reused.
+  std::vector<std::shared_ptr<const ast::Module>> modules;
   lang::Program program;
   lang::ExprTypes exprTypes;
   std::string mainSourceDir;

@@ -169,3 +169,81 @@ Value Elaborator::emitSlice(Value x, int64_t lo, int64_t hi, ast::Loc l) {
   }
   return gd::SliceOp::create(builder, loc(l), x, /*axis=*/0, from, to);
 }
+
+namespace gdc::lang {
+namespace {
+
+/// The value of a number literal, negated or not.
+std::optional<double> literalNumber(const ast::Expr &e) {
+  if (e.kind == ast::ExprKind::Number)
+    return e.number;
+  if (e.kind == ast::ExprKind::Unary && e.op == "-" && e.operands[0]->kind == ast::ExprKind::Number)
+    return -e.operands[0]->number;
+  return std::nullopt;
+}
+
+/// Appends the entries of a (nested) list of number literals to `values`
+/// and its shape to `shape`; false if it is not one or is ragged.
+bool literalList(const ast::Expr &e, SmallVectorImpl<int64_t> &shape, size_t depth,
+                 std::vector<float> &values) {
+  if (auto number = literalNumber(e)) {
+    if (depth != shape.size())
+      return false;
+    values.push_back(static_cast<float>(*number));
+    return true;
+  }
+  if (e.kind != ast::ExprKind::List || e.operands.empty())
+    return false;
+  if (depth == shape.size())
+    shape.push_back(e.operands.size());
+  else if (depth > shape.size() || shape[depth] != int64_t(e.operands.size()))
+    return false;
+  for (const ast::ExprPtr &item : e.operands)
+    if (!literalList(*item, shape, depth + 1, values))
+      return false;
+  return true;
+}
+
+} // namespace
+
+Value Elaborator::emitList(const ast::Expr &e, Scope &scope) {
+  if (e.operands.empty()) {
+    error(e.loc) << "an empty list has no type; a tensor literal needs at least one entry";
+    return {};
+  }
+  // A list of numbers is one constant (f32, like every number literal).
+  SmallVector<int64_t> shape;
+  std::vector<float> values;
+  if (literalList(e, shape, 0, values)) {
+    auto type = RankedTensorType::get(shape, builder.getF32Type());
+    return gd::ConstantOp::create(builder, loc(e.loc),
+                                  DenseElementsAttr::get(type, llvm::ArrayRef(values)));
+  }
+  // Otherwise its entries are stacked along a new first axis.
+  SmallVector<Value> rows;
+  for (const ast::ExprPtr &item : e.operands) {
+    Value v = emitAny(*item, scope);
+    if (!v)
+      return {};
+    if (!isa<RankedTensorType>(v.getType())) {
+      error(item->loc) << "a list's entries are tensors, not " << typeString(v.getType());
+      return {};
+    }
+    if (!rows.empty() && v.getType() != rows.front().getType()) {
+      auto diag = error(item->loc);
+      diag << "a list's entries must have one type: this one is " << typeString(v.getType())
+           << ", the first is " << typeString(rows.front().getType());
+      return {};
+    }
+    rows.push_back(v);
+  }
+  Location l = loc(e.loc);
+  SmallVector<Value> expanded;
+  for (Value v : rows)
+    expanded.push_back(gd::ExpandDimsOp::create(builder, l, v, ArrayRef<int64_t>{0}));
+  if (expanded.size() == 1)
+    return expanded.front();
+  return gd::ConcatOp::create(builder, l, expanded, /*axis=*/0);
+}
+
+} // namespace gdc::lang

@@ -208,6 +208,10 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
   for (; b < numBatches; ++b) {
     if (options.maxSteps && state.stepsTaken() >= *options.maxSteps)
       break;
+    if (stopRequest && stopRequest->load()) {
+      stoppedEarly = true;
+      break;
+    }
     BatchRange range = batchRange(train.count, options.batch, b);
     if (train.hasTargets())
       gatherBatch(train, order, range, batchX.data(), batchTargets.data());
@@ -321,7 +325,8 @@ bool Trainer::run(std::string &error) {
     }
   }
   bool ok = true;
-  for (int64_t epoch = 1; epoch <= options.epochs && ok; ++epoch) {
+  stoppedEarly = false;
+  for (int64_t epoch = 1; epoch <= options.epochs && ok && !stoppedEarly; ++epoch) {
     if (options.maxSteps && state.stepsTaken() >= *options.maxSteps)
       break;
     EpochStats stats;

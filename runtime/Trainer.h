@@ -21,6 +21,7 @@
 #include "Options.h"
 #include "Safetensors.h"
 
+#include <atomic>
 #include <cstdint>
 #include <cstdio>
 #include <optional>
@@ -55,6 +56,16 @@ public:
   // The step's argument vector points into this object.
   Trainer(const Trainer &) = delete;
   Trainer &operator=(const Trainer &) = delete;
+
+  /// A flag that, once set (from a signal handler, say), ends the run after
+  /// the step in progress, with the epoch summary and --save as usual.
+  void setStopRequest(const std::atomic<bool> *flag) { stopRequest = flag; }
+  /// Whether the last run() ended at a stop request.
+  bool stopped() const { return stoppedEarly; }
+
+  /// The model's state (parameters, optimizer state, step count): a host
+  /// that keeps parameters of its own (the REPL) reads and writes it here.
+  ModelState &modelState() { return state; }
 
   /// Where progress and summaries go (default stderr; null for silence).
   void setMessageStream(FILE *stream) { messages = stream; }
@@ -103,6 +114,8 @@ private:
   ModelEntryPoints model;
   Options options;
   FILE *messages = stderr;
+  const std::atomic<bool> *stopRequest = nullptr;
+  bool stoppedEarly = false;
 
   ModelState state{manifest};
   std::vector<float> batchX;

@@ -9,7 +9,7 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22 lld
   libclang-rt-22-dev
   antlr4 libantlr4-runtime-dev
-  libgtest-dev libopenblas-dev zlib1g-dev
+  libgtest-dev libopenblas-dev zlib1g-dev libedit-dev pkgconf
   dataset-fashion-mnist
   python3-torch python3-numpy   # the independent reference of the differential tests
 )

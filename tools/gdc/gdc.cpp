@@ -4,6 +4,7 @@
 //   gdc model.gd --emit=STAGE      stop after a stage and print it
 //
 //===----------------------------------------------------------------------===//
+#include "Repl.h"
 #include "lang/Session.h"
 
 #include "mlir/IR/Diagnostics.h"
@@ -52,6 +53,9 @@ cl::opt<bool> verifyDiagnostics(
 
 int main(int argc, char **argv) {
   InitLLVM init(argc, argv);
+  // `gdc repl [FILE...]`: the interactive door, with options of its own.
+  if (argc >= 2 && StringRef(argv[1]) == "repl")
+    return gdc::repl::runRepl(argc - 1, argv + 1);
   mlir::registerPassManagerCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerAsmPrinterCLOptions();
