@@ -35,12 +35,14 @@ constexpr uint32_t kContextMagic = 0x67646363, kProgramMagic = 0x67646370,
 
 /// The last failure of a call that had no context to report to.
 thread_local std::string orphanError;
+thread_local int orphanStatus = GDC_OK;
 } // namespace
 
 struct gdc_context {
   uint32_t magic = kContextMagic;
   std::unique_ptr<mlir::MLIRContext> mlir = gdc::Session::createContext();
   std::string lastError;
+  int lastStatus = GDC_OK;
   std::vector<DiagnosticRecord> records;
 };
 
@@ -67,6 +69,7 @@ template <typename Handle> bool isLive(Handle *h, uint32_t magic) {
 }
 
 void clearError(gdc_context *context) {
+  context->lastStatus = GDC_OK;
   context->lastError.clear();
   context->records.clear();
 }
@@ -77,8 +80,10 @@ int fail(gdc_context *context, gdc_status status, const std::string &message) {
   std::string text = "gdc: error: " + message + "\n";
   if (!context) {
     orphanError = text;
+    orphanStatus = status;
     return status;
   }
+  context->lastStatus = status;
   context->lastError = text;
   context->records.clear();
   DiagnosticRecord record;
@@ -152,6 +157,7 @@ gdc_program *compileText(gdc_context *context, llvm::StringRef filename, llvm::S
   gdc::Session session(*context->mlir);
   gdc::DiagnosticCapture diagnostics(session.context(), session.sourceManager());
   auto finish = [&]() -> gdc_program * {
+    context->lastStatus = GDC_ERROR_COMPILE;
     context->lastError = diagnostics.text();
     context->records = diagnostics.records();
     if (context->lastError.empty())
@@ -199,6 +205,14 @@ const char *gdc_last_error(gdc_context *context) {
   if (!isLive(context, kContextMagic))
     return "gdc: error: not a valid gdc_context handle\n";
   return context->lastError.c_str();
+}
+
+int gdc_last_status(gdc_context *context) {
+  if (!context)
+    return orphanStatus;
+  if (!isLive(context, kContextMagic))
+    return GDC_ERROR_ARGUMENT;
+  return context->lastStatus;
 }
 
 int64_t gdc_diagnostic_count(gdc_context *context) {

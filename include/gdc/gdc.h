@@ -88,6 +88,12 @@ void gdc_context_destroy(gdc_context *context);
  * call that had no valid handle to report to, on this thread. */
 const char *gdc_last_error(gdc_context *context);
 
+/* The status of the last failure on `context` (GDC_OK after a success),
+ * e.g. whether a NULL from gdc_compile_file was an unreadable file
+ * (GDC_ERROR_IO) or a program with errors (GDC_ERROR_COMPILE). With a NULL
+ * context: that of this thread's last call without a valid handle. */
+int gdc_last_status(gdc_context *context);
+
 /* The number of diagnostic records of the last failure, and record `index`
  * (0-based). */
 int64_t gdc_diagnostic_count(gdc_context *context);

@@ -205,7 +205,7 @@ public:
   Trainer trainer(const std::string &name = "", uint64_t seed = 0) {
     gdc_trainer *t = gdc_trainer_create(get(), name.empty() ? nullptr : name.c_str(), seed);
     if (!t)
-      detail::throwLast(context, GDC_ERROR_NAME);
+      detail::throwLast(context, gdc_last_status(context));
     return Trainer(t, context);
   }
 
@@ -224,13 +224,13 @@ public:
   Program compile(const std::string &source, const std::string &filename = "<string>") {
     gdc_program *p = gdc_compile(get(), source.c_str(), filename.c_str());
     if (!p)
-      detail::throwLast(get(), GDC_ERROR_COMPILE);
+      detail::throwLast(get(), gdc_last_status(get()));
     return Program(p, get());
   }
   Program compileFile(const std::string &path) {
     gdc_program *p = gdc_compile_file(get(), path.c_str());
     if (!p)
-      detail::throwLast(get(), GDC_ERROR_COMPILE);
+      detail::throwLast(get(), gdc_last_status(get()));
     return Program(p, get());
   }
 

@@ -118,6 +118,7 @@ def _declare(lib):
         "gdc_context_create": (vp, []),
         "gdc_context_destroy": (None, [vp]),
         "gdc_last_error": (cp, [vp]),
+        "gdc_last_status": (i, [vp]),
         "gdc_diagnostic_count": (i64, [vp]),
         "gdc_diagnostic_get": (i, [vp, i64, ctypes.POINTER(_Diagnostic)]),
         "gdc_compile": (vp, [vp, cp, cp]),
@@ -260,21 +261,15 @@ def compile(source, filename="<string>"):
 def compile_file(path):
     """Compiles the program in the file `path`. Raises Error if it cannot
     be read, CompileError if it has errors."""
-    # gdc_compile_file returns NULL alike for an unreadable file and a
-    # program with errors; finding the first here keeps CompileError for
-    # the second.
-    try:
-        with open(path, "rb"):
-            pass
-    except OSError as e:
-        raise Error("cannot read '%s': %s" % (os.fspath(path), e.strerror),
-                    ERROR_IO) from None
     context = _Context()
     with context.lock:
         handle = _lib.gdc_compile_file(context.handle, _path(path))
         if not handle:
-            raise CompileError(_text(_lib.gdc_last_error(context.handle))
-                               .strip(), context.diagnostics())
+            text = _text(_lib.gdc_last_error(context.handle)).strip()
+            status = _lib.gdc_last_status(context.handle)
+            if status != ERROR_COMPILE:  # the file could not be read
+                raise Error(text, status)
+            raise CompileError(text, context.diagnostics())
     return Program(context, handle)
 
 

@@ -58,6 +58,7 @@ struct Library : ::testing::Test {
 TEST_F(Library, CompileErrorIsLocatedAndLeavesTheContextUsable) {
   gdc_program *bad = gdc_compile(ctx, "use std.nn\nlet m = dense(4, 8) >> dense(9, 2)\n", "bad.gd");
   ASSERT_EQ(bad, nullptr);
+  EXPECT_EQ(gdc_last_status(ctx), GDC_ERROR_COMPILE);
   EXPECT_NE(error().find("bad.gd:2:21: error: '>>' cannot compose"), std::string::npos) << error();
   ASSERT_GE(gdc_diagnostic_count(ctx), 1);
   gdc_diagnostic d;
@@ -89,6 +90,7 @@ TEST_F(Library, BadHandlesAndPointersAreErrorsNotCrashes) {
   EXPECT_NE(std::string(gdc_last_error(nullptr)).find("gdc_context"), std::string::npos);
   EXPECT_EQ(gdc_compile(ctx, nullptr, "x.gd"), nullptr);
   EXPECT_EQ(gdc_compile_file(ctx, "/nonexistent/model.gd"), nullptr);
+  EXPECT_EQ(gdc_last_status(ctx), GDC_ERROR_IO);
   EXPECT_NE(error().find("/nonexistent/model.gd"), std::string::npos);
   EXPECT_EQ(gdc_trainer_create(nullptr, nullptr, 0), nullptr);
   // A handle of another kind is refused.
