@@ -41,6 +41,7 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(Session &session, ModuleOp
     session.fail("internal error, please report: the compiled manifest: " + error);
     return nullptr;
   }
+  gdrt::keepStepBuffersOnHeap();
   model->entries.manifest = model->manifestText.c_str();
   model->entries.step = reinterpret_cast<void (*)(void **, int64_t)>(*step);
   model->entries.eval = reinterpret_cast<void (*)(void **, int64_t)>(*eval);

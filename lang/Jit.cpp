@@ -5,7 +5,11 @@
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
+#include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/SubtargetFeature.h"
 
 using namespace mlir;
 
@@ -14,20 +18,37 @@ namespace gdc {
 JitModule::JitModule() = default;
 JitModule::~JitModule() = default;
 
-llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module) {
+std::unique_ptr<llvm::TargetMachine> createHostTargetMachine() {
   static const bool targetReady = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
     return true;
   }();
   (void)targetReady;
+  std::string triple = llvm::sys::getProcessTriple();
+  std::string error;
+  const llvm::Target *target = llvm::TargetRegistry::lookupTarget(llvm::Triple(triple), error);
+  if (!target)
+    return nullptr;
+  llvm::SubtargetFeatures features;
+  for (auto &f : llvm::sys::getHostCPUFeatures())
+    features.AddFeature(f.first(), f.second);
+  llvm::TargetOptions options;
+  return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
+      llvm::Triple(triple), llvm::sys::getHostCPUName(), features.getString(), options,
+      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+}
+
+llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module) {
   std::unique_ptr<JitModule> jit(new JitModule());
+  // One per module: a library host may JIT on several threads at once.
+  jit->machine = createHostTargetMachine();
   // The engine keeps a reference to its transformer (code is compiled as it
   // is looked up), so the transformer lives as long as the engine.
-  jit->optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0,
-                                            /*targetMachine=*/nullptr);
+  jit->optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, jit->machine.get());
   ExecutionEngineOptions options;
   options.transformer = jit->optimize;
+  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
   auto engine = ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();

@@ -18,12 +18,18 @@
 
 namespace llvm {
 class Module;
+class TargetMachine;
 } // namespace llvm
 namespace mlir {
 class ExecutionEngine;
 } // namespace mlir
 
 namespace gdc {
+
+/// A target machine for this host's CPU and its features, at -O3 (null if
+/// LLVM has no target for it). gdc's object code and its JIT are both
+/// optimised for it: the loop vectoriser needs to know the vector width.
+std::unique_ptr<llvm::TargetMachine> createHostTargetMachine();
 
 class JitModule {
 public:
@@ -44,6 +50,7 @@ public:
 
 private:
   JitModule();
+  std::unique_ptr<llvm::TargetMachine> machine; ///< the optimiser's
   std::function<llvm::Error(llvm::Module *)> optimize;
   std::unique_ptr<mlir::ExecutionEngine> engine;
 };

@@ -1,6 +1,8 @@
 //===- Session.cpp - One compilation, from source to executable -----------===//
 #include "lang/Session.h"
 
+#include "lang/Jit.h"
+
 #include <algorithm>
 #include <functional>
 
@@ -245,22 +247,8 @@ LogicalResult Session::lower(ModuleOp module, Stage stage) {
 }
 
 static llvm::TargetMachine *hostTargetMachine() {
-  static std::unique_ptr<llvm::TargetMachine> machine = [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-    std::string triple = llvm::sys::getProcessTriple();
-    std::string error;
-    const llvm::Target *target = llvm::TargetRegistry::lookupTarget(llvm::Triple(triple), error);
-    if (!target)
-      return std::unique_ptr<llvm::TargetMachine>();
-    llvm::SubtargetFeatures features;
-    for (auto &f : llvm::sys::getHostCPUFeatures())
-      features.AddFeature(f.first(), f.second);
-    llvm::TargetOptions options;
-    return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
-        llvm::Triple(triple), llvm::sys::getHostCPUName(), features.getString(), options,
-        llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
-  }();
+  // One for the process: the driver compiles one program, on one thread.
+  static std::unique_ptr<llvm::TargetMachine> machine = createHostTargetMachine();
   return machine.get();
 }
 

@@ -4,15 +4,52 @@
 #include "Init.h"
 
 #include <cstdio>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+#if defined(__x86_64__) || defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 #include <map>
 #include <unistd.h>
 
 namespace gdrt {
+namespace {
+
+/// While alive, flushes subnormal floats to zero (FTZ) and treats subnormal
+/// inputs as zero (DAZ) on this thread, if asked to; restores the mode.
+class DenormalMode {
+public:
+  explicit DenormalMode(bool flush) {
+#if defined(__x86_64__) || defined(__SSE__)
+    saved = _mm_getcsr();
+    if (flush)
+      _mm_setcsr(saved | 0x8040);
+#endif
+  }
+  ~DenormalMode() {
+#if defined(__x86_64__) || defined(__SSE__)
+    _mm_setcsr(saved);
+#endif
+  }
+
+private:
+  unsigned saved = 0;
+};
+
+} // namespace
 
 /// Physical memory in bytes (0 if unknown).
 static double physicalMemoryBytes() {
   long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
   return pages > 0 && size > 0 ? double(pages) * double(size) : 0.0;
+}
+
+void keepStepBuffersOnHeap() {
+#ifdef __GLIBC__
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+#endif
 }
 
 bool ModelState::fits(std::string &error) const {
@@ -140,6 +177,7 @@ float ModelState::step(const ModelEntryPoints &model, const float *x, const void
   ++steps;
   stepNumber = static_cast<float>(steps);
   loss = 0;
+  DenormalMode mode(flushDenormals);
   model.step(stepArgs.data(), batch);
   return loss;
 }
@@ -152,6 +190,7 @@ void ModelState::eval(const ModelEntryPoints &model, const float *x, int64_t bat
     args.push_back(param.data());
   args.push_back(const_cast<float *>(x));
   args.push_back(out);
+  DenormalMode mode(flushDenormals);
   model.eval(args.data(), batch);
 }
 

@@ -18,7 +18,6 @@
 #include <cstring>
 #include <map>
 #if defined(__x86_64__) || defined(__SSE__)
-#include <xmmintrin.h>
 #endif
 #include <unistd.h>
 
@@ -301,21 +300,8 @@ void Trainer::printSummary(const EpochStats &stats) {
   fflush(messages);
 }
 
-/// Flushes subnormal floats to zero (FTZ) and treats subnormal inputs as
-/// zero (DAZ) on this thread. Adam's second moment and tiny gradients drift
-/// into the subnormal range during training, where x86 arithmetic is
-/// ~100x slower: without this an MLP's throughput falls by a third after
-/// its first epoch. Values below 1.2e-38 do not change a training run's
-/// outcome (the trajectory tests agree with PyTorch within 1e-5 either way).
-static void flushDenormals() {
-#if defined(__x86_64__) || defined(__SSE__)
-  _mm_setcsr(_mm_getcsr() | 0x8040);
-#endif
-}
-
 bool Trainer::run(std::string &error) {
-  if (!options.keepDenormals)
-    flushDenormals();
+  state.setFlushDenormals(!options.keepDenormals);
   FILE *log = nullptr;
   if (!options.logPath.empty()) {
     log = fopen(options.logPath.c_str(), "w");
