@@ -39,16 +39,19 @@ std::unique_ptr<llvm::TargetMachine> createHostTargetMachine() {
       llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
 }
 
-llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module) {
+llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module,
+                                                             unsigned optLevel) {
   std::unique_ptr<JitModule> jit(new JitModule());
   // One per module: a library host may JIT on several threads at once.
   jit->machine = createHostTargetMachine();
   // The engine keeps a reference to its transformer (code is compiled as it
   // is looked up), so the transformer lives as long as the engine.
-  jit->optimize = makeOptimizingTransformer(/*optLevel=*/3, /*sizeLevel=*/0, jit->machine.get());
+  jit->optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, jit->machine.get());
   ExecutionEngineOptions options;
   options.transformer = jit->optimize;
-  options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
+  options.jitCodeGenOptLevel = optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive
+                               : optLevel == 0 ? llvm::CodeGenOptLevel::None
+                                               : llvm::CodeGenOptLevel::Default;
   auto engine = ExecutionEngine::create(module, options);
   if (!engine)
     return engine.takeError();

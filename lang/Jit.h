@@ -36,7 +36,9 @@ public:
   /// Compiles `module` (in the LLVM dialect; its context must have the LLVM
   /// IR translations registered, as Session::createContext's does). The
   /// returned module owns the code; `module` may go once this returns.
-  static llvm::Expected<std::unique_ptr<JitModule>> create(mlir::ModuleOp module);
+  /// `optLevel` is LLVM's (0-3).
+  static llvm::Expected<std::unique_ptr<JitModule>> create(mlir::ModuleOp module,
+                                                           unsigned optLevel = 3);
   ~JitModule();
 
   /// Calls `name` with its packed arguments (`args[i]` points at argument

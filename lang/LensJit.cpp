@@ -251,7 +251,9 @@ LensJit::LensJit() = default;
 LensJit::~LensJit() = default;
 
 llvm::Expected<std::unique_ptr<LensJit>> LensJit::compile(ModuleOp module, StringRef lensName,
-                                                         std::string *llvmIR, bool batch) {
+                                                         const Options &options) {
+  const bool batch = options.batch;
+  std::string *llvmIR = options.llvmIR;
   MLIRContext *ctx = module.getContext();
   auto lensOp = module.lookupSymbol<gd::LensOp>(lensName);
   if (!lensOp)
@@ -295,11 +297,11 @@ llvm::Expected<std::unique_ptr<LensJit>> LensJit::compile(ModuleOp module, Strin
   // The lenses the outlined maps apply are inlined; all lenses then go.
   lower.addPass(createGDInlineLenses());
   lower.addPass(createConvertGDToLinalg());
-  CPULoweringOptions options;
-  options.useBlas = false;
-  options.emitModelABI = false;
-  options.bufferizeFunctionBoundaries = true;
-  addCPULowering(lower, options);
+  CPULoweringOptions lowering;
+  lowering.useBlas = false;
+  lowering.emitModelABI = false;
+  lowering.bufferizeFunctionBoundaries = true;
+  addCPULowering(lower, lowering);
   if (failed(lower.run(module)))
     return makeError("lowering to LLVM failed");
   impl.lowered = printOp(module);
@@ -308,17 +310,21 @@ llvm::Expected<std::unique_ptr<LensJit>> LensJit::compile(ModuleOp module, Strin
     auto translated = translateModuleToLLVMIR(module, llvmContext, "gd_lens");
     if (!translated)
       return makeError("translation to LLVM IR failed");
-    if (auto err = makeOptimizingTransformer(3, 0, nullptr)(translated.get()))
+    if (auto err = makeOptimizingTransformer(options.optLevel, 0, nullptr)(translated.get()))
       return err;
     llvm::raw_string_ostream os(*llvmIR);
     translated->print(os, nullptr);
   }
 
-  auto engine = JitModule::create(module);
+  auto engine = JitModule::create(module, options.optLevel);
   if (!engine)
     return engine.takeError();
   impl.engine = std::move(*engine);
   return lens;
+}
+
+llvm::Expected<std::unique_ptr<LensJit>> LensJit::compile(ModuleOp module, StringRef lensName) {
+  return compile(module, lensName, Options());
 }
 
 unsigned LensJit::numParams() const { return impl->paramNames.size(); }

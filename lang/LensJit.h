@@ -37,18 +37,29 @@ std::string formatDims(const std::vector<int64_t> &shape);
 
 class LensJit {
 public:
+  struct Options {
+    /// Batched, the lens is differentiated and both maps are compiled; per
+    /// example, only the forward map (its inputs and result then have no
+    /// batch dimension, and it need not use its input: the REPL's constant
+    /// expressions).
+    bool batch = true;
+    /// LLVM's optimisation level (0-3): an interactive host trades the
+    /// speed of tiny code for compile time.
+    unsigned optLevel = 3;
+    /// If given, receives the optimised LLVM IR of the maps.
+    std::string *llvmIR = nullptr;
+  };
+
   /// Compiles the gd.lens `lensName` of `module` (per example, as the front
   /// end generates it; other lenses it applies are inlined). The module is
   /// consumed: lowered in place. Failures of the passes are reported as
   /// diagnostics on the module's context and as the returned error.
-  /// If `llvmIR` is given, it receives the optimised LLVM IR of the maps.
-  /// Without `batch`, the lens is compiled per example as it stands (its
-  /// inputs and result have no batch dimension, and it need not use its
-  /// input: the REPL's constant expressions).
   static llvm::Expected<std::unique_ptr<LensJit>> compile(mlir::ModuleOp module,
                                                          llvm::StringRef lensName,
-                                                         std::string *llvmIR = nullptr,
-                                                         bool batch = true);
+                                                         const Options &options);
+  /// With the default options.
+  static llvm::Expected<std::unique_ptr<LensJit>> compile(mlir::ModuleOp module,
+                                                         llvm::StringRef lensName);
   ~LensJit();
 
   unsigned numParams() const;

@@ -183,11 +183,14 @@ std::optional<double> literalNumber(const ast::Expr &e) {
 }
 
 /// Appends the entries of a (nested) list of number literals to `values`
-/// and its shape to `shape`; false if it is not one or is ragged.
+/// and its shape to `shape`; false if it is not one, or is ragged, or mixes
+/// numbers and lists at one depth (`leafDepth`: the depth of the numbers).
 bool literalList(const ast::Expr &e, SmallVectorImpl<int64_t> &shape, size_t depth,
-                 std::vector<float> &values) {
+                 std::vector<float> &values, int &leafDepth) {
   if (auto number = literalNumber(e)) {
-    if (depth != shape.size())
+    if (leafDepth == -1)
+      leafDepth = int(depth);
+    if (leafDepth != int(depth))
       return false;
     values.push_back(static_cast<float>(*number));
     return true;
@@ -199,7 +202,7 @@ bool literalList(const ast::Expr &e, SmallVectorImpl<int64_t> &shape, size_t dep
   else if (depth > shape.size() || shape[depth] != int64_t(e.operands.size()))
     return false;
   for (const ast::ExprPtr &item : e.operands)
-    if (!literalList(*item, shape, depth + 1, values))
+    if (!literalList(*item, shape, depth + 1, values, leafDepth))
       return false;
   return true;
 }
@@ -214,7 +217,8 @@ Value Elaborator::emitList(const ast::Expr &e, Scope &scope) {
   // A list of numbers is one constant (f32, like every number literal).
   SmallVector<int64_t> shape;
   std::vector<float> values;
-  if (literalList(e, shape, 0, values)) {
+  int leafDepth = -1;
+  if (literalList(e, shape, 0, values, leafDepth) && leafDepth == int(shape.size())) {
     auto type = RankedTensorType::get(shape, builder.getF32Type());
     return gd::ConstantOp::create(builder, loc(e.loc),
                                   DenseElementsAttr::get(type, llvm::ArrayRef(values)));

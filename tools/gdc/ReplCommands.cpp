@@ -217,7 +217,9 @@ bool Commands::showLLVM(StringRef args, StringRef) {
   if (!wrapped)
     return true;
   std::string ir;
-  auto jit = LensJit::compile(wrapped->module.get(), "__gd_repl", &ir);
+  LensJit::Options options;
+  options.llvmIR = &ir;
+  auto jit = LensJit::compile(wrapped->module.get(), "__gd_repl", options);
   if (!jit) {
     repl.err << "error: internal error, please report: " << llvm::toString(jit.takeError())
              << "\n";

@@ -30,6 +30,9 @@ namespace gdc::repl {
 namespace {
 
 constexpr const char *kEvalLens = "__gd_repl";
+/// An input's code runs once, on one example: compiling it fast matters
+/// more than the last speed (-O1 compiles a gradient twice as fast as -O3).
+constexpr unsigned kOptLevel = 1;
 
 /// The index just past the bracket that closes the one at `open`, or npos.
 size_t closingBracket(StringRef text, size_t open) {
@@ -99,6 +102,71 @@ void printEntries(const HostTensor &t, bool integer, size_t dim, int64_t offset,
       os << (dim + 1 == t.shape.size() ? ", " : ",\n" + std::string(indent + 1, ' '));
   }
   os << "]";
+}
+
+/// Parses a (nested) list of number literals at `text[i]`, appending its
+/// entries to `t.data` and checking its shape against `t.shape` from `dim`
+/// on (setting it where first seen). False for anything else or a ragged list.
+bool parseLiteralList(StringRef text, size_t &i, size_t dim, HostTensor &t, int &leafDim) {
+  auto skipSpace = [&] {
+    while (i < text.size() && std::isspace((unsigned char)text[i]))
+      ++i;
+  };
+  skipSpace();
+  if (i >= text.size() || text[i] != '[')
+    return false;
+  ++i;
+  int64_t count = 0;
+  while (true) {
+    skipSpace();
+    if (i < text.size() && text[i] == '[') {
+      if (!parseLiteralList(text, i, dim + 1, t, leafDim))
+        return false;
+    } else {
+      size_t end = i;
+      while (end < text.size() && !std::isspace((unsigned char)text[end]) &&
+             text[end] != ',' && text[end] != ']')
+        ++end;
+      double v;
+      // A number belongs at the innermost dimension, the same for all.
+      if (end == i || text.slice(i, end).getAsDouble(v))
+        return false;
+      if (leafDim == -1)
+        leafDim = int(dim);
+      if (leafDim != int(dim))
+        return false; // numbers and lists side by side
+      t.data.push_back(v);
+      i = end;
+    }
+    ++count;
+    skipSpace();
+    if (i < text.size() && text[i] == ',') {
+      ++i;
+      continue;
+    }
+    if (i < text.size() && text[i] == ']') {
+      ++i;
+      break;
+    }
+    return false;
+  }
+  if (t.shape.size() <= dim)
+    t.shape.resize(dim + 1, -1);
+  if (t.shape[dim] == -1)
+    t.shape[dim] = count;
+  return t.shape[dim] == count;
+}
+
+/// The value of a list of number literals, `[0.5, -1]` or nested, without
+/// compiling it; nothing for any other text.
+std::optional<HostTensor> literalTensor(StringRef text) {
+  HostTensor t;
+  size_t i = 0;
+  int leafDim = -1;
+  if (!parseLiteralList(text, i, 0, t, leafDim) || leafDim + 1 != int(t.shape.size()) || !text.drop_front(i).trim().empty() ||
+      t.numElements() != int64_t(t.data.size()))
+    return std::nullopt;
+  return t;
 }
 
 } // namespace
@@ -181,7 +249,10 @@ std::optional<Value> Repl::evaluate(StringRef expr, StringRef userText, unsigned
     return std::nullopt;
   }
   // Per example, unbatched: the expression need not use the unit input.
-  auto jit = LensJit::compile(module, kEvalLens, nullptr, /*batch=*/false);
+  LensJit::Options options;
+  options.batch = false;
+  options.optLevel = kOptLevel;
+  auto jit = LensJit::compile(module, kEvalLens, options);
   if (!jit) {
     err << "error: internal error, please report: " << llvm::toString(jit.takeError()) << "\n";
     return std::nullopt;
@@ -217,7 +288,12 @@ bool Repl::evaluateGrad(StringRef input) {
   unsigned pointColumn = close + 1;
   unsigned functionColumn = open + 1 + (text.slice(open + 1, close - 1).size() -
                                         text.slice(open + 1, close - 1).ltrim().size());
-  std::optional<Value> at = evaluate(point, input, pointColumn);
+  // A literal point needs no compiling; anything else is evaluated.
+  std::optional<Value> at;
+  if (std::optional<HostTensor> literal = literalTensor(point))
+    at = Value{"f32", *literal};
+  else
+    at = evaluate(point, input, pointColumn);
   if (!at)
     return false;
   if (at->elementType[0] != 'f') {
@@ -258,7 +334,9 @@ bool Repl::evaluateGrad(StringRef input) {
   }
   if (!bindParameters(module, models))
     return false;
-  auto jit = LensJit::compile(module, kEvalLens);
+  LensJit::Options options;
+  options.optLevel = kOptLevel;
+  auto jit = LensJit::compile(module, kEvalLens, options);
   if (!jit) {
     err << "error: internal error, please report: " << llvm::toString(jit.takeError()) << "\n";
     return false;
