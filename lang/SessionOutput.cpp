@@ -64,6 +64,48 @@ std::unique_ptr<ToolOutputFile> openOutput(Session &session, StringRef path) {
   return file;
 }
 
+/// `target` relative to the directory `base` (both absolute).
+std::string relativePath(StringRef target, StringRef base) {
+  SmallVector<StringRef> to, from;
+  for (auto it = sys::path::begin(target), end = sys::path::end(target); it != end; ++it)
+    to.push_back(*it);
+  for (auto it = sys::path::begin(base), end = sys::path::end(base); it != end; ++it)
+    from.push_back(*it);
+  size_t common = 0;
+  while (common < to.size() && common < from.size() && to[common] == from[common])
+    ++common;
+  SmallString<256> relative;
+  for (size_t i = common; i < from.size(); ++i)
+    sys::path::append(relative, "..");
+  for (size_t i = common; i < to.size(); ++i)
+    sys::path::append(relative, to[i]);
+  return relative.empty() ? "." : relative.str().str();
+}
+
+/// Makes the train step's source directory (the base of relative data
+/// paths) relative to the directory `output` is written to, so that the
+/// executable embeds no path of this machine; the runtime resolves it
+/// against the executable's own directory.
+void makeSourceDirRelative(ModuleOp module, StringRef output) {
+  SmallString<256> outputDir(output);
+  if (sys::fs::make_absolute(outputDir))
+    return;
+  sys::path::remove_filename(outputDir);
+  sys::path::remove_dots(outputDir, /*remove_dot_dot=*/true);
+  for (gd::TrainStepOp step : module.getOps<gd::TrainStepOp>()) {
+    DictionaryAttr config = step.getConfig();
+    auto dir = config.getAs<StringAttr>("source_dir");
+    if (!dir)
+      continue;
+    SmallString<256> sourceDir(dir.getValue());
+    sys::path::remove_dots(sourceDir, /*remove_dot_dot=*/true);
+    NamedAttrList attrs(config);
+    attrs.set("source_dir",
+              StringAttr::get(module.getContext(), relativePath(sourceDir, outputDir)));
+    step.setConfigAttr(attrs.getDictionary(module.getContext()));
+  }
+}
+
 } // namespace
 
 LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output) {
@@ -94,12 +136,14 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
                 "(--emit=mlir shows its definitions)");
     return failure();
   }
-  if (failed(lower(*module, stageOf(emit))))
-    return failure();
   std::string out = output.str();
   bool textual = emit != Emit::Exe && emit != Emit::Obj;
   if (out.empty())
     out = textual ? "-" : sys::path::stem(input).str() + (emit == Emit::Obj ? ".o" : "");
+  if (!textual)
+    makeSourceDirRelative(*module, out);
+  if (failed(lower(*module, stageOf(emit))))
+    return failure();
   if (out != "-" && sys::fs::equivalent(input, out)) {
     fail("the output '" + out + "' would overwrite the input; name another with -o");
     return failure();

@@ -182,6 +182,18 @@ std::string resolvePath(const std::string &base, const std::string &path) {
   return base + "/" + path;
 }
 
+std::string dataBaseDirectory(const std::string &sourceDir) {
+  if (sourceDir.empty() || sourceDir[0] == '/')
+    return sourceDir;
+  char self[4096];
+  ssize_t length = readlink("/proc/self/exe", self, sizeof(self) - 1);
+  if (length <= 0)
+    return sourceDir; // then relative to the current directory
+  std::string dir(self, static_cast<size_t>(length));
+  dir.erase(dir.find_last_of('/') + 1);
+  return sourceDir == "." ? dir : dir + sourceDir;
+}
+
 uint64_t readLittleEndian(const uint8_t *bytes, unsigned size) {
   uint64_t value = 0;
   for (unsigned i = size; i-- > 0;)

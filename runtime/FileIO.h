@@ -41,6 +41,13 @@ bool writeFileAtomically(const std::string &path, const std::string &bytes,
 /// `path` itself if absolute or if `base` is empty, else `base/path`.
 std::string resolvePath(const std::string &base, const std::string &path);
 
+/// Where a model's relative data paths start (without --data-dir): its
+/// manifest's source-dir, which an executable holds relative to its own
+/// directory (so that no build machine's path is embedded, and the
+/// executable and its data may move together); an in-process host's is
+/// absolute. Empty: the current directory.
+std::string dataBaseDirectory(const std::string &sourceDir);
+
 /// The unsigned integer of `size` (at most 8) bytes at `bytes`, in file
 /// byte order: little-endian (npy, safetensors) or big-endian (IDX).
 uint64_t readLittleEndian(const uint8_t *bytes, unsigned size);

@@ -29,7 +29,8 @@
 //   data <split> synthetic <n> <features> <classes> <seed>
 //                                 split: train | test, one record each
 //   valid <fraction>              hold out this fraction of the training set
-//   source-dir <dir>              directory of the .gd program
+//   source-dir <dir>              base of relative data paths: absolute, or
+//                                 relative to the executable's directory
 // clang-format on
 //
 // Paths and the CSV label column are percent-encoded. What the data formats
@@ -148,9 +149,16 @@ struct Manifest {
   int findParam(std::string_view path) const;
   /// Index of hyperparameter `name`, or -1.
   int findHyper(std::string_view name) const;
+  /// The name of parameter `param`'s optimizer state `state`, as
+  /// checkpoints name it: `mlp.0.W/m`.
+  std::string stateSlotPath(size_t param, size_t state) const;
   /// The compile-time constant `name`, if there is one.
   std::optional<int64_t> findConstant(std::string_view name) const;
 };
+
+/// The manifest's text: the one writer (ManifestWriter.cpp), whose output
+/// parseManifest reads back to an equal Manifest.
+std::string formatManifest(const Manifest &manifest);
 
 /// Parses manifest `text` into `out`. On failure returns false and sets
 /// `error` to a message that names the offending line number and content.

@@ -2,6 +2,8 @@
 
 #include "Options.h"
 
+#include "FileIO.h"
+
 #include "ParseNumber.h"
 
 #include <algorithm>
@@ -330,7 +332,7 @@ std::string helpText(const Manifest &manifest) {
   if (!manifest.data.empty()) {
     out += "\ndata (relative paths resolve against --data-dir, else " +
            (manifest.sourceDir.empty() ? std::string("the current directory")
-                                       : manifest.sourceDir) +
+                                       : dataBaseDirectory(manifest.sourceDir)) +
            "):\n";
     for (const DataSpec &spec : manifest.data)
       out += "  " + spec.split + ": " + formatDataSpec(spec) + "\n";

@@ -70,8 +70,8 @@ bool Trainer::prepare(std::string &error) {
 }
 
 bool Trainer::loadData(std::string &error) {
-  const std::string &base =
-      options.dataDir.empty() ? manifest.sourceDir : options.dataDir;
+  const std::string base =
+      options.dataDir.empty() ? dataBaseDirectory(manifest.sourceDir) : options.dataDir;
   const DataSpec *trainSpec = manifest.findData("train");
   if (!trainSpec) {
     error = "the model has no training data (no 'data train' record in its "

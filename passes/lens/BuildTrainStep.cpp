@@ -13,6 +13,7 @@
 #include "passes/lens/UpdatePlan.h"
 
 #include "dialects/gd/ModelStructure.h"
+#include "runtime/Manifest.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
 #include "llvm/Support/Format.h"
@@ -35,95 +36,85 @@ MemRefType bufferType(Type tensor) {
   return MemRefType::get(t.getShape(), t.getElementType());
 }
 
-/// `f32 784` for a per-example type (a batched type's leading ? dropped).
-std::string manifestType(Type type, bool dropBatch) {
+/// A per-example type's element type and shape (a batched type's leading
+/// ? dropped), as the manifest holds them.
+void perExample(Type type, bool dropBatch, std::string &element, gdrt::Shape &shape) {
   auto t = cast<RankedTensorType>(type);
-  std::string s;
-  llvm::raw_string_ostream os(s);
+  llvm::raw_string_ostream os(element);
   os << t.getElementType();
-  for (int64_t d : t.getShape().drop_front(dropBatch ? 1 : 0))
-    os << " " << d;
-  return s;
+  auto dims = t.getShape().drop_front(dropBatch ? 1 : 0);
+  shape.assign(dims.begin(), dims.end());
 }
 
-std::string manifestDims(Type type) {
-  auto t = cast<RankedTensorType>(type);
-  if (t.getRank() == 0)
-    return "-";
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(t.getShape(), os, ",");
-  return s;
-}
-
-/// A path as a manifest field: a space, '%' and control characters become
-/// %XX, so that fields stay space-separated (runtime/Manifest.cpp decodes).
-std::string manifestPath(StringRef path) {
-  std::string s;
-  for (unsigned char c : path) {
-    if (c == ' ' || c == '%' || c < 0x20 || c == 0x7f)
-      s += llvm::formatv("%{0:X-2}", (unsigned)c).str();
-    else
-      s.push_back(c);
-  }
-  return s;
-}
-
-/// The manifest tells the runtime everything it needs about the model
-/// (runtime/Manifest.h has the grammar).
-std::string buildManifest(TrainStepOp step, ArrayRef<ModelInstance> model,
-                          LensOp loss, const UpdatePlan &plan) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "gdc-model 1\n";
+/// The manifest tells the runtime everything it needs about the model;
+/// runtime/Manifest.h has the struct, and formatManifest writes its text.
+FailureOr<gdrt::Manifest> buildManifest(TrainStepOp step, ArrayRef<ModelInstance> model,
+                                        LensOp loss, const UpdatePlan &plan) {
+  gdrt::Manifest m;
+  m.version = 1;
   Block &first = model.front().lens.getForward().front();
   Block &last = model.back().lens.getForward().front();
-  os << "input " << manifestType(first.getArgument(model.front().lens.getNumParams()).getType(), true) << "\n";
-  os << "label " << manifestType(loss.getForward().front().getArgument(1).getType(), true) << "\n";
-  os << "output "
-     << manifestType(last.getTerminator()->getOperand(0).getType(), true) << "\n";
-  for (const ModelParameter &param : paramsOf(model))
-    os << "param " << param.path << " " << manifestDims(param.type) << " " << param.init
-       << "\n";
-  for (const std::string &name : plan.stateNames)
-    os << "state " << name << "\n";
+  perExample(first.getArgument(model.front().lens.getNumParams()).getType(), true, m.inputType,
+             m.inputShape);
+  perExample(loss.getForward().front().getArgument(1).getType(), true, m.labelType,
+             m.labelShape);
+  perExample(last.getTerminator()->getOperand(0).getType(), true, m.outputType, m.outputShape);
+  for (const ModelParameter &param : paramsOf(model)) {
+    gdrt::ParamSpec spec;
+    spec.path = param.path;
+    spec.shape.assign(param.type.getShape().begin(), param.type.getShape().end());
+    std::string error;
+    if (!gdrt::parseInit(param.init, spec.init, error))
+      return step.emitError("internal error, please report: parameter '")
+             << param.path << "': " << error;
+    m.params.push_back(std::move(spec));
+  }
+  m.states.assign(plan.stateNames.begin(), plan.stateNames.end());
   for (auto [name, init] : llvm::zip(plan.globalNames, plan.globalInits))
-    os << "global " << name << " " << llvm::format("%.9g", init) << "\n";
+    m.globals.push_back({name, static_cast<float>(init)});
   for (auto [name, value] : llvm::zip(plan.hyperNames, plan.hyperDefaults))
-    os << "hyper " << name << " " << llvm::format("%.9g", value) << "\n";
+    m.hypers.push_back({name, static_cast<float>(value)});
   for (auto &[name, value] : plan.constants)
-    os << "constant " << name << " " << value << "\n";
+    m.constants.push_back({name, value});
   DictionaryAttr config = step.getConfig();
-  for (StringRef key : {"batch", "epochs", "seed"})
-    if (auto v = config.getAs<IntegerAttr>(key))
-      os << "train " << key << " " << v.getInt() << "\n";
+  if (auto v = config.getAs<IntegerAttr>("batch"))
+    m.defaultBatch = v.getInt();
+  if (auto v = config.getAs<IntegerAttr>("epochs"))
+    m.defaultEpochs = v.getInt();
+  if (auto v = config.getAs<IntegerAttr>("seed"))
+    m.defaultSeed = static_cast<uint64_t>(v.getInt());
   for (StringRef split : {"train", "test"}) {
     auto data = config.getAs<DictionaryAttr>(split);
     if (!data)
       continue;
-    auto text = [&](StringRef key) {
-      return manifestPath(data.getAs<StringAttr>(key).getValue());
-    };
+    auto text = [&](StringRef key) { return data.getAs<StringAttr>(key).str(); };
     auto integer = [&](StringRef key) { return data.getAs<IntegerAttr>(key).getInt(); };
-    auto scale = llvm::format("%.17g", data.getAs<FloatAttr>("scale").getValueAsDouble());
-    StringRef format = data.getAs<StringAttr>("format").getValue();
-    os << "data " << split << " " << format << " ";
-    if (format == "idx")
-      os << text("images") << " " << text("labels") << " " << scale;
-    else if (format == "csv")
-      os << text("path") << " " << text("label") << " " << scale;
-    else if (format == "npy")
-      os << text("x") << " " << text("y") << " " << scale;
-    else
-      os << integer("n") << " " << integer("features") << " " << integer("classes") << " "
-         << integer("seed");
-    os << "\n";
+    gdrt::DataSpec spec;
+    spec.split = split.str();
+    spec.format = text("format");
+    spec.scale = static_cast<float>(data.getAs<FloatAttr>("scale").getValueAsDouble());
+    if (spec.format == "idx") {
+      spec.imagesPath = text("images");
+      spec.labelsPath = text("labels");
+    } else if (spec.format == "csv") {
+      spec.imagesPath = text("path");
+      spec.labelColumn = text("label");
+    } else if (spec.format == "npy") {
+      spec.imagesPath = text("x");
+      spec.labelsPath = text("y");
+    } else {
+      spec.count = integer("n");
+      spec.features = integer("features");
+      spec.classes = integer("classes");
+      spec.seed = static_cast<uint64_t>(integer("seed"));
+    }
+    m.data.push_back(std::move(spec));
   }
   if (auto valid = config.getAs<FloatAttr>("valid"))
-    os << "valid " << llvm::format("%.17g", valid.getValueAsDouble()) << "\n";
+    m.validFraction = valid.getValueAsDouble();
   if (auto dir = config.getAs<StringAttr>("source_dir"))
-    os << "source-dir " << manifestPath(dir.getValue()) << "\n";
-  return s;
+    m.sourceDir = dir.str();
+  return m;
 }
 
 /// Each instance's parameters, from the owned ones in the step's flat order
@@ -455,7 +446,10 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   func::ReturnOp::create(b, loc);
 
   // The manifest, a NUL-terminated string the runtime reads.
-  std::string manifest = buildManifest(step, model, lossLens, *plan);
+  FailureOr<gdrt::Manifest> manifestSpec = buildManifest(step, model, lossLens, *plan);
+  if (failed(manifestSpec))
+    return failure();
+  std::string manifest = gdrt::formatManifest(*manifestSpec);
   manifest.push_back('\0');
   b.setInsertionPointToEnd(module.getBody());
   auto i8 = IntegerType::get(module.getContext(), 8);

@@ -1,0 +1,122 @@
+//===- ManifestWriter.cpp - The one writer of the manifest's text ---------===//
+//
+// formatManifest is the inverse of parseManifest (Manifest.cpp): the
+// compiler builds a Manifest and writes it with this, the runtime reads it
+// back with that, and test/unit/runtime/ManifestTest.cpp checks the round
+// trip. Numbers are written with enough digits to read back exactly.
+//
+//===----------------------------------------------------------------------===//
+#include "Manifest.h"
+
+#include <cstdio>
+
+namespace gdrt {
+namespace {
+
+/// A float with the digits to read it back exactly.
+std::string exactFloat(double value) {
+  char buffer[64];
+  snprintf(buffer, sizeof(buffer), "%.9g", value);
+  return buffer;
+}
+
+/// A double with the digits to read it back exactly.
+std::string exactDouble(double value) {
+  char buffer[64];
+  snprintf(buffer, sizeof(buffer), "%.17g", value);
+  return buffer;
+}
+
+/// A path as a field: a space, '%' and control characters become %XX, so
+/// that fields stay space-separated.
+std::string percentEncode(const std::string &text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c == ' ' || c == '%' || c < 0x20 || c == 0x7f) {
+      char buffer[4];
+      snprintf(buffer, sizeof(buffer), "%%%02X", c);
+      out += buffer;
+    } else {
+      out.push_back(static_cast<char>(c));
+    }
+  }
+  return out;
+}
+
+std::string spacedDims(const Shape &shape) {
+  std::string text;
+  for (int64_t dim : shape)
+    text += " " + std::to_string(dim);
+  return text;
+}
+
+std::string exactInit(const ParamInit &init) {
+  switch (init.kind) {
+  case InitKind::Zeros:
+    return "zeros";
+  case InitKind::Ones:
+    return "ones";
+  case InitKind::GlorotUniform:
+    return "glorot_uniform " + std::to_string(int64_t(init.a)) + " " +
+           std::to_string(int64_t(init.b));
+  case InitKind::HeNormal:
+    return "he_normal " + std::to_string(int64_t(init.a));
+  case InitKind::Normal:
+    return "normal " + exactDouble(init.a) + " " + exactDouble(init.b);
+  case InitKind::Uniform:
+    return "uniform " + exactDouble(init.a) + " " + exactDouble(init.b);
+  }
+  return "zeros";
+}
+
+} // namespace
+
+std::string formatManifest(const Manifest &m) {
+  std::string text = "gdc-model 1\n";
+  text += "input " + m.inputType + spacedDims(m.inputShape) + "\n";
+  text += "label " + m.labelType + spacedDims(m.labelShape) + "\n";
+  text += "output " + m.outputType + spacedDims(m.outputShape) + "\n";
+  for (const ParamSpec &param : m.params) {
+    std::string dims;
+    for (size_t i = 0; i < param.shape.size(); ++i)
+      dims += (i ? "," : "") + std::to_string(param.shape[i]);
+    text += "param " + param.path + " " + (dims.empty() ? "-" : dims) + " " +
+            exactInit(param.init) + "\n";
+  }
+  for (const std::string &state : m.states)
+    text += "state " + state + "\n";
+  for (const HyperSpec &global : m.globals)
+    text += "global " + global.name + " " + exactFloat(global.defaultValue) + "\n";
+  for (const HyperSpec &hyper : m.hypers)
+    text += "hyper " + hyper.name + " " + exactFloat(hyper.defaultValue) + "\n";
+  for (const auto &[name, value] : m.constants)
+    text += "constant " + name + " " + std::to_string(value) + "\n";
+  if (m.defaultBatch)
+    text += "train batch " + std::to_string(*m.defaultBatch) + "\n";
+  if (m.defaultEpochs)
+    text += "train epochs " + std::to_string(*m.defaultEpochs) + "\n";
+  if (m.defaultSeed)
+    text += "train seed " + std::to_string(*m.defaultSeed) + "\n";
+  for (const DataSpec &spec : m.data) {
+    text += "data " + spec.split + " " + spec.format + " ";
+    if (spec.format == "synthetic")
+      text += std::to_string(spec.count) + " " + std::to_string(spec.features) + " " +
+              std::to_string(spec.classes) + " " + std::to_string(spec.seed);
+    else
+      text += percentEncode(spec.imagesPath) + " " +
+              percentEncode(spec.format == "csv" ? spec.labelColumn : spec.labelsPath) + " " +
+              exactFloat(spec.scale);
+    text += "\n";
+  }
+  if (m.validFraction)
+    text += "valid " + exactDouble(*m.validFraction) + "\n";
+  if (!m.sourceDir.empty())
+    text += "source-dir " + percentEncode(m.sourceDir) + "\n";
+  return text;
+}
+
+std::string Manifest::stateSlotPath(size_t param, size_t state) const {
+  return params.at(param).path + "/" + states.at(state);
+}
+
+} // namespace gdrt
