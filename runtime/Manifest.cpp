@@ -2,6 +2,8 @@
 
 #include "Manifest.h"
 
+#include <algorithm>
+
 #include "ParseNumber.h"
 
 #include <cstdio>
@@ -543,6 +545,33 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
       return false;
     }
     out.states.emplace_back(fields[1]);
+    return true;
+  }
+  if (record == "slots") {
+    // `slots <path> <state>...`: the parameter's live optimizer states, the
+    // first of the S slots (after every state record).
+    if (fields.size() < 2) {
+      problem = "expected 'slots <path> <state>...'";
+      return false;
+    }
+    auto param = std::find_if(out.params.begin(), out.params.end(),
+                              [&](const ParamSpec &p) { return p.path == fields[1]; });
+    if (param == out.params.end()) {
+      problem = "slots of an unknown parameter '" + std::string(fields[1]) + "'";
+      return false;
+    }
+    if (param->slotsKnown) {
+      problem = "slots of '" + param->path + "' are given twice";
+      return false;
+    }
+    if (fields.size() - 2 > out.states.size()) {
+      problem = "parameter '" + param->path + "' has more live slots than the " +
+                std::to_string(out.states.size()) + " state records";
+      return false;
+    }
+    param->slotsKnown = true;
+    for (size_t i = 2; i < fields.size(); ++i)
+      param->slots.emplace_back(fields[i]);
     return true;
   }
   // `hyper <name> <default>` and `global <name> <init>`: a uniquely named

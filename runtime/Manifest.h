@@ -18,7 +18,9 @@
 //                                   | glorot_uniform <fan_in> <fan_out>
 //                                   | he_normal <fan_in>
 //                                   | normal <mean> <std> | uniform <lo> <hi>
-//   state <name>                  optimizer state names, in order
+//   state <name>                  optimizer state slots, in order (S of them)
+//   slots <path> [<name>...]      the states param <path>'s optimizer keeps
+//                                 in its first slots (none: frozen)
 //   global <name> <init>          scalar optimizer global states, in order
 //   hyper <name> <default>        optimizer hyperparameters, in order
 //   constant <name> <integer>     compile-time int arguments of the rules
@@ -82,6 +84,13 @@ struct ParamSpec {
   std::string path;
   Shape shape;
   ParamInit init;
+  /// Its optimizer's states, in the first of the S slots: the others are
+  /// unused (a parameter group with a smaller rule, or frozen). Known when
+  /// the manifest has a `slots` record for it; otherwise all S are live.
+  bool slotsKnown = false;
+  std::vector<std::string> slots;
+  /// How many of the S slots its optimizer uses.
+  size_t liveSlots(size_t numStates) const { return slotsKnown ? slots.size() : numStates; }
 };
 
 /// An optimizer hyperparameter: a runtime scalar with a default.
@@ -149,8 +158,8 @@ struct Manifest {
   int findParam(std::string_view path) const;
   /// Index of hyperparameter `name`, or -1.
   int findHyper(std::string_view name) const;
-  /// The name of parameter `param`'s optimizer state `state`, as
-  /// checkpoints name it: `mlp.0.W/m`.
+  /// The name of parameter `param`'s optimizer state slot `state`, as
+  /// checkpoints name it: `mlp.0.W/m` (its own rule's name for a live slot).
   std::string stateSlotPath(size_t param, size_t state) const;
   /// The compile-time constant `name`, if there is one.
   std::optional<int64_t> findConstant(std::string_view name) const;

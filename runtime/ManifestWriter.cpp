@@ -85,6 +85,14 @@ std::string formatManifest(const Manifest &m) {
   }
   for (const std::string &state : m.states)
     text += "state " + state + "\n";
+  for (const ParamSpec &param : m.params) {
+    if (!param.slotsKnown)
+      continue;
+    text += "slots " + param.path;
+    for (const std::string &slot : param.slots)
+      text += " " + slot;
+    text += "\n";
+  }
   for (const HyperSpec &global : m.globals)
     text += "global " + global.name + " " + exactFloat(global.defaultValue) + "\n";
   for (const HyperSpec &hyper : m.hypers)
@@ -116,7 +124,8 @@ std::string formatManifest(const Manifest &m) {
 }
 
 std::string Manifest::stateSlotPath(size_t param, size_t state) const {
-  return params.at(param).path + "/" + states.at(state);
+  const ParamSpec &spec = params.at(param);
+  return spec.path + "/" + (state < spec.slots.size() ? spec.slots[state] : states.at(state));
 }
 
 } // namespace gdrt

@@ -70,6 +70,17 @@ FailureOr<gdrt::Manifest> buildManifest(TrainStepOp step, ArrayRef<ModelInstance
     m.params.push_back(std::move(spec));
   }
   m.states.assign(plan.stateNames.begin(), plan.stateNames.end());
+  // Each parameter's own rule names the slots it uses; a frozen one none.
+  for (const UpdateGroup &group : plan.groups)
+    for (unsigned tensor : group.tensors) {
+      if (tensor >= m.params.size() || m.states.empty())
+        continue;
+      gdrt::ParamSpec &spec = m.params[tensor];
+      spec.slotsKnown = true;
+      if (OptimizerOp rule = group.rule)
+        for (Attribute name : rule.getStateNames())
+          spec.slots.push_back(cast<StringAttr>(name).str());
+    }
   for (auto [name, init] : llvm::zip(plan.globalNames, plan.globalInits))
     m.globals.push_back({name, static_cast<float>(init)});
   for (auto [name, value] : llvm::zip(plan.hyperNames, plan.hyperDefaults))

@@ -62,7 +62,7 @@ gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, t
 // STEP-COUNT-4: bufferization.materialize_in_destination
 // STEP-NEXT: return
 // STEP-LABEL: func.func @gd_eval(
-// STEP: llvm.mlir.global external constant @gd_model_manifest("gdc-model 1\0Ainput f32 4\0Alabel i32\0Aoutput f32 3\0Aparam net.0.W 4,3 glorot_uniform 4 3\0Aparam net.0.b 3 zeros\0Astate v\0Ahyper lr 0.100000001\0Ahyper mu 0.899999976\0Atrain batch 2\0Atrain epochs 1\0Atrain seed 7\0Adata train idx x.idx y.idx 0.5\0A\00")
+// STEP: llvm.mlir.global external constant @gd_model_manifest("gdc-model 1\0Ainput f32 4\0Alabel i32\0Aoutput f32 3\0Aparam net.0.W 4,3 glorot_uniform 4 3\0Aparam net.0.b 3 zeros\0Astate v\0Aslots net.0.W v\0Aslots net.0.b v\0Ahyper lr 0.100000001\0Ahyper mu 0.899999976\0Atrain batch 2\0Atrain epochs 1\0Atrain seed 7\0Adata train idx x.idx y.idx 0.5\0A\00")
 
 // Inlined: no lens applications or structure ops remain; the backward's
 // recomputation of the forward is merged with the forward by CSE.

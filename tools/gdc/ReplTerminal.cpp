@@ -130,8 +130,9 @@ int runRepl(int argc, char **argv) {
                       "commands.\n";
       return 0;
     }
+    // A file with errors is reported and left out; the session starts.
     if (!repl.useFile(arg))
-      return 1;
+      llvm::errs() << "note: '" << arg << "' is not loaded; the session starts without it\n";
   }
   stopFlag = &repl.stopRequest();
   struct sigaction action = {};

@@ -24,4 +24,4 @@ train t {
 // CHECK-NOT: instance = 3
 // CHECK-LABEL: func.func @gd_eval
 // CHECK: gd_model_manifest
-// CHECK-SAME: state m/v\0Astate v\0Ahyper lr.lr0 0.00999999978\0Ahyper b1 0.899999976\0Ahyper b2 0.999000013\0Ahyper eps 9.99999994e-09\0Ahyper lr 0.100000001\0Ahyper mu 0.899999976\0A
+// CHECK-SAME: state m/v\0Astate v\0Aslots model.0.W m v\0Aslots model.0.b m v\0Aslots model.2.W v\0Aslots model.2.b\0Ahyper lr.lr0 0.00999999978\0Ahyper b1 0.899999976\0Ahyper b2 0.999000013\0Ahyper eps 9.99999994e-09\0Ahyper lr 0.100000001\0Ahyper mu 0.899999976\0A

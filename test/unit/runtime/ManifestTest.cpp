@@ -264,6 +264,8 @@ void expectSameManifest(const Manifest &a, const Manifest &b) {
     EXPECT_EQ(a.params[i].init.kind, b.params[i].init.kind);
     EXPECT_EQ(a.params[i].init.a, b.params[i].init.a);
     EXPECT_EQ(a.params[i].init.b, b.params[i].init.b);
+    EXPECT_EQ(a.params[i].slotsKnown, b.params[i].slotsKnown);
+    EXPECT_EQ(a.params[i].slots, b.params[i].slots);
   }
   EXPECT_EQ(a.states, b.states);
   ASSERT_EQ(a.hypers.size(), b.hypers.size());
@@ -317,6 +319,12 @@ TEST(ManifestRoundTrip, WriterAndReaderAgree) {
               {"noise", {3, 4}, {InitKind::Normal, 0.1, 0.0123456789012345}},
               {"u", {2}, {InitKind::Uniform, -1.0 / 3, 1.0 / 7}}};
   m.states = {"m", "v"};
+  // A group with momentum (one slot), one with Adam (two), one frozen.
+  m.params[0].slotsKnown = true;
+  m.params[0].slots = {"m", "v"};
+  m.params[1].slotsKnown = true;
+  m.params[1].slots = {"v"};
+  m.params[2].slotsKnown = true;
   m.globals = {{"max_norm", 0.1f}};
   m.hypers = {{"lr", 1e-3f}, {"b1", 0.9f}, {"eps", 1e-8f}, {"lr.lr0", 1.0f / 3}};
   m.constants = {{"lr.steps", 1000}};
@@ -348,4 +356,7 @@ TEST(ManifestRoundTrip, WriterAndReaderAgree) {
   // And writing what was read gives the same text.
   EXPECT_EQ(formatManifest(back), text);
   EXPECT_EQ(back.stateSlotPath(0, 1), "mlp.0.W/v");
+  EXPECT_EQ(back.stateSlotPath(1, 0), "mlp.0.b/v");
+  EXPECT_EQ(back.params[2].liveSlots(back.states.size()), 0u);
+  EXPECT_EQ(back.params[3].liveSlots(back.states.size()), 2u);
 }
