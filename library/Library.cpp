@@ -108,13 +108,28 @@ template <typename Body> int guarded(gdc_context *context, Body body) {
   }
 }
 
-/// The trainer's context if the handle is live (else an orphan failure).
-gdc_context *contextOf(gdc_trainer *trainer, int &status) {
-  if (!isLive(trainer, kTrainerMagic)) {
-    status = fail(nullptr, GDC_ERROR_ARGUMENT, "not a valid gdc_trainer handle");
-    return nullptr;
-  }
-  return trainer->program->context;
+/// Runs `body(context)` on a live trainer, guarded; any other handle is a
+/// failure of this thread.
+template <typename Body> int withTrainer(gdc_trainer *trainer, Body body) {
+  if (!isLive(trainer, kTrainerMagic))
+    return fail(nullptr, GDC_ERROR_ARGUMENT, "not a valid gdc_trainer handle");
+  gdc_context *context = trainer->program->context;
+  return guarded(context, [&] { return body(context); });
+}
+
+int checkBatch(gdc_context *context, int64_t batch) {
+  if (batch >= 1)
+    return GDC_OK;
+  return fail(context, GDC_ERROR_ARGUMENT,
+              "the batch must hold at least one example, not " + std::to_string(batch));
+}
+
+int checkIndex(gdc_context *context, const char *what, int64_t index, size_t size) {
+  if (index >= 0 && index < int64_t(size))
+    return GDC_OK;
+  return fail(context, GDC_ERROR_ARGUMENT,
+              std::string(what) + " index " + std::to_string(index) + " is outside [0, " +
+                  std::to_string(size) + ")");
 }
 
 std::string namesOf(const std::vector<gdrt::HyperSpec> &specs) {
@@ -124,31 +139,50 @@ std::string namesOf(const std::vector<gdrt::HyperSpec> &specs) {
   return names.empty() ? "none" : names;
 }
 
-/// A trainer's parameter index for `path`, or a failure naming the paths.
-int findParam(gdc_trainer *trainer, const char *path, int &index) {
+/// A trainer's parameter index for `path`, given a buffer of `count`
+/// elements for it; a failure names the paths, or the expected size.
+int findParam(gdc_trainer *trainer, const char *path, int &index, const void *buffer,
+              int64_t count) {
   gdc_context *context = trainer->program->context;
   if (!path)
     return fail(context, GDC_ERROR_ARGUMENT, "the parameter path is NULL");
   index = trainer->manifest().findParam(path);
-  if (index >= 0)
-    return GDC_OK;
-  std::string names;
-  for (const gdrt::ParamSpec &spec : trainer->manifest().params)
-    names += (names.empty() ? "'" : ", '") + spec.path + "'";
-  return fail(context, GDC_ERROR_NAME,
-              std::string("no parameter '") + path + "'; the model's are " + names);
-}
-
-/// Fails unless `count` is the parameter's element count.
-int checkCount(gdc_trainer *trainer, int index, int64_t count) {
+  if (index < 0) {
+    std::string names;
+    for (const gdrt::ParamSpec &spec : trainer->manifest().params)
+      names += (names.empty() ? "'" : ", '") + spec.path + "'";
+    return fail(context, GDC_ERROR_NAME,
+                std::string("no parameter '") + path + "'; the model's are " + names);
+  }
   const gdrt::ParamSpec &spec = trainer->manifest().params[index];
   int64_t expected = gdrt::shapeElementCount(spec.shape);
-  if (count == expected)
+  if (count != expected)
+    return fail(context, GDC_ERROR_ARGUMENT,
+                "parameter '" + spec.path + "' has shape " + gdrt::formatShape(spec.shape) +
+                    ", " + std::to_string(expected) + " elements, but the buffer holds " +
+                    std::to_string(count));
+  if (!buffer)
+    return fail(context, GDC_ERROR_ARGUMENT, "the buffer is NULL");
+  return GDC_OK;
+}
+
+/// A trainer's hyperparameter index for `name`; a failure names them, or
+/// says that an int argument of the rule is fixed.
+int findHyper(gdc_trainer *trainer, const char *name, int &index) {
+  gdc_context *context = trainer->program->context;
+  if (!name)
+    return fail(context, GDC_ERROR_ARGUMENT, "the hyperparameter name is NULL");
+  const gdrt::Manifest &manifest = trainer->manifest();
+  index = manifest.findHyper(name);
+  if (index >= 0)
     return GDC_OK;
-  return fail(trainer->program->context, GDC_ERROR_ARGUMENT,
-              "parameter '" + spec.path + "' has shape " + gdrt::formatShape(spec.shape) +
-                  ", " + std::to_string(expected) + " elements, but the buffer holds " +
-                  std::to_string(count));
+  if (auto constant = manifest.findConstant(name))
+    return fail(context, GDC_ERROR_NAME,
+                std::string("'") + name + "' is an int argument of the update rule, fixed at " +
+                    std::to_string(*constant) + " when the program was compiled");
+  return fail(context, GDC_ERROR_NAME,
+              std::string("no hyperparameter '") + name + "'; the model's are " +
+                  namesOf(manifest.hypers));
 }
 
 gdc_program *compileText(gdc_context *context, llvm::StringRef filename, llvm::StringRef source) {
@@ -327,16 +361,11 @@ void gdc_trainer_destroy(gdc_trainer *trainer) {
 
 int gdc_trainer_step(gdc_trainer *trainer, const void *x, const void *labels, int64_t batch,
                      float *loss) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  return guarded(context, [&] {
+  return withTrainer(trainer, [&](gdc_context *context) {
     if (!x || !labels)
       return fail(context, GDC_ERROR_ARGUMENT, x ? "the labels are NULL" : "x is NULL");
-    if (batch < 1)
-      return fail(context, GDC_ERROR_ARGUMENT,
-                  "the batch must hold at least one example, not " + std::to_string(batch));
+    if (int s = checkBatch(context, batch))
+      return s;
     const gdrt::Manifest &manifest = trainer->manifest();
     if (!manifest.hasTargetLabels()) {
       // A class index outside the output would index past the logits.
@@ -356,56 +385,27 @@ int gdc_trainer_step(gdc_trainer *trainer, const void *x, const void *labels, in
 }
 
 int gdc_trainer_predict(gdc_trainer *trainer, const void *x, int64_t batch, float *out) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  return guarded(context, [&] {
+  return withTrainer(trainer, [&](gdc_context *context) {
     if (!x || !out)
       return fail(context, GDC_ERROR_ARGUMENT, x ? "the output buffer is NULL" : "x is NULL");
-    if (batch < 1)
-      return fail(context, GDC_ERROR_ARGUMENT,
-                  "the batch must hold at least one example, not " + std::to_string(batch));
+    if (int s = checkBatch(context, batch))
+      return s;
     trainer->state.eval(trainer->model(), static_cast<const float *>(x), batch, out);
     return int(GDC_OK);
   });
 }
 
 int gdc_trainer_steps(gdc_trainer *trainer, int64_t *steps) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  if (!steps)
-    return fail(context, GDC_ERROR_ARGUMENT, "the result pointer is NULL");
-  clearError(context);
-  *steps = trainer->state.stepsTaken();
-  return GDC_OK;
-}
-
-static int findHyper(gdc_trainer *trainer, const char *name, int &index) {
-  gdc_context *context = trainer->program->context;
-  if (!name)
-    return fail(context, GDC_ERROR_ARGUMENT, "the hyperparameter name is NULL");
-  const gdrt::Manifest &manifest = trainer->manifest();
-  index = manifest.findHyper(name);
-  if (index >= 0)
-    return GDC_OK;
-  if (auto constant = manifest.findConstant(name))
-    return fail(context, GDC_ERROR_NAME,
-                std::string("'") + name + "' is an int argument of the update rule, fixed at " +
-                    std::to_string(*constant) + " when the program was compiled");
-  return fail(context, GDC_ERROR_NAME,
-              std::string("no hyperparameter '") + name + "'; the model's are " +
-                  namesOf(manifest.hypers));
+  return withTrainer(trainer, [&](gdc_context *context) {
+    if (!steps)
+      return fail(context, GDC_ERROR_ARGUMENT, "the result pointer is NULL");
+    *steps = trainer->state.stepsTaken();
+    return int(GDC_OK);
+  });
 }
 
 int gdc_trainer_get_hyper(gdc_trainer *trainer, const char *name, double *value) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  return guarded(context, [&] {
+  return withTrainer(trainer, [&](gdc_context *context) {
     int index = -1;
     if (int s = findHyper(trainer, name, index))
       return s;
@@ -417,11 +417,7 @@ int gdc_trainer_get_hyper(gdc_trainer *trainer, const char *name, double *value)
 }
 
 int gdc_trainer_set_hyper(gdc_trainer *trainer, const char *name, double value) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  return guarded(context, [&] {
+  return withTrainer(trainer, [&](gdc_context *context) {
     int index = -1;
     if (int s = findHyper(trainer, name, index))
       return s;
@@ -434,18 +430,10 @@ int gdc_trainer_set_hyper(gdc_trainer *trainer, const char *name, double value) 
 }
 
 int gdc_trainer_get_param(gdc_trainer *trainer, const char *path, float *buffer, int64_t count) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  return guarded(context, [&] {
+  return withTrainer(trainer, [&](gdc_context *context) {
     int index = -1;
-    if (int s = findParam(trainer, path, index))
+    if (int s = findParam(trainer, path, index, buffer, count))
       return s;
-    if (int s = checkCount(trainer, index, count))
-      return s;
-    if (!buffer)
-      return fail(context, GDC_ERROR_ARGUMENT, "the buffer is NULL");
     const std::vector<float> &values = trainer->state.parameter(index);
     std::memcpy(buffer, values.data(), values.size() * sizeof(float));
     return int(GDC_OK);
@@ -454,18 +442,10 @@ int gdc_trainer_get_param(gdc_trainer *trainer, const char *path, float *buffer,
 
 int gdc_trainer_set_param(gdc_trainer *trainer, const char *path, const float *buffer,
                           int64_t count) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  return guarded(context, [&] {
+  return withTrainer(trainer, [&](gdc_context *context) {
     int index = -1;
-    if (int s = findParam(trainer, path, index))
+    if (int s = findParam(trainer, path, index, buffer, count))
       return s;
-    if (int s = checkCount(trainer, index, count))
-      return s;
-    if (!buffer)
-      return fail(context, GDC_ERROR_ARGUMENT, "the buffer is NULL");
     std::vector<float> &values = trainer->state.parameter(index);
     std::memcpy(values.data(), buffer, values.size() * sizeof(float));
     return int(GDC_OK);
@@ -473,11 +453,7 @@ int gdc_trainer_set_param(gdc_trainer *trainer, const char *path, const float *b
 }
 
 int gdc_trainer_save(gdc_trainer *trainer, const char *path) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  return guarded(context, [&] {
+  return withTrainer(trainer, [&](gdc_context *context) {
     if (!path)
       return fail(context, GDC_ERROR_ARGUMENT, "the path is NULL");
     std::string error;
@@ -488,11 +464,7 @@ int gdc_trainer_save(gdc_trainer *trainer, const char *path) {
 }
 
 int gdc_trainer_load(gdc_trainer *trainer, const char *path) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  return guarded(context, [&] {
+  return withTrainer(trainer, [&](gdc_context *context) {
     if (!path)
       return fail(context, GDC_ERROR_ARGUMENT, "the path is NULL");
     std::string error;
@@ -503,103 +475,84 @@ int gdc_trainer_load(gdc_trainer *trainer, const char *path) {
 }
 
 int gdc_trainer_param_count(gdc_trainer *trainer, int64_t *count) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  if (!count)
-    return fail(context, GDC_ERROR_ARGUMENT, "the result pointer is NULL");
-  clearError(context);
-  *count = int64_t(trainer->manifest().params.size());
-  return GDC_OK;
+  return withTrainer(trainer, [&](gdc_context *context) {
+    if (!count)
+      return fail(context, GDC_ERROR_ARGUMENT, "the result pointer is NULL");
+    *count = int64_t(trainer->manifest().params.size());
+    return int(GDC_OK);
+  });
 }
 
 int gdc_trainer_param_info(gdc_trainer *trainer, int64_t index, const char **path,
                            int64_t *rank, const int64_t **shape) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  const auto &params = trainer->manifest().params;
-  if (index < 0 || index >= int64_t(params.size()))
-    return fail(context, GDC_ERROR_ARGUMENT,
-                "parameter index " + std::to_string(index) + " is outside [0, " +
-                    std::to_string(params.size()) + ")");
-  clearError(context);
-  if (path)
-    *path = params[index].path.c_str();
-  if (rank)
-    *rank = int64_t(params[index].shape.size());
-  if (shape)
-    *shape = params[index].shape.data();
-  return GDC_OK;
+  return withTrainer(trainer, [&](gdc_context *context) {
+    const auto &params = trainer->manifest().params;
+    if (int s = checkIndex(context, "parameter", index, params.size()))
+      return s;
+    if (path)
+      *path = params[index].path.c_str();
+    if (rank)
+      *rank = int64_t(params[index].shape.size());
+    if (shape)
+      *shape = params[index].shape.data();
+    return int(GDC_OK);
+  });
 }
 
 int gdc_trainer_hyper_count(gdc_trainer *trainer, int64_t *count) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  if (!count)
-    return fail(context, GDC_ERROR_ARGUMENT, "the result pointer is NULL");
-  clearError(context);
-  *count = int64_t(trainer->manifest().hypers.size());
-  return GDC_OK;
+  return withTrainer(trainer, [&](gdc_context *context) {
+    if (!count)
+      return fail(context, GDC_ERROR_ARGUMENT, "the result pointer is NULL");
+    *count = int64_t(trainer->manifest().hypers.size());
+    return int(GDC_OK);
+  });
 }
 
 int gdc_trainer_hyper_info(gdc_trainer *trainer, int64_t index, const char **name,
                            double *defaultValue) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  const auto &hypers = trainer->manifest().hypers;
-  if (index < 0 || index >= int64_t(hypers.size()))
-    return fail(context, GDC_ERROR_ARGUMENT,
-                "hyperparameter index " + std::to_string(index) + " is outside [0, " +
-                    std::to_string(hypers.size()) + ")");
-  clearError(context);
-  if (name)
-    *name = hypers[index].name.c_str();
-  if (defaultValue)
-    *defaultValue = hypers[index].defaultValue;
-  return GDC_OK;
+  return withTrainer(trainer, [&](gdc_context *context) {
+    const auto &hypers = trainer->manifest().hypers;
+    if (int s = checkIndex(context, "hyperparameter", index, hypers.size()))
+      return s;
+    if (name)
+      *name = hypers[index].name.c_str();
+    if (defaultValue)
+      *defaultValue = hypers[index].defaultValue;
+    return int(GDC_OK);
+  });
 }
 
 int gdc_trainer_array_info(gdc_trainer *trainer, char which, gdc_dtype *dtype, int64_t *rank,
                            const int64_t **shape) {
-  int status = GDC_OK;
-  gdc_context *context = contextOf(trainer, status);
-  if (!context)
-    return status;
-  const gdrt::Manifest &manifest = trainer->manifest();
-  const gdrt::Shape *dims = nullptr;
-  std::string type;
-  switch (which) {
-  case 'x':
-    dims = &manifest.inputShape;
-    type = manifest.inputType;
-    break;
-  case 'y':
-    dims = &manifest.labelShape;
-    type = manifest.labelType;
-    break;
-  case 'o':
-    dims = &manifest.outputShape;
-    type = manifest.outputType;
-    break;
-  default:
-    return fail(context, GDC_ERROR_ARGUMENT,
-                "the array is 'x', 'y' or 'o', not '" + std::string(1, which) + "'");
-  }
-  clearError(context);
-  if (dtype)
-    *dtype = type == "i32" ? GDC_I32 : GDC_F32;
-  if (rank)
-    *rank = int64_t(dims->size());
-  if (shape)
-    *shape = dims->data();
-  return GDC_OK;
+  return withTrainer(trainer, [&](gdc_context *context) {
+    const gdrt::Manifest &manifest = trainer->manifest();
+    const gdrt::Shape *dims = nullptr;
+    const std::string *type = nullptr;
+    switch (which) {
+    case 'x':
+      dims = &manifest.inputShape;
+      type = &manifest.inputType;
+      break;
+    case 'y':
+      dims = &manifest.labelShape;
+      type = &manifest.labelType;
+      break;
+    case 'o':
+      dims = &manifest.outputShape;
+      type = &manifest.outputType;
+      break;
+    default:
+      return fail(context, GDC_ERROR_ARGUMENT,
+                  "the array is 'x', 'y' or 'o', not '" + std::string(1, which) + "'");
+    }
+    if (dtype)
+      *dtype = *type == "i32" ? GDC_I32 : GDC_F32;
+    if (rank)
+      *rank = int64_t(dims->size());
+    if (shape)
+      *shape = dims->data();
+    return int(GDC_OK);
+  });
 }
 
 } // extern "C"

@@ -3,6 +3,7 @@
 #include "Manifest.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "ParseNumber.h"
 
@@ -36,22 +37,32 @@ static std::string formatNumber(double value) {
 }
 
 std::string formatInit(const ParamInit &init) {
+  // Exact: the manifest's writer uses this too, and --help reads the same.
+  // The shortest of 15 to 17 digits that reads back to the same double.
+  auto exact = [](double value) {
+    char buffer[64];
+    for (int digits = 15; digits <= 17; ++digits) {
+      snprintf(buffer, sizeof(buffer), "%.*g", digits, value);
+      if (strtod(buffer, nullptr) == value)
+        break;
+    }
+    return std::string(buffer);
+  };
   switch (init.kind) {
   case InitKind::Zeros:
     return "zeros";
   case InitKind::Ones:
     return "ones";
   case InitKind::GlorotUniform:
-    return "glorot_uniform " + formatNumber(init.a) + " " +
-           formatNumber(init.b);
+    return "glorot_uniform " + exact(init.a) + " " + exact(init.b);
   case InitKind::HeNormal:
-    return "he_normal " + formatNumber(init.a);
+    return "he_normal " + exact(init.a);
   case InitKind::Normal:
-    return "normal " + formatNumber(init.a) + " " + formatNumber(init.b);
+    return "normal " + exact(init.a) + " " + exact(init.b);
   case InitKind::Uniform:
-    return "uniform " + formatNumber(init.a) + " " + formatNumber(init.b);
+    return "uniform " + exact(init.a) + " " + exact(init.b);
   }
-  return "?";
+  return "zeros";
 }
 
 std::string formatDataSpec(const DataSpec &spec) {

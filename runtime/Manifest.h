@@ -72,7 +72,8 @@ struct ParamInit {
   double b = 0;
 };
 
-/// The manifest spelling of an initialiser, e.g. `glorot_uniform 784 256`.
+/// The manifest spelling of an initialiser, e.g. `glorot_uniform 784 256`,
+/// its numbers exact.
 std::string formatInit(const ParamInit &init);
 
 /// Parses an initialiser as a param record spells it (`glorot_uniform 784

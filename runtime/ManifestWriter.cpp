@@ -50,25 +50,6 @@ std::string spacedDims(const Shape &shape) {
   return text;
 }
 
-std::string exactInit(const ParamInit &init) {
-  switch (init.kind) {
-  case InitKind::Zeros:
-    return "zeros";
-  case InitKind::Ones:
-    return "ones";
-  case InitKind::GlorotUniform:
-    return "glorot_uniform " + std::to_string(int64_t(init.a)) + " " +
-           std::to_string(int64_t(init.b));
-  case InitKind::HeNormal:
-    return "he_normal " + std::to_string(int64_t(init.a));
-  case InitKind::Normal:
-    return "normal " + exactDouble(init.a) + " " + exactDouble(init.b);
-  case InitKind::Uniform:
-    return "uniform " + exactDouble(init.a) + " " + exactDouble(init.b);
-  }
-  return "zeros";
-}
-
 } // namespace
 
 std::string formatManifest(const Manifest &m) {
@@ -81,7 +62,7 @@ std::string formatManifest(const Manifest &m) {
     for (size_t i = 0; i < param.shape.size(); ++i)
       dims += (i ? "," : "") + std::to_string(param.shape[i]);
     text += "param " + param.path + " " + (dims.empty() ? "-" : dims) + " " +
-            exactInit(param.init) + "\n";
+            formatInit(param.init) + "\n";
   }
   for (const std::string &state : m.states)
     text += "state " + state + "\n";
