@@ -2,6 +2,9 @@
 
 #include "Driver.h"
 
+#include <atomic>
+#include <csignal>
+
 namespace gdrt {
 
 int runTrainingProgram(int argc, const char *const *argv,
@@ -25,9 +28,36 @@ int runTrainingProgram(int argc, const char *const *argv,
   }
   Trainer trainer(manifest, model, options);
   trainer.setMessageStream(messages);
-  if (!trainer.prepare(error) || !trainer.run(error))
+  if (!trainer.prepare(error))
     return fail(error);
-  return 0;
+  // SIGINT and SIGTERM end the run after the step in progress, with a
+  // checkpoint to resume from.
+  static std::atomic<bool> stop{false};
+  static std::atomic<int> signalNumber{0};
+  struct sigaction action = {};
+  action.sa_handler = [](int sig) {
+    signalNumber.store(sig);
+    stop.store(true);
+  };
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  trainer.setStopRequest(&stop);
+  bool ok = trainer.run(error);
+  if (!trainer.stopped())
+    return ok ? 0 : fail(error);
+  if (!ok)
+    return fail(error);
+  // With --save the checkpoint is written already; without, here.
+  std::string checkpoint = options.savePath.empty() ? "interrupted.safetensors" : options.savePath;
+  if (options.savePath.empty() && !trainer.saveCheckpoint(checkpoint, error))
+    return fail("interrupted, and the checkpoint could not be written: " + error);
+  fprintf(messages,
+          "train: interrupted (%s) after step %lld; the checkpoint is %s. Continue with "
+          "--resume %s and the same options.\n",
+          signalNumber.load() == SIGTERM ? "SIGTERM" : "SIGINT",
+          static_cast<long long>(trainer.stepsTaken()), checkpoint.c_str(), checkpoint.c_str());
+  return 128 + signalNumber.load();
 }
 
 } // namespace gdrt

@@ -121,9 +121,12 @@ bool ModelState::loadParameters(const std::string &path, std::string &error) {
   std::map<std::string, std::string> metadata;
   if (!readSafetensors(path, tensors, metadata, error))
     return false;
+  // A full checkpoint's optimizer state is not for --init.
+  bool checkpoint = isCheckpoint(metadata);
   std::map<std::string, const NamedTensor *> byName;
   for (const NamedTensor &tensor : tensors)
-    byName[tensor.name] = &tensor;
+    if (!checkpoint || tensor.name.find('/') == std::string::npos)
+      byName[tensor.name] = &tensor;
   // Checked whole before anything is replaced, so a bad file changes nothing.
   std::vector<const NamedTensor *> found(manifest->params.size());
   for (size_t p = 0; p < manifest->params.size(); ++p) {

@@ -15,6 +15,7 @@
 #include "Safetensors.h"
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,21 @@ struct ModelEntryPoints {
 /// keeps them on the heap, for the whole process. The executable calls it at
 /// start, an in-process host (the library, the REPL) when it compiles a step.
 void keepStepBuffersOnHeap();
+
+/// Whether safetensors `metadata` is that of a full checkpoint (rather than
+/// a parameters-only file).
+bool isCheckpoint(const std::map<std::string, std::string> &metadata);
+
+/// Where a run stands besides the model's state: with it, a checkpoint
+/// continues a run exactly (runtime/Checkpoint.cpp).
+struct RunPosition {
+  int64_t epoch = 1;         ///< the epoch in progress, 1-based
+  int64_t batchesDone = 0;   ///< batches of it trained so far
+  double epochLossSum = 0;   ///< their losses, each times its batch size
+  int64_t epochExamples = 0; ///< their examples
+  int64_t batch = 0;         ///< --batch
+  bool shuffle = true;       ///< --shuffle
+};
 
 class ModelState {
 public:
@@ -55,8 +71,25 @@ public:
   void initialize(uint64_t seed);
 
   /// Replaces the parameters with those of the safetensors file `path`,
-  /// checked against the model's paths and shapes.
+  /// checked against the model's paths and shapes: a parameters-only file
+  /// (`--save` of older versions, other tools) or a full checkpoint, whose
+  /// optimizer state is then ignored.
   bool loadParameters(const std::string &path, std::string &error);
+
+  /// Writes a full checkpoint to `path` (atomically), a safetensors file:
+  /// the parameters by path, each parameter's live optimizer state slots
+  /// (`mlp.0.W/m`), the global states (`global/NAME`), and in the metadata
+  /// the step, the seed, the hyperparameters and `position`.
+  bool saveCheckpoint(const std::string &path, const RunPosition &position,
+                      std::string &error) const;
+
+  /// Restores everything saveCheckpoint wrote, after checking every tensor
+  /// against the model (names and shapes) and the metadata; on any error
+  /// nothing changes. `position` receives the run's position.
+  bool loadCheckpoint(const std::string &path, RunPosition &position, std::string &error);
+
+  /// The seed the run started from.
+  uint64_t runSeed() const { return static_cast<uint64_t>(seed); }
 
   /// The parameters by path, in the manifest's order.
   std::vector<NamedTensor> parameters() const;

@@ -44,7 +44,11 @@ static const OptionInfo kOptions[] = {
      "off keeps file order"},
     {"set", "NAME=VALUE", "set a hyperparameter (repeatable; names below)"},
     {"init", "FILE", "start from the parameters in safetensors FILE"},
-    {"save", "FILE", "write the final parameters to safetensors FILE"},
+    {"save", "FILE",
+     "write a checkpoint (parameters, optimizer state, position) to safetensors FILE at the end"},
+    {"save-every", "N", "also rewrite the --save checkpoint every N steps"},
+    {"resume", "FILE", "continue the run a checkpoint FILE was written in (--steps and --epochs "
+                       "count from that run's start)"},
     {"log", "FILE", "write one JSON object per epoch to FILE"},
     {"quiet", nullptr, "no live progress line (per-epoch summaries stay)"},
     {"keep-denormals", nullptr,
@@ -123,7 +127,8 @@ static bool parseNonNegative(const std::string &option, const std::string &text,
 static bool applyOption(const std::string &name, const std::string &text,
                         const Manifest &manifest, Options &options,
                         std::string &error) {
-  if (text.empty() && (name == "init" || name == "save" || name == "log")) {
+  options.given.insert(name);
+  if (text.empty() && (name == "init" || name == "save" || name == "log" || name == "resume")) {
     error = "option '--" + name + "' needs a file name";
     return false;
   }
@@ -170,6 +175,13 @@ static bool applyOption(const std::string &name, const std::string &text,
     options.initPath = text;
   } else if (name == "save") {
     options.savePath = text;
+  } else if (name == "save-every") {
+    int64_t every;
+    if (!parsePositive(name, text, every, error))
+      return false;
+    options.saveEvery = every;
+  } else if (name == "resume") {
+    options.resumePath = text;
   } else if (name == "log") {
     options.logPath = text;
   }
@@ -238,6 +250,15 @@ bool parseOptions(int argc, const char *const *argv, const Manifest &manifest,
     }
     if (!applyOption(name, value, manifest, options, error))
       return false;
+  }
+  if (options.saveEvery && options.savePath.empty()) {
+    error = "--save-every needs --save FILE, the checkpoint it rewrites";
+    return false;
+  }
+  if (!options.resumePath.empty() && !options.initPath.empty()) {
+    error = "--resume continues a run from its checkpoint; --init starts a new one from "
+            "parameters: give one of them";
+    return false;
   }
   return true;
 }

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -33,7 +34,12 @@ struct Options {
   bool shuffle = true;
   std::string logPath;  ///< --log: JSON lines, one per epoch
   std::string initPath; ///< --init: safetensors to start from
-  std::string savePath; ///< --save: safetensors written at the end
+  std::string savePath; ///< --save: the checkpoint written at the end
+  std::optional<int64_t> saveEvery; ///< --save-every: and every N steps
+  std::string resumePath; ///< --resume: the checkpoint to continue from
+  /// The options given on the command line (a resumed run refuses settings
+  /// that contradict its checkpoint).
+  std::set<std::string> given;
   bool quiet = false;   ///< no live progress line
   bool keepDenormals = false; ///< --keep-denormals: no flush-to-zero
   bool help = false;

@@ -37,7 +37,10 @@ bool Trainer::prepare(std::string &error) {
   if (!state.fits(error))
     return false;
   state.initialize(options.seed);
+  position = {1, 0, 0, 0, options.batch, options.shuffle};
   if (!options.initPath.empty() && !state.loadParameters(options.initPath, error))
+    return false;
+  if (!options.resumePath.empty() && !resume(error))
     return false;
   // The checkpoint is written at the end: find out now, not after hours of
   // training, whether it can be.
@@ -52,9 +55,12 @@ bool Trainer::prepare(std::string &error) {
     }
   }
 
-  // Options built by hand rather than by parseOptions keep the defaults.
+  // Options built by hand rather than by parseOptions keep the defaults; a
+  // resumed run keeps its checkpoint's values but for those --set changes.
   if (options.hypers.size() == manifest.hypers.size())
-    state.hyperparameters() = options.hypers;
+    for (size_t h = 0; h < options.hypers.size(); ++h)
+      if (options.resumePath.empty() || options.hypers[h] != manifest.hypers[h].defaultValue)
+        state.hyperparameters()[h] = options.hypers[h];
 
   if (!loadData(error))
     return false;
@@ -66,6 +72,29 @@ bool Trainer::prepare(std::string &error) {
   else
     batchY.assign(static_cast<size_t>(batch), 0);
 
+  return true;
+}
+
+bool Trainer::resume(std::string &error) {
+  if (!state.loadCheckpoint(options.resumePath, position, error))
+    return false;
+  // The run goes on as it was: its batch size, seed and shuffling fix the
+  // order of the examples still to come.
+  auto refuse = [&](const char *option, const std::string &given, const std::string &saved) {
+    error = "--" + std::string(option) + " " + given + " contradicts the checkpoint " +
+            options.resumePath + ", written with --" + option + " " + saved +
+            "; resume without it";
+    return false;
+  };
+  if (options.given.count("batch") && options.batch != position.batch)
+    return refuse("batch", std::to_string(options.batch), std::to_string(position.batch));
+  if (options.given.count("seed") && options.seed != state.runSeed())
+    return refuse("seed", std::to_string(options.seed), std::to_string(state.runSeed()));
+  if (options.given.count("shuffle") && options.shuffle != position.shuffle)
+    return refuse("shuffle", options.shuffle ? "on" : "off", position.shuffle ? "on" : "off");
+  options.batch = position.batch;
+  options.seed = state.runSeed();
+  options.shuffle = position.shuffle;
   return true;
 }
 
@@ -195,6 +224,8 @@ void Trainer::evaluate(EpochStats &stats) {
 std::vector<NamedTensor> Trainer::parameters() const { return state.parameters(); }
 
 bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
+  // A resumed run continues its epoch where the checkpoint left it.
+  const bool resuming = position.epoch == epoch && position.batchesDone > 0;
   std::vector<int64_t> order =
       options.shuffle ? shufflePermutation(train.count, options.seed,
                                            static_cast<uint64_t>(epoch))
@@ -202,8 +233,15 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
   const int64_t numBatches = batchesPerEpoch(train.count, options.batch);
   ProgressLine progress(messages, !options.quiet);
   double lossSum = 0; // sum over batches of mean loss * batch size
-  auto start = std::chrono::steady_clock::now();
   int64_t b = 0;
+  if (resuming) {
+    b = position.batchesDone;
+    lossSum = position.epochLossSum;
+    stats.examples = position.epochExamples;
+  }
+  const int64_t examplesBefore = stats.examples; // trained before this run
+
+  auto start = std::chrono::steady_clock::now();
   for (; b < numBatches; ++b) {
     if (options.maxSteps && state.stepsTaken() >= *options.maxSteps)
       break;
@@ -230,6 +268,12 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
     }
     lossSum += static_cast<double>(batchLoss) * static_cast<double>(range.size);
     stats.examples += range.size;
+    position = {epoch, b + 1, lossSum, stats.examples, options.batch, options.shuffle};
+    if (options.saveEvery && steps % *options.saveEvery == 0 &&
+        !state.saveCheckpoint(options.savePath, position, error)) {
+      progress.clear();
+      return false;
+    }
     progress.update(epoch, options.epochs, b + 1, numBatches,
                     lossSum / static_cast<double>(stats.examples));
   }
@@ -241,7 +285,8 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
   stats.step = state.stepsTaken();
   double examples = static_cast<double>(stats.examples);
   stats.trainLoss = stats.examples ? lossSum / examples : 0;
-  stats.examplesPerSec = stats.seconds > 0 ? examples / stats.seconds : 0;
+  stats.examplesPerSec =
+      stats.seconds > 0 ? double(stats.examples - examplesBefore) / stats.seconds : 0;
   return true;
 }
 
@@ -312,13 +357,16 @@ bool Trainer::run(std::string &error) {
   }
   bool ok = true;
   stoppedEarly = false;
-  for (int64_t epoch = 1; epoch <= options.epochs && ok && !stoppedEarly; ++epoch) {
+  for (int64_t epoch = position.epoch; epoch <= options.epochs && ok && !stoppedEarly; ++epoch) {
     if (options.maxSteps && state.stepsTaken() >= *options.maxSteps)
       break;
     EpochStats stats;
     ok = trainEpoch(epoch, stats, error);
     if (!ok)
       break;
+    // An epoch trained to its end: a checkpoint now starts the next one.
+    if (position.epoch == epoch && position.batchesDone == batchesPerEpoch(train.count, options.batch))
+      position = {epoch + 1, 0, 0, 0, options.batch, options.shuffle};
     evaluate(stats);
     epochs.push_back(stats);
     printSummary(stats);
@@ -329,9 +377,8 @@ bool Trainer::run(std::string &error) {
     error = options.logPath + ": " + std::strerror(errno);
     ok = false;
   }
-  if (ok && !options.savePath.empty()) {
-    ok = state.saveParameters(options.savePath, error);
-  }
+  if (ok && !options.savePath.empty())
+    ok = state.saveCheckpoint(options.savePath, position, error);
   return ok;
 }
 

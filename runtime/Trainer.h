@@ -62,6 +62,10 @@ public:
   void setStopRequest(const std::atomic<bool> *flag) { stopRequest = flag; }
   /// Whether the last run() ended at a stop request.
   bool stopped() const { return stoppedEarly; }
+  /// Writes the run's checkpoint (as --save does) to `path`.
+  bool saveCheckpoint(const std::string &path, std::string &error) const {
+    return state.saveCheckpoint(path, position, error);
+  }
 
   /// The model's state (parameters, optimizer state, step count): a host
   /// that keeps parameters of its own (the REPL) reads and writes it here.
@@ -105,6 +109,8 @@ public:
 
 private:
   bool loadData(std::string &error);
+  /// Restores the state and position of --resume's checkpoint.
+  bool resume(std::string &error);
   void evaluate(EpochStats &stats);
   bool trainEpoch(int64_t epoch, EpochStats &stats, std::string &error);
   bool writeLogLine(FILE *log, const EpochStats &stats, std::string &error);
@@ -115,6 +121,8 @@ private:
   Options options;
   FILE *messages = stderr;
   const std::atomic<bool> *stopRequest = nullptr;
+  /// Where the run stands: what a checkpoint records to continue it.
+  RunPosition position;
   bool stoppedEarly = false;
 
   ModelState state{manifest};

@@ -393,13 +393,16 @@ TEST_F(TrainerTest, SaveThenInitRoundTripsParameters) {
   std::map<std::string, std::string> metadata;
   ASSERT_TRUE(readSafetensors(ckpt, saved, metadata, error)) << error;
   std::vector<NamedTensor> trained = first.parameters();
-  ASSERT_EQ(saved.size(), 2u);
-  for (size_t i = 0; i < saved.size(); ++i) {
+  // A full checkpoint: the parameters first, then each one's state slots.
+  ASSERT_EQ(saved.size(), trained.size() * (1 + manifest.states.size()));
+  for (size_t i = 0; i < trained.size(); ++i) {
     EXPECT_EQ(saved[i].name, trained[i].name);
     EXPECT_EQ(saved[i].shape, trained[i].shape);
     EXPECT_EQ(saved[i].data, trained[i].data);
   }
+  EXPECT_EQ(saved[trained.size()].name, trained[0].name + "/" + manifest.states[0]);
   EXPECT_EQ(metadata["step"], "26");
+  EXPECT_EQ(metadata["format"], "gdc-checkpoint 1");
 
   // A different seed would initialise differently; --init must win.
   Trainer second(manifest, model,
