@@ -2,6 +2,8 @@
 
 #include "FileIO.h"
 
+#include <dirent.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -139,8 +141,58 @@ static bool writeAll(int fd, const char *data, size_t size) {
   return true;
 }
 
+bool checkReplaceableFile(const std::string &path, std::string &error) {
+  if (path.empty() || path.back() == '/') {
+    error = "'" + path + "' names a directory, not a file";
+    return false;
+  }
+  struct stat info;
+  if (::lstat(path.c_str(), &info) == 0) {
+    if (S_ISREG(info.st_mode))
+      return true;
+    error = "'" + path + "' is " +
+            (S_ISDIR(info.st_mode)   ? "a directory"
+             : S_ISLNK(info.st_mode) ? "a symbolic link"
+             : S_ISCHR(info.st_mode) || S_ISBLK(info.st_mode) ? "a device"
+                                                              : "not a regular file") +
+            "; a checkpoint replaces only a regular file";
+    return false;
+  }
+  if (errno != ENOENT && errno != ENOTDIR) {
+    error = systemError(path, errno);
+    return false;
+  }
+  return true; // absent: whether its directory is writable shows on writing
+}
+
+/// Removes the temporary files that writes of `path` killed midway left
+/// (`path.tmp.XXXXXX`); only regular files, only with that exact pattern.
+static void removeStaleTemporaries(const std::string &path) {
+  size_t slash = path.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+  std::string prefix = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp.";
+  DIR *entries = ::opendir(dir.c_str());
+  if (!entries)
+    return;
+  while (struct dirent *entry = ::readdir(entries)) {
+    std::string name = entry->d_name;
+    if (name.size() != prefix.size() + 6 || name.compare(0, prefix.size(), prefix) != 0)
+      continue;
+    std::string full = dir + "/" + name;
+    struct stat info;
+    if (::lstat(full.c_str(), &info) == 0 && S_ISREG(info.st_mode))
+      ::unlink(full.c_str());
+  }
+  ::closedir(entries);
+}
+
 bool writeFileAtomically(const std::string &path, const std::string &bytes,
                          std::string &error) {
+  // Only a regular file (or nothing) is replaced: never a device, a
+  // directory or what a symbolic link points to.
+  if (!checkReplaceableFile(path, error))
+    return false;
+  removeStaleTemporaries(path);
   std::string temp = path + ".tmp.XXXXXX";
   int fd = ::mkstemp(&temp[0]);
   if (fd < 0) {

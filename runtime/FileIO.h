@@ -38,6 +38,11 @@ bool readMaybeGzippedFile(const std::string &path, std::vector<uint8_t> &bytes,
 bool writeFileAtomically(const std::string &path, const std::string &bytes,
                          std::string &error);
 
+/// Whether writeFileAtomically may replace `path`: it is a regular file or
+/// absent. A device, a directory or a symbolic link is refused, so that a
+/// checkpoint never replaces one.
+bool checkReplaceableFile(const std::string &path, std::string &error);
+
 /// `path` itself if absolute or if `base` is empty, else `base/path`.
 std::string resolvePath(const std::string &base, const std::string &path);
 

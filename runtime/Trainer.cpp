@@ -45,6 +45,10 @@ bool Trainer::prepare(std::string &error) {
   // The checkpoint is written at the end: find out now, not after hours of
   // training, whether it can be.
   if (!options.savePath.empty()) {
+    if (!checkReplaceableFile(options.savePath, error)) {
+      error = "cannot write --save " + options.savePath + ": " + error;
+      return false;
+    }
     std::string dir = options.savePath;
     size_t slash = dir.find_last_of('/');
     dir = slash == std::string::npos ? "." : slash == 0 ? "/" : dir.substr(0, slash);
