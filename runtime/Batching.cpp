@@ -8,7 +8,8 @@
 namespace gdrt {
 
 int64_t batchesPerEpoch(int64_t count, int64_t batch) {
-  return (count + batch - 1) / batch;
+  // Without `count + batch - 1`, which overflows for a huge batch.
+  return count / batch + (count % batch != 0);
 }
 
 BatchRange batchRange(int64_t count, int64_t batch, int64_t index) {

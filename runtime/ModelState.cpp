@@ -3,6 +3,7 @@
 
 #include "Init.h"
 
+#include <cmath>
 #include <cstdio>
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -164,6 +165,14 @@ bool ModelState::saveParameters(const std::string &path, std::string &error) con
   std::map<std::string, std::string> metadata = {{"producer", "gdc"},
                                                  {"step", std::to_string(steps)}};
   return writeSafetensors(path, parameters(), metadata, error);
+}
+
+std::string ModelState::firstNonFiniteParameter() const {
+  for (size_t p = 0; p < params.size(); ++p)
+    for (float v : params[p])
+      if (!std::isfinite(v))
+        return manifest->params[p].path;
+  return "";
 }
 
 std::vector<NamedTensor> ModelState::parameters() const {

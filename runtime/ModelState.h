@@ -88,6 +88,10 @@ public:
   /// nothing changes. `position` receives the run's position.
   bool loadCheckpoint(const std::string &path, RunPosition &position, std::string &error);
 
+  /// The path of the first parameter holding a NaN or an infinity; empty
+  /// if all are finite.
+  std::string firstNonFiniteParameter() const;
+
   /// The seed the run started from.
   uint64_t runSeed() const { return static_cast<uint64_t>(seed); }
 

@@ -4,6 +4,8 @@
 
 #include "FileIO.h"
 
+#include <cmath>
+
 #include "ParseNumber.h"
 
 #include <algorithm>
@@ -104,10 +106,19 @@ static bool applySet(const std::string &assignment, const Manifest &manifest,
     }
     return false;
   }
-  float value;
-  if (!parseFiniteFloat(text, value)) {
+  // Read at double precision first: a value that f32 cannot hold (1e-50
+  // underflows to 0, 1e50 overflows) is an error, not a silent change.
+  double exact;
+  if (!parseFiniteDouble(text, exact)) {
     error = "invalid value '" + text + "' for hyperparameter '" + name +
             "': expected a finite number";
+    return false;
+  }
+  float value = static_cast<float>(exact);
+  if (!std::isfinite(value) || (value == 0 && exact != 0) ||
+      (std::fpclassify(value) == FP_SUBNORMAL)) {
+    error = "invalid value '" + text + "' for hyperparameter '" + name +
+            "': hyperparameters are f32, whose normal range is 1.2e-38 to 3.4e38 in magnitude";
     return false;
   }
   options.hypers[index] = value;

@@ -12,6 +12,7 @@
 #include "ValidationSplit.h"
 
 #include <algorithm>
+#include <limits>
 #include <cerrno>
 #include <chrono>
 #include <cmath>
@@ -268,6 +269,12 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
               (std::isnan(batchLoss) ? "NaN" : "infinite") + " at epoch " +
               std::to_string(epoch) + ", step " + std::to_string(steps) +
               " (batch " + std::to_string(b + 1) + " of the epoch)";
+      // The partial epoch, for the log: its loss is not a number.
+      stats.epoch = epoch;
+      stats.step = steps;
+      stats.examples += range.size;
+      stats.trainLoss = batchLoss;
+      diverged = true;
       return false;
     }
     lossSum += static_cast<double>(batchLoss) * static_cast<double>(range.size);
@@ -297,6 +304,9 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
 /// A double for a JSON log line: enough digits to read back the float it
 /// came from.
 static std::string jsonNumber(double value) {
+  // JSON has no NaN or infinity: a diverged value is null.
+  if (!std::isfinite(value))
+    return "null";
   char buffer[32];
   snprintf(buffer, sizeof(buffer), "%.9g", value);
   return buffer;
@@ -361,13 +371,33 @@ bool Trainer::run(std::string &error) {
   }
   bool ok = true;
   stoppedEarly = false;
+  diverged = false;
   for (int64_t epoch = position.epoch; epoch <= options.epochs && ok && !stoppedEarly; ++epoch) {
     if (options.maxSteps && state.stepsTaken() >= *options.maxSteps)
       break;
     EpochStats stats;
     ok = trainEpoch(epoch, stats, error);
-    if (!ok)
+    if (!ok) {
+      // A diverged epoch still gets its log record, null where not finite.
+      if (diverged && log) {
+        std::string logError;
+        writeLogLine(log, stats, logError);
+      }
       break;
+    }
+    // The loss of the last step was finite, but its update may not be.
+    if (std::string path = state.firstNonFiniteParameter(); !path.empty()) {
+      error = "training diverged: parameter '" + path + "' is not finite after step " +
+              std::to_string(state.stepsTaken()) + " (epoch " + std::to_string(epoch) + ")";
+      stats.trainLoss = std::numeric_limits<double>::quiet_NaN();
+      diverged = true;
+      if (log) {
+        std::string logError;
+        writeLogLine(log, stats, logError);
+      }
+      ok = false;
+      break;
+    }
     // An epoch trained to its end: a checkpoint now starts the next one.
     if (position.epoch == epoch && position.batchesDone == batchesPerEpoch(train.count, options.batch))
       position = {epoch + 1, 0, 0, 0, options.batch, options.shuffle};
@@ -381,8 +411,11 @@ bool Trainer::run(std::string &error) {
     error = options.logPath + ": " + std::strerror(errno);
     ok = false;
   }
+  // A diverged run writes no checkpoint: an existing one stays as it was.
   if (ok && !options.savePath.empty())
     ok = state.saveCheckpoint(options.savePath, position, error);
+  if (diverged && !options.savePath.empty())
+    error += "; --save " + options.savePath + " is not written";
   return ok;
 }
 

@@ -124,6 +124,7 @@ private:
   /// Where the run stands: what a checkpoint records to continue it.
   RunPosition position;
   bool stoppedEarly = false;
+  bool diverged = false; ///< the last run() ended at a non-finite value
 
   ModelState state{manifest};
   std::vector<float> batchX;

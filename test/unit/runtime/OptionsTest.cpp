@@ -148,9 +148,18 @@ TEST_F(OptionsTest, BadValuesAreClearErrors) {
   EXPECT_EQ(parseError({"--set", "lr=inf"}),
             "invalid value 'inf' for hyperparameter 'lr': expected a finite "
             "number");
+  // Finite, but not as an f32: overflow and underflow are errors too.
   EXPECT_EQ(parseError({"--set", "lr=1e100"}),
-            "invalid value '1e100' for hyperparameter 'lr': expected a finite "
-            "number");
+            "invalid value '1e100' for hyperparameter 'lr': hyperparameters are f32, whose "
+            "normal range is 1.2e-38 to 3.4e38 in magnitude");
+  EXPECT_EQ(parseError({"--set", "lr=1e-50"}),
+            "invalid value '1e-50' for hyperparameter 'lr': hyperparameters are f32, whose "
+            "normal range is 1.2e-38 to 3.4e38 in magnitude");
+  {
+    Options zero;
+    std::string error;
+    EXPECT_TRUE(parse({"--set", "lr=0"}, zero, error)) << error;
+  }
   EXPECT_EQ(parseError({"--set", "lr"}),
             "invalid value 'lr' for --set: expected NAME=VALUE");
   EXPECT_EQ(parseError({"--shuffle", "maybe"}),
