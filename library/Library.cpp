@@ -19,6 +19,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <memory>
 #include <new>
 #include <string>
@@ -58,6 +59,7 @@ struct gdc_trainer {
   uint32_t magic = kTrainerMagic;
   gdc_program *program;
   gdrt::ModelState state;
+  int64_t lastBatch = 1; ///< recorded in checkpoints, as --batch is
   const gdrt::Manifest &manifest() const { return program->model->manifest(); }
   const gdrt::ModelEntryPoints &model() const { return program->model->entryPoints(); }
 };
@@ -378,6 +380,7 @@ int gdc_trainer_step(gdc_trainer *trainer, const void *x, const void *labels, in
     }
     float value = trainer->state.step(trainer->model(), static_cast<const float *>(x), labels,
                                       batch);
+    trainer->lastBatch = batch;
     if (loss)
       *loss = value;
     return int(GDC_OK);
@@ -456,8 +459,12 @@ int gdc_trainer_save(gdc_trainer *trainer, const char *path) {
   return withTrainer(trainer, [&](gdc_context *context) {
     if (!path)
       return fail(context, GDC_ERROR_ARGUMENT, "the path is NULL");
+    // A full checkpoint, as ./train --save writes: the library has no
+    // epochs, so its position is the step count alone.
+    gdrt::RunPosition position;
+    position.batch = trainer->lastBatch;
     std::string error;
-    if (!trainer->state.saveParameters(path, error))
+    if (!trainer->state.saveCheckpoint(path, position, error))
       return fail(context, GDC_ERROR_IO, error);
     return int(GDC_OK);
   });
@@ -467,8 +474,18 @@ int gdc_trainer_load(gdc_trainer *trainer, const char *path) {
   return withTrainer(trainer, [&](gdc_context *context) {
     if (!path)
       return fail(context, GDC_ERROR_ARGUMENT, "the path is NULL");
+    // A full checkpoint restores everything it holds; a parameters-only
+    // file (./train --save of older versions, other tools) the parameters.
+    std::vector<gdrt::NamedTensor> tensors;
+    std::map<std::string, std::string> metadata;
     std::string error;
-    if (!trainer->state.loadParameters(path, error))
+    if (!gdrt::readSafetensors(path, tensors, metadata, error))
+      return fail(context, GDC_ERROR_IO, error);
+    gdrt::RunPosition position;
+    bool loaded = gdrt::isCheckpoint(metadata)
+                      ? trainer->state.loadCheckpoint(path, position, error)
+                      : trainer->state.loadParameters(path, error);
+    if (!loaded)
       return fail(context, GDC_ERROR_IO, error);
     return int(GDC_OK);
   });

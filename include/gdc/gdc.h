@@ -145,8 +145,10 @@ int gdc_trainer_get_param(gdc_trainer *trainer, const char *path, float *buffer,
 int gdc_trainer_set_param(gdc_trainer *trainer, const char *path, const float *buffer,
                           int64_t count);
 
-/* The parameters as a safetensors file, the format of `./train --save` and
- * `--init`. A load checks every path and shape before it changes anything. */
+/* A checkpoint, the format of `./train --save`: parameters, optimizer
+ * state, global states, step count and hyperparameters, as safetensors. A
+ * load restores all of it, or only the parameters from a parameters-only
+ * file; it checks every name and shape before it changes anything. */
 int gdc_trainer_save(gdc_trainer *trainer, const char *path);
 int gdc_trainer_load(gdc_trainer *trainer, const char *path);
 

@@ -228,6 +228,38 @@ TEST_F(Library, StepsFollowGradientDescentInClosedForm) {
   gdc_program_destroy(prog);
 }
 
+TEST_F(Library, CheckpointsCarryOptimizerStateAndStepCount) {
+  gdc_program *prog = gdc_compile(ctx, kClassifier, "classify.gd");
+  ASSERT_NE(prog, nullptr) << error();
+  gdc_trainer *a = gdc_trainer_create(prog, nullptr, 1);
+  gdc_trainer *b = gdc_trainer_create(prog, nullptr, 2);
+  ASSERT_TRUE(a && b) << error();
+  const float x[6] = {1, -2, 0.5f, 3, 0.25f, -1};
+  const int32_t y[2] = {0, 3};
+  float loss;
+  for (int i = 0; i < 3; ++i)
+    ASSERT_EQ(gdc_trainer_step(a, x, y, 2, &loss), GDC_OK) << error();
+  std::string path = ::testing::TempDir() + "/library-ckpt-" + std::to_string(getpid()) +
+                     ".safetensors";
+  ASSERT_EQ(gdc_trainer_save(a, path.c_str()), GDC_OK) << error();
+  ASSERT_EQ(gdc_trainer_load(b, path.c_str()), GDC_OK) << error();
+  int64_t steps = 0;
+  ASSERT_EQ(gdc_trainer_steps(b, &steps), GDC_OK);
+  EXPECT_EQ(steps, 3);
+  // Adam's moments came along: the next step is the same on both.
+  ASSERT_EQ(gdc_trainer_step(a, x, y, 2, &loss), GDC_OK);
+  ASSERT_EQ(gdc_trainer_step(b, x, y, 2, &loss), GDC_OK);
+  float wa[12], wb[12];
+  ASSERT_EQ(gdc_trainer_get_param(a, "net.W", wa, 12), GDC_OK) << error();
+  ASSERT_EQ(gdc_trainer_get_param(b, "net.W", wb, 12), GDC_OK) << error();
+  for (int i = 0; i < 12; ++i)
+    EXPECT_EQ(wa[i], wb[i]) << i;
+  std::remove(path.c_str());
+  gdc_trainer_destroy(a);
+  gdc_trainer_destroy(b);
+  gdc_program_destroy(prog);
+}
+
 TEST(LibraryCpp, WrapperThrowsLocatedErrorsAndTrains) {
   gdc::Context ctx;
   try {
