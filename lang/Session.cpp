@@ -111,7 +111,35 @@ bool Session::loadModule(llvm::StringRef name, llvm::StringRef path,
   return true;
 }
 
+/// A gd program is text a person wrote: far below this. A device
+/// (`/dev/zero`) or a huge file would be read until memory runs out.
+static constexpr uint64_t kMaxSourceBytes = 64ull << 20;
+
+bool Session::checkSourceFile(llvm::StringRef path) {
+  llvm::sys::fs::file_status status;
+  if (std::error_code ec = llvm::sys::fs::status(path, status)) {
+    fail("cannot read '" + path + "': " + ec.message());
+    return false;
+  }
+  if (status.type() == llvm::sys::fs::file_type::directory_file) {
+    fail("cannot read '" + path + "': it is a directory");
+    return false;
+  }
+  if (status.type() != llvm::sys::fs::file_type::regular_file) {
+    fail("cannot read '" + path + "': it is not a regular file (a device or a pipe?)");
+    return false;
+  }
+  if (status.getSize() > kMaxSourceBytes) {
+    fail("'" + path + "' is " + llvm::Twine(status.getSize() >> 20) +
+         " MiB; a gd program is at most 64 MiB");
+    return false;
+  }
+  return true;
+}
+
 bool Session::load(llvm::StringRef path) {
+  if (!checkSourceFile(path))
+    return false;
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer) {
     fail("cannot read '" + path + "': " + buffer.getError().message());
@@ -172,6 +200,15 @@ bool Session::loadUsedModules() {
       std::replace(relative.begin(), relative.end(), '.', '/');
       llvm::sys::path::append(file, relative.str() + ".gd");
       llvm::sys::path::remove_dots(file, /*remove_dot_dot=*/true);
+      llvm::sys::fs::file_status status;
+      if (!llvm::sys::fs::status(file, status) &&
+          (status.type() != llvm::sys::fs::file_type::regular_file ||
+           status.getSize() > kMaxSourceBytes)) {
+        emitError(use) << "module '" << d.name << "': '" << file
+                       << "' is not a regular file of a program's size";
+        ok = false;
+        continue;
+      }
       auto buffer = llvm::MemoryBuffer::getFile(file, /*IsText=*/true);
       if (!buffer) {
         emitError(use) << "unknown module '" << d.name << "': there is no standard module of "

@@ -119,6 +119,8 @@ public:
   void fail(const llvm::Twine &message);
 
 private:
+  /// Whether `path` is a regular file of a program's size (reported if not).
+  bool checkSourceFile(llvm::StringRef path);
   /// Loads every module reachable by `use` from the loaded ones.
   bool loadUsedModules();
   /// Reports each `use` that closes a cycle of modules.

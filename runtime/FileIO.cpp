@@ -1,11 +1,13 @@
 //===- FileIO.cpp - Whole-file reading, gzip inflation and atomic writes --===//
 
 #include "FileIO.h"
+#include "ParseNumber.h"
 
 #include <dirent.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -18,6 +20,30 @@ static std::string systemError(const std::string &path, int err) {
   return path + ": " + std::strerror(err);
 }
 
+size_t fileSizeLimit() {
+  // GDC_MEMORY_LIMIT (bytes) lowers it: for a machine shared with others,
+  // and for the tests of the limit itself.
+  if (const char *text = std::getenv("GDC_MEMORY_LIMIT")) {
+    int64_t bytes;
+    if (parseInt64(text, bytes) && bytes > 0)
+      return static_cast<size_t>(bytes);
+  }
+  long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+  if (pages <= 0 || size <= 0)
+    return size_t(1) << 40;
+  return static_cast<size_t>(pages) / 4 * 3 * static_cast<size_t>(size);
+}
+
+/// "12.3 GB", "20.0 MB".
+static std::string gigabytes(double bytes) {
+  char buffer[32];
+  if (bytes >= 1e9)
+    snprintf(buffer, sizeof(buffer), "%.1f GB", bytes / 1e9);
+  else
+    snprintf(buffer, sizeof(buffer), "%.1f MB", bytes / 1e6);
+  return buffer;
+}
+
 bool readWholeFile(const std::string &path, std::vector<uint8_t> &bytes,
                    std::string &error) {
   bytes.clear();
@@ -26,9 +52,19 @@ bool readWholeFile(const std::string &path, std::vector<uint8_t> &bytes,
     error = systemError(path, errno);
     return false;
   }
+  // Checked before allocating: a file larger than memory is explained, not
+  // an abort; a device or pipe is read only up to the same limit.
+  const size_t limit = fileSizeLimit();
   struct stat info;
-  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode))
+  if (::fstat(fd, &info) == 0 && S_ISREG(info.st_mode)) {
+    if (static_cast<uint64_t>(info.st_size) > limit) {
+      error = path + ": " + gigabytes(double(info.st_size)) +
+              ", more than this machine's memory can hold (" + gigabytes(double(limit)) + ")";
+      ::close(fd);
+      return false;
+    }
     bytes.reserve(static_cast<size_t>(info.st_size));
+  }
   uint8_t chunk[1 << 16];
   while (true) {
     ssize_t n = ::read(fd, chunk, sizeof(chunk));
@@ -41,6 +77,13 @@ bool readWholeFile(const std::string &path, std::vector<uint8_t> &bytes,
     }
     if (n == 0)
       break;
+    if (bytes.size() + size_t(n) > limit) {
+      error = path + ": more than " + gigabytes(double(limit)) +
+              " to read, more than this machine's memory can hold (is it a device?)";
+      ::close(fd);
+      bytes.clear();
+      return false;
+    }
     bytes.insert(bytes.end(), chunk, chunk + n);
   }
   ::close(fd);
@@ -61,14 +104,24 @@ bool gunzip(const std::string &path, const std::vector<uint8_t> &compressed,
     error = path + ": cannot initialise zlib";
     return false;
   }
-  out.resize(compressed.size() * 2 + 4096);
+  const size_t limit = fileSizeLimit();
+  out.resize(std::min(compressed.size() * 2 + 4096, limit));
   size_t consumed = 0, produced = 0;
   bool ok = true;
   while (true) {
     // zlib counts in 32-bit uInt: feed and drain in bounded slices.
     const size_t slice = 1u << 30;
-    if (out.size() - produced < (1u << 16))
-      out.resize(out.size() * 2);
+    if (out.size() - produced < (1u << 16)) {
+      // A gzip bomb (or a file larger than memory) is refused before the
+      // allocation that would fail.
+      if (out.size() >= limit) {
+        error = path + ": decompresses to more than " + gigabytes(double(limit)) +
+                ", more than this machine's memory can hold";
+        ok = false;
+        break;
+      }
+      out.resize(std::min(out.size() * 2, limit));
+    }
     stream.next_in = const_cast<Bytef *>(compressed.data() + consumed);
     stream.avail_in =
         static_cast<uInt>(std::min(compressed.size() - consumed, slice));

@@ -43,6 +43,11 @@ bool writeFileAtomically(const std::string &path, const std::string &bytes,
 /// checkpoint never replaces one.
 bool checkReplaceableFile(const std::string &path, std::string &error);
 
+/// The most bytes a file read or a decompression may produce: three
+/// quarters of physical memory, or $GDC_MEMORY_LIMIT bytes if set. Beyond
+/// it, a clear error rather than an allocation that aborts.
+size_t fileSizeLimit();
+
 /// `path` itself if absolute or if `base` is empty, else `base/path`.
 std::string resolvePath(const std::string &base, const std::string &path);
 
