@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -277,6 +278,34 @@ bool writeFileAtomically(const std::string &path, const std::string &bytes,
     ::close(dirFd);
   }
   return true;
+}
+
+bool FileLock::acquire(const std::string &path, std::string &error) {
+  release();
+  lockPath = path + ".lock";
+  fd = ::open(lockPath.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    // Its directory is the file's: name the file the user gave.
+    error = systemError(path, errno);
+    return false;
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    error = errno == EWOULDBLOCK
+                ? path + " is being written by another run (it holds " + lockPath + ")"
+                : systemError(lockPath, errno);
+    ::close(fd);
+    fd = -1;
+    return false;
+  }
+  return true;
+}
+
+void FileLock::release() {
+  if (fd < 0)
+    return;
+  ::unlink(lockPath.c_str());
+  ::close(fd);
+  fd = -1;
 }
 
 std::string resolvePath(const std::string &base, const std::string &path) {

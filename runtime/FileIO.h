@@ -48,6 +48,25 @@ bool checkReplaceableFile(const std::string &path, std::string &error);
 /// it, a clear error rather than an allocation that aborts.
 size_t fileSizeLimit();
 
+/// An exclusive advisory lock (flock) on `path` + ".lock", held while the
+/// object lives, so that two runs never write one file at once. The lock
+/// file is removed when released; one a killed run left holds no lock.
+class FileLock {
+public:
+  FileLock() = default;
+  FileLock(const FileLock &) = delete;
+  FileLock &operator=(const FileLock &) = delete;
+  ~FileLock() { release(); }
+  /// Takes the lock for `path`; false with `error` if another process
+  /// holds it (or it cannot be created).
+  bool acquire(const std::string &path, std::string &error);
+  void release();
+
+private:
+  int fd = -1;
+  std::string lockPath;
+};
+
 /// `path` itself if absolute or if `base` is empty, else `base/path`.
 std::string resolvePath(const std::string &base, const std::string &path);
 

@@ -45,6 +45,11 @@ bool Trainer::prepare(std::string &error) {
     return false;
   // The checkpoint is written at the end: find out now, not after hours of
   // training, whether it can be.
+  // One run at a time writes a log or a checkpoint.
+  if (!options.logPath.empty() && !logLock.acquire(options.logPath, error))
+    return false;
+  if (!options.savePath.empty() && !saveLock.acquire(options.savePath, error))
+    return false;
   if (!options.savePath.empty()) {
     if (!checkReplaceableFile(options.savePath, error)) {
       error = "cannot write --save " + options.savePath + ": " + error;

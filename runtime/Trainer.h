@@ -16,6 +16,7 @@
 #define GDC_RUNTIME_TRAINER_H
 
 #include "Dataset.h"
+#include "FileIO.h"
 #include "Manifest.h"
 #include "ModelState.h"
 #include "Options.h"
@@ -125,6 +126,7 @@ private:
   RunPosition position;
   bool stoppedEarly = false;
   bool diverged = false; ///< the last run() ended at a non-finite value
+  FileLock logLock, saveLock; ///< held from prepare() to the end
 
   ModelState state{manifest};
   std::vector<float> batchX;
