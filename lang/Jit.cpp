@@ -2,6 +2,7 @@
 #include "lang/Jit.h"
 
 #include "runtime/Blas.h"
+#include "runtime/StepMemory.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -61,9 +62,14 @@ llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module,
   // the process-wide lookup the engine falls back on.
   jit->engine->registerSymbols([](llvm::orc::MangleAndInterner interner) {
     llvm::orc::SymbolMap symbols;
-    symbols[interner("_mlir_ciface_gdrt_matmul")] = {
-        llvm::orc::ExecutorAddr::fromPtr(&_mlir_ciface_gdrt_matmul),
-        llvm::JITSymbolFlags::Exported};
+    auto add = [&](const char *name, auto *function) {
+      symbols[interner(name)] = {llvm::orc::ExecutorAddr::fromPtr(function),
+                                 llvm::JITSymbolFlags::Exported};
+    };
+    add("_mlir_ciface_gdrt_matmul", &_mlir_ciface_gdrt_matmul);
+    add("_mlir_memref_to_llvm_alloc", &_mlir_memref_to_llvm_alloc);
+    add("_mlir_memref_to_llvm_aligned_alloc", &_mlir_memref_to_llvm_aligned_alloc);
+    add("_mlir_memref_to_llvm_free", &_mlir_memref_to_llvm_free);
     return symbols;
   });
   jit->engine->initialize();

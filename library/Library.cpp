@@ -14,16 +14,21 @@
 #include "lang/CompiledModel.h"
 #include "lang/DiagnosticCapture.h"
 #include "lang/Session.h"
+#include "runtime/StepMemory.h"
 
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <cmath>
+#include <csetjmp>
 #include <cstring>
 #include <map>
 #include <memory>
 #include <new>
 #include <string>
 #include <vector>
+#if defined(__x86_64__) || defined(__SSE__)
+#include <xmmintrin.h>
+#endif
 
 using gdc::DiagnosticRecord;
 
@@ -33,6 +38,44 @@ namespace {
 // as a check can tell.
 constexpr uint32_t kContextMagic = 0x67646363, kProgramMagic = 0x67646370,
                    kTrainerMagic = 0x67646374;
+
+/// Where a step that runs out of memory jumps back to (runStep), and how
+/// much it wanted.
+thread_local jmp_buf *stepEscape = nullptr;
+thread_local size_t stepWanted = 0;
+
+[[noreturn]] void escapeStep(size_t bytes) {
+  stepWanted = bytes;
+  longjmp(*stepEscape, 1);
+}
+
+/// Runs `call` (a step or a forward pass of compiled code). If the code
+/// cannot allocate, it comes back here through longjmp, skipping only the
+/// compiled frames and ModelState's plain calls (no destructors), and the
+/// failure is an error: the host process goes on.
+template <typename Call> bool runCompiled(Call call, size_t &wanted) {
+  jmp_buf escape;
+  jmp_buf *outer = stepEscape;
+  unsigned mode = 0;
+#if defined(__x86_64__) || defined(__SSE__)
+  mode = _mm_getcsr();
+#endif
+  gdrt::StepOutOfMemoryHandler previous = gdrt::setStepOutOfMemoryHandler(&escapeStep);
+  stepEscape = &escape;
+  if (setjmp(escape) != 0) {
+#if defined(__x86_64__) || defined(__SSE__)
+    _mm_setcsr(mode); // the step's floating-point mode, left unrestored
+#endif
+    stepEscape = outer;
+    gdrt::setStepOutOfMemoryHandler(previous);
+    wanted = stepWanted;
+    return false;
+  }
+  call();
+  stepEscape = outer;
+  gdrt::setStepOutOfMemoryHandler(previous);
+  return true;
+}
 
 /// The last failure of a call that had no context to report to.
 thread_local std::string orphanError;
@@ -117,6 +160,14 @@ template <typename Body> int withTrainer(gdc_trainer *trainer, Body body) {
     return fail(nullptr, GDC_ERROR_ARGUMENT, "not a valid gdc_trainer handle");
   gdc_context *context = trainer->program->context;
   return guarded(context, [&] { return body(context); });
+}
+
+int outOfMemory(gdc_context *context, size_t wanted) {
+  return fail(context, GDC_ERROR_INTERNAL,
+              "out of memory: the compiled step could not allocate " +
+                  std::to_string(wanted / 1000000) +
+                  " MB (a smaller batch needs less); the trainer is unchanged but "
+                  "for the memory of the failed call");
 }
 
 int checkBatch(gdc_context *context, int64_t batch) {
@@ -378,8 +429,15 @@ int gdc_trainer_step(gdc_trainer *trainer, const void *x, const void *labels, in
                       "label " + std::to_string(i) + " is class " + std::to_string(classes[i]) +
                           ", outside [0, " + std::to_string(manifest.outputSize()) + ")");
     }
-    float value = trainer->state.step(trainer->model(), static_cast<const float *>(x), labels,
-                                      batch);
+    float value = 0;
+    size_t wanted = 0;
+    if (!runCompiled(
+            [&] {
+              value = trainer->state.step(trainer->model(), static_cast<const float *>(x),
+                                          labels, batch);
+            },
+            wanted))
+      return outOfMemory(context, wanted);
     trainer->lastBatch = batch;
     if (loss)
       *loss = value;
@@ -393,7 +451,13 @@ int gdc_trainer_predict(gdc_trainer *trainer, const void *x, int64_t batch, floa
       return fail(context, GDC_ERROR_ARGUMENT, x ? "the output buffer is NULL" : "x is NULL");
     if (int s = checkBatch(context, batch))
       return s;
-    trainer->state.eval(trainer->model(), static_cast<const float *>(x), batch, out);
+    size_t wanted = 0;
+    if (!runCompiled(
+            [&] {
+              trainer->state.eval(trainer->model(), static_cast<const float *>(x), batch, out);
+            },
+            wanted))
+      return outOfMemory(context, wanted);
     return int(GDC_OK);
   });
 }

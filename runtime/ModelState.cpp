@@ -17,26 +17,30 @@
 namespace gdrt {
 namespace {
 
-/// While alive, flushes subnormal floats to zero (FTZ) and treats subnormal
-/// inputs as zero (DAZ) on this thread, if asked to; restores the mode.
-class DenormalMode {
-public:
-  explicit DenormalMode(bool flush) {
+/// Flushes subnormal floats to zero (FTZ) and treats subnormal inputs as
+/// zero (DAZ) on this thread, if asked to; returns the mode to restore.
+/// Plain calls rather than an RAII object: a host may leave the step by
+/// longjmp (the library, when the step runs out of memory), which skips
+/// destructors; it restores the mode itself.
+unsigned enterDenormalMode(bool flush) {
 #if defined(__x86_64__) || defined(__SSE__)
-    saved = _mm_getcsr();
-    if (flush)
-      _mm_setcsr(saved | 0x8040);
+  unsigned saved = _mm_getcsr();
+  if (flush)
+    _mm_setcsr(saved | 0x8040);
+  return saved;
+#else
+  (void)flush;
+  return 0;
 #endif
-  }
-  ~DenormalMode() {
-#if defined(__x86_64__) || defined(__SSE__)
-    _mm_setcsr(saved);
-#endif
-  }
+}
 
-private:
-  unsigned saved = 0;
-};
+void leaveDenormalMode(unsigned saved) {
+#if defined(__x86_64__) || defined(__SSE__)
+  _mm_setcsr(saved);
+#else
+  (void)saved;
+#endif
+}
 
 } // namespace
 
@@ -186,11 +190,14 @@ float ModelState::step(const ModelEntryPoints &model, const float *x, const void
                        int64_t batch) {
   stepArgs[xSlot] = const_cast<float *>(x);
   stepArgs[xSlot + 1] = const_cast<void *>(labels);
-  ++steps;
-  stepNumber = static_cast<float>(steps);
+  // Counted once it is done: a step that does not complete (a library host
+  // escaping an allocation failure) leaves the count as it was.
+  stepNumber = static_cast<float>(steps + 1);
   loss = 0;
-  DenormalMode mode(flushDenormals);
+  unsigned mode = enterDenormalMode(flushDenormals);
   model.step(stepArgs.data(), batch);
+  leaveDenormalMode(mode);
+  ++steps;
   return loss;
 }
 
@@ -202,8 +209,9 @@ void ModelState::eval(const ModelEntryPoints &model, const float *x, int64_t bat
     args.push_back(param.data());
   args.push_back(const_cast<float *>(x));
   args.push_back(out);
-  DenormalMode mode(flushDenormals);
+  unsigned mode = enterDenormalMode(flushDenormals);
   model.eval(args.data(), batch);
+  leaveDenormalMode(mode);
 }
 
 } // namespace gdrt

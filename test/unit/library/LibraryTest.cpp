@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <string>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <vector>
 
@@ -257,6 +258,55 @@ TEST_F(Library, CheckpointsCarryOptimizerStateAndStepCount) {
   std::remove(path.c_str());
   gdc_trainer_destroy(a);
   gdc_trainer_destroy(b);
+  gdc_program_destroy(prog);
+}
+
+// A step whose buffers cannot be allocated (1.6 GB of activations under an
+// address-space limit) is an error status; the host process and the
+// trainer go on.
+TEST_F(Library, OutOfMemoryInTheStepIsAnError) {
+  const char *wide = R"(use std.nn
+use std.losses
+use std.optim
+train wide {
+  model     = dense(16, 100000) >> relu >> dense(100000, 10)
+  loss      = cross_entropy
+  optimizer = sgd
+  data      = npy("x.npy", "y.npy")
+})";
+  gdc_program *prog = gdc_compile(ctx, wide, "wide.gd");
+  ASSERT_NE(prog, nullptr) << error();
+  gdc_trainer *t = gdc_trainer_create(prog, nullptr, 0);
+  ASSERT_NE(t, nullptr) << error();
+  std::vector<float> x(4096 * 16, 0.5f);
+  std::vector<int32_t> y(4096, 1);
+  float loss;
+  // Address space now in use, plus 1 GB: not enough for the step.
+  long pages = 0;
+  {
+    FILE *statm = std::fopen("/proc/self/statm", "r");
+    ASSERT_NE(statm, nullptr);
+    ASSERT_EQ(std::fscanf(statm, "%ld", &pages), 1);
+    std::fclose(statm);
+  }
+  struct rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_AS, &saved), 0);
+  struct rlimit limited = saved;
+  limited.rlim_cur = rlim_t(pages) * sysconf(_SC_PAGE_SIZE) + (rlim_t(1) << 30);
+  ASSERT_EQ(setrlimit(RLIMIT_AS, &limited), 0);
+  int status = gdc_trainer_step(t, x.data(), y.data(), 4096, &loss);
+  std::string message = error();
+  ASSERT_EQ(setrlimit(RLIMIT_AS, &saved), 0);
+  EXPECT_EQ(status, GDC_ERROR_INTERNAL);
+  EXPECT_NE(message.find("out of memory: the compiled step could not allocate"),
+            std::string::npos)
+      << message;
+  int64_t steps = -1;
+  ASSERT_EQ(gdc_trainer_steps(t, &steps), GDC_OK);
+  EXPECT_EQ(steps, 0);
+  // A batch that fits still trains.
+  EXPECT_EQ(gdc_trainer_step(t, x.data(), y.data(), 4, &loss), GDC_OK) << error();
+  gdc_trainer_destroy(t);
   gdc_program_destroy(prog);
 }
 
