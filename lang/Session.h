@@ -38,7 +38,8 @@ enum class Emit {
   LLVMDialect, ///< the MLIR LLVM dialect
   LLVM,        ///< LLVM IR, optimised
   Obj,         ///< a host object file
-  Params       ///< the parameters' paths and shapes
+  Params,      ///< the parameters' paths and shapes
+  Diagram      ///< the model as a string diagram (SVG)
 };
 
 class Session {

@@ -8,6 +8,7 @@
 #include "lang/Session.h"
 
 #include "dialects/gd/ModelStructure.h"
+#include "lang/Diagram.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -30,6 +31,7 @@ Stage stageOf(Emit e) {
   case Emit::Reverse:
     return Stage::Differentiated;
   case Emit::Params: // read from the gd module as generated
+  case Emit::Diagram:
     return Stage::GD;
   case Emit::TrainStep:
     return Stage::TrainStep;
@@ -122,7 +124,8 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
     file->keep();
     return success();
   }
-  bool needsTrain = stageOf(emit) >= Stage::TrainStep || emit == Emit::Params;
+  bool needsTrain =
+      stageOf(emit) >= Stage::TrainStep || emit == Emit::Params || emit == Emit::Diagram;
   if (needsTrain && module->getOps<gd::TrainStepOp>().empty()) {
     // Every definition has been checked where it is written (elaborate()).
     // Asked for nothing in particular, say so and succeed: a module of
@@ -154,11 +157,18 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
     fail("cannot write '" + out + "': there is no directory '" + directory + "'");
     return failure();
   }
-  if (emit == Emit::Params || (textual && emit != Emit::LLVM)) {
+  if (emit == Emit::Params || emit == Emit::Diagram || (textual && emit != Emit::LLVM)) {
     auto file = openOutput(*this, out);
     if (!file)
       return failure();
-    if (emit == Emit::Params) {
+    if (emit == Emit::Diagram) {
+      FailureOr<std::string> svg = drawModelDiagram(*module);
+      if (failed(svg)) {
+        fail("internal error, please report: the model cannot be drawn");
+        return failure();
+      }
+      file->os() << *svg;
+    } else if (emit == Emit::Params) {
       if (!printParams(*module, file->os()))
         return failure();
     } else {

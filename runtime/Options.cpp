@@ -52,6 +52,7 @@ static const OptionInfo kOptions[] = {
     {"resume", "FILE", "continue the run a checkpoint FILE was written in (--steps and --epochs "
                        "count from that run's start)"},
     {"log", "FILE", "write one JSON object per epoch to FILE"},
+    {"plot", "FILE.svg", "draw the loss per step and the metrics per epoch as an SVG picture"},
     {"quiet", nullptr, "no live progress line (per-epoch summaries stay)"},
     {"keep-denormals", nullptr,
      "compute with subnormal floats instead of flushing them to zero (the "
@@ -139,7 +140,8 @@ static bool applyOption(const std::string &name, const std::string &text,
                         const Manifest &manifest, Options &options,
                         std::string &error) {
   options.given.insert(name);
-  if (text.empty() && (name == "init" || name == "save" || name == "log" || name == "resume")) {
+  if (text.empty() &&
+      (name == "init" || name == "save" || name == "log" || name == "resume" || name == "plot")) {
     error = "option '--" + name + "' needs a file name";
     return false;
   }
@@ -195,6 +197,8 @@ static bool applyOption(const std::string &name, const std::string &text,
     options.resumePath = text;
   } else if (name == "log") {
     options.logPath = text;
+  } else if (name == "plot") {
+    options.plotPath = text;
   }
   return true;
 }

@@ -33,6 +33,7 @@ struct Options {
   double validFraction = 0;
   bool shuffle = true;
   std::string logPath;  ///< --log: JSON lines, one per epoch
+  std::string plotPath; ///< --plot: an SVG picture of the run
   std::string initPath; ///< --init: safetensors to start from
   std::string savePath; ///< --save: the checkpoint written at the end
   std::optional<int64_t> saveEvery; ///< --save-every: and every N steps

@@ -7,6 +7,7 @@
 #include "FileIO.h"
 #include "Init.h"
 #include "Json.h"
+#include "Plot.h"
 #include "Progress.h"
 #include "Random.h"
 #include "ValidationSplit.h"
@@ -45,11 +46,6 @@ bool Trainer::prepare(std::string &error) {
     return false;
   // The checkpoint is written at the end: find out now, not after hours of
   // training, whether it can be.
-  // One run at a time writes a log or a checkpoint.
-  if (!options.logPath.empty() && !logLock.acquire(options.logPath, error))
-    return false;
-  if (!options.savePath.empty() && !saveLock.acquire(options.savePath, error))
-    return false;
   if (!options.savePath.empty()) {
     if (!checkReplaceableFile(options.savePath, error)) {
       error = "cannot write --save " + options.savePath + ": " + error;
@@ -64,6 +60,11 @@ bool Trainer::prepare(std::string &error) {
       return false;
     }
   }
+  // One run at a time writes a log or a checkpoint.
+  if (!options.logPath.empty() && !logLock.acquire(options.logPath, error))
+    return false;
+  if (!options.savePath.empty() && !saveLock.acquire(options.savePath, error))
+    return false;
 
   // Options built by hand rather than by parseOptions keep the defaults; a
   // resumed run keeps its checkpoint's values but for those --set changes.
@@ -83,6 +84,35 @@ bool Trainer::prepare(std::string &error) {
     batchY.assign(static_cast<size_t>(batch), 0);
 
   return true;
+}
+
+bool Trainer::writePlot(std::string &error) const {
+  RunPlot plot;
+  plot.title = "training run: " + std::to_string(state.stepsTaken()) + " steps";
+  plot.losses.push_back({"loss per step", stepLosses, false});
+  PlotSeries epochLoss{"mean per epoch", {}, true};
+  std::vector<PlotSeries> metrics;
+  auto add = [&](const char *name, double epoch, const std::optional<double> &value) {
+    if (!value)
+      return;
+    auto it = std::find_if(metrics.begin(), metrics.end(),
+                           [&](const PlotSeries &s) { return s.name == name; });
+    if (it == metrics.end()) {
+      metrics.push_back({name, {}, true});
+      it = metrics.end() - 1;
+    }
+    it->points.push_back({epoch, *value});
+  };
+  for (const EpochStats &stats : epochs) {
+    epochLoss.points.push_back({double(stats.step), stats.trainLoss});
+    add("test_accuracy", double(stats.epoch), stats.testAccuracy);
+    add("valid_accuracy", double(stats.epoch), stats.validAccuracy);
+    add("test_mse", double(stats.epoch), stats.testMse);
+    add("valid_mse", double(stats.epoch), stats.validMse);
+  }
+  plot.losses.push_back(epochLoss);
+  plot.metrics = metrics;
+  return writeFileAtomically(options.plotPath, plotSvg(plot), error);
 }
 
 bool Trainer::resume(std::string &error) {
@@ -284,6 +314,8 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
     }
     lossSum += static_cast<double>(batchLoss) * static_cast<double>(range.size);
     stats.examples += range.size;
+    if (!options.plotPath.empty())
+      stepLosses.push_back({double(steps), double(batchLoss)});
     position = {epoch, b + 1, lossSum, stats.examples, options.batch, options.shuffle};
     if (options.saveEvery && steps % *options.saveEvery == 0 &&
         !state.saveCheckpoint(options.savePath, position, error)) {
@@ -415,6 +447,14 @@ bool Trainer::run(std::string &error) {
   if (log && fclose(log) != 0 && ok) {
     error = options.logPath + ": " + std::strerror(errno);
     ok = false;
+  }
+  // The picture shows the run however it ended.
+  if (!options.plotPath.empty()) {
+    std::string plotError;
+    if (!writePlot(plotError) && ok) {
+      error = plotError;
+      ok = false;
+    }
   }
   // A diverged run writes no checkpoint: an existing one stays as it was.
   if (ok && !options.savePath.empty())

@@ -110,6 +110,8 @@ public:
 
 private:
   bool loadData(std::string &error);
+  /// Writes --plot's picture of the run so far.
+  bool writePlot(std::string &error) const;
   /// Restores the state and position of --resume's checkpoint.
   bool resume(std::string &error);
   void evaluate(EpochStats &stats);
@@ -127,6 +129,7 @@ private:
   bool stoppedEarly = false;
   bool diverged = false; ///< the last run() ended at a non-finite value
   FileLock logLock, saveLock; ///< held from prepare() to the end
+  std::vector<std::pair<double, double>> stepLosses; ///< (step, loss), for --plot
 
   ModelState state{manifest};
   std::vector<float> batchX;

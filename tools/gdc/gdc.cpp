@@ -4,6 +4,7 @@
 //   gdc model.gd --emit=STAGE      stop after a stage and print it
 //
 //===----------------------------------------------------------------------===//
+#include "PlotCommand.h"
 #include "Repl.h"
 #include "lang/Session.h"
 
@@ -42,6 +43,8 @@ cl::opt<Emit> emit(
                clEnumValN(Emit::LLVM, "llvm", "LLVM IR, optimised"),
                clEnumValN(Emit::Obj, "obj", "a host object file"),
                clEnumValN(Emit::Params, "params", "the parameters' paths and shapes"),
+               clEnumValN(Emit::Diagram, "diagram",
+                          "the model as a string diagram of its lenses (SVG)"),
                clEnumValN(Emit::AST, "ast", "the checked syntax tree, with each expression's types")),
     cl::cat(gdcCategory));
 cl::opt<bool> verifyDiagnostics(
@@ -56,6 +59,9 @@ int main(int argc, char **argv) {
   // `gdc repl [FILE...]`: the interactive door, with options of its own.
   if (argc >= 2 && StringRef(argv[1]) == "repl")
     return gdc::repl::runRepl(argc - 1, argv + 1);
+  // `gdc plot RUN.jsonl -o FILE.svg`: a picture of a run from its log.
+  if (argc >= 2 && StringRef(argv[1]) == "plot")
+    return gdc::runPlotCommand(argc - 1, argv + 1);
   mlir::registerPassManagerCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerAsmPrinterCLOptions();
