@@ -2,6 +2,7 @@
 #include "lang/Diagram.h"
 
 #include "dialects/gd/ModelStructure.h"
+#include "runtime/Plot.h"
 
 #include "llvm/Support/raw_ostream.h"
 
@@ -22,20 +23,7 @@ std::string num(double v) {
   return buffer;
 }
 
-std::string escape(StringRef text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '&')
-      out += "&amp;";
-    else
-      out.push_back(c);
-  }
-  return out;
-}
+std::string escape(StringRef text) { return gdrt::xmlEscape(text.str()); }
 
 /// `f32[784]`, without the batch dimension the step adds.
 std::string typeText(Type type) {

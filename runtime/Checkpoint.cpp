@@ -27,18 +27,6 @@ namespace {
 
 constexpr const char *kFormat = "gdc-checkpoint 1";
 
-std::string exactDouble(double value) {
-  char buffer[64];
-  snprintf(buffer, sizeof(buffer), "%.17g", value);
-  return buffer;
-}
-
-std::string exactFloat(float value) {
-  char buffer[64];
-  snprintf(buffer, sizeof(buffer), "%.9g", value);
-  return buffer;
-}
-
 const char *kGlobalPrefix = "global/";
 
 } // namespace
@@ -66,12 +54,12 @@ bool ModelState::saveCheckpoint(const std::string &path, const RunPosition &posi
       {"seed", std::to_string(static_cast<uint64_t>(seed))},
       {"epoch", std::to_string(position.epoch)},
       {"batches_done", std::to_string(position.batchesDone)},
-      {"epoch_loss_sum", exactDouble(position.epochLossSum)},
+      {"epoch_loss_sum", formatExactDouble(position.epochLossSum)},
       {"epoch_examples", std::to_string(position.epochExamples)},
       {"batch", std::to_string(position.batch)},
       {"shuffle", position.shuffle ? "on" : "off"}};
   for (size_t h = 0; h < hypers.size(); ++h)
-    metadata["hyper." + manifest->hypers[h].name] = exactFloat(hypers[h]);
+    metadata["hyper." + manifest->hypers[h].name] = formatExactFloat(hypers[h]);
   return writeSafetensors(path, tensors, metadata, error);
 }
 

@@ -7,25 +7,12 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Manifest.h"
+#include "ParseNumber.h"
 
 #include <cstdio>
 
 namespace gdrt {
 namespace {
-
-/// A float with the digits to read it back exactly.
-std::string exactFloat(double value) {
-  char buffer[64];
-  snprintf(buffer, sizeof(buffer), "%.9g", value);
-  return buffer;
-}
-
-/// A double with the digits to read it back exactly.
-std::string exactDouble(double value) {
-  char buffer[64];
-  snprintf(buffer, sizeof(buffer), "%.17g", value);
-  return buffer;
-}
 
 /// A path as a field: a space, '%' and control characters become %XX, so
 /// that fields stay space-separated.
@@ -75,9 +62,9 @@ std::string formatManifest(const Manifest &m) {
     text += "\n";
   }
   for (const HyperSpec &global : m.globals)
-    text += "global " + global.name + " " + exactFloat(global.defaultValue) + "\n";
+    text += "global " + global.name + " " + formatExactFloat(global.defaultValue) + "\n";
   for (const HyperSpec &hyper : m.hypers)
-    text += "hyper " + hyper.name + " " + exactFloat(hyper.defaultValue) + "\n";
+    text += "hyper " + hyper.name + " " + formatExactFloat(hyper.defaultValue) + "\n";
   for (const auto &[name, value] : m.constants)
     text += "constant " + name + " " + std::to_string(value) + "\n";
   if (m.defaultBatch)
@@ -94,11 +81,11 @@ std::string formatManifest(const Manifest &m) {
     else
       text += percentEncode(spec.imagesPath) + " " +
               percentEncode(spec.format == "csv" ? spec.labelColumn : spec.labelsPath) + " " +
-              exactFloat(spec.scale);
+              formatExactFloat(spec.scale);
     text += "\n";
   }
   if (m.validFraction)
-    text += "valid " + exactDouble(*m.validFraction) + "\n";
+    text += "valid " + formatExactDouble(*m.validFraction) + "\n";
   if (!m.sourceDir.empty())
     text += "source-dir " + percentEncode(m.sourceDir) + "\n";
   return text;

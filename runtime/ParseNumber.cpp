@@ -2,6 +2,8 @@
 
 #include "ParseNumber.h"
 
+#include <cstdio>
+
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
@@ -93,6 +95,18 @@ bool parseFiniteFloat(std::string_view text, float &value) {
     return false;
   value = parsed;
   return true;
+}
+
+std::string formatExactFloat(float value) {
+  char buffer[64];
+  snprintf(buffer, sizeof(buffer), "%.9g", double(value));
+  return buffer;
+}
+
+std::string formatExactDouble(double value) {
+  char buffer[64];
+  snprintf(buffer, sizeof(buffer), "%.17g", value);
+  return buffer;
 }
 
 } // namespace gdrt

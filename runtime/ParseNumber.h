@@ -9,6 +9,7 @@
 #define GDC_RUNTIME_PARSENUMBER_H
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace gdrt {
@@ -25,6 +26,11 @@ bool parseFiniteFloat(std::string_view text, float &value);
 
 /// Same as parseFiniteFloat, at double precision.
 bool parseFiniteDouble(std::string_view text, double &value);
+
+/// `value` with the digits that read back to the same float (`%.9g`) or
+/// double (`%.17g`): for files a run is continued from.
+std::string formatExactFloat(float value);
+std::string formatExactDouble(double value);
 
 } // namespace gdrt
 

@@ -23,21 +23,6 @@ std::string number(double v) {
   return buffer;
 }
 
-std::string escape(const std::string &text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '<')
-      out += "&lt;";
-    else if (c == '>')
-      out += "&gt;";
-    else if (c == '&')
-      out += "&amp;";
-    else
-      out.push_back(c);
-  }
-  return out;
-}
-
 /// About five round ticks covering [lo, hi].
 std::vector<double> ticks(double lo, double hi) {
   double span = hi - lo;
@@ -70,9 +55,9 @@ void drawPanel(std::string &svg, const std::vector<PlotSeries> &series, double t
          number(plotW) + "\" height=\"" + number(plotH) +
          "\" fill=\"none\" stroke=\"#333\"/>\n";
   svg += "<text x=\"" + number(kLeft + plotW / 2) + "\" y=\"" + number(top + plotH + 40) +
-         "\" text-anchor=\"middle\">" + escape(xLabel) + "</text>\n";
+         "\" text-anchor=\"middle\">" + xmlEscape(xLabel) + "</text>\n";
   svg += "<text transform=\"translate(18," + number(top + plotH / 2) +
-         ") rotate(-90)\" text-anchor=\"middle\">" + escape(yLabel) + "</text>\n";
+         ") rotate(-90)\" text-anchor=\"middle\">" + xmlEscape(yLabel) + "</text>\n";
   if (!(xLo <= xHi)) {
     svg += "<text x=\"" + number(kLeft + plotW / 2) + "\" y=\"" + number(top + plotH / 2) +
            "\" text-anchor=\"middle\" fill=\"#777\">no data</text>\n";
@@ -119,11 +104,36 @@ void drawPanel(std::string &svg, const std::vector<PlotSeries> &series, double t
            "\" x2=\"" + number(kWidth - kRight + 32) + "\" y2=\"" + number(ly - 4) +
            "\" stroke=\"" + color + "\" stroke-width=\"2\"/><text x=\"" +
            number(kWidth - kRight + 38) + "\" y=\"" + number(ly) + "\" font-size=\"12\">" +
-           escape(series[i].name) + "</text>\n";
+           xmlEscape(series[i].name) + "</text>\n";
   }
 }
 
 } // namespace
+
+std::string xmlEscape(const std::string &text) {
+  std::string out;
+  for (char c : text) {
+    if (c == '<')
+      out += "&lt;";
+    else if (c == '>')
+      out += "&gt;";
+    else if (c == '&')
+      out += "&amp;";
+    else
+      out.push_back(c);
+  }
+  return out;
+}
+
+void addPoint(std::vector<PlotSeries> &all, const std::string &name, double x, double y) {
+  auto it = std::find_if(all.begin(), all.end(),
+                         [&](const PlotSeries &s) { return s.name == name; });
+  if (it == all.end()) {
+    all.push_back({name, {}, true});
+    it = all.end() - 1;
+  }
+  it->points.push_back({x, y});
+}
 
 std::string plotSvg(const RunPlot &plot) {
   double height = kTop + 2 * kPanelHeight + kGap + 60;
@@ -133,7 +143,7 @@ std::string plotSvg(const RunPlot &plot) {
                     "\" font-family=\"sans-serif\" font-size=\"13\">\n"
                     "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   svg += "<text x=\"" + number(kWidth / 2) + "\" y=\"24\" text-anchor=\"middle\" " +
-         "font-size=\"15\">" + escape(plot.title) + "</text>\n";
+         "font-size=\"15\">" + xmlEscape(plot.title) + "</text>\n";
   drawPanel(svg, plot.losses, kTop, "step", "training loss");
   drawPanel(svg, plot.metrics, kTop + kPanelHeight + kGap, "epoch", "metric");
   return svg + "</svg>\n";
@@ -179,15 +189,8 @@ bool plotFromLog(const std::string &text, const std::string &title, RunPlot &plo
     epochLoss.points.push_back({step, loss});
     for (const char *key : {"test_accuracy", "valid_accuracy", "test_mse", "valid_mse"}) {
       double value;
-      if (!numberOf(key, value) || std::isnan(value))
-        continue;
-      auto it = std::find_if(metrics.begin(), metrics.end(),
-                             [&](const PlotSeries &s) { return s.name == key; });
-      if (it == metrics.end()) {
-        metrics.push_back({key, {}, true});
-        it = metrics.end() - 1;
-      }
-      it->points.push_back({epoch, value});
+      if (numberOf(key, value) && !std::isnan(value))
+        addPoint(metrics, key, epoch, value);
     }
   }
   plot.losses.push_back(epochLoss);

@@ -30,6 +30,13 @@ struct RunPlot {
   std::vector<PlotSeries> metrics; ///< bottom panel, against the epoch
 };
 
+/// `text` with XML's special characters escaped, for SVG text.
+std::string xmlEscape(const std::string &text);
+
+/// Appends (x, y) to the series of `all` named `name`, created (with
+/// markers) if there is none.
+void addPoint(std::vector<PlotSeries> &all, const std::string &name, double x, double y);
+
 /// The SVG document. Non-finite values are left out of their lines.
 std::string plotSvg(const RunPlot &plot);
 

@@ -93,15 +93,8 @@ bool Trainer::writePlot(std::string &error) const {
   PlotSeries epochLoss{"mean per epoch", {}, true};
   std::vector<PlotSeries> metrics;
   auto add = [&](const char *name, double epoch, const std::optional<double> &value) {
-    if (!value)
-      return;
-    auto it = std::find_if(metrics.begin(), metrics.end(),
-                           [&](const PlotSeries &s) { return s.name == name; });
-    if (it == metrics.end()) {
-      metrics.push_back({name, {}, true});
-      it = metrics.end() - 1;
-    }
-    it->points.push_back({epoch, *value});
+    if (value)
+      addPoint(metrics, name, epoch, *value);
   };
   for (const EpochStats &stats : epochs) {
     epochLoss.points.push_back({double(stats.step), stats.trainLoss});
