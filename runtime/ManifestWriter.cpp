@@ -1,4 +1,4 @@
-//===- ManifestWriter.cpp - The one writer of the manifest's text ---------===//
+//===- ManifestWriter.cpp - The manifest's text and its parts as text -----===//
 //
 // formatManifest is the inverse of parseManifest (Manifest.cpp): the
 // compiler builds a Manifest and writes it with this, the runtime reads it
@@ -9,7 +9,9 @@
 #include "Manifest.h"
 #include "ParseNumber.h"
 
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace gdrt {
 namespace {
@@ -38,6 +40,67 @@ std::string spacedDims(const Shape &shape) {
 }
 
 } // namespace
+
+std::string formatShape(const Shape &shape) {
+  std::string text = "[";
+  for (size_t i = 0; i < shape.size(); ++i) {
+    if (i)
+      text += ", ";
+    text += std::to_string(shape[i]);
+  }
+  return text + "]";
+}
+
+/// Formats a double the way a person would write it in the manifest.
+static std::string formatNumber(double value) {
+  char buffer[64];
+  snprintf(buffer, sizeof(buffer), "%g", value);
+  return buffer;
+}
+
+std::string formatInit(const ParamInit &init) {
+  // Exact: the manifest's writer uses this too, and --help reads the same.
+  // The shortest of 15 to 17 digits that reads back to the same double.
+  auto exact = [](double value) {
+    char buffer[64];
+    for (int digits = 15; digits <= 17; ++digits) {
+      snprintf(buffer, sizeof(buffer), "%.*g", digits, value);
+      if (strtod(buffer, nullptr) == value)
+        break;
+    }
+    return std::string(buffer);
+  };
+  switch (init.kind) {
+  case InitKind::Zeros:
+    return "zeros";
+  case InitKind::Ones:
+    return "ones";
+  case InitKind::GlorotUniform:
+    return "glorot_uniform " + exact(init.a) + " " + exact(init.b);
+  case InitKind::HeNormal:
+    return "he_normal " + exact(init.a);
+  case InitKind::Normal:
+    return "normal " + exact(init.a) + " " + exact(init.b);
+  case InitKind::Uniform:
+    return "uniform " + exact(init.a) + " " + exact(init.b);
+  }
+  return "zeros";
+}
+
+std::string formatDataSpec(const DataSpec &spec) {
+  if (spec.format == "synthetic")
+    return "synthetic: " + std::to_string(spec.count) + " examples, " +
+           std::to_string(spec.features) + " features, " +
+           (spec.classes ? std::to_string(spec.classes) + " classes"
+                         : std::string("regression")) +
+           ", seed " + std::to_string(spec.seed);
+  std::string files =
+      spec.format == "csv"
+          ? spec.imagesPath + ", label column '" + spec.labelColumn + "'"
+          : spec.imagesPath + " " + spec.labelsPath;
+  return files + " (" + spec.format + ", scale " + formatNumber(spec.scale) +
+         ")";
+}
 
 std::string formatManifest(const Manifest &m) {
   std::string text = "gdc-model 1\n";
