@@ -73,7 +73,10 @@ int main(int argc, char **argv) {
   cl::ParseCommandLineOptions(argc, argv,
                               "gdc: the gradient-descent compiler\n\n"
                               "  gdc model.gd -o train       a training executable\n"
-                              "  gdc model.gd --emit=mlir    stop after a stage\n");
+                              "  gdc model.gd --emit=mlir    stop after a stage\n"
+                              "  gdc repl [FILE...]          declarations and expressions, "
+                              "JIT-compiled as you type\n"
+                              "  gdc plot RUN.jsonl -o F.svg draw a run from its --log file\n");
   Session session;
   session.setPassManagerConfigurator(
       [](mlir::PassManager &pm) { return mlir::applyPassManagerCLOptions(pm); });
