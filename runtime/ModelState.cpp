@@ -171,11 +171,21 @@ bool ModelState::saveParameters(const std::string &path, std::string &error) con
   return writeSafetensors(path, parameters(), metadata, error);
 }
 
+/// Whether any of `count` floats is a NaN or an infinity: its exponent bits
+/// all set. On the bits, branch-free, so that the loop vectorises: the
+/// trainer checks every parameter after every step.
+static bool anyNonFinite(const float *values, size_t count) {
+  const uint32_t *bits = reinterpret_cast<const uint32_t *>(values);
+  uint32_t found = 0;
+  for (size_t i = 0; i < count; ++i)
+    found |= (bits[i] & 0x7f800000u) == 0x7f800000u;
+  return found != 0;
+}
+
 std::string ModelState::firstNonFiniteParameter() const {
   for (size_t p = 0; p < params.size(); ++p)
-    for (float v : params[p])
-      if (!std::isfinite(v))
-        return manifest->params[p].path;
+    if (anyNonFinite(params[p].data(), params[p].size()))
+      return manifest->params[p].path;
   return "";
 }
 
