@@ -115,31 +115,34 @@ bool Session::loadModule(llvm::StringRef name, llvm::StringRef path,
 /// (`/dev/zero`) or a huge file would be read until memory runs out.
 static constexpr uint64_t kMaxSourceBytes = 64ull << 20;
 
-bool Session::checkSourceFile(llvm::StringRef path) {
+bool Session::checkSourceFile(llvm::StringRef path, std::string &error) {
   llvm::sys::fs::file_status status;
   if (std::error_code ec = llvm::sys::fs::status(path, status)) {
-    fail("cannot read '" + path + "': " + ec.message());
+    error = "cannot read '" + path.str() + "': " + ec.message();
     return false;
   }
   if (status.type() == llvm::sys::fs::file_type::directory_file) {
-    fail("cannot read '" + path + "': it is a directory");
+    error = "cannot read '" + path.str() + "': it is a directory";
     return false;
   }
   if (status.type() != llvm::sys::fs::file_type::regular_file) {
-    fail("cannot read '" + path + "': it is not a regular file (a device or a pipe?)");
+    error = "cannot read '" + path.str() + "': it is not a regular file (a device or a pipe?)";
     return false;
   }
   if (status.getSize() > kMaxSourceBytes) {
-    fail("'" + path + "' is " + llvm::Twine(status.getSize() >> 20) +
-         " MiB; a gd program is at most 64 MiB");
+    error = "'" + path.str() + "' is " + std::to_string(status.getSize() >> 20) +
+            " MiB; a gd program is at most 64 MiB";
     return false;
   }
   return true;
 }
 
 bool Session::load(llvm::StringRef path) {
-  if (!checkSourceFile(path))
+  std::string error;
+  if (!checkSourceFile(path, error)) {
+    fail(error);
     return false;
+  }
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer) {
     fail("cannot read '" + path + "': " + buffer.getError().message());

@@ -113,6 +113,11 @@ public:
   /// Links an object with the runtime into a training executable.
   bool link(llvm::StringRef object, llvm::StringRef executable);
 
+  /// Whether `path` can be read as a program: a regular file of at most a
+  /// program's size (64 MiB), not a device that would be read until memory
+  /// runs out; if not, `error` says why.
+  static bool checkSourceFile(llvm::StringRef path, std::string &error);
+
   /// Reports an error that has no source location (a file that cannot be
   /// written, a missing linker) as a diagnostic at an unknown location, so
   /// that it reaches whatever handler the caller installed: the driver
@@ -120,8 +125,6 @@ public:
   void fail(const llvm::Twine &message);
 
 private:
-  /// Whether `path` is a regular file of a program's size (reported if not).
-  bool checkSourceFile(llvm::StringRef path);
   /// Loads every module reachable by `use` from the loaded ones.
   bool loadUsedModules();
   /// Reports each `use` that closes a cycle of modules.

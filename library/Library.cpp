@@ -357,6 +357,9 @@ gdc_program *gdc_compile_file(gdc_context *context, const char *path) {
   guarded(context, [&] {
     if (!path)
       return fail(context, GDC_ERROR_ARGUMENT, "the path is NULL");
+    std::string error;
+    if (!gdc::Session::checkSourceFile(path, error))
+      return fail(context, GDC_ERROR_IO, error);
     auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
     if (!buffer)
       return fail(context, GDC_ERROR_IO,

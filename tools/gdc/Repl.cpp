@@ -248,6 +248,11 @@ void Repl::declare(Entry entry) {
 }
 
 bool Repl::useFile(StringRef path) {
+  std::string error;
+  if (!Session::checkSourceFile(path, error)) {
+    err << "error: " << error << "\n";
+    return false;
+  }
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
   if (!buffer) {
     err << "error: cannot read '" << path << "': " << buffer.getError().message() << "\n";

@@ -93,6 +93,9 @@ TEST_F(Library, BadHandlesAndPointersAreErrorsNotCrashes) {
   EXPECT_EQ(gdc_compile_file(ctx, "/nonexistent/model.gd"), nullptr);
   EXPECT_EQ(gdc_last_status(ctx), GDC_ERROR_IO);
   EXPECT_NE(error().find("/nonexistent/model.gd"), std::string::npos);
+  // A device is refused, not read until memory runs out.
+  EXPECT_EQ(gdc_compile_file(ctx, "/dev/zero"), nullptr);
+  EXPECT_NE(error().find("not a regular file"), std::string::npos) << error();
   EXPECT_EQ(gdc_trainer_create(nullptr, nullptr, 0), nullptr);
   // A handle of another kind is refused.
   auto *notATrainer = reinterpret_cast<gdc_trainer *>(ctx);
