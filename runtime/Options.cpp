@@ -123,6 +123,7 @@ static bool applySet(const std::string &assignment, const Manifest &manifest,
     return false;
   }
   options.hypers[index] = value;
+  options.setHypers.insert(name);
   return true;
 }
 

@@ -47,6 +47,9 @@ struct Options {
   /// Hyperparameter values: the manifest defaults with --set applied, in
   /// manifest order.
   std::vector<float> hypers;
+  /// The hyperparameters --set names (a resumed run keeps the others'
+  /// values from its checkpoint).
+  std::set<std::string> setHypers;
 };
 
 /// Parses `argv[1..argc)` against `manifest` into `options`. On failure

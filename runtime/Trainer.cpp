@@ -70,7 +70,7 @@ bool Trainer::prepare(std::string &error) {
   // resumed run keeps its checkpoint's values but for those --set changes.
   if (options.hypers.size() == manifest.hypers.size())
     for (size_t h = 0; h < options.hypers.size(); ++h)
-      if (options.resumePath.empty() || options.hypers[h] != manifest.hypers[h].defaultValue)
+      if (options.resumePath.empty() || options.setHypers.count(manifest.hypers[h].name))
         state.hyperparameters()[h] = options.hypers[h];
 
   if (!loadData(error))

@@ -2,11 +2,11 @@
 #include "Repl.h"
 
 #include "dialects/gd/GDDialect.h"
-#include "dialects/gd/ModelStructure.h"
 #include "runtime/Init.h"
 #include "runtime/Manifest.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
@@ -172,6 +172,10 @@ void Repl::report(const DiagnosticCapture &diagnostics, StringRef userText, unsi
       err << "<input>:" << line + 1 << ":" << column << ": " << severity << ": " << d.message
           << "\n";
       err << lines[line] << "\n" << std::string(column - 1, ' ') << "^\n";
+    } else if (StringRef(d.message).contains("'__gd_repl'")) {
+      // A note about the lens the REPL wrote around the input: the input is
+      // what the user knows.
+      err << "note: in the input\n" << lines.front() << "\n";
     } else if (!d.file.empty() && d.file != "<repl>") {
       err << d.file << ":" << d.line << ":" << d.column << ": " << severity << ": "
           << d.message << "\n";
@@ -287,6 +291,10 @@ bool Repl::useFile(StringRef path) {
       std::optional<Entry> entry = parseDeclaration(declText);
       if (!entry)
         continue;
+      SmallString<256> directory(path);
+      llvm::sys::fs::make_absolute(directory);
+      llvm::sys::path::remove_filename(directory);
+      entry->directory = directory.str().str();
       auto same = llvm::find_if(entries, [&](const Entry &e) {
         return e.name == entry->name && e.keyword == entry->keyword;
       });
@@ -325,39 +333,39 @@ std::vector<std::string> Repl::referencedModels(StringRef text) const {
   return ordered;
 }
 
-bool Repl::bindParameters(ModuleOp module, const std::vector<std::string> &models) {
-  auto emitted = module->getAttrOfType<DictionaryAttr>("gd.emitted");
-  for (const std::string &name : models) {
-    auto symbol = emitted ? emitted.getAs<FlatSymbolRefAttr>(name) : nullptr;
-    if (!symbol)
+bool Repl::bindParameters(ModuleOp module, StringRef lensName) {
+  // The lens that declares a model names the model's parameters by the
+  // paths a train block of that model would (`f.0.W`), and gives their
+  // initialisers: each one the REPL does not hold yet is created.
+  auto lens = module.lookupSymbol<gd::LensOp>(lensName);
+  if (!lens)
+    return false;
+  Block &body = lens.getForward().front();
+  for (auto [index, name] : llvm::enumerate(lens.getParamNames())) {
+    std::string path = cast<StringAttr>(name).str();
+    auto type = cast<RankedTensorType>(body.getArgument(index).getType());
+    std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+    auto it = params.find(path);
+    if (it != params.end() && it->second.shape == shape)
       continue;
-    auto found = gd::collectParameters(module, symbol, name);
-    if (failed(found))
+    // New (or reshaped by a redefinition): initialised as `./train --seed`
+    // would, from the REPL's seed and the parameter's index.
+    gdrt::ParamInit init;
+    std::string error;
+    if (!gdrt::parseInit(cast<StringAttr>(lens.getParamInits()[index]).str(), init, error)) {
+      err << "error: internal error, please report: parameter '" << path << "': " << error
+          << "\n";
       return false;
-    for (const gd::ModelParameter &param : *found) {
-      std::vector<int64_t> shape(param.type.getShape().begin(), param.type.getShape().end());
-      auto it = params.find(param.path);
-      if (it != params.end() && it->second.shape == shape)
-        continue;
-      // New (or reshaped by a redefinition): initialised as `./train
-      // --seed` would, from the REPL's seed and the parameter's index.
-      gdrt::ParamInit init;
-      std::string error;
-      if (!gdrt::parseInit(param.init, init, error)) {
-        err << "error: internal error, please report: parameter '" << param.path
-            << "': " << error << "\n";
-        return false;
-      }
-      StoredParam stored;
-      stored.shape = shape;
-      stored.values.resize(gdrt::shapeElementCount(shape));
-      if (it == params.end())
-        paramOrder.push_back(param.path);
-      size_t index = llvm::find(paramOrder, param.path) - paramOrder.begin();
-      gdrt::initializeParam(init, stored.values.data(), int64_t(stored.values.size()), seed,
-                            index);
-      params[param.path] = std::move(stored);
     }
+    StoredParam stored;
+    stored.shape = shape;
+    stored.values.resize(gdrt::shapeElementCount(shape));
+    if (it == params.end())
+      paramOrder.push_back(path);
+    size_t position = llvm::find(paramOrder, path) - paramOrder.begin();
+    gdrt::initializeParam(init, stored.values.data(), int64_t(stored.values.size()), seed,
+                          position);
+    params[path] = std::move(stored);
   }
   return true;
 }

@@ -38,6 +38,9 @@ struct Entry {
   std::string text;
   /// For `let`: the text after its first `=`, the model's definition.
   std::string value;
+  /// For a declaration from a file (`:use`): the file's directory, the base
+  /// of a train block's relative data paths, as for `gdc FILE`.
+  std::string directory;
 };
 
 /// A parameter's current value.
@@ -102,7 +105,9 @@ private:
   std::optional<std::string> typeOf(llvm::StringRef expr, llvm::StringRef userText,
                                     unsigned userColumn);
   bool evaluateGrad(llvm::StringRef input);
-  bool bindParameters(mlir::ModuleOp module, const std::vector<std::string> &models);
+  /// Creates the parameters of the lens `lensName` (which declares the
+  /// models an input uses) that the REPL does not hold yet.
+  bool bindParameters(mlir::ModuleOp module, llvm::StringRef lensName);
   std::vector<HostTensor> parameterArguments(const LensJit &lens);
 
   llvm::raw_ostream &out;

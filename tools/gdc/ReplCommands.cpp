@@ -50,6 +50,9 @@ struct Commands {
     return nullptr;
   }
   std::optional<Repl::Compiled> emitDefinition(StringRef name);
+  /// The generated lens that applies the model `name` to an input of its
+  /// declared type, compiled (as an expression using it would be).
+  std::optional<Repl::Compiled> applyingLens(StringRef name);
   bool bindAll(const std::vector<std::string> &models);
 };
 
@@ -127,9 +130,42 @@ std::optional<Repl::Compiled> Commands::emitDefinition(StringRef name) {
   return repl.compile(repl.entries, nullptr, "", "", 0, 0, {name.str()});
 }
 
+std::optional<Repl::Compiled> Commands::applyingLens(StringRef name) {
+  // The model's input type, from its generated form.
+  auto compiled = emitDefinition(name);
+  if (!compiled)
+    return std::nullopt;
+  ModuleOp module = compiled->module.get();
+  auto symbol = module->getAttrOfType<DictionaryAttr>("gd.emitted").getAs<FlatSymbolRefAttr>(name);
+  SmallVector<gd::ModelInstance> instances;
+  if (!symbol ||
+      failed(gd::flattenModel(module, module.lookupSymbol(symbol.getAttr()), name, instances)) ||
+      instances.empty())
+    return std::nullopt;
+  gd::LensOp first = instances.front().lens;
+  auto input = cast<RankedTensorType>(
+      first.getForward().front().getArgument(first.getParamNames().size()).getType());
+  std::string element;
+  llvm::raw_string_ostream os(element);
+  input.getElementType().print(os);
+  unsigned column = 0;
+  std::string lens = repl.evalLens(
+      (name + "(__gd_in)").str(),
+      "__gd_in: " +
+          typeText(element, std::vector<int64_t>(input.getShape().begin(), input.getShape().end())),
+      repl.referencedModels(name), column);
+  return repl.compile(repl.entries, nullptr, lens, "", 0, 0, {"__gd_repl"});
+}
+
 bool Commands::bindAll(const std::vector<std::string> &models) {
-  auto compiled = repl.compile(repl.entries, nullptr, "", "", 0, 0, models);
-  return compiled && repl.bindParameters(compiled->module.get(), models);
+  // Each model in a lens of its own that applies it, as an expression
+  // would: its parameters are named as a train block of it names them.
+  for (const std::string &name : models) {
+    auto wrapped = applyingLens(name);
+    if (!wrapped || !repl.bindParameters(wrapped->module.get(), "__gd_repl"))
+      return false;
+  }
+  return true;
 }
 
 bool Commands::params(StringRef args, StringRef) {
@@ -186,34 +222,7 @@ bool Commands::showLLVM(StringRef args, StringRef) {
     repl.err << "error: :llvm needs the name of a model\n";
     return true;
   }
-  // The model's input type, from its generated form; then a lens that
-  // applies it, compiled as an expression would be.
-  auto compiled = emitDefinition(args);
-  if (!compiled)
-    return true;
-  ModuleOp module = compiled->module.get();
-  auto symbol = module->getAttrOfType<DictionaryAttr>("gd.emitted").getAs<FlatSymbolRefAttr>(args);
-  llvm::SmallVector<gd::ModelInstance> instances;
-  if (!symbol ||
-      failed(gd::flattenModel(module, module.lookupSymbol(symbol.getAttr()), args, instances)) ||
-      instances.empty())
-    return true;
-  gd::LensOp first = instances.front().lens;
-  Type input = first.getForward().front().getArgument(first.getParamNames().size()).getType();
-  auto tensor = cast<RankedTensorType>(input);
-  std::string element;
-  llvm::raw_string_ostream os(element);
-  tensor.getElementType().print(os);
-  std::vector<std::string> models = repl.referencedModels(args);
-  unsigned column = 0;
-  std::string lens = repl.evalLens(
-      (args + "(__gd_in)").str(),
-      "__gd_in: " + typeText(element, std::vector<int64_t>(tensor.getShape().begin(),
-                                                           tensor.getShape().end())),
-      models, column);
-  std::vector<std::string> emit = models;
-  emit.push_back("__gd_repl");
-  auto wrapped = repl.compile(repl.entries, nullptr, lens, "", 0, 0, emit);
+  auto wrapped = applyingLens(args);
   if (!wrapped)
     return true;
   std::string ir;
@@ -303,7 +312,8 @@ bool Commands::train(StringRef args, StringRef) {
     return true;
   }
   std::string name = words.front().str();
-  if (!findEntry(name, "train")) {
+  const Entry *trainEntry = findEntry(name, "train");
+  if (!trainEntry) {
     repl.err << "error: no train block '" << name << "'";
     std::string names;
     for (const Entry &e : repl.entries)
@@ -338,6 +348,10 @@ bool Commands::train(StringRef args, StringRef) {
     repl.out << gdrt::helpText(model->manifest());
     return true;
   }
+  // A train block from a file reads its data next to the file, as `gdc
+  // FILE` would; one typed here, from the current directory.
+  if (options.dataDir.empty())
+    options.dataDir = trainEntry->directory;
   gdrt::Trainer trainer(model->manifest(), model->entryPoints(), options);
   repl.out.flush();
   if (!trainer.prepare(error)) {

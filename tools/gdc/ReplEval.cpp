@@ -234,14 +234,12 @@ std::optional<Value> Repl::evaluate(StringRef expr, StringRef userText, unsigned
   unsigned column = 0;
   std::string lens = evalLens(expr, "__gd_unit: f32[1]", models, column);
   unsigned bodyLine = 1 + models.size() + 1;
-  std::vector<std::string> emit = models;
-  emit.push_back(kEvalLens);
-  auto compiled =
-      compile(entries, nullptr, lens, userText, bodyLine - 1, int(column) - int(userColumn), emit);
+  auto compiled = compile(entries, nullptr, lens, userText, bodyLine - 1,
+                          int(column) - int(userColumn), {kEvalLens});
   if (!compiled)
     return std::nullopt;
   ModuleOp module = compiled->module.get();
-  if (!bindParameters(module, models))
+  if (!bindParameters(module, kEvalLens))
     return std::nullopt;
   auto type = resultType(module, kEvalLens);
   if (!type) {
@@ -316,10 +314,8 @@ bool Repl::evaluateGrad(StringRef input) {
   std::string lens = evalLens(body, variable + ": " + typeText(at->elementType, at->tensor.shape),
                               models, column);
   unsigned bodyLine = 1 + models.size() + 1;
-  std::vector<std::string> emit = models;
-  emit.push_back(kEvalLens);
   auto compiled = compile(entries, nullptr, lens, input, bodyLine - 1,
-                          int(column) - int(bodyOffset), emit);
+                          int(column) - int(bodyOffset), {kEvalLens});
   if (!compiled)
     return false;
   ModuleOp module = compiled->module.get();
@@ -332,7 +328,7 @@ bool Repl::evaluateGrad(StringRef input) {
         << " (reduce it, e.g. grad(x => sum(...)))\n";
     return false;
   }
-  if (!bindParameters(module, models))
+  if (!bindParameters(module, kEvalLens))
     return false;
   LensJit::Options options;
   options.optLevel = kOptLevel;
