@@ -27,10 +27,12 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(Session &session, ModuleOp
   auto manifest = model->jit->lookup("gd_model_manifest");
   auto step = model->jit->lookup("gd_model_step");
   auto eval = model->jit->lookup("gd_model_eval");
-  if (!manifest || !step || !eval) {
+  auto diagnose = model->jit->lookup("gd_model_diagnose");
+  if (!manifest || !step || !eval || !diagnose) {
     llvm::consumeError(manifest.takeError());
     llvm::consumeError(step.takeError());
     llvm::consumeError(eval.takeError());
+    llvm::consumeError(diagnose.takeError());
     session.fail("internal error, please report: the compiled step lacks an entry point");
     return nullptr;
   }
@@ -45,6 +47,7 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(Session &session, ModuleOp
   model->entries.manifest = model->manifestText.c_str();
   model->entries.step = reinterpret_cast<void (*)(void **, int64_t)>(*step);
   model->entries.eval = reinterpret_cast<void (*)(void **, int64_t)>(*eval);
+  model->entries.diagnose = reinterpret_cast<void (*)(void **, int64_t)>(*diagnose);
   return model;
 }
 

@@ -282,7 +282,7 @@ LogicalResult Session::lower(ModuleOp module, Stage stage) {
   PassManager pm(ctx);
   if (configurePassManager && failed(configurePassManager(pm)))
     return failure();
-  buildPipeline(pm, stage);
+  buildPipeline(pm, stage, trainStepOptions);
   return pm.run(module);
 }
 

@@ -82,6 +82,9 @@ public:
   const ast::Module *mainModule() const { return program.main; }
   const lang::ExprTypes &checkedTypes() const { return exprTypes; }
 
+  /// Options of the train step's construction (TrainStepOptions).
+  void setTrainStepOptions(const TrainStepOptions &options) { trainStepOptions = options; }
+
   /// Runs gdc's pipeline on `module` up to the end of `stage` (configured
   /// by the configurator, if one is set).
   mlir::LogicalResult lower(mlir::ModuleOp module, Stage stage);
@@ -133,6 +136,7 @@ private:
                   std::unique_ptr<llvm::MemoryBuffer> buffer);
 
   std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;
+  TrainStepOptions trainStepOptions;
   std::unique_ptr<mlir::MLIRContext> ownedCtx; ///< null if borrowed
   mlir::MLIRContext *ctx;
   llvm::SourceMgr sourceMgr;

@@ -434,16 +434,27 @@ int gdc_trainer_step(gdc_trainer *trainer, const void *x, const void *labels, in
     }
     float value = 0;
     size_t wanted = 0;
+    bool finite = true;
+    const gdrt::SiteSpec *site = nullptr;
     if (!runCompiled(
             [&] {
               value = trainer->state.step(trainer->model(), static_cast<const float *>(x),
                                           labels, batch);
+              finite = trainer->state.lastStepFinite();
+              if (!finite)
+                site = trainer->state.diagnoseLastStep(
+                    trainer->model(), static_cast<const float *>(x), labels, batch);
             },
             wanted))
       return outOfMemory(context, wanted);
     trainer->lastBatch = batch;
     if (loss)
       *loss = value;
+    if (!finite)
+      return fail(context, GDC_ERROR_NOT_FINITE,
+                  "step " + std::to_string(trainer->state.stepsTaken()) + ": " +
+                      gdrt::describeNonFiniteStep(value, site) +
+                      "; the parameters and optimizer state are unchanged");
     return int(GDC_OK);
   });
 }

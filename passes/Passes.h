@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Pass/Pass.h"
 #include "mlir/Pass/PassManager.h"
@@ -23,6 +24,15 @@ namespace gdc {
 
 #define GEN_PASS_REGISTRATION
 #include "passes/Passes.h.inc"
+
+/// Marks @gd_diagnose, the step that gd-locate-non-finite completes.
+inline constexpr llvm::StringLiteral kDiagnoseAttr = "gd.diagnose";
+
+/// Marks a gd.apply_optimizer of the train step whose new parameter is to
+/// be NaN wherever its gradient or one of its new states is not finite
+/// (gd-build-train-step checks only the parameters; convert-gd-to-linalg
+/// computes this in the update's own loop).
+inline constexpr llvm::StringLiteral kPoisonNonFiniteAttr = "gd.poison_non_finite";
 
 /// Registers the passes and the named pipelines (`gd-to-train-step`,
 /// `gd-to-linalg`, `gd-to-llvm`) with MLIR's registry.

@@ -65,8 +65,12 @@ def GDBuildTrainStep : Pass<"gd-build-train-step", "mlir::ModuleOp"> {
     global that tells the runtime the parameters' paths, shapes and
     initializers, the hyperparameters, the states and the data.
   }];
+  let options = [Option<"checkFinite", "check-finite", "bool", /*default=*/"true",
+      "check the loss, gradients and updated parameters for NaN and infinity, "
+      "and write nothing when one is not finite (off only to measure the check)">];
   let dependentDialects = ["::gdc::gd::GDDialect", "mlir::func::FuncDialect",
-                           "mlir::LLVM::LLVMDialect",
+                           "mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect",
+                           "mlir::tensor::TensorDialect",
                            "mlir::bufferization::BufferizationDialect"];
 }
 
@@ -100,6 +104,23 @@ def GDInlineLenses : Pass<"gd-inline-lenses", "mlir::ModuleOp"> {
   let dependentDialects = ["::gdc::gd::GDDialect"];
 }
 
+def GDLocateNonFinite : Pass<"gd-locate-non-finite", "mlir::ModuleOp"> {
+  let summary = "Check each operation of @gd_diagnose for NaN and infinity";
+  let description = [{
+    Completes `@gd_diagnose`, the copy of the train step that the runtime
+    runs again when a step was not finite: after gd-inline-lenses, every
+    operation with float results (every operation of every lens body, each
+    update-rule application) is a site, checked with `gd.all_finite`; the
+    function writes the index of the first site whose results hold a NaN
+    or an infinity, or -1, to its last argument. The sites' names, source
+    locations and the maps that ran them become `site` records of the
+    manifest, so that the runtime can name the source location.
+  }];
+  let dependentDialects = ["::gdc::gd::GDDialect", "mlir::arith::ArithDialect",
+                           "mlir::tensor::TensorDialect",
+                           "mlir::bufferization::BufferizationDialect"];
+}
+
 def ConvertGDToLinalg : Pass<"convert-gd-to-linalg", "mlir::ModuleOp"> {
   let summary = "Lower gd tensor ops to linalg, tensor, arith and math";
   let description = [{
@@ -110,7 +131,8 @@ def ConvertGDToLinalg : Pass<"convert-gd-to-linalg", "mlir::ModuleOp"> {
     parameter become one `linalg.generic` each (the fused update).
   }];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
-                           "mlir::arith::ArithDialect", "mlir::math::MathDialect"];
+                           "mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::scf::SCFDialect"];
 }
 
 def GDMatmulToBlas : Pass<"gd-matmul-to-blas", "mlir::ModuleOp"> {
@@ -127,8 +149,9 @@ def GDMatmulToBlas : Pass<"gd-matmul-to-blas", "mlir::ModuleOp"> {
 def GDEmitModelABI : Pass<"gd-emit-model-abi", "mlir::ModuleOp"> {
   let summary = "Export the step and eval functions through the runtime's C ABI";
   let description = [{
-    Wraps `@gd_step` and `@gd_eval` (which take memrefs) in
-    `@gd_model_step(ptr, i64)` and `@gd_model_eval(ptr, i64)` whose first
+    Wraps `@gd_step`, `@gd_diagnose` and `@gd_eval` (which take memrefs)
+    in `@gd_model_step(ptr, i64)`, `@gd_model_diagnose(ptr, i64)` and
+    `@gd_model_eval(ptr, i64)` whose first
     argument is an array of pointers to the tensors' data, building memref
     descriptors from those pointers and the batch size (runtime/ModelABI.h).
   }];

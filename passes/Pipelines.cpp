@@ -33,9 +33,12 @@ void addBatching(OpPassManager &pm) {
 
 void addDifferentiation(OpPassManager &pm) { pm.addPass(createGDReverseMode()); }
 
-void addTrainStep(OpPassManager &pm) {
-  pm.addPass(createGDBuildTrainStep());
+void addTrainStep(OpPassManager &pm, const TrainStepOptions &options) {
+  GDBuildTrainStepOptions build;
+  build.checkFinite = options.checkFinite;
+  pm.addPass(createGDBuildTrainStep(build));
   pm.addPass(createGDInlineLenses());
+  pm.addPass(createGDLocateNonFinite());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }
@@ -70,9 +73,11 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   if (options.emitModelABI)
     pm.addPass(createGDEmitModelABI());
+  // Before lower-affine: expanding a reshaped buffer's metadata computes its
+  // sizes with affine.apply.
+  pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
   // The train step allocates through the runtime (runtime/StepMemory.h),
   // which turns a failed allocation into a clear error.
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
@@ -89,13 +94,13 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   pm.addPass(createCanonicalizerPass());
 }
 
-void buildPipeline(OpPassManager &pm, Stage stage) {
+void buildPipeline(OpPassManager &pm, Stage stage, const TrainStepOptions &trainStep) {
   if (stage >= Stage::Batched)
     addBatching(pm);
   if (stage >= Stage::Differentiated)
     addDifferentiation(pm);
   if (stage >= Stage::TrainStep)
-    addTrainStep(pm);
+    addTrainStep(pm, trainStep);
   if (stage >= Stage::Linalg)
     addLinalg(pm);
   if (stage >= Stage::LLVM)

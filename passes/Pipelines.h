@@ -19,8 +19,15 @@ enum class Stage { GD, Batched, Differentiated, TrainStep, Linalg, LLVM };
 void addBatching(mlir::OpPassManager &pm);
 /// gd-reverse-mode.
 void addDifferentiation(mlir::OpPassManager &pm);
-/// gd-build-train-step and gd-inline-lenses: @gd_step and @gd_eval.
-void addTrainStep(mlir::OpPassManager &pm);
+struct TrainStepOptions {
+  /// The step checks its loss, gradients and updated parameters for NaN and
+  /// infinity and writes nothing when one is not finite. Off only to
+  /// measure what the check costs (`gdc --no-step-check`).
+  bool checkFinite = true;
+};
+/// gd-build-train-step, gd-inline-lenses and gd-locate-non-finite: @gd_step,
+/// @gd_diagnose and @gd_eval.
+void addTrainStep(mlir::OpPassManager &pm, const TrainStepOptions &options = {});
 /// convert-gd-to-linalg and elementwise fusion: the end of the
 /// target-neutral pipeline.
 void addLinalg(mlir::OpPassManager &pm);
@@ -41,7 +48,8 @@ void addCPULowering(mlir::OpPassManager &pm, const CPULoweringOptions &options);
 /// Adds the passes that take the module from what the front end produced
 /// to the end of `stage`, on the CPU. `gdc` and the named pipelines of
 /// gdc-opt both use this, so gdc-opt replays exactly what gdc runs.
-void buildPipeline(mlir::OpPassManager &pm, Stage stage);
+void buildPipeline(mlir::OpPassManager &pm, Stage stage,
+                   const TrainStepOptions &trainStep = {});
 
 } // namespace gdc
 

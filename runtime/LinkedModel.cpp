@@ -20,6 +20,7 @@ int gdrtMain(int argc, char **argv) {
   model.manifest = gd_model_manifest;
   model.step = gd_model_step;
   model.eval = gd_model_eval;
+  model.diagnose = gd_model_diagnose;
   return runTrainingProgram(argc, argv, model);
 }
 

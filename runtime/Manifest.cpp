@@ -615,6 +615,20 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
     }
     return true;
   }
+  if (record == "site") {
+    SiteSpec site;
+    auto decode = [](std::string_view field, std::string &out) {
+      return field == "-" || percentDecode(field, out);
+    };
+    if (fields.size() != 4 || fields[1].empty() || !decode(fields[2], site.location) ||
+        !decode(fields[3], site.context)) {
+      problem = "expected 'site <op> <location> <what>' (percent-encoded)";
+      return false;
+    }
+    site.op = std::string(fields[1]);
+    out.sites.push_back(std::move(site));
+    return true;
+  }
   problem = "unknown record '" + std::string(record) + "'";
   return false;
 }

@@ -33,6 +33,12 @@
 //   valid <fraction>              hold out this fraction of the training set
 //   source-dir <dir>              base of relative data paths: absolute, or
 //                                 relative to the executable's directory
+//   site <op> <location> <what>   the operations gd_model_diagnose checks,
+//                                 in order (ModelABI.h): the operation's
+//                                 name (`log`), its source location
+//                                 (`model.gd:4:12`) and what ran it (`the
+//                                 forward map of mlp.2`), the last two
+//                                 percent-encoded, `-` when unknown
 // clang-format on
 //
 // Paths and the CSV label column are percent-encoded. What the data formats
@@ -123,6 +129,17 @@ struct DataSpec {
 std::string formatDataSpec(const DataSpec &spec);
 
 /// The parsed manifest.
+/// An operation of the compiled step that its diagnosis checks for
+/// non-finite results (`site` records).
+struct SiteSpec {
+  std::string op;       ///< `log`, `matmul`, `apply_optimizer`
+  std::string location; ///< `file:line:col`; empty when unknown
+  std::string context;  ///< `the backward map of mlp.0`; empty when unknown
+  bool operator==(const SiteSpec &other) const {
+    return op == other.op && location == other.location && context == other.context;
+  }
+};
+
 struct Manifest {
   int version = 0;
   std::string inputType;  ///< "f32"
@@ -144,6 +161,7 @@ struct Manifest {
   std::vector<DataSpec> data;
   std::optional<double> validFraction; ///< `valid`: in (0, 1)
   std::string sourceDir;
+  std::vector<SiteSpec> sites; ///< gd_model_diagnose's sites, in order
 
   /// Elements in one input example.
   int64_t inputSize() const { return shapeElementCount(inputShape); }

@@ -151,6 +151,11 @@ std::string formatManifest(const Manifest &m) {
     text += "valid " + formatExactDouble(*m.validFraction) + "\n";
   if (!m.sourceDir.empty())
     text += "source-dir " + percentEncode(m.sourceDir) + "\n";
+  auto orDash = [](const std::string &field) {
+    return field.empty() ? std::string("-") : percentEncode(field);
+  };
+  for (const SiteSpec &site : m.sites)
+    text += "site " + site.op + " " + orDash(site.location) + " " + orDash(site.context) + "\n";
   return text;
 }
 

@@ -34,8 +34,22 @@ extern const char gd_model_manifest[];
  *                  for `label i32`, float* [batch, label...] row-major
  *                  targets for `label f32 <dim>...`
  *   loss           float*, receives the batch's reduced (mean) loss
+ *   status         int32_t*, receives 0 when the loss, every gradient and
+ *                  every updated parameter are finite and the step wrote
+ *                  its updates; 1 when one of them holds a NaN or an
+ *                  infinity: the step then writes only `loss` and `status`,
+ *                  leaving parameters, states and globals as they were
  * P, S, G and H and all shapes come from the manifest. */
 void gd_model_step(void **args, int64_t batch);
+
+/* The diagnosis of a step whose status was 1: `args` as gd_model_step's
+ * (with the same values, so that it computes the same step) followed by
+ *   site           int32_t*, receives the index of the first operation, in
+ *                  the order the step computes them, whose result holds a
+ *                  NaN or an infinity (the manifest's `site` records say
+ *                  what and where it is), or -1
+ * It writes nothing else. */
+void gd_model_diagnose(void **args, int64_t batch);
 
 /* Forward only, for evaluation. `args`: params[P], x, out where out is
  * float* [batch, output...] receiving the model's output (e.g. logits).

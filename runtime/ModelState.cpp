@@ -103,7 +103,7 @@ void ModelState::initialize(uint64_t runSeed) {
   seed = static_cast<int64_t>(runSeed);
 
   // The argument vector of ModelABI.h: params, states, globals, hypers, t,
-  // seed, x, y, loss.
+  // seed, x, y, loss, status.
   stepArgs.clear();
   for (std::vector<float> &param : params)
     stepArgs.push_back(param.data());
@@ -119,6 +119,7 @@ void ModelState::initialize(uint64_t runSeed) {
   stepArgs.push_back(nullptr); // x
   stepArgs.push_back(nullptr); // y
   stepArgs.push_back(&loss);
+  stepArgs.push_back(&status);
 }
 
 bool ModelState::loadParameters(const std::string &path, std::string &error) {
@@ -204,11 +205,34 @@ float ModelState::step(const ModelEntryPoints &model, const float *x, const void
   // escaping an allocation failure) leaves the count as it was.
   stepNumber = static_cast<float>(steps + 1);
   loss = 0;
+  status = 0;
   unsigned mode = enterDenormalMode(flushDenormals);
   model.step(stepArgs.data(), batch);
   leaveDenormalMode(mode);
   ++steps;
   return loss;
+}
+
+const SiteSpec *ModelState::diagnoseLastStep(const ModelEntryPoints &model, const float *x,
+                                             const void *labels, int64_t batch) {
+  if (!model.diagnose || steps == 0)
+    return nullptr;
+  // The same arguments as the step that was not finite (which wrote
+  // nothing but its loss and status), then `site`. A member, so that a host
+  // that escapes an allocation failure in the compiled code (longjmp)
+  // skips no destructor.
+  diagnoseArgs = stepArgs;
+  diagnoseArgs[xSlot] = const_cast<float *>(x);
+  diagnoseArgs[xSlot + 1] = const_cast<void *>(labels);
+  int32_t site = -1;
+  diagnoseArgs.push_back(&site);
+  stepNumber = static_cast<float>(steps);
+  unsigned mode = enterDenormalMode(flushDenormals);
+  model.diagnose(diagnoseArgs.data(), batch);
+  leaveDenormalMode(mode);
+  if (site < 0 || static_cast<size_t>(site) >= manifest->sites.size())
+    return nullptr;
+  return &manifest->sites[static_cast<size_t>(site)];
 }
 
 void ModelState::eval(const ModelEntryPoints &model, const float *x, int64_t batch,
@@ -222,6 +246,23 @@ void ModelState::eval(const ModelEntryPoints &model, const float *x, int64_t bat
   unsigned mode = enterDenormalMode(flushDenormals);
   model.eval(args.data(), batch);
   leaveDenormalMode(mode);
+}
+
+/// What a step that was not finite held, and where the diagnosis found its
+/// first non-finite value (`site`; null when unknown).
+std::string describeNonFiniteStep(float loss, const SiteSpec *site) {
+  std::string text = std::isfinite(loss) ? "a gradient or an updated parameter is not finite"
+                     : std::isnan(loss)  ? "the loss is NaN"
+                                         : "the loss is infinite";
+  if (!site)
+    return text;
+  text += "; the first non-finite value came from ";
+  text += site->op == "apply_optimizer" ? "the update rule" : "`" + site->op + "`";
+  if (!site->location.empty())
+    text += " at " + site->location;
+  if (!site->context.empty())
+    text += ", in " + site->context;
+  return text;
 }
 
 } // namespace gdrt

@@ -14,6 +14,7 @@
 #include "Manifest.h"
 #include "Safetensors.h"
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -27,6 +28,7 @@ struct ModelEntryPoints {
   const char *manifest = nullptr;
   void (*step)(void **args, int64_t batch) = nullptr;
   void (*eval)(void **args, int64_t batch) = nullptr;
+  void (*diagnose)(void **args, int64_t batch) = nullptr; ///< optional
 };
 
 /// Every step allocates and frees the same activation-sized buffers. Above
@@ -50,6 +52,12 @@ struct RunPosition {
   int64_t batch = 0;         ///< --batch
   bool shuffle = true;       ///< --shuffle
 };
+
+/// What a step that was not finite held (its `loss`) and where its
+/// diagnosis found the first non-finite value (`site`; null when unknown):
+/// `the loss is NaN; the first non-finite value came from `log` at
+/// model.gd:6:18, in the forward map of net.1`.
+std::string describeNonFiniteStep(float loss, const SiteSpec *site);
 
 class ModelState {
 public:
@@ -112,9 +120,22 @@ public:
   /// One training step on `batch` examples: `x` is [batch, input...]
   /// row-major, `labels` int32 class indices or float targets
   /// [batch, label...] as the manifest's label says. Counts the step (t is
-  /// its 1-based number) and returns the batch's reduced loss.
+  /// its 1-based number) and returns the batch's reduced loss. A step whose
+  /// loss, gradients or updated parameters hold a NaN or an infinity changes
+  /// nothing but the count: lastStepFinite() then says false.
   float step(const ModelEntryPoints &model, const float *x, const void *labels,
              int64_t batch);
+
+  /// Whether the last step's values were all finite (and it was applied).
+  bool lastStepFinite() const { return status == 0 && std::isfinite(loss); }
+
+  /// Where the last step's first non-finite value came from: runs that
+  /// step again on the same batch with every operation checked, and
+  /// returns the manifest's site (ModelABI.h), or null when the model has
+  /// no diagnosis or no operation's result was non-finite. Call it right
+  /// after a step that was not finite (which changed nothing).
+  const SiteSpec *diagnoseLastStep(const ModelEntryPoints &model, const float *x,
+                                   const void *labels, int64_t batch);
 
   /// The model's forward map on `batch` examples at `x`, written to `out`
   /// [batch, output...].
@@ -144,8 +165,10 @@ private:
   float stepNumber = 0; ///< `t`, as the model reads it
   int64_t seed = 0;     ///< the seed the model's random draws hash
   float loss = 0;
+  int32_t status = 0; ///< the step's: 0 when finite and applied
   /// gd_model_step's arguments; x and y are filled in by step().
   std::vector<void *> stepArgs;
+  std::vector<void *> diagnoseArgs; ///< gd_model_diagnose's: stepArgs and `site`
   size_t xSlot = 0;
 };
 

@@ -53,6 +53,10 @@ static const OptionInfo kOptions[] = {
                        "count from that run's start)"},
     {"log", "FILE", "write one JSON object per epoch to FILE"},
     {"plot", "FILE.svg", "draw the loss per step and the metrics per epoch as an SVG picture"},
+    {"on-nan", "stop|skip",
+     "when a step's loss, gradients or updated parameters hold a NaN or an infinity: stop "
+     "there, naming the step and the source location that produced it (default), or skip "
+     "that step's update and go on"},
     {"quiet", nullptr, "no live progress line (per-epoch summaries stay)"},
     {"keep-denormals", nullptr,
      "compute with subnormal floats instead of flushing them to zero (the "
@@ -183,6 +187,12 @@ static bool applyOption(const std::string &name, const std::string &text,
       return false;
     }
     options.shuffle = text == "on";
+  } else if (name == "on-nan") {
+    if (text != "stop" && text != "skip") {
+      error = "invalid value '" + text + "' for --on-nan: expected stop or skip";
+      return false;
+    }
+    options.skipNonFinite = text == "skip";
   } else if (name == "set") {
     return applySet(text, manifest, options, error);
   } else if (name == "init") {

@@ -41,6 +41,10 @@ struct Options {
   /// The options given on the command line (a resumed run refuses settings
   /// that contradict its checkpoint).
   std::set<std::string> given;
+  /// --on-nan skip: a step with a NaN or an infinity in its loss,
+  /// gradients or updated parameters is skipped (its update not applied)
+  /// and training goes on; by default (stop) the run stops there.
+  bool skipNonFinite = false;
   bool quiet = false;   ///< no live progress line
   bool keepDenormals = false; ///< --keep-denormals: no flush-to-zero
   bool help = false;

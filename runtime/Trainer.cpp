@@ -29,6 +29,9 @@ namespace gdrt {
 /// small enough that the output buffer stays small.
 static const int64_t kEvalChunk = 1000;
 
+/// Skipped steps (--on-nan skip) reported one by one; later ones are counted.
+static const int64_t kSkipsReported = 10;
+
 Trainer::Trainer(const Manifest &manifest, const ModelEntryPoints &model,
                  const Options &options)
     : manifest(manifest), model(model), options(options) {}
@@ -291,24 +294,40 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
                                             : static_cast<const void *>(batchY.data());
     float batchLoss = state.step(model, batchX.data(), labels, range.size);
     int64_t steps = state.stepsTaken();
-    if (!std::isfinite(batchLoss)) {
-      progress.clear();
-      error = std::string("training diverged: the loss is ") +
-              (std::isnan(batchLoss) ? "NaN" : "infinite") + " at epoch " +
-              std::to_string(epoch) + ", step " + std::to_string(steps) +
-              " (batch " + std::to_string(b + 1) + " of the epoch)";
-      // The partial epoch, for the log: its loss is not a number.
-      stats.epoch = epoch;
-      stats.step = steps;
+    bool applied = state.lastStepFinite();
+    if (!applied) {
+      // The step changed nothing; the same batch, run again with every
+      // operation checked, says where its first non-finite value came from.
+      std::string what = "step " + std::to_string(steps) + " (epoch " + std::to_string(epoch) +
+                         ", batch " + std::to_string(b + 1) + " of the epoch): " +
+                         describeNonFiniteStep(batchLoss, state.diagnoseLastStep(
+                                                          model, batchX.data(), labels,
+                                                          range.size));
+      if (!options.skipNonFinite) {
+        progress.clear();
+        error = "training diverged at " + what +
+                "; the parameters are those after the last finite step";
+        // The partial epoch, for the log: its loss is not a number.
+        stats.epoch = epoch;
+        stats.step = steps;
+        stats.examples += range.size;
+        stats.trainLoss = std::numeric_limits<double>::quiet_NaN();
+        diverged = true;
+        return false;
+      }
+      ++stats.skippedSteps;
+      if (messages && ++skipsReported <= kSkipsReported) {
+        progress.clear();
+        fprintf(messages, "train: warning: skipped %s%s\n", what.c_str(),
+                skipsReported == kSkipsReported ? " (further skips are counted, not shown)"
+                                                : "");
+      }
+    } else {
+      lossSum += static_cast<double>(batchLoss) * static_cast<double>(range.size);
       stats.examples += range.size;
-      stats.trainLoss = batchLoss;
-      diverged = true;
-      return false;
+      if (!options.plotPath.empty())
+        stepLosses.push_back({double(steps), double(batchLoss)});
     }
-    lossSum += static_cast<double>(batchLoss) * static_cast<double>(range.size);
-    stats.examples += range.size;
-    if (!options.plotPath.empty())
-      stepLosses.push_back({double(steps), double(batchLoss)});
     position = {epoch, b + 1, lossSum, stats.examples, options.batch, options.shuffle};
     if (options.saveEvery && steps % *options.saveEvery == 0 &&
         !state.saveCheckpoint(options.savePath, position, error)) {
@@ -325,7 +344,10 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
   stats.epoch = epoch;
   stats.step = state.stepsTaken();
   double examples = static_cast<double>(stats.examples);
-  stats.trainLoss = stats.examples ? lossSum / examples : 0;
+  // An epoch whose every step was skipped has no loss to report.
+  stats.trainLoss = stats.examples         ? lossSum / examples
+                    : stats.skippedSteps ? std::numeric_limits<double>::quiet_NaN()
+                                           : 0;
   stats.examplesPerSec =
       stats.seconds > 0 ? double(stats.examples - examplesBefore) / stats.seconds : 0;
   return true;
@@ -361,7 +383,8 @@ bool Trainer::writeLogLine(FILE *log, const EpochStats &stats,
       ",\"examples\":" + std::to_string(stats.examples) +
       ",\"train_loss\":" + jsonNumber(stats.trainLoss) + metrics +
       ",\"examples_per_sec\":" + jsonNumber(stats.examplesPerSec) +
-      ",\"seconds\":" + jsonNumber(stats.seconds) + "}\n";
+      ",\"seconds\":" + jsonNumber(stats.seconds) +
+      ",\"skipped_steps\":" + std::to_string(stats.skippedSteps) + "}\n";
   if (fputs(line.c_str(), log) < 0 || fflush(log) != 0) {
     error = options.logPath + ": " + std::strerror(errno);
     return false;
@@ -384,8 +407,10 @@ void Trainer::printSummary(const EpochStats &stats) {
     fprintf(messages, "  test_accuracy %.4f", *stats.testAccuracy);
   if (stats.testMse)
     fprintf(messages, "  test_mse %.6g", *stats.testMse);
-  fprintf(messages, "  %.0f examples/s  %.1f s\n", stats.examplesPerSec,
-          stats.seconds);
+  fprintf(messages, "  %.0f examples/s  %.1f s", stats.examplesPerSec, stats.seconds);
+  if (stats.skippedSteps)
+    fprintf(messages, "  %lld steps skipped", static_cast<long long>(stats.skippedSteps));
+  fputc('\n', messages);
   fflush(messages);
 }
 

@@ -46,6 +46,9 @@ struct EpochStats {
   std::optional<double> validMse;
   double examplesPerSec = 0;
   double seconds = 0; ///< training time, evaluation excluded
+  /// Steps not applied for a NaN or an infinity (--on-nan skip); their
+  /// examples are not counted in `examples` nor their losses in trainLoss.
+  int64_t skippedSteps = 0;
 };
 
 /// One training run: construct, prepare(), then run().
@@ -130,6 +133,7 @@ private:
   bool diverged = false; ///< the last run() ended at a non-finite value
   FileLock logLock, saveLock; ///< held from prepare() to the end
   std::vector<std::pair<double, double>> stepLosses; ///< (step, loss), for --plot
+  int64_t skipsReported = 0; ///< skipped steps reported so far (--on-nan skip)
 
   ModelState state{manifest};
   std::vector<float> batchX;

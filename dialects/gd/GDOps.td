@@ -317,6 +317,28 @@ def GD_YieldOp : GD_Op<"yield", [Pure, Terminator, ReturnLike,
 
 include "GDTupleOps.td"
 
+def GD_AllFiniteOp : GD_Op<"all_finite", [Pure]> {
+  let summary = "Whether every element of every operand is finite";
+  let description = [{
+    True when no element of any operand is a NaN or an infinity. The train
+    step checks its loss, gradients and updated parameters with it before
+    it writes them, and the diagnosis of a step that was not finite checks
+    each operation's results (gd-build-train-step,
+    gd-locate-non-finite). Emitted after differentiation: it has no
+    derivative and is never batched.
+    ```mlir
+    %ok = gd.all_finite %loss, %g : tensor<f32>, tensor<784x10xf32> -> tensor<i1>
+    ```
+  }];
+  let arguments = (ins Variadic<TensorOf<[AnyFloat]>>:$inputs);
+  let results = (outs 0DTensorOf<[I1]>:$result);
+  let assemblyFormat = "$inputs attr-dict `:` type($inputs) `->` type($result)";
+  let builders = [OpBuilder<(ins "::mlir::ValueRange":$inputs), [{
+    build($_builder, $_state, ::mlir::RankedTensorType::get({}, $_builder.getI1Type()), inputs);
+  }]>];
+}
+
+
 //===----------------------------------------------------------------------===//
 // Barriers of update-rule bodies (dialects/gd/UpdateRules.cpp)
 //===----------------------------------------------------------------------===//

@@ -50,7 +50,8 @@ typedef enum gdc_status {
   GDC_ERROR_NAME = 2,     /* no parameter, hyperparameter or train block so named */
   GDC_ERROR_IO = 3,       /* a file could not be read or written, or is malformed */
   GDC_ERROR_COMPILE = 4,  /* the program has errors (see the diagnostics) */
-  GDC_ERROR_INTERNAL = 5  /* a bug in gdc or out of memory */
+  GDC_ERROR_INTERNAL = 5, /* a bug in gdc or out of memory */
+  GDC_ERROR_NOT_FINITE = 6 /* a step's values held a NaN or an infinity: nothing was updated */
 } gdc_status;
 
 typedef enum gdc_severity {
@@ -124,7 +125,11 @@ void gdc_trainer_destroy(gdc_trainer *trainer);
 /* One optimizer step on `batch` examples (batch >= 1): `x` holds
  * batch x input elements of the input type, `labels` batch class indices
  * (GDC_I32, each in [0, output size)) or batch x label elements of f32
- * targets. `loss` (may be NULL) receives the batch's mean loss. */
+ * targets. `loss` (may be NULL) receives the batch's mean loss. When the
+ * loss, a gradient or an updated parameter holds a NaN or an infinity, the
+ * step updates nothing (parameters and optimizer state stay as they were;
+ * the step is counted) and returns GDC_ERROR_NOT_FINITE, with a message
+ * naming the source location that first produced a non-finite value. */
 int gdc_trainer_step(gdc_trainer *trainer, const void *x, const void *labels, int64_t batch,
                      float *loss);
 

@@ -88,6 +88,7 @@ LogicalResult wrap(ModuleOp module, StringRef implName, StringRef abiName) {
 struct EmitModelABIPass : gdc::impl::GDEmitModelABIBase<EmitModelABIPass> {
   void runOnOperation() override {
     if (failed(wrap(getOperation(), "gd_step", "gd_model_step")) ||
+        failed(wrap(getOperation(), "gd_diagnose", "gd_model_diagnose")) ||
         failed(wrap(getOperation(), "gd_eval", "gd_model_eval")))
       signalPassFailure();
   }

@@ -363,6 +363,27 @@ struct OneHotLowering : OpConversionPattern<OneHotOp> {
 /// One linalg.generic per parameter: the optimizer's body, op by op in
 /// scalar form, reading p, g, the states and the scalars, writing the new
 /// parameter and states. This is the fused update.
+/// `value` where every one of `witnesses` (floats) is finite, else NaN; on
+/// the bits (all exponent bits set: a NaN or an infinity), so that it
+/// vectorises with the loop it is in.
+Value poisonUnlessFinite(OpBuilder &b, Location loc, Value value, ValueRange witnesses) {
+  Value allFinite;
+  for (Value w : witnesses) {
+    auto type = cast<FloatType>(w.getType());
+    Type bits = b.getIntegerType(type.getWidth());
+    APInt infinity = APFloat::getInf(type.getFloatSemantics()).bitcastToAPInt();
+    Value mask = arith::ConstantOp::create(b, loc, b.getIntegerAttr(bits, infinity));
+    Value exponent =
+        arith::AndIOp::create(b, loc, arith::BitcastOp::create(b, loc, bits, w), mask);
+    Value finite = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, exponent, mask);
+    allFinite = allFinite ? arith::AndIOp::create(b, loc, allFinite, finite).getResult() : finite;
+  }
+  auto type = cast<FloatType>(value.getType());
+  Value nan = arith::ConstantOp::create(
+      b, loc, b.getFloatAttr(type, APFloat::getNaN(type.getFloatSemantics())));
+  return allFinite ? arith::SelectOp::create(b, loc, allFinite, value, nan).getResult() : value;
+}
+
 struct ApplyOptimizerLowering : OpConversionPattern<ApplyOptimizerOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -435,6 +456,13 @@ struct ApplyOptimizerLowering : OpConversionPattern<ApplyOptimizerOp> {
           SmallVector<Value> yielded;
           for (Value v : body.getTerminator()->getOperands())
             yielded.push_back(map.lookup(v));
+          if (op->hasAttr(kPoisonNonFiniteAttr)) {
+            // The gradient (args[1]) and the new states are checked through
+            // the new parameter (yielded[0]): NaN unless all are finite.
+            SmallVector<Value> witnesses{args[1]};
+            llvm::append_range(witnesses, ArrayRef<Value>(yielded).drop_front());
+            yielded[0] = poisonUnlessFinite(b, l, yielded[0], witnesses);
+          }
           linalg::YieldOp::create(b, l, yielded);
         });
     if (failed)
@@ -452,7 +480,7 @@ struct ConvertGDToLinalgPass
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect,
                            func::FuncDialect, bufferization::BufferizationDialect,
-                           LLVM::LLVMDialect>();
+                           LLVM::LLVMDialect, scf::SCFDialect>();
     target.addIllegalDialect<gd::GDDialect>();
     RewritePatternSet patterns(ctx);
     patterns.add<ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,

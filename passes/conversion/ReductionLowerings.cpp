@@ -2,7 +2,8 @@
 //
 // Part of convert-gd-to-linalg: sum, mean, max, min, norm, argmax and
 // logsumexp over chosen axes, each a reducing linalg.generic (logsumexp and
-// norm combine several), and flat_index, the positions argmax counts in.
+// norm combine several), flat_index, the positions argmax counts in, and
+// all_finite, the train step's check for NaN and infinity.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/conversion/LinalgBuilders.h"
@@ -14,6 +15,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -302,6 +304,68 @@ struct LogSumExpLowering : OpConversionPattern<LogSumExpOp> {
   }
 };
 
+
+/// The largest exponent field among the elements of `input`, as an integer
+/// of the element's width; it equals the exponent mask (`mask`) exactly when
+/// some element is a NaN or an infinity. A loop over the flattened tensor
+/// with the running maximum in a register, not a reducing linalg.generic:
+/// that one keeps its accumulator in a heap buffer the loop vectoriser
+/// cannot prove apart from the input, and the train step runs this check
+/// over every gradient and parameter on every step, so it must vectorise
+/// (an integer maximum does; a float reduction could not be reordered).
+Value largestExponent(OpBuilder &b, Location loc, Value input, Value mask) {
+  auto type = typeOf(input);
+  Type bits = mask.getType();
+  auto exponentOf = [&](OpBuilder &nb, Location l, Value element) -> Value {
+    Value raw = arith::BitcastOp::create(nb, l, bits, element);
+    return arith::AndIOp::create(nb, l, raw, mask);
+  };
+  if (type.getRank() == 0)
+    return exponentOf(b, loc, tensor::ExtractOp::create(b, loc, input, ValueRange{}));
+  Value flat = input;
+  if (type.getRank() > 1) {
+    ReassociationIndices all = llvm::to_vector(llvm::seq<int64_t>(0, type.getRank()));
+    flat = tensor::CollapseShapeOp::create(b, loc, input, ArrayRef<ReassociationIndices>{all});
+  }
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value one = arith::ConstantIndexOp::create(b, loc, 1);
+  Value count = tensor::DimOp::create(b, loc, flat, 0);
+  Value none = arith::ConstantOp::create(b, loc, b.getIntegerAttr(bits, 0));
+  auto loop = scf::ForOp::create(
+      b, loc, zero, count, one, ValueRange{none},
+      [&](OpBuilder &nb, Location l, Value i, ValueRange largest) {
+        Value element = tensor::ExtractOp::create(nb, l, flat, ValueRange{i});
+        Value exponent = exponentOf(nb, l, element);
+        scf::YieldOp::create(nb, l,
+                             ValueRange{arith::MaxUIOp::create(nb, l, largest[0], exponent)});
+      });
+  return loop.getResult(0);
+}
+
+/// True when no element of any operand has all exponent bits set (a NaN or
+/// an infinity in IEEE formats).
+struct AllFiniteLowering : OpConversionPattern<AllFiniteOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AllFiniteOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rw) const override {
+    Location loc = op.getLoc();
+    Value ok = arith::ConstantOp::create(rw, loc, rw.getBoolAttr(true));
+    for (Value input : adaptor.getInputs()) {
+      auto element = cast<FloatType>(typeOf(input).getElementType());
+      // +infinity's bits are the exponent mask: all exponent bits, no mantissa.
+      APInt infinity = APFloat::getInf(element.getFloatSemantics()).bitcastToAPInt();
+      Value mask = arith::ConstantOp::create(
+          rw, loc, rw.getIntegerAttr(rw.getIntegerType(element.getWidth()), infinity));
+      Value largest = largestExponent(rw, loc, input, mask);
+      Value finite = arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::ne, largest, mask);
+      ok = arith::AndIOp::create(rw, loc, ok, finite);
+    }
+    rw.replaceOpWithNewOp<tensor::FromElementsOp>(
+        op, RankedTensorType::get({}, rw.getI1Type()), ValueRange{ok});
+    return success();
+  }
+};
 } // namespace
 
 Value gdc::floatConstant(OpBuilder &b, Location loc, Type type, double v) {
@@ -321,5 +385,6 @@ Value gdc::countOf(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> ax
 
 void gdc::populateReductionLowerings(RewritePatternSet &patterns) {
   patterns.add<ReduceSumLowering, ReduceMaxLowering, ReduceMinLowering, NormLowering,
-               ArgMaxLowering, FlatIndexLowering, ReduceMeanLowering, LogSumExpLowering>(patterns.getContext());
+               ArgMaxLowering, FlatIndexLowering, ReduceMeanLowering, LogSumExpLowering,
+               AllFiniteLowering>(patterns.getContext());
 }

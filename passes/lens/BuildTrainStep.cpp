@@ -31,6 +31,10 @@ using namespace gdc::gd;
 
 namespace {
 
+Value i32Constant(OpBuilder &b, Location loc, int32_t value) {
+  return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(value));
+}
+
 MemRefType bufferType(Type tensor) {
   auto t = cast<RankedTensorType>(tensor);
   return MemRefType::get(t.getShape(), t.getElementType());
@@ -164,12 +168,28 @@ public:
   void store(Value tensor, Value buffer) { pending.push_back({tensor, buffer}); }
 
   void flush() {
-    for (auto [tensor, buffer] : pending) {
-      auto op = bufferization::MaterializeInDestinationOp::create(b, loc, tensor, buffer);
-      op.setRestrict(true);
-      op.setWritable(true);
-    }
+    for (auto [tensor, buffer] : pending)
+      write(tensor, buffer);
     pending.clear();
+  }
+
+  /// Forgets the queued writes.
+  void dropPending() { pending.clear(); }
+
+  /// flush(), only if the scalar i1 tensor `condition` holds.
+  void flushIf(Value condition) {
+    Value holds = tensor::ExtractOp::create(b, loc, condition, ValueRange{});
+    auto guard = scf::IfOp::create(b, loc, holds, /*withElseRegion=*/false);
+    OpBuilder::InsertionGuard restore(b);
+    b.setInsertionPoint(guard.thenBlock()->getTerminator());
+    flush();
+  }
+
+  /// Writes `tensor` into `buffer` now.
+  void write(Value tensor, Value buffer) {
+    auto op = bufferization::MaterializeInDestinationOp::create(b, loc, tensor, buffer);
+    op.setRestrict(true);
+    op.setWritable(true);
   }
 
   /// Each instance's parameters, read from the leading `buffers`.
@@ -191,12 +211,18 @@ public:
       SmallVector<Value> args(params[i].begin(), params[i].end());
       args.push_back(wires.back());
       Type out = inst.lens.getForward().front().getTerminator()->getOperand(0).getType();
-      wires.push_back(ApplyForwardOp::create(b, loc, out,
+      wires.push_back(ApplyForwardOp::create(b, mapLoc("the forward map of " + inst.path), out,
                                              FlatSymbolRefAttr::get(inst.lens.getSymNameAttr()),
                                              args, context, b.getI64IntegerAttr(i)));
     }
     return wires;
   }
+
+  /// The location of a lens application: the step's, named for what the
+  /// application computes. gd-inline-lenses keeps it with every operation
+  /// it copies, so that the diagnosis of a non-finite step can say where an
+  /// operation of a lens body ran.
+  Location mapLoc(const std::string &what) { return NameLoc::get(b.getStringAttr(what), loc); }
 
   /// The (seed, t, training) every lens of the function runs in.
   void setContext(Value seed, Value t, bool training) {
@@ -211,7 +237,7 @@ public:
   SmallVector<Value, 3> context;
 };
 
-LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
+LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite) {
   SmallVector<ModelInstance> model;
   Operation *root = SymbolTable::lookupSymbolIn(module, step.getModelAttr());
   if (failed(flattenModel(module, root, step.getModelName(), model)) || model.empty())
@@ -252,7 +278,14 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   Location loc = step.getLoc();
 
-  // @gd_step(params, states, globals, hypers, t, seed, x, y, loss)
+  // @gd_step(params, states, globals, hypers, t, seed, x, y, loss, status),
+  // and @gd_diagnose, the same step with `site` added, which writes only
+  // `site` (gd-locate-non-finite fills it in).
+  auto statusType = MemRefType::get({}, b.getI32Type());
+  auto seedType = RankedTensorType::get({}, b.getI64Type());
+  StepBuilder sb(b, loc);
+  auto buildStep = [&](StringRef name, bool diagnose) -> LogicalResult {
+  b.setInsertionPointToEnd(module.getBody());
   SmallVector<Type> args;
   for (Type t : paramTypes)
     args.push_back(bufferType(t));
@@ -263,15 +296,18 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
     args.push_back(bufferType(scalar));
   for (unsigned h = 0; h < numHypers + 1; ++h)
     args.push_back(bufferType(scalar));
-  auto seedType = RankedTensorType::get({}, b.getI64Type());
   args.push_back(bufferType(seedType));
   args.push_back(bufferType(xType));
   args.push_back(bufferType(yType));
   args.push_back(bufferType(scalar));
-  auto stepFn = func::FuncOp::create(b, loc, "gd_step", b.getFunctionType(args, {}));
+  args.push_back(statusType);
+  if (diagnose)
+    args.push_back(statusType);
+  auto stepFn = func::FuncOp::create(b, loc, name, b.getFunctionType(args, {}));
+  if (diagnose)
+    stepFn->setAttr(kDiagnoseAttr, b.getUnitAttr());
   Block *entry = stepFn.addEntryBlock();
   b.setInsertionPointToStart(entry);
-  StepBuilder sb(b, loc);
   unsigned numParams = paramTypes.size();
   auto arg = [&](unsigned i) { return entry->getArgument(i); };
 
@@ -286,6 +322,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   Value x = sb.load(arg(hyperBase + numHypers + 2));
   Value y = sb.load(arg(hyperBase + numHypers + 3));
   Value lossBuffer = arg(hyperBase + numHypers + 4);
+  Value statusBuffer = arg(hyperBase + numHypers + 5);
 
   // The batch's reduced loss and the gradients of the owned parameters (in
   // the step's flat order) at `params`: the forward maps, the loss, then
@@ -297,20 +334,23 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   auto differentiate = [&](ArrayRef<SmallVector<Value>> params, Value &loss)
       -> FailureOr<SmallVector<Value>> {
     SmallVector<Value> wires = sb.forward(model, params, x);
-    Value losses = ApplyForwardOp::create(b, loc, perExampleLoss, lossRef,
+    Value losses = ApplyForwardOp::create(b, sb.mapLoc("the forward map of the loss"),
+                                          perExampleLoss, lossRef,
                                           ValueRange{wires.back(), y}, sb.context, lossInstance);
     SmallVector<int64_t> batchAxis{0};
+    Location reduceLoc = sb.mapLoc("the " + step.getReduction().str() + " of the loss over the batch");
     Operation *reduction =
         step.getReduction() == "mean"
-            ? ReduceMeanOp::create(b, loc, losses, batchAxis).getOperation()
-            : ReduceSumOp::create(b, loc, losses, batchAxis).getOperation();
+            ? ReduceMeanOp::create(b, reduceLoc, losses, batchAxis).getOperation()
+            : ReduceSumOp::create(b, reduceLoc, losses, batchAxis).getOperation();
     loss = reduction->getResult(0);
     // The reduction's own reverse rule seeds the chain with d(loss) = 1.
     Value one = ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
     SmallVector<Value> dLosses;
     if (failed(cast<ReverseDerivativeOpInterface>(reduction).buildReverse(b, one, dLosses)))
       return failure();
-    Value cot = ApplyBackwardOp::create(b, loc, TypeRange{wires.back().getType()}, lossRef,
+    Value cot = ApplyBackwardOp::create(b, sb.mapLoc("the backward map of the loss"),
+                                        TypeRange{wires.back().getType()}, lossRef,
                                         ValueRange{wires.back(), y, dLosses[0]}, sb.context,
                                         lossInstance)
                     .getResult(0);
@@ -324,7 +364,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
         resultTypes.push_back(p.getType());
       resultTypes.push_back(wires[i].getType());
       auto back = ApplyBackwardOp::create(
-          b, loc, resultTypes, FlatSymbolRefAttr::get(model[i].lens.getSymNameAttr()), bargs,
+          b, sb.mapLoc("the backward map of " + model[i].path), resultTypes, FlatSymbolRefAttr::get(model[i].lens.getSymNameAttr()), bargs,
           sb.context, b.getI64IntegerAttr(i));
       llvm::append_range(grads[i], back.getResults().drop_back());
       cot = back.getResults().back();
@@ -344,7 +384,6 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   auto flatGrads = differentiate(params, batchLoss);
   if (failed(flatGrads))
     return failure();
-  sb.store(batchLoss, lossBuffer);
   // grad_at(point): the same batch's gradient with every owned parameter
   // moved to its point (shared uses follow their owner).
   auto gradientAt = [&](ArrayRef<Value> points) -> FailureOr<SmallVector<Value>> {
@@ -419,20 +458,60 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
       u->rule->provideGradients(mine);
     }
   }
+  // What the step checks before it writes anything: the loss, the global
+  // states and the updated parameters. Each update computes its parameter
+  // as NaN where its gradient or a new state is not finite (kPoisonAttr),
+  // so that checking the parameters checks those too, in the loop that
+  // reads them anyway: a separate pass over every gradient and state would
+  // cost a few percent of the step in memory traffic.
+  SmallVector<Value> checked{batchLoss};
   for (GroupUpdate &u : updates) {
     SmallVector<Value> newGlobals;
     SmallVector<ApplyOptimizerOp> applied = u.rule->finish(newGlobals);
-    for (auto [g, value] : llvm::enumerate(newGlobals))
+    for (auto [g, value] : llvm::enumerate(newGlobals)) {
       sb.store(value, arg(globalBase + u.group->firstGlobal + g));
+      checked.push_back(value);
+    }
     unsigned ruleStates = u.group->rule.getStateNames().size();
     for (auto [i, update] : llvm::zip(u.group->tensors, applied)) {
+      // Where the rule is defined, and which parameter this updates.
+      update->setLoc(b.getFusedLoc(
+          {u.group->rule.getLoc(), sb.mapLoc("the update of " + paths[i])}));
       sb.store(update.getNewParam(), arg(i));
+      checked.push_back(update.getNewParam());
+      if (!diagnose && checkFinite)
+        update->setAttr(kPoisonNonFiniteAttr, b.getUnitAttr());
       for (unsigned s = 0; s < ruleStates; ++s)
         sb.store(update.getNewStates()[s], arg(numParams + i * numStates + s));
     }
   }
-  sb.flush();
+  if (diagnose) {
+    // Nothing is written but `site`; every value stays for the checks.
+    sb.dropPending();
+  } else {
+    // A step with a NaN or an infinity in what it checks writes only its
+    // loss and status: the parameters, states and globals stay those of the
+    // last finite step, which the runtime then keeps or diagnoses.
+    Value finite = checkFinite ? AllFiniteOp::create(b, loc, checked).getResult()
+                               : ConstantOp::create(b, loc,
+                                                    DenseElementsAttr::get(
+                                                        RankedTensorType::get({}, b.getI1Type()),
+                                                        true))
+                                     .getResult();
+    sb.write(batchLoss, lossBuffer);
+    Value flag = tensor::ExtractOp::create(b, loc, finite, ValueRange{});
+    Value status = arith::SelectOp::create(b, loc, flag, i32Constant(b, loc, 0),
+                                           i32Constant(b, loc, 1));
+    sb.write(tensor::FromElementsOp::create(b, loc, RankedTensorType::get({}, b.getI32Type()),
+                                            ValueRange{status}),
+             statusBuffer);
+    sb.flushIf(finite);
+  }
   func::ReturnOp::create(b, loc);
+  return success();
+  };
+  if (failed(buildStep("gd_step", /*diagnose=*/false)))
+    return failure();
 
   // @gd_eval(params, x, out): the model's forward map alone.
   b.setInsertionPointToEnd(module.getBody());
@@ -456,6 +535,9 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
   sb.flush();
   func::ReturnOp::create(b, loc);
 
+  if (failed(buildStep("gd_diagnose", /*diagnose=*/true)))
+    return failure();
+
   // The manifest, a NUL-terminated string the runtime reads.
   FailureOr<gdrt::Manifest> manifestSpec = buildManifest(step, model, lossLens, *plan);
   if (failed(manifestSpec))
@@ -475,6 +557,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step) {
 namespace {
 
 struct BuildTrainStepPass : gdc::impl::GDBuildTrainStepBase<BuildTrainStepPass> {
+  using GDBuildTrainStepBase::GDBuildTrainStepBase;
   void runOnOperation() override {
     SmallVector<TrainStepOp> steps(getOperation().getOps<TrainStepOp>());
     if (steps.size() != 1) {
@@ -482,7 +565,7 @@ struct BuildTrainStepPass : gdc::impl::GDBuildTrainStepBase<BuildTrainStepPass> 
           << steps.size();
       return signalPassFailure();
     }
-    if (failed(buildTrainStep(getOperation(), steps.front())))
+    if (failed(buildTrainStep(getOperation(), steps.front(), checkFinite)))
       signalPassFailure();
   }
 };

@@ -52,7 +52,12 @@ LogicalResult inlineRegion(ApplyOp apply, Region &region) {
       continue;
     }
     // Nested regions (none in lens bodies today) would need the same walk.
-    bindDraw(b.clone(op, map), apply.getStepContext(), apply.getInstance());
+    Operation *copy = b.clone(op, map);
+    bindDraw(copy, apply.getStepContext(), apply.getInstance());
+    // The copy keeps its own location (diagnostics show it first) and
+    // gains the application's, which says where it runs (gd-build-train-step
+    // names it: `the backward map of mlp.2`).
+    copy->setLoc(b.getFusedLoc({op.getLoc(), apply.getLoc()}));
   }
   for (auto [result, yielded] :
        llvm::zip(apply->getResults(), body.getTerminator()->getOperands()))

@@ -28,6 +28,7 @@ __all__ = [
     "ERROR_ARGUMENT",
     "ERROR_COMPILE",
     "ERROR_INTERNAL",
+    "ERROR_NOT_FINITE",
     "ERROR_IO",
     "ERROR_NAME",
     "OK",
@@ -48,6 +49,7 @@ ERROR_NAME = 2
 ERROR_IO = 3
 ERROR_COMPILE = 4
 ERROR_INTERNAL = 5
+ERROR_NOT_FINITE = 6
 
 _SEVERITIES = {0: "error", 1: "warning", 2: "note", 3: "remark"}
 # gdc_dtype.

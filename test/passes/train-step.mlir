@@ -39,10 +39,11 @@ gd.optimizer @momentum attributes {hyper_defaults = [1.000000e-01 : f32, 9.00000
 }
 gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, train = {format = "idx", images = "x.idx", labels = "y.idx", scale = 0.5 : f64}}, loss = @xent_3, model = @net, model_name = "net", optimizer = @momentum, reduction = "mean"}
 
-// Arguments: params (W, b), their states (v of W, v of b), lr, mu, t, x, y, loss.
+// Arguments: params (W, b), their states (v of W, v of b), lr, mu, t, seed,
+// x, y, loss, status.
 // STEP-LABEL: func.func @gd_step(
 // STEP-SAME: %{{.*}}: memref<4x3xf32>, %{{.*}}: memref<3xf32>, %{{.*}}: memref<4x3xf32>, %{{.*}}: memref<3xf32>,
-// STEP-SAME: %{{.*}}: memref<f32>, %{{.*}}: memref<f32>, %{{.*}}: memref<f32>, %{{.*}}: memref<?x4xf32>, %{{.*}}: memref<?xi32>, %{{.*}}: memref<f32>)
+// STEP-SAME: %{{.*}}: memref<f32>, %{{.*}}: memref<f32>, %{{.*}}: memref<f32>, %{{.*}}: memref<i64>, %{{.*}}: memref<?x4xf32>, %{{.*}}: memref<?xi32>, %{{.*}}: memref<f32>, %[[STATUS:.*]]: memref<i32>)
 // STEP: %[[H1:.*]] = gd.apply_forward @dense_4_3(
 // STEP: %[[H2:.*]] = gd.apply_forward @relu_3(%[[H1]])
 // STEP: %[[L:.*]] = gd.apply_forward @xent_3(%[[H2]], %{{.*}})
@@ -55,13 +56,25 @@ gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, t
 // STEP-NOT: bufferization.materialize_in_destination
 // STEP: %[[GRADS:.*]]:3 = gd.apply_backward @dense_4_3(%{{.*}}, %{{.*}}, %{{.*}}, %[[D1]])
 // STEP-NOT: bufferization.materialize_in_destination
-// STEP: gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#0, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}})
+// Each update poisons its parameter where the gradient or a new state is not
+// finite, so that checking the loss and the parameters checks all of them;
+// the loss and status are always written, the updates only when finite.
+// STEP: %[[W:.*]], %{{.*}} = gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#0, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 0 : i64}
 // STEP-NOT: bufferization.materialize_in_destination
-// STEP: gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#1, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}})
+// STEP: %[[B:.*]], %{{.*}} = gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#1, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 1 : i64}
+// STEP-NEXT: %[[OK:.*]] = gd.all_finite %[[MEAN]], %[[W]], %[[B]] : tensor<f32>, tensor<4x3xf32>, tensor<3xf32> -> tensor<i1>
 // STEP-NEXT: bufferization.materialize_in_destination %[[MEAN]] in restrict writable
+// STEP: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[STATUS]]
+// STEP: scf.if
 // STEP-COUNT-4: bufferization.materialize_in_destination
+// STEP-NEXT: }
 // STEP-NEXT: return
 // STEP-LABEL: func.func @gd_eval(
+// The diagnosis: the same step and `site`; it writes nothing yet.
+// STEP-LABEL: func.func @gd_diagnose(
+// STEP-SAME: %{{.*}}: memref<i32>, %{{.*}}: memref<i32>) attributes {gd.diagnose}
+// STEP-NOT: bufferization.materialize_in_destination
+// STEP: return
 // STEP: llvm.mlir.global external constant @gd_model_manifest("gdc-model 1\0Ainput f32 4\0Alabel i32\0Aoutput f32 3\0Aparam net.0.W 4,3 glorot_uniform 4 3\0Aparam net.0.b 3 zeros\0Astate v\0Aslots net.0.W v\0Aslots net.0.b v\0Ahyper lr 0.100000001\0Ahyper mu 0.899999976\0Atrain batch 2\0Atrain epochs 1\0Atrain seed 7\0Adata train idx x.idx y.idx 0.5\0A\00")
 
 // Inlined: no lens applications or structure ops remain; the backward's
@@ -73,6 +86,16 @@ gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, t
 // INLINED-COUNT-1: gd.logsumexp
 // INLINED-NOT: gd.logsumexp
 // INLINED: return
+
+// gd-locate-non-finite: in the diagnosis, every operation's results are
+// checked, and the first not finite written to `site`; the manifest names
+// each site's operation, source location and the map it ran in.
+// INLINED-LABEL: func.func @gd_diagnose
+// INLINED: %[[MM:.*]] = gd.matmul
+// INLINED: gd.all_finite %[[MM]] : tensor<?x3xf32> -> tensor<i1>
+// INLINED: bufferization.materialize_in_destination %{{.*}} in restrict writable %arg12 : (tensor<i32>, memref<i32>)
+// INLINED-NEXT: return
+// INLINED: @gd_model_manifest("{{.*}}\0Asite matmul {{.*}}train-step.mlir:11:8 the%20forward%20map%20of%20net.0\0Asite add {{.*}}train-step.mlir:12:8 the%20forward%20map%20of%20net.0\0Asite max {{.*}}train-step.mlir:19:8 the%20forward%20map%20of%20net.1\0Asite logsumexp {{.*}}the%20forward%20map%20of%20the%20loss{{.*}}\0Asite reduce_mean {{.*}} the%20mean%20of%20the%20loss%20over%20the%20batch\0A{{.*}}\0Asite apply_optimizer {{.*}} the%20update%20of%20net.0.W\0Asite apply_optimizer {{.*}} the%20update%20of%20net.0.b\0A\00")
 
 // Lowered: the weight gradient X^T dY reads X through a transposed indexing
 // map (no copy); each parameter's update is one fused linalg.generic; the

@@ -52,6 +52,13 @@ cl::opt<bool> verifyDiagnostics(
     cl::desc("Check diagnostics against expected-error comments in the source"),
     cl::cat(gdcCategory));
 
+// Hidden: for bench/step_check_cost.py, which measures what the check costs.
+cl::opt<bool> noStepCheck(
+    "no-step-check",
+    cl::desc("Leave out the train step's check for NaN and infinity (only to measure what it "
+             "costs: the executable can then neither stop at nor skip a non-finite update)"),
+    cl::Hidden, cl::cat(gdcCategory));
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -78,6 +85,7 @@ int main(int argc, char **argv) {
                               "JIT-compiled as you type\n"
                               "  gdc plot RUN.jsonl -o F.svg draw a run from its --log file\n");
   Session session;
+  session.setTrainStepOptions({/*checkFinite=*/!noStepCheck});
   session.setPassManagerConfigurator(
       [](mlir::PassManager &pm) { return mlir::applyPassManagerCLOptions(pm); });
   if (verifyDiagnostics) {

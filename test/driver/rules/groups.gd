@@ -18,9 +18,9 @@ train t {
 
 // CHECK-LABEL: func.func @gd_step
 // CHECK: %[[NEG:.*]] = gd.neg %{{.*}} : tensor<8x3xf32>
-// CHECK: gd.apply_optimizer @adam({{.*}}) hypers(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) states(%{{.*}}, %{{.*}}) seed %{{.*}} {instance = 0 : i64}
-// CHECK: gd.apply_optimizer @adam({{.*}} {instance = 1 : i64}
-// CHECK: gd.apply_optimizer @momentum(%{{.*}}, %[[NEG]], %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}}) seed %{{.*}} {instance = 2 : i64}
+// CHECK: gd.apply_optimizer @adam({{.*}}) hypers(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) states(%{{.*}}, %{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 0 : i64}
+// CHECK: gd.apply_optimizer @adam({{.*}} {gd.poison_non_finite, instance = 1 : i64}
+// CHECK: gd.apply_optimizer @momentum(%{{.*}}, %[[NEG]], %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 2 : i64}
 // CHECK-NOT: instance = 3
 // CHECK-LABEL: func.func @gd_eval
 // CHECK: gd_model_manifest

@@ -30,5 +30,5 @@ train t {
 // CHECK: %[[SB:.*]] = gd.reduce_sum %[[SQB]] [0] : tensor<3xf32> -> tensor<f32>
 // CHECK: %[[TOTAL:.*]] = gd.add %[[SW]], %[[SB]]
 // CHECK: %[[NORM:.*]] = gd.sqrt %[[TOTAL]]
-// CHECK: gd.apply_optimizer @polyak.phased(%{{.*}}) hypers(%[[LOSS]], %[[NORM]], {{.*}} {instance = 0 : i64}
-// CHECK: gd.apply_optimizer @polyak.phased(%{{.*}}) hypers(%[[LOSS]], %[[NORM]], {{.*}} {instance = 1 : i64}
+// CHECK: gd.apply_optimizer @polyak.phased(%{{.*}}) hypers(%[[LOSS]], %[[NORM]], {{.*}} {gd.poison_non_finite, instance = 0 : i64}
+// CHECK: gd.apply_optimizer @polyak.phased(%{{.*}}) hypers(%[[LOSS]], %[[NORM]], {{.*}} {gd.poison_non_finite, instance = 1 : i64}

@@ -237,6 +237,25 @@ def check_save_load(directory):
     assert other.params["net.W"].shape == (2, 3)
 
 
+def check_non_finite_step():
+    """A step whose loss is NaN raises ERROR_NOT_FINITE naming the source
+    location, and changes no parameter; the trainer goes on."""
+    source = REGRESSION.replace("let net = dense(3, 2)", "let net = dense(3, 2) >> sqrt")
+    assert source != REGRESSION
+    t = gdc.compile(source, "sqrt.gd").trainer(seed=3)
+    t.set_param("net.0.W", -np.ones((3, 2), np.float32))  # negative outputs
+    before = {name: value.copy() for name, value in t.params.items()}
+    x = np.ones((4, 3), dtype=np.float32)
+    e = expect_error("non-finite step", lambda: t.step(x, np.zeros((4, 2), np.float32)),
+                     "step 1: the loss is NaN", "`sqrt` at sqrt.gd:", "net.1",
+                     "unchanged")
+    assert e.status == gdc.ERROR_NOT_FINITE
+    for name, value in t.params.items():
+        np.testing.assert_array_equal(value, before[name])
+    assert t.steps == 1
+    t.step(-np.ones((4, 3), np.float32), np.zeros((4, 2), np.float32))
+
+
 def main():
     with tempfile.TemporaryDirectory() as directory:
         check_compile_errors(directory)
@@ -244,6 +263,7 @@ def main():
         check_argument_errors(trainer, x, y)
         check_classifier()
         check_save_load(directory)
+        check_non_finite_step()
     print("python-api: OK")
     return 0
 

@@ -232,6 +232,60 @@ TEST_F(Library, StepsFollowGradientDescentInClosedForm) {
   gdc_program_destroy(prog);
 }
 
+// A step whose loss is not finite updates nothing, is counted, and says
+// which source location produced the first non-finite value.
+TEST_F(Library, NonFiniteStepUpdatesNothingAndNamesTheSource) {
+  const char *source = R"(use std.nn
+use std.losses
+use std.optim
+let net = dense(2, 1) >> log
+train fit {
+  model     = net
+  loss      = mse
+  optimizer = adam(lr = 0.1)
+  data      = npy("x.npy", "y.npy", label_type = f32)
+}
+)";
+  gdc_program *prog = gdc_compile(ctx, source, "logged.gd");
+  ASSERT_NE(prog, nullptr) << error();
+  gdc_trainer *t = gdc_trainer_create(prog, nullptr, 7);
+  ASSERT_NE(t, nullptr) << error();
+  float w[2] = {1.0f, 1.0f}, b = 0.0f;
+  ASSERT_EQ(gdc_trainer_set_param(t, "net.0.W", w, 2), GDC_OK) << error();
+  ASSERT_EQ(gdc_trainer_set_param(t, "net.0.b", &b, 1), GDC_OK) << error();
+  const float good[2][2] = {{1, 2}, {0.5f, 0.25f}}, bad[2][2] = {{1, 2}, {-3, 1}};
+  const float y[2] = {1, 0};
+  float loss = 0;
+  ASSERT_EQ(gdc_trainer_step(t, good, y, 2, &loss), GDC_OK) << error();
+  float after[2], afterB;
+  ASSERT_EQ(gdc_trainer_get_param(t, "net.0.W", after, 2), GDC_OK);
+  ASSERT_EQ(gdc_trainer_get_param(t, "net.0.b", &afterB, 1), GDC_OK);
+  EXPECT_NE(after[0], w[0]);
+
+  // log(-3 + 1) is NaN.
+  EXPECT_EQ(gdc_trainer_step(t, bad, y, 2, &loss), GDC_ERROR_NOT_FINITE);
+  EXPECT_TRUE(std::isnan(loss));
+  std::string text = error();
+  EXPECT_NE(text.find("step 2: the loss is NaN; the first non-finite value came from `log` at "
+                      "logged.gd:4:26, in the forward map of net.1; the parameters and "
+                      "optimizer state are unchanged"),
+            std::string::npos)
+      << text;
+  float unchanged[2], unchangedB;
+  ASSERT_EQ(gdc_trainer_get_param(t, "net.0.W", unchanged, 2), GDC_OK);
+  ASSERT_EQ(gdc_trainer_get_param(t, "net.0.b", &unchangedB, 1), GDC_OK);
+  EXPECT_EQ(unchanged[0], after[0]);
+  EXPECT_EQ(unchanged[1], after[1]);
+  EXPECT_EQ(unchangedB, afterB);
+  int64_t steps = 0;
+  ASSERT_EQ(gdc_trainer_steps(t, &steps), GDC_OK);
+  EXPECT_EQ(steps, 2);
+  // The trainer goes on.
+  EXPECT_EQ(gdc_trainer_step(t, good, y, 2, &loss), GDC_OK) << error();
+  gdc_trainer_destroy(t);
+  gdc_program_destroy(prog);
+}
+
 TEST_F(Library, CheckpointsCarryOptimizerStateAndStepCount) {
   gdc_program *prog = gdc_compile(ctx, kClassifier, "classify.gd");
   ASSERT_NE(prog, nullptr) << error();

@@ -297,6 +297,7 @@ void expectSameManifest(const Manifest &a, const Manifest &b) {
   }
   EXPECT_EQ(a.validFraction, b.validFraction);
   EXPECT_EQ(a.sourceDir, b.sourceDir);
+  EXPECT_EQ(a.sites, b.sites);
 }
 
 } // namespace
@@ -328,6 +329,9 @@ TEST(ManifestRoundTrip, WriterAndReaderAgree) {
   m.globals = {{"max_norm", 0.1f}};
   m.hypers = {{"lr", 1e-3f}, {"b1", 0.9f}, {"eps", 1e-8f}, {"lr.lr0", 1.0f / 3}};
   m.constants = {{"lr.steps", 1000}};
+  m.sites = {{"log", "my model.gd:4:12", "the forward map of the loss"},
+             {"apply_optimizer", "", ""},
+             {"matmul", "std/nn.gd:10:39", ""}};
   m.defaultBatch = 128;
   m.defaultEpochs = 10;
   m.defaultSeed = 18446744073709551615ull;

@@ -132,6 +132,9 @@ void gd_model_step(void **args, int64_t batch) {
     *loss = NAN;
 }
 
+// No operation to blame: the diagnosis finds no site.
+void gd_model_diagnose(void **args, int64_t batch) { *static_cast<int32_t *>(args[12]) = -1; }
+
 void gd_model_eval(void **args, int64_t batch) {
   logits(static_cast<const float *>(args[0]),
          static_cast<const float *>(args[1]),
@@ -453,12 +456,38 @@ TEST_F(TrainerTest, NonFiniteLossStopsNamingEpochAndStep) {
   std::string save = dir.file("never.safetensors");
   std::string output;
   EXPECT_EQ(runProgram({"--save", save.c_str()}, output), 1);
-  EXPECT_NE(output.find("train: error: training diverged: the loss is NaN at "
-                        "epoch 2, step 17"),
+  EXPECT_NE(output.find("train: error: training diverged at step 17 (epoch 2, batch 4 of the "
+                        "epoch): the loss is NaN"),
             std::string::npos)
       << output;
   EXPECT_EQ(modelLog.batchSizes.size(), 17u);
   EXPECT_TRUE(readBytes(save).empty()); // nothing saved after a failure
+}
+
+TEST_F(TrainerTest, OnNanSkipGoesOnAndCountsTheSkippedStep) {
+  modelLog.nanAtStep = 17; // the 4th batch of epoch 2
+  std::string log = dir.file("run.jsonl");
+  std::string output;
+  EXPECT_EQ(runProgram({"--on-nan", "skip", "--quiet", "--log", log.c_str()}, output), 0)
+      << output;
+  EXPECT_NE(output.find("train: warning: skipped step 17 (epoch 2, batch 4 of the epoch): "
+                        "the loss is NaN"),
+            std::string::npos)
+      << output;
+  EXPECT_NE(output.find("1 steps skipped"), std::string::npos) << output;
+  EXPECT_EQ(modelLog.batchSizes.size(), 39u); // 3 epochs of 13 batches
+  std::vector<uint8_t> bytes = readBytes(log);
+  std::string lines(bytes.begin(), bytes.end());
+  EXPECT_NE(lines.find("\"skipped_steps\":1}"), std::string::npos) << lines;
+  EXPECT_NE(lines.find("\"skipped_steps\":0}"), std::string::npos) << lines;
+  // The skipped batch's 16 examples are not counted as trained.
+  EXPECT_NE(lines.find("\"epoch\":2,\"step\":26,\"examples\":184,"), std::string::npos) << lines;
+
+  std::string bad;
+  EXPECT_EQ(runProgram({"--on-nan", "ignore"}, bad), 1);
+  EXPECT_NE(bad.find("invalid value 'ignore' for --on-nan: expected stop or skip"),
+            std::string::npos)
+      << bad;
 }
 
 TEST_F(TrainerTest, DataPathsResolveAgainstDataDirElseSourceDir) {

@@ -1,0 +1,121 @@
+//===- LocateNonFinite.cpp - gd-locate-non-finite --------------------------===//
+//
+// The train step checks its loss, gradients and updated parameters for NaN
+// and infinity in one pass and writes nothing when one is not finite (see
+// gd-build-train-step). To say where such a value came from, the runtime
+// runs @gd_diagnose on the same state and batch: the same step, here given
+// a check after every operation, writing only the index of the first
+// operation whose results are not finite. Checking every operation in the
+// step itself would cost the fusion of its elementwise chains on every
+// step; this copy costs only when a step was not finite.
+//
+//===----------------------------------------------------------------------===//
+#include "passes/Passes.h"
+
+#include "runtime/Manifest.h"
+
+namespace gdc {
+#define GEN_PASS_DEF_GDLOCATENONFINITE
+#include "passes/Passes.h.inc"
+} // namespace gdc
+
+using namespace mlir;
+using namespace gdc;
+using namespace gdc::gd;
+
+namespace {
+
+/// Whether `op` computes values a non-finite result of which is news:
+/// operations with float tensor results, except what only brings values in
+/// (the runtime's buffers, which hold finite values, and constants).
+bool isSite(Operation &op) {
+  if (op.hasTrait<OpTrait::ConstantLike>() ||
+      isa<bufferization::ToTensorOp, FullLikeOp, tensor::EmptyOp>(op))
+    return false;
+  return llvm::any_of(op.getResultTypes(), [](Type type) {
+    auto tensor = dyn_cast<RankedTensorType>(type);
+    return tensor && isa<FloatType>(tensor.getElementType());
+  });
+}
+
+/// The site's source location (the first file location in `loc`) and what
+/// ran it (the first name in `loc`: gd-build-train-step names each lens
+/// application and update).
+gdrt::SiteSpec describe(Operation &op) {
+  gdrt::SiteSpec site;
+  site.op = op.getName().stripDialect().str();
+  op.getLoc()->walk([&](Location loc) {
+    if (auto file = dyn_cast<FileLineColLoc>(loc); file && site.location.empty())
+      site.location = (file.getFilename().str() + ":" + std::to_string(file.getLine()) + ":" +
+                       std::to_string(file.getColumn()));
+    if (auto name = dyn_cast<NameLoc>(loc); name && site.context.empty())
+      site.context = name.getName().str();
+    return WalkResult::advance();
+  });
+  return site;
+}
+
+/// Adds `sites` to the manifest global that gd-build-train-step wrote.
+LogicalResult recordSites(ModuleOp module, ArrayRef<gdrt::SiteSpec> sites) {
+  auto global = module.lookupSymbol<LLVM::GlobalOp>("gd_model_manifest");
+  auto text = global ? dyn_cast_or_null<StringAttr>(global.getValueOrNull()) : StringAttr();
+  if (!text)
+    return module.emitError("internal error, please report: no manifest to add sites to");
+  gdrt::Manifest manifest;
+  std::string error;
+  if (!gdrt::parseManifest(text.getValue().rtrim('\0'), manifest, error))
+    return module.emitError("internal error, please report: ") << error;
+  manifest.sites.assign(sites.begin(), sites.end());
+  std::string updated = gdrt::formatManifest(manifest);
+  updated.push_back('\0');
+  auto i8 = IntegerType::get(module.getContext(), 8);
+  global.setGlobalTypeAttr(TypeAttr::get(LLVM::LLVMArrayType::get(i8, updated.size())));
+  global.setValueAttr(StringAttr::get(module.getContext(), updated));
+  return success();
+}
+
+struct LocateNonFinitePass : gdc::impl::GDLocateNonFiniteBase<LocateNonFinitePass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    func::FuncOp diagnose;
+    for (auto fn : module.getOps<func::FuncOp>())
+      if (fn->hasAttr(kDiagnoseAttr))
+        diagnose = fn;
+    if (!diagnose)
+      return;
+    Block &body = diagnose.getBody().front();
+    Operation *end = body.getTerminator();
+    OpBuilder b(end);
+    Location loc = diagnose.getLoc();
+    auto i32 = [&](int32_t v) -> Value {
+      return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+    };
+    SmallVector<gdrt::SiteSpec> sites;
+    // site = the first k whose results are not all finite, else -1.
+    Value first = i32(-1);
+    for (Operation &op : llvm::make_early_inc_range(body.without_terminator())) {
+      if (!isSite(op))
+        continue;
+      SmallVector<Value> floats;
+      for (Value result : op.getResults())
+        if (isa<FloatType>(cast<ShapedType>(result.getType()).getElementType()))
+          floats.push_back(result);
+      Value finite = tensor::ExtractOp::create(b, loc, AllFiniteOp::create(b, loc, floats),
+                                               ValueRange{});
+      Value found = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, first, i32(-1));
+      Value here = arith::SelectOp::create(b, loc, finite, i32(-1), i32(sites.size()));
+      first = arith::SelectOp::create(b, loc, found, first, here);
+      sites.push_back(describe(op));
+    }
+    Value site = tensor::FromElementsOp::create(b, loc, RankedTensorType::get({}, b.getI32Type()),
+                                                ValueRange{first});
+    auto write = bufferization::MaterializeInDestinationOp::create(
+        b, loc, site, body.getArguments().back());
+    write.setRestrict(true);
+    write.setWritable(true);
+    if (failed(recordSites(module, sites)))
+      signalPassFailure();
+  }
+};
+
+} // namespace
