@@ -5,7 +5,8 @@
 // composition order from left to right; the wires between boxes carry the
 // per-example types; each parameter enters its box from above, as in the
 // Para construction; a reused instance is drawn dashed, naming the one
-// whose parameters it shares.
+// whose parameters it shares; the factors of a parallel product `||` are
+// drawn one above the other, the tuple wire fanning out to them and back.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GDC_LANG_DIAGRAM_H

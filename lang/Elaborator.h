@@ -90,6 +90,9 @@ struct LensBuild {
   };
   std::map<const ModelNode *, Instance> instances;
   std::string path; ///< the path of the instance whose body is being emitted
+  /// Each model node applied in this body: its input and output types (the
+  /// `gd.structure` of an inlined composition records them).
+  std::map<const ModelNode *, std::pair<mlir::Type, mlir::Type>> wireTypes;
 };
 
 /// Lexical scopes: innermost first.
@@ -237,6 +240,9 @@ public:
   /// built (`lensBuild`); `path` names its parameters there.
   mlir::Value applyModel(const ModelNode &node, mlir::Value input, llvm::StringRef path,
                          ast::Loc use);
+  /// applyModel() without recording the wire types.
+  mlir::Value applyModelNode(const ModelNode &node, mlir::Value input, llvm::StringRef path,
+                             ast::Loc use);
   mlir::Value applyLens(const ModelNode &node, mlir::Value input, llvm::StringRef path);
   /// Emits a whole composition as one gd.lens (a composition with `||`,
   /// whose wires are tuples).

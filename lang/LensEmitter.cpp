@@ -107,6 +107,28 @@ static std::string childPath(StringRef path, size_t i) {
   return path.empty() ? std::to_string(i) : (path + "." + Twine(i)).str();
 }
 
+/// What `gdc --emit=diagram` draws of a composition emitted as one lens:
+/// per node its kind (lens, fn, seq, par), its name, the path its
+/// parameters are named under in the lens, its wire types and its stages.
+static Attribute structureOf(Builder &b, const ModelNode &node, StringRef path,
+                             const LensBuild &build) {
+  static const char *const kinds[] = {"lens", "fn", "seq", "par"};
+  SmallVector<NamedAttribute> fields;
+  fields.push_back(b.getNamedAttr("kind", b.getStringAttr(kinds[node.kind])));
+  std::string name = node.decl ? node.decl->name : node.builtin;
+  fields.push_back(b.getNamedAttr("name", b.getStringAttr(name)));
+  fields.push_back(b.getNamedAttr("path", b.getStringAttr(path)));
+  if (auto wire = build.wireTypes.find(&node); wire != build.wireTypes.end()) {
+    fields.push_back(b.getNamedAttr("in", TypeAttr::get(wire->second.first)));
+    fields.push_back(b.getNamedAttr("out", TypeAttr::get(wire->second.second)));
+  }
+  SmallVector<Attribute> stages;
+  for (auto [i, stage] : llvm::enumerate(node.stages))
+    stages.push_back(structureOf(b, *stage, childPath(path, i), build));
+  fields.push_back(b.getNamedAttr("stages", b.getArrayAttr(stages)));
+  return b.getDictionaryAttr(fields);
+}
+
 std::optional<std::string> Elaborator::emitLensOp(const ModelNode &node, Type input,
                                                   Type &output, StringRef symbolBase,
                                                   std::optional<std::string> key, Location l) {
@@ -139,6 +161,9 @@ std::optional<std::string> Elaborator::emitLensOp(const ModelNode &node, Type in
   }
   op.setParamNamesAttr(builder.getArrayAttr(build.names));
   op.setParamInitsAttr(builder.getArrayAttr(build.inits));
+  // A composition emitted whole keeps its shape for the diagram.
+  if (node.kind == ModelNode::Sequence || node.kind == ModelNode::Parallel)
+    op->setAttr("gd.structure", structureOf(builder, node, "", build));
   if (key)
     return finishInstantiation(op, result, *key, output);
   gd::YieldOp::create(builder, op.getLoc(), result);
@@ -180,6 +205,14 @@ std::optional<std::string> Elaborator::emitInlinedModel(const ModelNode &node, T
 
 Value Elaborator::applyModel(const ModelNode &node, Value input, StringRef path,
                              ast::Loc use) {
+  Value output = applyModelNode(node, input, path, use);
+  if (output && lensBuild)
+    lensBuild->wireTypes[&node] = {input.getType(), output.getType()};
+  return output;
+}
+
+Value Elaborator::applyModelNode(const ModelNode &node, Value input, StringRef path,
+                                 ast::Loc use) {
   switch (node.kind) {
   case ModelNode::Lens:
     return applyLens(node, input, path);
