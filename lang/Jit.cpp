@@ -19,7 +19,7 @@ namespace gdc {
 JitModule::JitModule() = default;
 JitModule::~JitModule() = default;
 
-std::unique_ptr<llvm::TargetMachine> createHostTargetMachine() {
+std::unique_ptr<llvm::TargetMachine> createHostTargetMachine(llvm::CodeGenOptLevel level) {
   static const bool targetReady = [] {
     llvm::InitializeNativeTarget();
     llvm::InitializeNativeTargetAsmPrinter();
@@ -37,7 +37,7 @@ std::unique_ptr<llvm::TargetMachine> createHostTargetMachine() {
   llvm::TargetOptions options;
   return std::unique_ptr<llvm::TargetMachine>(target->createTargetMachine(
       llvm::Triple(triple), llvm::sys::getHostCPUName(), features.getString(), options,
-      llvm::Reloc::PIC_, std::nullopt, llvm::CodeGenOptLevel::Aggressive));
+      llvm::Reloc::PIC_, std::nullopt, level));
 }
 
 llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module,

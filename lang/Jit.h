@@ -11,6 +11,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/Support/CodeGen.h"
 #include "llvm/Support/Error.h"
 
 #include <functional>
@@ -29,7 +30,8 @@ namespace gdc {
 /// A target machine for this host's CPU and its features, at -O3 (null if
 /// LLVM has no target for it). gdc's object code and its JIT are both
 /// optimised for it: the loop vectoriser needs to know the vector width.
-std::unique_ptr<llvm::TargetMachine> createHostTargetMachine();
+std::unique_ptr<llvm::TargetMachine>
+createHostTargetMachine(llvm::CodeGenOptLevel level = llvm::CodeGenOptLevel::Aggressive);
 
 class JitModule {
 public:

@@ -292,8 +292,9 @@ static llvm::TargetMachine *hostTargetMachine() {
   return machine.get();
 }
 
-std::unique_ptr<llvm::Module> Session::translate(ModuleOp module,
-                                                 llvm::LLVMContext &llvmContext) {
+std::unique_ptr<llvm::Module>
+Session::translate(ModuleOp module, llvm::LLVMContext &llvmContext,
+                   llvm::function_ref<void(llvm::Module &)> beforeOptimizing) {
   auto llvmModule = translateModuleToLLVMIR(module, llvmContext, "gd_model");
   if (!llvmModule) {
     fail("internal error, please report: translation to LLVM IR failed");
@@ -306,6 +307,8 @@ std::unique_ptr<llvm::Module> Session::translate(ModuleOp module,
   }
   llvmModule->setDataLayout(machine->createDataLayout());
   llvmModule->setTargetTriple(machine->getTargetTriple());
+  if (beforeOptimizing)
+    beforeOptimizing(*llvmModule);
   auto optimize = makeOptimizingTransformer(3, 0, machine);
   if (auto err = optimize(llvmModule.get())) {
     fail("internal error, please report: LLVM optimisation failed: " +
@@ -332,7 +335,7 @@ bool Session::writeObject(llvm::Module &module, llvm::StringRef path) {
   return true;
 }
 
-bool Session::link(llvm::StringRef object, llvm::StringRef executable) {
+bool Session::link(llvm::ArrayRef<llvm::StringRef> objects, llvm::StringRef executable) {
   std::string self = llvm::sys::fs::getMainExecutable(nullptr, (void *)&reportError);
   llvm::SmallString<256> runtime(llvm::sys::path::parent_path(llvm::sys::path::parent_path(self)));
   llvm::sys::path::append(runtime, "lib", "libgdrt.a");
@@ -350,8 +353,9 @@ bool Session::link(llvm::StringRef object, llvm::StringRef executable) {
     fail("no C++ linker driver (clang++ or g++) found on PATH");
     return false;
   }
-  llvm::SmallVector<llvm::StringRef> args{linker, object, runtime, "-lopenblas", "-lz",
-                                          "-lm", "-o", executable};
+  llvm::SmallVector<llvm::StringRef> args{linker};
+  llvm::append_range(args, objects);
+  args.append({runtime, "-lopenblas", "-lz", "-lm", "-o", executable});
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0) {

@@ -106,15 +106,17 @@ public:
   mlir::LogicalResult compileFile(llvm::StringRef input, Emit emit, llvm::StringRef output);
 
   /// Translates an LLVM-dialect module to LLVM IR for the host, optimised
-  /// at -O3 (null on error).
-  std::unique_ptr<llvm::Module> translate(mlir::ModuleOp module,
-                                          llvm::LLVMContext &llvmContext);
+  /// at -O3 (null on error); `beforeOptimizing`, if given, sees the module
+  /// first (the executable splits the diagnosis off there).
+  std::unique_ptr<llvm::Module>
+  translate(mlir::ModuleOp module, llvm::LLVMContext &llvmContext,
+            llvm::function_ref<void(llvm::Module &)> beforeOptimizing = nullptr);
 
   /// Writes `module` as a host object file.
   bool writeObject(llvm::Module &module, llvm::StringRef path);
 
-  /// Links an object with the runtime into a training executable.
-  bool link(llvm::StringRef object, llvm::StringRef executable);
+  /// Links objects with the runtime into a training executable.
+  bool link(llvm::ArrayRef<llvm::StringRef> objects, llvm::StringRef executable);
 
   /// Whether `path` can be read as a program: a regular file of at most a
   /// program's size (64 MiB), not a device that would be read until memory

@@ -9,12 +9,17 @@
 
 #include "dialects/gd/ModelStructure.h"
 #include "lang/Diagram.h"
+#include "lang/DiagnosisObject.h"
 
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
+
+#include <optional>
+#include <thread>
 
 using namespace llvm;
 using namespace mlir;
@@ -177,8 +182,37 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
     file->keep();
     return success();
   }
-  LLVMContext llvmContext;
-  auto llvmModule = translate(*module, llvmContext);
+  SmallString<128> object, diagnosisObject;
+  std::optional<FileRemover> removeObject, removeDiagnosisObject;
+  if (emit == Emit::Exe) {
+    for (auto [path, remover] : {std::pair(&object, &removeObject),
+                                 std::pair(&diagnosisObject, &removeDiagnosisObject)}) {
+      if (auto ec = sys::fs::createTemporaryFile("gdc", "o", *path)) {
+        fail("cannot create a temporary file: " + ec.message());
+        return failure();
+      }
+      remover->emplace(*path);
+    }
+  }
+  // An executable's diagnosis is split off before optimisation and compiled
+  // unoptimised on a thread of its own while the step is optimised and
+  // compiled (lang/DiagnosisObject.h).
+  LLVMContext llvmContext, diagnosisContext;
+  std::unique_ptr<llvm::Module> diagnosis;
+  std::string diagnosisError;
+  bool diagnosisWritten = true;
+  std::thread diagnosisWorker;
+  auto llvmModule = translate(*module, llvmContext, [&](llvm::Module &m) {
+    if (emit != Emit::Exe || !(diagnosis = splitOffDiagnosis(m, diagnosisContext)))
+      return;
+    diagnosisWorker = std::thread([&] {
+      diagnosisWritten = writeUnoptimizedObject(*diagnosis, diagnosisObject, diagnosisError);
+    });
+  });
+  auto joinDiagnosis = llvm::make_scope_exit([&] {
+    if (diagnosisWorker.joinable())
+      diagnosisWorker.join();
+  });
   if (!llvmModule)
     return failure();
   if (emit == Emit::LLVM) {
@@ -189,19 +223,21 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
     file->keep();
     return success();
   }
-  if (emit == Emit::Obj) {
+  if (emit == Emit::Obj)
     return success(writeObject(*llvmModule, out));
-  }
-  SmallString<128> object;
-  if (auto ec = sys::fs::createTemporaryFile("gdc", "o", object)) {
-    fail("cannot create a temporary file: " + ec.message());
+  bool written = writeObject(*llvmModule, object);
+  if (diagnosisWorker.joinable())
+    diagnosisWorker.join();
+  if (!written)
+    return failure();
+  if (!diagnosisWritten) {
+    fail(diagnosisError);
     return failure();
   }
-  FileRemover removeObject(object);
-  if (!writeObject(*llvmModule, object) || !link(object, out))
-    return failure();
-  return success();
+  SmallVector<StringRef, 2> objects{object};
+  if (diagnosis)
+    objects.push_back(diagnosisObject);
+  return success(link(objects, out));
 }
-
 
 } // namespace gdc

@@ -27,10 +27,17 @@ namespace {
 
 /// Whether `op` computes values a non-finite result of which is news:
 /// operations with float tensor results, except what only brings values in
-/// (the runtime's buffers, which hold finite values, and constants).
+/// (the runtime's buffers, which hold finite values, and constants) and
+/// what only moves, picks or compares values, which cannot make a finite
+/// value non-finite. Leaving those out also leaves them to fusion: each
+/// checked value must be materialised, and the diagnosis, compiled with
+/// every executable, should cost little to compile.
 bool isSite(Operation &op) {
   if (op.hasTrait<OpTrait::ConstantLike>() ||
-      isa<bufferization::ToTensorOp, FullLikeOp, tensor::EmptyOp>(op))
+      isa<bufferization::ToTensorOp, FullLikeOp, tensor::EmptyOp, TransposeOp, ExpandDimsOp,
+          ReshapeOp, TakeOp, OneHotOp, ConcatOp, SliceOp, SelectOp, MaxOp, MinOp, NegOp, AbsOp,
+          SignOp, FloorOp, CeilOp, ReduceMaxOp, ReduceMinOp, DimSizeOp, TupleOp,
+          TupleGetOp>(op))
     return false;
   return llvm::any_of(op.getResultTypes(), [](Type type) {
     auto tensor = dyn_cast<RankedTensorType>(type);
@@ -113,6 +120,11 @@ struct LocateNonFinitePass : gdc::impl::GDLocateNonFiniteBase<LocateNonFinitePas
         b, loc, site, body.getArguments().back());
     write.setRestrict(true);
     write.setWritable(true);
+    // Run once per diverged run, it is not worth LLVM's optimisation: at
+    // -O3 this copy of the step, checks and all, tripled the compile time
+    // of an MLP. (func-to-llvm hands the attribute on to the llvm.func.)
+    diagnose->setAttr("passthrough", b.getArrayAttr({b.getStringAttr("noinline"),
+                                                     b.getStringAttr("optnone")}));
     if (failed(recordSites(module, sites)))
       signalPassFailure();
   }
