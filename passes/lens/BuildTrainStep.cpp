@@ -285,100 +285,103 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   auto seedType = RankedTensorType::get({}, b.getI64Type());
   StepBuilder sb(b, loc);
   auto buildStep = [&](StringRef name, bool diagnose) -> LogicalResult {
-  b.setInsertionPointToEnd(module.getBody());
-  SmallVector<Type> args;
-  for (Type t : paramTypes)
-    args.push_back(bufferType(t));
-  for (Type t : paramTypes)
-    for (unsigned s = 0; s < numStates; ++s)
+    b.setInsertionPointToEnd(module.getBody());
+    SmallVector<Type> args;
+    for (Type t : paramTypes)
       args.push_back(bufferType(t));
-  for (unsigned g = 0; g < numGlobals; ++g)
+    for (Type t : paramTypes)
+      for (unsigned s = 0; s < numStates; ++s)
+        args.push_back(bufferType(t));
+    for (unsigned g = 0; g < numGlobals; ++g)
+      args.push_back(bufferType(scalar));
+    for (unsigned h = 0; h < numHypers + 1; ++h)
+      args.push_back(bufferType(scalar));
+    args.push_back(bufferType(seedType));
+    args.push_back(bufferType(xType));
+    args.push_back(bufferType(yType));
     args.push_back(bufferType(scalar));
-  for (unsigned h = 0; h < numHypers + 1; ++h)
-    args.push_back(bufferType(scalar));
-  args.push_back(bufferType(seedType));
-  args.push_back(bufferType(xType));
-  args.push_back(bufferType(yType));
-  args.push_back(bufferType(scalar));
-  args.push_back(statusType);
-  if (diagnose)
     args.push_back(statusType);
-  auto stepFn = func::FuncOp::create(b, loc, name, b.getFunctionType(args, {}));
-  if (diagnose)
-    stepFn->setAttr(kDiagnoseAttr, b.getUnitAttr());
-  Block *entry = stepFn.addEntryBlock();
-  b.setInsertionPointToStart(entry);
-  unsigned numParams = paramTypes.size();
-  auto arg = [&](unsigned i) { return entry->getArgument(i); };
+    if (diagnose)
+      args.push_back(statusType);
+    auto stepFn = func::FuncOp::create(b, loc, name, b.getFunctionType(args, {}));
+    if (diagnose)
+      stepFn->setAttr(kDiagnoseAttr, b.getUnitAttr());
+    Block *entry = stepFn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    unsigned numParams = paramTypes.size();
+    auto arg = [&](unsigned i) { return entry->getArgument(i); };
 
-  SmallVector<SmallVector<Value>> params = sb.loadParams(model, entry->getArguments());
-  unsigned globalBase = numParams * (1 + numStates);
-  unsigned hyperBase = globalBase + numGlobals;
-  SmallVector<Value> hypers;
-  for (unsigned h = 0; h < numHypers; ++h)
-    hypers.push_back(sb.load(arg(hyperBase + h)));
-  Value t = sb.load(arg(hyperBase + numHypers));
-  sb.setContext(sb.load(arg(hyperBase + numHypers + 1)), t, /*training=*/true);
-  Value x = sb.load(arg(hyperBase + numHypers + 2));
-  Value y = sb.load(arg(hyperBase + numHypers + 3));
-  Value lossBuffer = arg(hyperBase + numHypers + 4);
-  Value statusBuffer = arg(hyperBase + numHypers + 5);
+    SmallVector<SmallVector<Value>> params = sb.loadParams(model, entry->getArguments());
+    unsigned globalBase = numParams * (1 + numStates);
+    unsigned hyperBase = globalBase + numGlobals;
+    SmallVector<Value> hypers;
+    for (unsigned h = 0; h < numHypers; ++h)
+      hypers.push_back(sb.load(arg(hyperBase + h)));
+    Value t = sb.load(arg(hyperBase + numHypers));
+    sb.setContext(sb.load(arg(hyperBase + numHypers + 1)), t, /*training=*/true);
+    Value x = sb.load(arg(hyperBase + numHypers + 2));
+    Value y = sb.load(arg(hyperBase + numHypers + 3));
+    Value lossBuffer = arg(hyperBase + numHypers + 4);
+    Value statusBuffer = arg(hyperBase + numHypers + 5);
 
-  // The batch's reduced loss and the gradients of the owned parameters (in
-  // the step's flat order) at `params`: the forward maps, the loss, then
-  // the backward maps right to left. Run once, and again at each point an
-  // update rule's grad_at asks for.
-  auto lossRef = FlatSymbolRefAttr::get(lossLens.getSymNameAttr());
-  Type perExampleLoss = lossBlock.getTerminator()->getOperand(0).getType();
-  auto lossInstance = b.getI64IntegerAttr(model.size());
-  auto differentiate = [&](ArrayRef<SmallVector<Value>> params, Value &loss)
-      -> FailureOr<SmallVector<Value>> {
-    SmallVector<Value> wires = sb.forward(model, params, x);
-    Value losses = ApplyForwardOp::create(b, sb.mapLoc("the forward map of the loss"),
-                                          perExampleLoss, lossRef,
-                                          ValueRange{wires.back(), y}, sb.context, lossInstance);
-    SmallVector<int64_t> batchAxis{0};
-    Location reduceLoc = sb.mapLoc("the " + step.getReduction().str() + " of the loss over the batch");
-    Operation *reduction =
-        step.getReduction() == "mean"
-            ? ReduceMeanOp::create(b, reduceLoc, losses, batchAxis).getOperation()
-            : ReduceSumOp::create(b, reduceLoc, losses, batchAxis).getOperation();
-    loss = reduction->getResult(0);
-    // The reduction's own reverse rule seeds the chain with d(loss) = 1.
-    Value one = ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
-    SmallVector<Value> dLosses;
-    if (failed(cast<ReverseDerivativeOpInterface>(reduction).buildReverse(b, one, dLosses)))
-      return failure();
-    Value cot = ApplyBackwardOp::create(b, sb.mapLoc("the backward map of the loss"),
-                                        TypeRange{wires.back().getType()}, lossRef,
-                                        ValueRange{wires.back(), y, dLosses[0]}, sb.context,
-                                        lossInstance)
-                    .getResult(0);
-    SmallVector<SmallVector<Value>> grads(model.size());
-    for (int64_t i = model.size() - 1; i >= 0; --i) {
-      SmallVector<Value> bargs(params[i]);
-      bargs.push_back(wires[i]);
-      bargs.push_back(cot);
-      SmallVector<Type> resultTypes;
-      for (Value p : params[i])
-        resultTypes.push_back(p.getType());
-      resultTypes.push_back(wires[i].getType());
-      auto back = ApplyBackwardOp::create(
-          b, sb.mapLoc("the backward map of " + model[i].path), resultTypes, FlatSymbolRefAttr::get(model[i].lens.getSymNameAttr()), bargs,
-          sb.context, b.getI64IntegerAttr(i));
-      llvm::append_range(grads[i], back.getResults().drop_back());
-      cot = back.getResults().back();
-    }
-    // A shared instance's gradient is the sum over its uses.
-    for (size_t i = 0; i < model.size(); ++i)
-      if (model[i].owner >= 0)
-        for (auto [total, g] : llvm::zip(grads[model[i].owner], grads[i]))
-          total = AddOp::create(b, loc, total, g);
-    SmallVector<Value> flatGrads;
-    for (auto [inst, gs] : llvm::zip(model, grads))
-      if (inst.owner < 0)
-        llvm::append_range(flatGrads, gs);
-    return flatGrads;
+    // The batch's reduced loss and the gradients of the owned parameters (in
+    // the step's flat order) at `params`: the forward maps, the loss, then
+    // the backward maps right to left. Run once, and again at each point an
+    // update rule's grad_at asks for.
+    auto lossRef = FlatSymbolRefAttr::get(lossLens.getSymNameAttr());
+    Type perExampleLoss = lossBlock.getTerminator()->getOperand(0).getType();
+    auto lossInstance = b.getI64IntegerAttr(model.size());
+    auto differentiate = [&](ArrayRef<SmallVector<Value>> params, Value &loss)
+        -> FailureOr<SmallVector<Value>> {
+      SmallVector<Value> wires = sb.forward(model, params, x);
+      Value losses = ApplyForwardOp::create(b, sb.mapLoc("the forward map of the loss"),
+                                            perExampleLoss, lossRef,
+                                            ValueRange{wires.back(), y}, sb.context, lossInstance);
+      SmallVector<int64_t> batchAxis{0};
+      Location reduceLoc =
+          sb.mapLoc("the " + step.getReduction().str() + " of the loss over the batch");
+      Operation *reduction =
+          step.getReduction() == "mean"
+              ? ReduceMeanOp::create(b, reduceLoc, losses, batchAxis).getOperation()
+              : ReduceSumOp::create(b, reduceLoc, losses, batchAxis).getOperation();
+      loss = reduction->getResult(0);
+      // The reduction's own reverse rule seeds the chain with d(loss) = 1.
+      Value one =
+          ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
+      SmallVector<Value> dLosses;
+      if (failed(cast<ReverseDerivativeOpInterface>(reduction).buildReverse(b, one, dLosses)))
+        return failure();
+      Value cot = ApplyBackwardOp::create(b, sb.mapLoc("the backward map of the loss"),
+                                          TypeRange{wires.back().getType()}, lossRef,
+                                          ValueRange{wires.back(), y, dLosses[0]}, sb.context,
+                                          lossInstance)
+                      .getResult(0);
+      SmallVector<SmallVector<Value>> grads(model.size());
+      for (int64_t i = model.size() - 1; i >= 0; --i) {
+        SmallVector<Value> bargs(params[i]);
+        bargs.push_back(wires[i]);
+        bargs.push_back(cot);
+        SmallVector<Type> resultTypes;
+        for (Value p : params[i])
+          resultTypes.push_back(p.getType());
+        resultTypes.push_back(wires[i].getType());
+        auto back = ApplyBackwardOp::create(
+            b, sb.mapLoc("the backward map of " + model[i].path), resultTypes,
+            FlatSymbolRefAttr::get(model[i].lens.getSymNameAttr()), bargs,
+            sb.context, b.getI64IntegerAttr(i));
+        llvm::append_range(grads[i], back.getResults().drop_back());
+        cot = back.getResults().back();
+      }
+      // A shared instance's gradient is the sum over its uses.
+      for (size_t i = 0; i < model.size(); ++i)
+        if (model[i].owner >= 0)
+          for (auto [total, g] : llvm::zip(grads[model[i].owner], grads[i]))
+            total = AddOp::create(b, loc, total, g);
+      SmallVector<Value> flatGrads;
+      for (auto [inst, gs] : llvm::zip(model, grads))
+        if (inst.owner < 0)
+          llvm::append_range(flatGrads, gs);
+      return flatGrads;
   };
   Value batchLoss;
   auto flatGrads = differentiate(params, batchLoss);
