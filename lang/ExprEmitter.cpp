@@ -23,11 +23,11 @@ bool isInteger(Value v) { return isa<IntegerType>(tensorType(v).getElementType()
 /// Elementwise functions of one float tensor.
 const char *const kUnaryMath[] = {"exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos"};
 /// Elementwise functions of one tensor that also take integers.
-const char *const kUnaryNumeric[] = {"abs", "sign", "floor", "ceil"};
+const char *const kUnaryNumeric[] = {"abs", "sign", "floor", "ceil", "stop_gradient"};
 /// Every built-in function an expression can call (emitBuiltin handles each).
 const char *const kBuiltinFunctions[] = {
     "exp",  "log",     "sqrt",    "tanh",      "sigmoid",    "sin",       "cos",
-    "abs",  "sign",    "floor",   "ceil",      "max",        "min",       "where",
+    "abs",  "sign",    "floor",   "ceil",      "stop_gradient", "max",     "min",       "where",
     "sum",  "mean",    "logsumexp", "argmax",  "norm",       "zeros_like", "ones_like",
     "flatten", "reshape", "concat", "transpose", "one_hot", "conv2d", "max_pool2d",
     "avg_pool2d", "normal_like", "uniform_like", "normal", "uniform"};
@@ -468,6 +468,7 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
         .Case("abs", [&] { return gd::AbsOp::create(builder, l, x); })
         .Case("sign", [&] { return gd::SignOp::create(builder, l, x); })
         .Case("floor", [&] { return gd::FloorOp::create(builder, l, x); })
+        .Case("stop_gradient", [&] { return gd::StopGradientOp::create(builder, l, x); })
         .Default([&] { return gd::CeilOp::create(builder, l, x); })();
   }
   if (name == "where") {

@@ -510,6 +510,8 @@ def GD_AbsOp : GD_UnaryOp<"abs", "absolute value">;
 // almost everywhere), so gradients stop there.
 def GD_SignOp : GD_UnaryOp<"sign", "sign (-1, 0 or 1; not differentiable: derivative 0)">;
 def GD_FloorOp : GD_UnaryOp<"floor", "rounding down (not differentiable: derivative 0)">;
+def GD_StopGradientOp : GD_UnaryOp<"stop_gradient",
+    "the identity, whose derivative is taken to be 0: no cotangent flows back through it">;
 def GD_CeilOp : GD_UnaryOp<"ceil", "rounding up (not differentiable: derivative 0)">;
 
 class GD_ReduceOp<string mnemonic, string what>

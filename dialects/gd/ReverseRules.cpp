@@ -279,6 +279,13 @@ LogicalResult FloorOp::buildReverse(OpBuilder &, ValueRange,
   return success();
 }
 
+// What stop_gradient is for: its input gets no cotangent from it.
+LogicalResult StopGradientOp::buildReverse(OpBuilder &, ValueRange,
+                                           SmallVectorImpl<Value> &dx) {
+  dx.push_back(nullptr);
+  return success();
+}
+
 LogicalResult CeilOp::buildReverse(OpBuilder &, ValueRange,
                                    SmallVectorImpl<Value> &dx) {
   dx.push_back(nullptr);

@@ -494,6 +494,7 @@ struct ConvertGDToLinalgPass
                  ElementwiseLowering<SigmoidOp>, ElementwiseLowering<SinOp>,
                  ElementwiseLowering<CosOp>, ElementwiseLowering<AbsOp>,
                  ElementwiseLowering<SignOp>, ElementwiseLowering<FloorOp>,
+                 ElementwiseLowering<StopGradientOp>,
                  ElementwiseLowering<CeilOp>, ConstantLowering, FullLikeLowering,
                  ExpandDimsLowering, DimSizeLowering,
                  TransposeLowering, MatmulLowering, TakeLowering, OneHotLowering,

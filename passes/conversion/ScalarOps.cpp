@@ -20,7 +20,7 @@ TypedAttr scalarAttr(Builder &b, Type element, double value) {
 bool isElementwise(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, NegOp,
              ExpOp, LogOp, SqrtOp, TanhOp, SigmoidOp, SinOp, CosOp, AbsOp,
-             SignOp, FloorOp, CeilOp, CmpOp, SelectOp, ConvertOp>(op);
+             SignOp, FloorOp, CeilOp, StopGradientOp, CmpOp, SelectOp, ConvertOp>(op);
 }
 
 static Value compare(OpBuilder &b, Location loc, StringRef pred, Value lhs,
@@ -169,6 +169,7 @@ Value emitScalar(OpBuilder &b, Location loc, Operation *op, ValueRange v) {
       .Case([&](FloorOp) -> Value {
         return isFloat ? math::FloorOp::create(b, loc, v[0]).getResult() : v[0];
       })
+      .Case([&](StopGradientOp) { return v[0]; })
       .Case([&](CeilOp) -> Value {
         return isFloat ? math::CeilOp::create(b, loc, v[0]).getResult() : v[0];
       })

@@ -36,7 +36,7 @@ bool isSite(Operation &op) {
   if (op.hasTrait<OpTrait::ConstantLike>() ||
       isa<bufferization::ToTensorOp, FullLikeOp, tensor::EmptyOp, TransposeOp, ExpandDimsOp,
           ReshapeOp, TakeOp, OneHotOp, ConcatOp, SliceOp, SelectOp, MaxOp, MinOp, NegOp, AbsOp,
-          SignOp, FloorOp, CeilOp, ReduceMaxOp, ReduceMinOp, DimSizeOp, TupleOp,
+          SignOp, FloorOp, CeilOp, StopGradientOp, ReduceMaxOp, ReduceMinOp, DimSizeOp, TupleOp,
           TupleGetOp>(op))
     return false;
   return llvm::any_of(op.getResultTypes(), [](Type type) {

@@ -84,6 +84,7 @@ def unary(op, a):
         "sign": ("sign({})", torch.sign),
         "floor": ("floor({})", torch.floor),
         "ceil": ("ceil({})", torch.ceil),
+        "stop_gradient": ("stop_gradient({})", lambda t: t.detach()),
         "relu": ("relu({})", lambda t: _max2(t, torch.zeros_like(t))),
         "gelu": ("gelu({})", lambda t: F.gelu(t, approximate="tanh")),
         "softplus": ("softplus({})", lambda t: torch.log(1 + torch.exp(t))),
@@ -204,7 +205,7 @@ def reduce(kind, a, axis):
 
 
 UNARY = ["neg", "exp", "log", "sqrt", "tanh", "sigmoid", "sin", "cos", "abs", "sign",
-         "floor", "ceil", "relu", "gelu", "softplus", "softmax", "log_softmax", "square",
+         "floor", "ceil", "stop_gradient", "relu", "gelu", "softplus", "softmax", "log_softmax", "square",
          "cube", "rpow"]
 BINARY = ["add", "sub", "mul", "div", "pow", "max", "min", "mod"]
 REDUCTIONS = ["sum", "mean", "max", "min", "logsumexp", "norm"]
