@@ -56,6 +56,7 @@ bool ModelState::saveCheckpoint(const std::string &path, const RunPosition &posi
       {"batches_done", std::to_string(position.batchesDone)},
       {"epoch_loss_sum", formatExactDouble(position.epochLossSum)},
       {"epoch_examples", std::to_string(position.epochExamples)},
+      {"epoch_skipped_steps", std::to_string(position.epochSkippedSteps)},
       {"batch", std::to_string(position.batch)},
       {"shuffle", position.shuffle ? "on" : "off"}};
   for (size_t h = 0; h < hypers.size(); ++h)
@@ -140,6 +141,10 @@ bool ModelState::loadCheckpoint(const std::string &path, RunPosition &position,
     error = path + ": the checkpoint's metadata lacks a valid seed, epoch_loss_sum or shuffle";
     return false;
   }
+  // Absent from checkpoints written before --on-nan skip: none skipped.
+  int64_t skipped = 0;
+  if (metadata.count("epoch_skipped_steps") && !integer("epoch_skipped_steps", 0, skipped))
+    return false;
   std::vector<float> restoredHypers(hypers.size());
   for (size_t h = 0; h < hypers.size(); ++h) {
     auto it = metadata.find("hyper." + manifest->hypers[h].name);
@@ -171,6 +176,7 @@ bool ModelState::loadCheckpoint(const std::string &path, RunPosition &position,
   position.batchesDone = batchesDone;
   position.epochLossSum = lossSum;
   position.epochExamples = examples;
+  position.epochSkippedSteps = skipped;
   position.batch = batch;
   position.shuffle = shuffleIt->second == "on";
   return true;

@@ -49,6 +49,7 @@ struct RunPosition {
   int64_t batchesDone = 0;   ///< batches of it trained so far
   double epochLossSum = 0;   ///< their losses, each times its batch size
   int64_t epochExamples = 0; ///< their examples
+  int64_t epochSkippedSteps = 0; ///< its steps skipped as not finite (--on-nan skip)
   int64_t batch = 0;         ///< --batch
   bool shuffle = true;       ///< --shuffle
 };

@@ -42,7 +42,7 @@ bool Trainer::prepare(std::string &error) {
   if (!state.fits(error))
     return false;
   state.initialize(options.seed);
-  position = {1, 0, 0, 0, options.batch, options.shuffle};
+  position = {1, 0, 0, 0, 0, options.batch, options.shuffle};
   if (!options.initPath.empty() && !state.loadParameters(options.initPath, error))
     return false;
   if (!options.resumePath.empty() && !resume(error))
@@ -274,6 +274,7 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
     b = position.batchesDone;
     lossSum = position.epochLossSum;
     stats.examples = position.epochExamples;
+    stats.skippedSteps = position.epochSkippedSteps;
   }
   const int64_t examplesBefore = stats.examples; // trained before this run
 
@@ -328,7 +329,8 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
       if (!options.plotPath.empty())
         stepLosses.push_back({double(steps), double(batchLoss)});
     }
-    position = {epoch, b + 1, lossSum, stats.examples, options.batch, options.shuffle};
+    position = {epoch, b + 1, lossSum, stats.examples, stats.skippedSteps,
+                options.batch, options.shuffle};
     if (options.saveEvery && steps % *options.saveEvery == 0 &&
         !state.saveCheckpoint(options.savePath, position, error)) {
       progress.clear();
@@ -455,7 +457,7 @@ bool Trainer::run(std::string &error) {
     }
     // An epoch trained to its end: a checkpoint now starts the next one.
     if (position.epoch == epoch && position.batchesDone == batchesPerEpoch(train.count, options.batch))
-      position = {epoch + 1, 0, 0, 0, options.batch, options.shuffle};
+      position = {epoch + 1, 0, 0, 0, 0, options.batch, options.shuffle};
     evaluate(stats);
     epochs.push_back(stats);
     printSummary(stats);
