@@ -146,6 +146,17 @@ def GDMatmulToBlas : Pass<"gd-matmul-to-blas", "mlir::ModuleOp"> {
                            "mlir::arith::ArithDialect"];
 }
 
+def GDApproximateMath : Pass<"gd-approximate-math", "mlir::ModuleOp"> {
+  let summary = "Compute tanh with a vectorisable polynomial approximation";
+  let description = [{
+    Rewrites `math.tanh` to MLIR's polynomial approximation (arithmetic
+    only), so that the loops it is in vectorise, instead of lowering it to
+    a call of libm's scalar `tanhf`.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::math::MathDialect",
+                           "mlir::vector::VectorDialect"];
+}
+
 def GDEmitModelABI : Pass<"gd-emit-model-abi", "mlir::ModuleOp"> {
   let summary = "Export the step and eval functions through the runtime's C ABI";
   let description = [{

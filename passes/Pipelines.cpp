@@ -71,6 +71,7 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   if (options.useBlas)
     pm.addPass(createGDMatmulToBlas());
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createGDApproximateMath());
   if (options.emitModelABI)
     pm.addPass(createGDEmitModelABI());
   // Before lower-affine: expanding a reshaped buffer's metadata computes its
