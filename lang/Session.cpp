@@ -1,6 +1,7 @@
 //===- Session.cpp - One compilation, from source to executable -----------===//
 #include "lang/Session.h"
 
+#include "lang/ObjectFiles.h"
 #include "lang/Jit.h"
 
 #include <algorithm>
@@ -319,19 +320,15 @@ Session::translate(ModuleOp module, llvm::LLVMContext &llvmContext,
 }
 
 bool Session::writeObject(llvm::Module &module, llvm::StringRef path) {
-  std::error_code ec;
-  llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
-  if (ec) {
-    fail("cannot write '" + path + "': " + ec.message());
+  std::string error;
+  if (!hostTargetMachine()) {
+    fail("no LLVM target for this host");
     return false;
   }
-  llvm::legacy::PassManager pm;
-  if (hostTargetMachine()->addPassesToEmitFile(pm, out, nullptr,
-                                               llvm::CodeGenFileType::ObjectFile)) {
-    fail("internal error, please report: cannot emit object code");
+  if (!emitObjectFile(module, *hostTargetMachine(), path, error)) {
+    fail(error);
     return false;
   }
-  pm.run(module);
   return true;
 }
 

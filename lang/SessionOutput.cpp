@@ -9,7 +9,7 @@
 
 #include "dialects/gd/ModelStructure.h"
 #include "lang/Diagram.h"
-#include "lang/DiagnosisObject.h"
+#include "lang/ObjectFiles.h"
 
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
@@ -196,7 +196,7 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
   }
   // An executable's diagnosis is split off before optimisation and compiled
   // unoptimised on a thread of its own while the step is optimised and
-  // compiled (lang/DiagnosisObject.h).
+  // compiled (lang/ObjectFiles.h).
   LLVMContext llvmContext, diagnosisContext;
   std::unique_ptr<llvm::Module> diagnosis;
   std::string diagnosisError;

@@ -363,18 +363,11 @@ struct OneHotLowering : OpConversionPattern<OneHotOp> {
 /// One linalg.generic per parameter: the optimizer's body, op by op in
 /// scalar form, reading p, g, the states and the scalars, writing the new
 /// parameter and states. This is the fused update.
-/// `value` where every one of `witnesses` (floats) is finite, else NaN; on
-/// the bits (all exponent bits set: a NaN or an infinity), so that it
-/// vectorises with the loop it is in.
+/// `value` where every one of `witnesses` (floats) is finite, else NaN.
 Value poisonUnlessFinite(OpBuilder &b, Location loc, Value value, ValueRange witnesses) {
   Value allFinite;
   for (Value w : witnesses) {
-    auto type = cast<FloatType>(w.getType());
-    Type bits = b.getIntegerType(type.getWidth());
-    APInt infinity = APFloat::getInf(type.getFloatSemantics()).bitcastToAPInt();
-    Value mask = arith::ConstantOp::create(b, loc, b.getIntegerAttr(bits, infinity));
-    Value exponent =
-        arith::AndIOp::create(b, loc, arith::BitcastOp::create(b, loc, bits, w), mask);
+    auto [exponent, mask] = exponentBits(b, loc, w);
     Value finite = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, exponent, mask);
     allFinite = allFinite ? arith::AndIOp::create(b, loc, allFinite, finite).getResult() : finite;
   }

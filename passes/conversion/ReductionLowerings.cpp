@@ -306,19 +306,17 @@ struct LogSumExpLowering : OpConversionPattern<LogSumExpOp> {
 
 
 /// The largest exponent field among the elements of `input`, as an integer
-/// of the element's width; it equals the exponent mask (`mask`) exactly when
+/// of the element's width; it equals the exponent mask exactly when
 /// some element is a NaN or an infinity. A loop over the flattened tensor
 /// with the running maximum in a register, not a reducing linalg.generic:
 /// that one keeps its accumulator in a heap buffer the loop vectoriser
 /// cannot prove apart from the input, and the train step runs this check
 /// over every gradient and parameter on every step, so it must vectorise
 /// (an integer maximum does; a float reduction could not be reordered).
-Value largestExponent(OpBuilder &b, Location loc, Value input, Value mask) {
+Value largestExponent(OpBuilder &b, Location loc, Value input) {
   auto type = typeOf(input);
-  Type bits = mask.getType();
-  auto exponentOf = [&](OpBuilder &nb, Location l, Value element) -> Value {
-    Value raw = arith::BitcastOp::create(nb, l, bits, element);
-    return arith::AndIOp::create(nb, l, raw, mask);
+  auto exponentOf = [](OpBuilder &nb, Location l, Value element) {
+    return exponentBits(nb, l, element).first;
   };
   if (type.getRank() == 0)
     return exponentOf(b, loc, tensor::ExtractOp::create(b, loc, input, ValueRange{}));
@@ -330,6 +328,7 @@ Value largestExponent(OpBuilder &b, Location loc, Value input, Value mask) {
   Value zero = arith::ConstantIndexOp::create(b, loc, 0);
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   Value count = tensor::DimOp::create(b, loc, flat, 0);
+  Type bits = b.getIntegerType(type.getElementTypeBitWidth());
   Value none = arith::ConstantOp::create(b, loc, b.getIntegerAttr(bits, 0));
   auto loop = scf::ForOp::create(
       b, loc, zero, count, one, ValueRange{none},
@@ -352,12 +351,8 @@ struct AllFiniteLowering : OpConversionPattern<AllFiniteOp> {
     Location loc = op.getLoc();
     Value ok = arith::ConstantOp::create(rw, loc, rw.getBoolAttr(true));
     for (Value input : adaptor.getInputs()) {
-      auto element = cast<FloatType>(typeOf(input).getElementType());
-      // +infinity's bits are the exponent mask: all exponent bits, no mantissa.
-      APInt infinity = APFloat::getInf(element.getFloatSemantics()).bitcastToAPInt();
-      Value mask = arith::ConstantOp::create(
-          rw, loc, rw.getIntegerAttr(rw.getIntegerType(element.getWidth()), infinity));
-      Value largest = largestExponent(rw, loc, input, mask);
+      Value largest = largestExponent(rw, loc, input);
+      Value mask = exponentMask(rw, loc, cast<FloatType>(typeOf(input).getElementType()));
       Value finite = arith::CmpIOp::create(rw, loc, arith::CmpIPredicate::ne, largest, mask);
       ok = arith::AndIOp::create(rw, loc, ok, finite);
     }

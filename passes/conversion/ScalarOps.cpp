@@ -17,6 +17,19 @@ TypedAttr scalarAttr(Builder &b, Type element, double value) {
   return b.getIntegerAttr(element, static_cast<int64_t>(value));
 }
 
+Value exponentMask(OpBuilder &b, Location loc, FloatType type) {
+  APInt infinity = APFloat::getInf(type.getFloatSemantics()).bitcastToAPInt();
+  return arith::ConstantOp::create(b, loc, b.getIntegerAttr(b.getIntegerType(type.getWidth()),
+                                                            infinity));
+}
+
+std::pair<Value, Value> exponentBits(OpBuilder &b, Location loc, Value x) {
+  auto type = cast<FloatType>(x.getType());
+  Value mask = exponentMask(b, loc, type);
+  Value raw = arith::BitcastOp::create(b, loc, mask.getType(), x);
+  return {arith::AndIOp::create(b, loc, raw, mask), mask};
+}
+
 bool isElementwise(Operation *op) {
   return isa<AddOp, SubOp, MulOp, DivOp, PowOp, MaxOp, MinOp, ModOp, NegOp,
              ExpOp, LogOp, SqrtOp, TanhOp, SigmoidOp, SinOp, CosOp, AbsOp,

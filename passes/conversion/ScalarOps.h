@@ -18,6 +18,15 @@ mlir::TypedAttr scalarAttr(mlir::Builder &b, mlir::Type element, double value);
 /// linalg.generic of an elementwise op and of an optimizer's update, so
 /// each op's scalar semantics is written once. Returns null (after emitting
 /// an error) for ops without a scalar form.
+/// The exponent field of the float `x`, as an integer of its width, and the
+/// mask of all exponent bits (the bits of +infinity): `x` is a NaN or an
+/// infinity exactly when the two are equal. On the bits, so that the loops
+/// the train step's finiteness checks run in vectorise.
+std::pair<mlir::Value, mlir::Value> exponentBits(mlir::OpBuilder &b, mlir::Location loc,
+                                                 mlir::Value x);
+/// The mask of all exponent bits of `type` (the bits of +infinity).
+mlir::Value exponentMask(mlir::OpBuilder &b, mlir::Location loc, mlir::FloatType type);
+
 mlir::Value emitScalar(mlir::OpBuilder &b, mlir::Location loc,
                        mlir::Operation *op, mlir::ValueRange operands);
 

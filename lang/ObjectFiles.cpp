@@ -1,5 +1,5 @@
-//===- DiagnosisObject.cpp - The diagnosis, compiled beside the step ------===//
-#include "lang/DiagnosisObject.h"
+//===- ObjectFiles.cpp - Object files, and the diagnosis beside the step --===//
+#include "lang/ObjectFiles.h"
 #include "lang/Jit.h"
 
 #include "llvm/Bitcode/BitcodeReader.h"
@@ -46,6 +46,11 @@ bool writeUnoptimizedObject(llvm::Module &module, llvm::StringRef path, std::str
     error = "no LLVM target for this host";
     return false;
   }
+  return emitObjectFile(module, *machine, path, error);
+}
+
+bool emitObjectFile(llvm::Module &module, llvm::TargetMachine &machine, llvm::StringRef path,
+                    std::string &error) {
   std::error_code ec;
   llvm::raw_fd_ostream out(path, ec, llvm::sys::fs::OF_None);
   if (ec) {
@@ -53,7 +58,7 @@ bool writeUnoptimizedObject(llvm::Module &module, llvm::StringRef path, std::str
     return false;
   }
   llvm::legacy::PassManager pm;
-  if (machine->addPassesToEmitFile(pm, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
+  if (machine.addPassesToEmitFile(pm, out, nullptr, llvm::CodeGenFileType::ObjectFile)) {
     error = "internal error, please report: cannot emit object code";
     return false;
   }
