@@ -90,10 +90,13 @@ type
   | open type (',' type)+ ','? ')'
   ;
 
+/// `backward (x, dy) = e` (`backward` is contextual): the lens's own
+/// backward map.
 lensStmt
   : KW_PARAM IDENT ':' type '=' expr                                 # ParamStmt
   | KW_LET binder '=' expr                                           # LensLetStmt
   | KW_FN '(' paramList? ')' ('->' type)? '=' expr                   # ForwardStmt
+  | word=IDENT '(' paramList? ')' '=' expr                            # BackwardStmt
   ;
 
 /// `global state h: f32[100] = zeros()` is shared by all the tensors an

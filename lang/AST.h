@@ -92,6 +92,7 @@ enum class StmtKind {
   Param,   ///< param name: type = init        (lens)
   Let,     ///< let binder = value             (lens, optimizer)
   Forward, ///< fn (params) -> result = value  (lens: the forward map)
+  Backward, ///< backward (x, dy) = value     (lens: its own backward map)
   State,   ///< [global] state name[: type] = value (optimizer, transform)
   Assign,  ///< name = value                   (optimizer: update a state)
   Result,  ///< value                          (optimizer: the new parameter)
@@ -105,7 +106,7 @@ struct Stmt {
   Binder binder;                  ///< Let
   bool isGlobal = false;          ///< State: `global state`
   std::unique_ptr<TypeExpr> type; ///< Param, State (may be null)
-  std::vector<Param> params;      ///< Forward
+  std::vector<Param> params;      ///< Forward, Backward
   std::unique_ptr<TypeExpr> result; ///< Forward (may be null)
   ExprPtr value;
 };

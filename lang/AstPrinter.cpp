@@ -129,7 +129,8 @@ private:
   }
 
   void stmt(const ast::Stmt &s) {
-    static const char *const kinds[] = {"param", "let", "fn", "state", "assign", "result"};
+    static const char *const kinds[] = {"param", "let", "fn", "backward", "state",
+                                        "assign", "result"};
     line(s.loc) << (s.isGlobal ? "global " : "") << kinds[(int)s.kind];
     if (s.kind == ast::StmtKind::Let)
       os << " " << binder(s.binder);

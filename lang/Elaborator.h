@@ -244,6 +244,12 @@ public:
   mlir::Value applyModelNode(const ModelNode &node, mlir::Value input, llvm::StringRef path,
                              ast::Loc use);
   mlir::Value applyLens(const ModelNode &node, mlir::Value input, llvm::StringRef path);
+  /// The forward map of a lens with its own `backward` map, as one
+  /// gd.custom_backward of `input` and the instance's `params` (in `body`,
+  /// the lens's parameters are bound to them).
+  mlir::Value applyCustomBackward(const ast::Decl &lens, const ast::Stmt &forward,
+                                  const ast::Stmt &backward, mlir::Value input,
+                                  llvm::ArrayRef<mlir::Value> params, Scope &body);
   /// Emits a whole composition as one gd.lens (a composition with `||`,
   /// whose wires are tuples).
   std::optional<std::string> emitInlinedModel(const ModelNode &node, mlir::Type input,

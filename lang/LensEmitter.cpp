@@ -296,7 +296,7 @@ Value Elaborator::applyLens(const ModelNode &node, Value input, StringRef path) 
   Scope scope(&scopeOf(node.module));
   for (auto [param, value] : llvm::zip(lens.params, node.args))
     scope.bind(param.name, Binding::of(value));
-  const ast::Stmt *forward = nullptr;
+  const ast::Stmt *forward = nullptr, *backward = nullptr;
   for (const ast::Stmt &stmt : lens.body)
     if (stmt.kind == ast::StmtKind::Forward) {
       if (forward) {
@@ -304,6 +304,12 @@ Value Elaborator::applyLens(const ModelNode &node, Value input, StringRef path) 
         return {};
       }
       forward = &stmt;
+    } else if (stmt.kind == ast::StmtKind::Backward) {
+      if (backward) {
+        error(stmt.loc) << "a lens has one backward map; '" << lens.name << "' has two";
+        return {};
+      }
+      backward = &stmt;
     }
   if (!forward) {
     error(lens.nameLoc) << "lens '" << lens.name
@@ -376,6 +382,13 @@ Value Elaborator::applyLens(const ModelNode &node, Value input, StringRef path) 
       }
       Binding b;
       if (bindsModel(*stmt.value, body)) {
+        if (backward) {
+          error(stmt.loc) << "lens '" << lens.name
+                          << "' has its own backward map, which must give the cotangent "
+                             "of every parameter, so it cannot apply a sub-lens ('"
+                          << stmt.name << "'); compose it with '>>' instead";
+          return {};
+        }
         b.kind = Binding::Model;
         b.inLensBody = true;
         std::shared_ptr<ModelNode> &sub = owned.subLenses[stmt.name];
@@ -394,23 +407,27 @@ Value Elaborator::applyLens(const ModelNode &node, Value input, StringRef path) 
       break;
     }
     case ast::StmtKind::Forward:
+    case ast::StmtKind::Backward:
       break;
     default:
-      error(stmt.loc) << "a lens body holds `param`, `let` and one `fn (x) = ...`; this "
-                         "statement belongs in an optimizer";
+      error(stmt.loc) << "a lens body holds `param`, `let`, one `fn (x) = ...` and "
+                         "optionally one `backward (x, dy) = ...`; this statement belongs "
+                         "in an optimizer";
       return {};
     }
   }
   if (fresh)
     lensBuild->instances[&node] = owned;
 
+  std::string outer = lensBuild->path;
+  lensBuild->path = path.str();
+  llvm::scope_exit restorePath([&] { lensBuild->path = outer; });
+  if (backward)
+    return applyCustomBackward(lens, *forward, *backward, input, params, body);
   Binding x;
   x.value = input;
   body.bind(forward->params[0].name, x);
-  std::string outer = lensBuild->path;
-  lensBuild->path = path.str();
   Value result = emitAny(*forward->value, body);
-  lensBuild->path = outer;
   if (result && forward->result &&
       !unify(*forward->result, result.getType(), body, "the output of '" + lens.name + "'"))
     return {};

@@ -100,6 +100,9 @@ llvm::LogicalResult inferConv2DType(std::optional<mlir::Location> loc,
                                     mlir::Type input, mlir::Type filter, int64_t padding,
                                     llvm::SmallVectorImpl<mlir::Type> &types);
 
+/// Replaces every gd.custom_backward under `root` by its forward region:
+/// once the lens is differentiated, the backward map has been used.
+void inlineCustomBackwards(mlir::Operation *root);
 /// A ranked tensor type's shape as a string, `f32[?, 784]`, for messages.
 std::string formatTensorType(mlir::Type type);
 

@@ -305,8 +305,44 @@ def GD_ApplyOptimizerOp : GD_Op<"apply_optimizer", [Pure, AttrSizedOperandSegmen
   }]>];
 }
 
+def GD_CustomBackwardOp : GD_Op<"custom_backward", [IsolatedFromAbove,
+    RecursiveMemoryEffects,
+    DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
+  let summary = "A lens application whose backward map the user wrote";
+  let description = [{
+    The application of a lens with a `backward` map. The operands are the
+    lens's input, then its parameters. The forward region takes them and
+    yields the output. The backward region takes them and the output's
+    cotangent, and yields one cotangent per operand, of the operand's type.
+
+    gd-reverse-mode takes the backward region as the op's reverse rule
+    instead of differentiating the forward one; once a lens is
+    differentiated, each of these ops is replaced by its forward region
+    (`inlineCustomBackwards`). gd-batch batches both regions, and sums a
+    parameter's cotangent over the batch where it depends on the example.
+
+    ```mlir
+    %y = gd.custom_backward %x : tensor<3xf32> -> tensor<3xf32> forward {
+    ^bb0(%x0: tensor<3xf32>):
+      %0 = gd.floor %x0 : tensor<3xf32> -> tensor<3xf32>
+      gd.yield %0 : tensor<3xf32>
+    } backward {
+    ^bb0(%x0: tensor<3xf32>, %dy: tensor<3xf32>):
+      gd.yield %dy : tensor<3xf32>
+    }
+    ```
+  }];
+  let arguments = (ins Variadic<AnyRankedTensor>:$operands);
+  let results = (outs AnyRankedTensor:$result);
+  let regions = (region SizedRegion<1>:$forward, SizedRegion<1>:$backward);
+  let assemblyFormat = "$operands attr-dict `:` type($operands) `->` type($result) "
+                       "`forward` $forward `backward` $backward";
+  let hasVerifier = 1;
+}
+
 def GD_YieldOp : GD_Op<"yield", [Pure, Terminator, ReturnLike,
-    ParentOneOf<["LensOp", "OptimizerOp", "TransformOp", "ScheduleOp"]>]> {
+    ParentOneOf<["LensOp", "OptimizerOp", "TransformOp", "ScheduleOp",
+                "CustomBackwardOp"]>]> {
   let summary = "Yields the results of a lens, update rule or schedule region";
   let arguments = (ins Variadic<AnyType>:$values);
   let assemblyFormat = "attr-dict ($values^ `:` type($values))?";

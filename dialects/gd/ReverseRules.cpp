@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 #include "dialects/gd/GDDialect.h"
 
+#include "mlir/IR/IRMapping.h"
+
 using namespace mlir;
 
 namespace gdc::gd {
@@ -283,6 +285,21 @@ LogicalResult FloorOp::buildReverse(OpBuilder &, ValueRange,
 LogicalResult StopGradientOp::buildReverse(OpBuilder &, ValueRange,
                                            SmallVectorImpl<Value> &dx) {
   dx.push_back(nullptr);
+  return success();
+}
+
+/// The user's backward map, inlined: the cotangent of each operand is what
+/// the backward region yields for it, given the operands and `dy`.
+LogicalResult CustomBackwardOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                             SmallVectorImpl<Value> &dx) {
+  Block &backward = getBackward().front();
+  IRMapping map;
+  map.map(backward.getArguments().drop_back(), getOperands());
+  map.map(backward.getArguments().back(), dy[0]);
+  for (Operation &op : backward.without_terminator())
+    b.clone(op, map);
+  for (Value v : cast<YieldOp>(backward.getTerminator()).getValues())
+    dx.push_back(map.lookupOrDefault(v));
   return success();
 }
 

@@ -360,6 +360,19 @@ private:
     return done();
   }
 
+  antlrcpp::Any visitBackwardStmt(GDParser::BackwardStmtContext *c) override {
+    Stmt *s = takeStmt();
+    if (!s)
+      return fail(), done();
+    if (c->word->getText() != "backward")
+      error(c->word, "expected `param`, `let`, `fn (x) = ...` or `backward (x, dy) = ...` "
+                     "in a lens body, not '" + c->word->getText() + "'");
+    s->kind = StmtKind::Backward;
+    s->params = params(c->paramList());
+    s->value = expr(c->expr());
+    return done();
+  }
+
   antlrcpp::Any visitStateStmt(GDParser::StateStmtContext *c) override {
     Stmt *s = takeStmt();
     if (!s)

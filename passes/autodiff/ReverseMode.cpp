@@ -91,6 +91,9 @@ LogicalResult differentiateLens(LensOp lens) {
                               .getResult());
   }
   YieldOp::create(b, lens.getLoc(), results);
+  // A backward map the user wrote has now been used; what is left of it
+  // is its forward map, in both regions.
+  inlineCustomBackwards(lens);
   return success();
 }
 

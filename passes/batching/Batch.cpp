@@ -22,60 +22,145 @@ Type withBatchDim(Type type) {
   return RankedTensorType::get(shape, tensor.getElementType());
 }
 
-/// Rebuilds the forward region of `lens` with batched inputs, op by op.
-LogicalResult batchLens(LensOp lens) {
-  Region &region = lens.getForward();
-  Block &old = region.front();
-  auto *fresh = new Block();
-  region.push_back(fresh);
+/// What batching a block needs to know: which values carry the batch
+/// dimension, and one batched value of the block to take the batch size from.
+struct BlockBatching {
   IRMapping map;
   llvm::DenseSet<Value> batched;
-  for (auto [i, arg] : llvm::enumerate(old.getArguments())) {
-    bool isInput = i >= lens.getNumParams();
-    Value arg2 = fresh->addArgument(
-        isInput ? withBatchDim(arg.getType()) : arg.getType(), arg.getLoc());
-    map.map(arg, arg2);
-    if (isInput)
-      batched.insert(arg2);
-  }
+  Value batchSource;
+};
+
+LogicalResult batchCustomBackward(OpBuilder &b, CustomBackwardOp op,
+                                  ArrayRef<Value> operands, ArrayRef<bool> flags,
+                                  Value &result, bool &resultBatched);
+
+/// Clones the ops of `old` into `fresh` (whose arguments are mapped in
+/// `state`), each by its batching rule where an operand is batched.
+LogicalResult batchOps(Block &old, Block *fresh, BlockBatching &state) {
   OpBuilder b = OpBuilder::atBlockEnd(fresh);
-  Value firstInput = fresh->getArgument(lens.getNumParams());
   for (Operation &op : old) {
     SmallVector<Value> operands;
     SmallVector<bool> flags;
     for (Value v : op.getOperands()) {
-      operands.push_back(map.lookupOrDefault(v));
-      flags.push_back(batched.contains(operands.back()));
+      operands.push_back(state.map.lookupOrDefault(v));
+      flags.push_back(state.batched.contains(operands.back()));
     }
     // Random draws differ per example even where their shape does not
     // depend on the example (`normal()`, `normal_like(W)`).
     if (isa<RandomOp>(op) && !flags[0]) {
       auto like = cast<RankedTensorType>(operands[0].getType());
-      auto input = cast<RankedTensorType>(firstInput.getType());
-      Value batch = firstInput;
+      auto input = cast<RankedTensorType>(state.batchSource.getType());
+      Value batch = state.batchSource;
       if (input.getElementType() != like.getElementType())
         batch = ConvertOp::create(b, op.getLoc(), input.clone(like.getElementType()), batch);
       operands[0] = broadcastToBatch(b, op.getLoc(), operands[0], batch);
       flags[0] = true;
     }
     if (op.hasTrait<OpTrait::IsTerminator>() || !llvm::is_contained(flags, true)) {
-      b.clone(op, map);
+      b.clone(op, state.map);
+      continue;
+    }
+    b.setInsertionPointToEnd(fresh);
+    if (auto custom = dyn_cast<CustomBackwardOp>(op)) {
+      Value result;
+      bool resultBatched = false;
+      if (failed(batchCustomBackward(b, custom, operands, flags, result, resultBatched)))
+        return failure();
+      state.map.map(custom.getResult(), result);
+      if (resultBatched)
+        state.batched.insert(result);
       continue;
     }
     auto rule = dyn_cast<BatchingOpInterface>(op);
     if (!rule)
       return op.emitOpError("has no batching rule");
-    b.setInsertionPointToEnd(fresh);
     SmallVector<Value> results;
     if (failed(rule.buildBatched(b, operands, flags, results)))
       return failure();
     for (auto [from, to] : llvm::zip(op.getResults(), results)) {
-      map.map(from, to);
-      batched.insert(to);
+      state.map.map(from, to);
+      state.batched.insert(to);
     }
   }
+  return success();
+}
+
+/// A fresh block for `old`'s region whose arguments have `old`'s types,
+/// batched where `flags` says, mapped in `state`.
+Block *batchedArguments(Block &old, ArrayRef<bool> flags, BlockBatching &state) {
+  auto *fresh = new Block();
+  old.getParent()->push_back(fresh);
+  for (auto [arg, isBatched] : llvm::zip(old.getArguments(), flags)) {
+    Value arg2 = fresh->addArgument(isBatched ? withBatchDim(arg.getType()) : arg.getType(),
+                                    arg.getLoc());
+    state.map.map(arg, arg2);
+    if (isBatched) {
+      state.batched.insert(arg2);
+      if (!state.batchSource)
+        state.batchSource = arg2;
+    }
+  }
+  return fresh;
+}
+
+/// Both maps of a custom backward, batched: the forward one as any lens
+/// body, the backward one with the cotangent batched as the output is. Each
+/// cotangent then takes its operand's batching: an operand that is the same
+/// for every example (a parameter) gets the sum over the batch of the
+/// per-example cotangents, as the derivative of its broadcast would give.
+LogicalResult batchCustomBackward(OpBuilder &b, CustomBackwardOp op,
+                                  ArrayRef<Value> operands, ArrayRef<bool> flags,
+                                  Value &result, bool &resultBatched) {
+  auto fresh = cast<CustomBackwardOp>(b.clone(*op.getOperation()));
+  fresh->setOperands(operands);
+
+  BlockBatching forward;
+  Block &oldForward = fresh.getForward().front();
+  Block *newForward = batchedArguments(oldForward, flags, forward);
+  if (failed(batchOps(oldForward, newForward, forward)))
+    return failure();
+  Value output = cast<YieldOp>(newForward->getTerminator()).getValues()[0];
+  resultBatched = forward.batched.contains(output);
+  oldForward.erase();
+  fresh.getResult().setType(cast<RankedTensorType>(output.getType()));
+
+  BlockBatching backward;
+  Block &oldBackward = fresh.getBackward().front();
+  SmallVector<bool> backwardFlags(flags);
+  backwardFlags.push_back(resultBatched);
+  Block *newBackward = batchedArguments(oldBackward, backwardFlags, backward);
+  if (failed(batchOps(oldBackward, newBackward, backward)))
+    return failure();
+  oldBackward.erase();
+  auto yield = cast<YieldOp>(newBackward->getTerminator());
+  OpBuilder inner(yield);
+  SmallVector<Value> cotangents;
+  for (auto [d, isBatched] : llvm::zip(yield.getValues(), flags)) {
+    bool dBatched = backward.batched.contains(d);
+    if (dBatched && !isBatched)
+      d = ReduceSumOp::create(inner, op.getLoc(), d, ArrayRef<int64_t>{0});
+    else if (!dBatched && isBatched)
+      d = broadcastToBatch(inner, op.getLoc(), d, backward.batchSource);
+    cotangents.push_back(d);
+  }
+  yield->setOperands(cotangents);
+  result = fresh.getResult();
+  return success();
+}
+
+/// Rebuilds the forward region of `lens` with batched inputs, op by op.
+LogicalResult batchLens(LensOp lens) {
+  Block &old = lens.getForward().front();
+  SmallVector<bool> flags;
+  for (unsigned i = 0; i < old.getNumArguments(); ++i)
+    flags.push_back(i >= lens.getNumParams());
+  BlockBatching state;
+  Block *fresh = batchedArguments(old, flags, state);
+  state.batchSource = fresh->getArgument(lens.getNumParams());
+  if (failed(batchOps(old, fresh, state)))
+    return failure();
   auto yield = cast<YieldOp>(fresh->getTerminator());
-  if (!batched.contains(yield.getValues()[0]))
+  if (!state.batched.contains(yield.getValues()[0]))
     return lens.emitOpError("output does not depend on the input; a model "
                             "layer must use its input");
   old.erase();

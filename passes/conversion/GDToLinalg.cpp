@@ -469,6 +469,9 @@ struct ConvertGDToLinalgPass
     : gdc::impl::ConvertGDToLinalgBase<ConvertGDToLinalgPass> {
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
+    // Only a forward map that was never differentiated (the REPL's
+    // per-example evaluation) still has its backward map here; it is not run.
+    gd::inlineCustomBackwards(getOperation());
     ConversionTarget target(*ctx);
     target.addLegalDialect<linalg::LinalgDialect, tensor::TensorDialect,
                            arith::ArithDialect, math::MathDialect,

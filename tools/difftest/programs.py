@@ -457,6 +457,11 @@ class Program:
             self.stages.append(("blk", params, evaluate))
             self.shared_from[first + 1] = first
             self.ops.add("shared_instance")
+        # A fifth end with a lens whose backward map is written by hand
+        # (drawn apart, as sharing is).
+        custom_rng = random.Random(seed * 15485863 + 11)
+        if custom_rng.random() < 0.2:
+            self.add_custom_backward(custom_rng, shape)
         self.out_shape = shape
         self.batch = rng.choice([1, 2, 3])
         self.x = np.stack([draw(rng, in_shape) for _ in range(self.batch)])
@@ -516,6 +521,32 @@ class Program:
             return body.ev(env)
 
         self.stages.append(("{}()".format(name), params, evaluate))
+
+    def add_custom_backward(self, rng, shape):
+        """A lens `cb(n)` with a gain `s` whose backward map is not the
+        derivative of its forward map; torch runs it as an
+        autograd.Function with the same backward, per example."""
+        forward, backward, torch_forward, torch_backward = rng.choice(CUSTOM_BACKWARDS)
+        self.ops.add("custom_backward")
+        self.decls.append("\n".join([
+            "lens cb(n: int) {",
+            "  param s: f32[n] = zeros()",
+            "  fn (x: f32[n]) -> f32[n] = " + forward,
+            "  backward (x, dy) = " + backward,
+            "}"]))
+
+        class Custom(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, s_):
+                ctx.save_for_backward(x, s_)
+                return torch_forward(x, s_)
+
+            @staticmethod
+            def backward(ctx, dy):
+                return torch_backward(*ctx.saved_tensors, dy)
+
+        self.stages.append(("cb({})".format(shape[0]), [("s", list(shape))],
+                            lambda x, v: Custom.apply(x, v["s"])))
 
     def add_std(self, rng, ctor, shape, n=None):
         self.ops.add("std." + ctor.split("(")[0])
@@ -593,6 +624,19 @@ class Program:
             out[path] = np.zeros(leaf_.shape) if g is None else g.double().numpy()
         return float(total), out
 
+
+# Lenses with their own backward maps: (gd forward, gd backward, torch
+# forward, torch backward giving (dx, ds) for one example).
+CUSTOM_BACKWARDS = [
+    ("s * x", "(s * dy, 0.5 * x * dy)",
+     lambda x, s: s * x, lambda x, s, dy: (s * dy, 0.5 * x * dy)),
+    ("floor(x) + s", "(dy * abs(x), dy * dy)",
+     lambda x, s: torch.floor(x) + s, lambda x, s, dy: (dy * x.abs(), dy * dy)),
+    ("max(min(x, 1), -1) * s", "(s * dy, -x * dy)",
+     lambda x, s: torch.clamp(x, -1, 1) * s, lambda x, s, dy: (s * dy, -x * dy)),
+    ("x + s", "(-dy, 2 * dy)",
+     lambda x, s: x + s, lambda x, s, dy: (-dy, 2 * dy)),
+]
 
 # std.losses: (label kind, the loss of one example in PyTorch's terms).
 LOSSES = {

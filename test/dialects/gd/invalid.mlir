@@ -309,3 +309,18 @@ gd.compose @c [@a, @a] {shares = ["", "c.0", ""]}
 %t = arith.constant dense<1.0> : tensor<f32>
 // expected-error @+1 {{key must be (seed: tensor<i64>, t: tensor<f32>)}}
 %r = gd.random "uniform" %x stream 0 key(%t, %t : tensor<f32>, tensor<f32>) : tensor<4xf32> -> tensor<4xf32>
+
+// -----
+
+func.func @custom_backward_cotangent(%x: tensor<3xf32>) {
+  // expected-error @+1 {{backward region must yield one cotangent per operand, of the operand's type}}
+  %y = gd.custom_backward %x : tensor<3xf32> -> tensor<3xf32> forward {
+  ^bb0(%x0: tensor<3xf32>):
+    gd.yield %x0 : tensor<3xf32>
+  } backward {
+  ^bb0(%x0: tensor<3xf32>, %dy: tensor<3xf32>):
+    %0 = gd.reduce_sum %dy [0] : tensor<3xf32> -> tensor<f32>
+    gd.yield %0 : tensor<f32>
+  }
+  return
+}
