@@ -84,19 +84,20 @@ param
 
 /// An element type (`f32`, `i32`, `int`, ... checked by the AST builder, so
 /// that type names stay ordinary names in expressions: `label_type = i32`)
-/// with optional dimensions.
+/// with optional dimensions; `f32[*s]` is an f32 tensor of any shape, which
+/// the shape variable `s` names whole.
 type
   : IDENT ('[' expr (',' expr)* ','? ']')?
+  | IDENT '[' '*' shape=IDENT ']'
   | open type (',' type)+ ','? ')'
   ;
 
-/// `backward (x, dy) = e` (`backward` is contextual): the lens's own
-/// backward map.
+/// `backward (x, dy) = e`: the lens's own backward map.
 lensStmt
   : KW_PARAM IDENT ':' type '=' expr                                 # ParamStmt
   | KW_LET binder '=' expr                                           # LensLetStmt
   | KW_FN '(' paramList? ')' ('->' type)? '=' expr                   # ForwardStmt
-  | word=IDENT '(' paramList? ')' '=' expr                            # BackwardStmt
+  | KW_BACKWARD '(' paramList? ')' '=' expr                          # BackwardStmt
   ;
 
 /// `global state h: f32[100] = zeros()` is shared by all the tensors an
@@ -194,6 +195,7 @@ KW_TRAIN     : 'train';
 KW_TRANSFORM : 'transform';
 KW_SCHEDULE  : 'schedule';
 KW_PARAM     : 'param';
+KW_BACKWARD  : 'backward';
 KW_STATE     : 'state';
 KW_IF        : 'if';
 KW_THEN      : 'then';

@@ -50,6 +50,8 @@ private:
       return;
     }
     os << t->element;
+    if (!t->shapeName.empty())
+      os << "[*" << t->shapeName << "]";
     if (t->dims.empty())
       return;
     os << "[";

@@ -5,7 +5,8 @@
 // that it is a vector of f32, and the model's declared input gives the
 // size. Class labels are i32; a regression target (csv or npy with
 // `label_type = f32`, synthetic with `classes = 0`) takes the model's
-// output type. The runtime validates the files against the result.
+// output type, and an example that is its own label (idx or npy with
+// `label = input`, for autoencoders) the model's input type. The runtime validates the files against the result.
 //
 //===----------------------------------------------------------------------===//
 #include "lang/Elaborator.h"
@@ -31,9 +32,9 @@ struct Format {
 };
 
 const Format kFormats[] = {
-    {"idx", {"images", "labels"}, {"scale", "shape"}},
+    {"idx", {"images", "labels"}, {"label", "scale", "shape"}},
     {"csv", {"path"}, {"label", "label_type", "scale", "features"}},
-    {"npy", {"x", "y"}, {"label_type", "scale", "shape"}},
+    {"npy", {"x", "y"}, {"label", "label_type", "scale", "shape"}},
     {"synthetic", {}, {"n", "features", "classes", "seed"}},
 };
 
@@ -134,6 +135,14 @@ std::optional<DataSpec> Elaborator::evalDataSpec(const ast::Expr &spec) {
         return std::nullopt;
       }
       scale = *v;
+    } else if (arg.keyword == "label" && format->positional.size() == 2) {
+      if (value.kind != ast::ExprKind::Name || value.name != "input") {
+        error(arg.loc) << "label = input makes each example its own label (an "
+                          "autoencoder's target); otherwise " << format->name
+                       << " reads the labels from its second file";
+        return std::nullopt;
+      }
+      out.labelIsInput = true;
     } else if (arg.keyword == "label") {
       if (value.kind != ast::ExprKind::String) {
         error(arg.loc) << "label names the label's column: label = \"class\"";
@@ -183,6 +192,16 @@ std::optional<DataSpec> Elaborator::evalDataSpec(const ast::Expr &spec) {
       (arg.keyword == "n" ? n : arg.keyword == "classes" ? classes : seed) = *v;
     }
   }
+  // With label = input there is no labels file.
+  if (out.labelIsInput && positional == format->positional.size()) {
+    error(spec.loc) << format->name << " with label = input takes only the examples' file ("
+                    << format->positional[0] << "); the examples are the labels";
+    return std::nullopt;
+  }
+  if (out.labelIsInput) {
+    attrs.push_back(b.getNamedAttr(format->positional[1], b.getStringAttr("")));
+    ++positional;
+  }
   if (positional != format->positional.size()) {
     error(spec.loc) << format->name << " takes " << format->positional.size() << " file name"
                     << (format->positional.size() == 1 ? "" : "s") << " ("
@@ -206,7 +225,14 @@ std::optional<DataSpec> Elaborator::evalDataSpec(const ast::Expr &spec) {
     out.example = RankedTensorType::get({784}, b.getF32Type());
   else
     out.example = RankedTensorType::get({features}, b.getF32Type());
-  out.floatLabels = floatLabels || (name == "synthetic" && classes == 0);
+  if (out.labelIsInput && floatLabels == false && llvm::any_of(spec.args, [](const ast::Arg &a) {
+        return a.keyword == "label_type";
+      })) {
+    error(spec.loc) << "with label = input the labels are the examples, f32; label_type "
+                       "cannot be i32";
+    return std::nullopt;
+  }
+  out.floatLabels = floatLabels || out.labelIsInput || (name == "synthetic" && classes == 0);
   out.classes = classes;
   attrs.push_back(b.getNamedAttr("scale", b.getF64FloatAttr(scale)));
   if (labelColumn)

@@ -43,7 +43,7 @@ bool isLiteral(const ast::Expr &e) {
 /// Whether annotation `t` is one tensor type fixed by the annotation alone
 /// (no shape variable, no compile-time parameter).
 bool isConcrete(const ast::TypeExpr *t) {
-  return t && !t->element.empty() && t->element != "int" &&
+  return t && !t->element.empty() && t->element != "int" && t->shapeName.empty() &&
          llvm::all_of(t->dims, [](const ast::ExprPtr &d) { return isLiteral(*d); });
 }
 

@@ -42,7 +42,20 @@ std::string shapeSuffix(Type t) {
 
 
 Elaborator::Elaborator(MLIRContext &ctx, const Program &program)
-    : ctx(ctx), program(program), builder(&ctx) {}
+    : ctx(ctx), program(program), builder(&ctx) {
+  // An error inside library code also points at the program's line that
+  // asked for it. Not handled here: the note travels on to the printer.
+  noteHandler = ctx.getDiagEngine().registerHandler([this](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error && !instantiations.empty() &&
+        instantiations.front().module != current) {
+      const Instantiation &use = instantiations.front();
+      diag.attachNote(loc(use.module, use.loc)) << use.what;
+    }
+    return failure();
+  });
+}
+
+Elaborator::~Elaborator() { ctx.getDiagEngine().eraseHandler(noteHandler); }
 
 Location Elaborator::loc(ast::Loc l) const {
   StringRef file = current ? StringRef(current->path) : StringRef("<input>");
@@ -56,14 +69,8 @@ Location Elaborator::loc(const ast::Module *m, ast::Loc l) const {
 
 InFlightDiagnostic Elaborator::error(ast::Loc l) {
   ++errors;
-  InFlightDiagnostic diag = mlir::emitError(loc(l));
-  // An error inside library code also points at the program's line that
-  // asked for it.
-  if (!instantiations.empty() && instantiations.front().module != current) {
-    const Instantiation &use = instantiations.front();
-    diag.attachNote(loc(use.module, use.loc)) << use.what;
-  }
-  return diag;
+  // The instantiation's note, if any, is attached as it is reported.
+  return mlir::emitError(loc(l));
 }
 
 void Elaborator::unknownName(ast::Loc l, StringRef name, const Scope &scope,
@@ -247,6 +254,16 @@ std::optional<RankedTensorType> Elaborator::resolveType(const ast::TypeExpr &t,
     return std::nullopt;
   }
   SmallVector<int64_t> dims;
+  if (!t.shapeName.empty()) {
+    const Binding *b = scope.lookup(t.shapeName);
+    if (!b || b->kind != Binding::Shape) {
+      error(t.loc) << "the shape '" << t.shapeName
+                   << "' is not known here; a `*` shape is bound by the first annotation "
+                      "that uses it";
+      return std::nullopt;
+    }
+    return RankedTensorType::get(b->shape, element);
+  }
   for (const ast::ExprPtr &d : t.dims) {
     auto v = evalInt(*d, scope);
     if (!v)
@@ -296,7 +313,13 @@ bool Elaborator::unify(const ast::TypeExpr &annotation, Type actual, Scope &scop
     // The declared type as written, with dimensions that are already bound
     // shown by value: f32[n_in] where n_in = 20 reads f32[20].
     std::string declared = annotation.element;
-    if (!annotation.dims.empty()) {
+    if (!annotation.shapeName.empty()) {
+      // f32[*s] where s is bound to [2, 3] reads f32[2, 3].
+      const Binding *b = scope.lookup(annotation.shapeName);
+      declared = b && b->kind == Binding::Shape && element
+                     ? typeString(RankedTensorType::get(b->shape, element))
+                     : declared + "[*" + annotation.shapeName + "]";
+    } else if (!annotation.dims.empty()) {
       declared += "[";
       for (auto [i, d] : llvm::enumerate(annotation.dims)) {
         declared += i ? ", " : "";
@@ -316,6 +339,23 @@ bool Elaborator::unify(const ast::TypeExpr &annotation, Type actual, Scope &scop
                           << declared;
     return false;
   };
+  if (!annotation.shapeName.empty()) {
+    if (!element || element != tensor.getElementType())
+      return mismatch();
+    const Binding *bound = scope.lookup(annotation.shapeName);
+    if (bound && bound->kind == Binding::Shape)
+      return ArrayRef<int64_t>(bound->shape) == tensor.getShape() ? true : mismatch();
+    if (bound) {
+      error(annotation.loc) << "'" << annotation.shapeName
+                            << "' already names a value here, not a shape";
+      return false;
+    }
+    Binding b;
+    b.kind = Binding::Shape;
+    b.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
+    scope.bind(annotation.shapeName, b);
+    return true;
+  }
   if (!element || element != tensor.getElementType() ||
       (int64_t)annotation.dims.size() != tensor.getRank())
     return mismatch();

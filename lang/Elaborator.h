@@ -39,8 +39,9 @@ struct ModelNode {
 
 /// What a name denotes while elaborating.
 struct Binding {
-  enum Kind { Tensor, Int, Number, Model, Decl } kind = Tensor;
+  enum Kind { Tensor, Int, Number, Model, Decl, Shape } kind = Tensor;
   mlir::Value value;                    ///< Tensor
+  llvm::SmallVector<int64_t> shape;     ///< Shape (`f32[*s]` binds s whole)
   int64_t integer = 0;                  ///< Int (compile-time)
   double number = 0;                    ///< Number (a compile-time float)
   std::shared_ptr<ModelNode> model;     ///< Model (a `let`-bound instance)
@@ -69,6 +70,7 @@ struct DataSpec {
   ast::Loc loc;
   mlir::Type example;
   bool floatLabels = false; ///< regression targets shaped like the output
+  bool labelIsInput = false; ///< `label = input`: each example is its own target
   int64_t classes = 0;      ///< synthetic: the number of classes (0: targets)
   llvm::SmallVector<mlir::NamedAttribute> attrs;
 };
@@ -123,6 +125,9 @@ private:
 class Elaborator {
 public:
   Elaborator(mlir::MLIRContext &ctx, const Program &program);
+  ~Elaborator();
+  Elaborator(const Elaborator &) = delete;
+  Elaborator &operator=(const Elaborator &) = delete;
   mlir::OwningOpRef<mlir::ModuleOp> run();
 
   // --- diagnostics ---------------------------------------------------------
@@ -136,6 +141,9 @@ public:
     std::string what;
   };
   std::vector<Instantiation> instantiations;
+  /// Attaches the instantiation's note to every error of library code,
+  /// whoever reports it (the elaborator, or an op's shape inference).
+  mlir::DiagnosticEngine::HandlerID noteHandler;
   /// Records an instantiation for the lifetime of the returned guard.
   struct InstantiationGuard {
     Elaborator &el;

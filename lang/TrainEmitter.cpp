@@ -19,6 +19,13 @@ namespace gdc::lang {
 // The train block
 //===----------------------------------------------------------------------===//
 
+/// What a split's labels are, for messages.
+static const char *describeLabels(const DataSpec &data) {
+  if (data.labelIsInput)
+    return " that are their own labels";
+  return data.floatLabels ? " with targets" : " with class labels";
+}
+
 bool Elaborator::emitTrain(const ast::Decl &train) {
   static const char *const known[] = {"model", "loss", "optimizer", "data", "test", "valid",
                                       "batch", "epochs", "seed", "metrics"};
@@ -62,12 +69,12 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
   if (testData) {
     if (!cast<RankedTensorType>(testData->example).hasStaticShape())
       testData->example = trainData->example;
-    if (testData->example != trainData->example || testData->floatLabels != trainData->floatLabels) {
+    if (testData->example != trainData->example || testData->floatLabels != trainData->floatLabels ||
+        testData->labelIsInput != trainData->labelIsInput) {
       auto diag = error(testData->loc);
       diag << "the test data gives " << typeString(testData->example)
-           << (testData->floatLabels ? " with targets" : " with class labels")
-           << ", but the training data gives " << typeString(trainData->example)
-           << (trainData->floatLabels ? " with targets" : " with class labels");
+           << describeLabels(*testData) << ", but the training data gives "
+           << typeString(trainData->example) << describeLabels(*trainData);
       diag.attachNote(loc(trainData->loc)) << "the training data is here";
       return false;
     }
@@ -84,7 +91,10 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
     return false;
   auto output = cast<RankedTensorType>(outputType);
   Type labelType = RankedTensorType::get({}, b.getI32Type());
-  if (trainData->floatLabels) {
+  if (trainData->labelIsInput) {
+    // The loss compares the output with the example itself.
+    labelType = trainData->example;
+  } else if (trainData->floatLabels) {
     // A regression target is shaped like the model's output.
     labelType = outputType;
     if (!output.getElementType().isF32()) {

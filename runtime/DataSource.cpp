@@ -10,19 +10,23 @@
 
 namespace gdrt {
 
-bool loadDataSource(const DataSpec &spec, const Manifest &manifest,
-                    const std::string &baseDir, Dataset &out,
-                    std::string &error) {
+/// Loads the examples and labels of `spec` as its format reads them.
+static bool loadFormat(const DataSpec &spec, const Manifest &manifest,
+                       const std::string &baseDir, Dataset &out,
+                       std::string &error) {
   LabelFormat labels = LabelFormat::fromManifest(manifest);
   const int64_t exampleSize = manifest.inputSize();
+  // No labels file stays no labels file (an empty path), not baseDir.
+  const std::string labelsPath =
+      spec.labelsAreExamples() ? std::string() : resolvePath(baseDir, spec.labelsPath);
   if (spec.format == "idx") {
-    if (labels.targets) {
+    if (labels.targets && !spec.labelsAreExamples()) {
       error = "idx data holds class labels, but the model's labels are " +
               labels.describe();
       return false;
     }
     return loadIdxDataset(resolvePath(baseDir, spec.imagesPath),
-                          resolvePath(baseDir, spec.labelsPath), spec.scale,
+                          labelsPath, spec.scale,
                           exampleSize, labels.classes, out, error);
   }
   if (spec.format == "csv")
@@ -31,7 +35,7 @@ bool loadDataSource(const DataSpec &spec, const Manifest &manifest,
                           out, error);
   if (spec.format == "npy")
     return loadNpyDataset(resolvePath(baseDir, spec.imagesPath),
-                          resolvePath(baseDir, spec.labelsPath), spec.scale,
+                          labelsPath, spec.scale,
                           exampleSize, labels, out, error);
   if (spec.format == "synthetic") {
     if (spec.features != exampleSize) {
@@ -46,6 +50,20 @@ bool loadDataSource(const DataSpec &spec, const Manifest &manifest,
   }
   error = "unsupported data format '" + spec.format + "'";
   return false;
+}
+
+bool loadDataSource(const DataSpec &spec, const Manifest &manifest,
+                    const std::string &baseDir, Dataset &out,
+                    std::string &error) {
+  if (!loadFormat(spec, manifest, baseDir, out, error))
+    return false;
+  if (spec.labelsAreExamples()) {
+    // Each example is its own target (an autoencoder). A copy keeps every
+    // consumer of targets (batching, selection, evaluation) as it is.
+    out.targetSize = out.exampleSize;
+    out.targets = out.examples;
+  }
+  return true;
 }
 
 } // namespace gdrt

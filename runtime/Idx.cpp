@@ -160,8 +160,9 @@ bool loadIdxDataset(const std::string &imagesPath,
                     std::string &error) {
   out = Dataset();
   IdxArray images, labels;
+  const bool withLabels = !labelsPath.empty();
   if (!readIdx(imagesPath, images, error) ||
-      !readIdx(labelsPath, labels, error))
+      (withLabels && !readIdx(labelsPath, labels, error)))
     return false;
 
   uint64_t count = images.dims[0];
@@ -174,24 +175,24 @@ bool loadIdxDataset(const std::string &imagesPath,
             "), but the model's input has " + std::to_string(exampleSize);
     return false;
   }
-  if (labels.dims.size() != 1) {
+  if (!withLabels) {
+    // The examples are their own labels; the caller makes the targets.
+  } else if (labels.dims.size() != 1) {
     error = labelsPath + ": labels must be 1-dimensional, found dimensions " +
             formatDims(labels.dims);
     return false;
-  }
-  if (labels.type == IdxFloat32 || labels.type == IdxFloat64) {
+  } else if (labels.type == IdxFloat32 || labels.type == IdxFloat64) {
     error = labelsPath + ": labels must be integers, found IDX type " +
             idxTypeName(labels.type);
     return false;
-  }
-  if (labels.dims[0] != count) {
+  } else if (labels.dims[0] != count) {
     error = imagesPath + " has " + std::to_string(count) + " examples but " +
             labelsPath + " has " + std::to_string(labels.dims[0]) + " labels";
     return false;
   }
 
-  out.labels.resize(count);
-  for (uint64_t i = 0; i < count; ++i) {
+  out.labels.resize(withLabels ? count : 0);
+  for (uint64_t i = 0; withLabels && i < count; ++i) {
     double label = labels.element(i);
     if (label < 0 || label >= static_cast<double>(numClasses)) {
       error = labelsPath + ": label " +

@@ -49,7 +49,8 @@ bool readIdx(const std::string &path, IdxArray &out, std::string &error);
 /// Loads an images/labels pair. Each example must hold `exampleSize`
 /// elements (the model's input size), every label must lie in
 /// [0, numClasses), and both files must count the same examples. Image
-/// elements are converted to float and multiplied by `scale`.
+/// elements are converted to float and multiplied by `scale`. An empty
+/// `labelsPath` reads no labels (examples that are their own labels).
 bool loadIdxDataset(const std::string &imagesPath,
                     const std::string &labelsPath, float scale,
                     int64_t exampleSize, int64_t numClasses, Dataset &out,

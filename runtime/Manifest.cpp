@@ -358,8 +358,9 @@ bool ManifestParser::parseData(const std::vector<std::string_view> &fields,
   } else {
     std::string &second =
         spec.format == "csv" ? spec.labelColumn : spec.labelsPath;
+    bool noLabelsFile = spec.format != "csv" && fields[4] == "-";
     if (!percentDecode(fields[3], spec.imagesPath) ||
-        !percentDecode(fields[4], second)) {
+        (!noLabelsFile && !percentDecode(fields[4], second))) {
       problem = spec.format == "csv"
                     ? "malformed %-escape in the path or the label column"
                     : "malformed %-escape in a data path";
@@ -399,6 +400,14 @@ bool ManifestParser::parseValid(const std::vector<std::string_view> &fields,
 bool ManifestParser::checkData(const DataSpec &spec,
                                std::string &problem) const {
   bool targets = out.hasTargetLabels();
+  if (spec.labelsAreExamples()) {
+    if (!targets || out.labelShape != out.inputShape) {
+      problem = "the data's examples are their own labels (no labels file), but the "
+                "model's label is not f32 shaped like its input";
+      return false;
+    }
+    return true;
+  }
   if (spec.format == "idx" && targets) {
     problem = "idx data holds class labels, but the model's labels are f32 "
               "(use csv, npy or synthetic data)";

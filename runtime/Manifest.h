@@ -28,6 +28,9 @@
 //   data <split> idx <images> <labels> <scale>
 //   data <split> csv <path> <label-column> <scale>
 //   data <split> npy <x-path> <y-path> <scale>
+//                                 idx and npy: a labels path of `-` means
+//                                 no labels file, each example is its own
+//                                 f32 target (`label = input`)
 //   data <split> synthetic <n> <features> <classes> <seed>
 //                                 split: train | test, one record each
 //   valid <fraction>              hold out this fraction of the training set
@@ -112,7 +115,8 @@ struct DataSpec {
   std::string format; ///< "idx", "csv", "npy" or "synthetic"
   /// The file of the examples: idx images, the CSV file, npy x.
   std::string imagesPath;
-  /// The file of the labels: idx labels, npy y; empty for csv.
+  /// The file of the labels: idx labels, npy y; empty for csv, and for
+  /// idx and npy data whose examples are their own labels.
   std::string labelsPath;
   std::string labelColumn; ///< csv: the header name of the label column
   float scale = 1;         ///< examples are multiplied by it (not synthetic)
@@ -122,6 +126,12 @@ struct DataSpec {
   int64_t features = 0;
   int64_t classes = 0;
   uint64_t seed = 0;
+
+  /// Whether each example is its own label, an f32 target shaped like the
+  /// input (an autoencoder's `label = input`): no labels file is read.
+  bool labelsAreExamples() const {
+    return (format == "idx" || format == "npy") && labelsPath.empty();
+  }
 };
 
 /// The record's description for --help, e.g. `data.csv, label column 'y'

@@ -19,6 +19,9 @@ namespace {
 /// A path as a field: a space, '%' and control characters become %XX, so
 /// that fields stay space-separated.
 std::string percentEncode(const std::string &text) {
+  // A lone `-` is the records' "none" (no labels file, an unknown site).
+  if (text == "-")
+    return "%2D";
   std::string out;
   for (unsigned char c : text) {
     if (c == ' ' || c == '%' || c < 0x20 || c == 0x7f) {
@@ -97,7 +100,8 @@ std::string formatDataSpec(const DataSpec &spec) {
   std::string files =
       spec.format == "csv"
           ? spec.imagesPath + ", label column '" + spec.labelColumn + "'"
-          : spec.imagesPath + " " + spec.labelsPath;
+          : spec.labelsAreExamples() ? spec.imagesPath + ", each example its own label"
+                                     : spec.imagesPath + " " + spec.labelsPath;
   return files + " (" + spec.format + ", scale " + formatNumber(spec.scale) +
          ")";
 }
@@ -143,8 +147,10 @@ std::string formatManifest(const Manifest &m) {
               std::to_string(spec.classes) + " " + std::to_string(spec.seed);
     else
       text += percentEncode(spec.imagesPath) + " " +
-              percentEncode(spec.format == "csv" ? spec.labelColumn : spec.labelsPath) + " " +
-              formatExactFloat(spec.scale);
+              (spec.labelsAreExamples()
+                   ? std::string("-")
+                   : percentEncode(spec.format == "csv" ? spec.labelColumn : spec.labelsPath)) +
+              " " + formatExactFloat(spec.scale);
     text += "\n";
   }
   if (m.validFraction)

@@ -331,14 +331,15 @@ bool loadNpyDataset(const std::string &xPath, const std::string &yPath,
                     Dataset &out, std::string &error) {
   out = Dataset();
   NpyArray x, y;
-  if (!readNpy(xPath, x, error) || !readNpy(yPath, y, error))
+  const bool withLabels = !yPath.empty();
+  if (!readNpy(xPath, x, error) || (withLabels && !readNpy(yPath, y, error)))
     return false;
   if (x.shape.empty()) {
     error = xPath + ": a 0-dimensional array; x needs a first dimension that "
                     "counts the examples";
     return false;
   }
-  if (y.shape.empty()) {
+  if (withLabels && y.shape.empty()) {
     error = yPath + ": a 0-dimensional array; y needs a first dimension that "
                     "counts the examples";
     return false;
@@ -350,13 +351,15 @@ bool loadNpyDataset(const std::string &xPath, const std::string &yPath,
             "), but the model's input has " + std::to_string(exampleSize);
     return false;
   }
-  if (y.shape[0] != count) {
+  if (withLabels && y.shape[0] != count) {
     error = xPath + " has " + std::to_string(count) + " examples but " + yPath +
             " has " + std::to_string(y.shape[0]) + " labels";
     return false;
   }
 
-  if (labels.targets) {
+  if (!withLabels) {
+    // The examples are their own labels; the caller makes the targets.
+  } else if (labels.targets) {
     if (perExample(y) != static_cast<uint64_t>(labels.targetSize())) {
       error = yPath + ": targets have " + std::to_string(perExample(y)) +
               " elements (shape " + formatNpyShape(y.shape) +

@@ -249,7 +249,7 @@ private:
   }
 
   std::unique_ptr<TypeExpr> type(GDParser::TypeContext *ctx) {
-    if (ctx && !ctx->IDENT() && ctx->type().size() >= 2) {
+    if (ctx && ctx->IDENT().empty() && ctx->type().size() >= 2) {
       auto t = std::make_unique<TypeExpr>();
       t->loc = locOf(ctx->getStart());
       for (auto *part : ctx->type()) {
@@ -260,18 +260,20 @@ private:
       }
       return t;
     }
-    if (!ctx || !ctx->IDENT())
+    if (!ctx || ctx->IDENT().empty())
       return fail();
     auto t = std::make_unique<TypeExpr>();
-    t->loc = locOfNode(ctx->IDENT());
-    t->element = text(ctx->IDENT());
+    t->loc = locOfNode(ctx->IDENT(0));
+    t->element = text(ctx->IDENT(0));
+    if (ctx->shape)
+      t->shapeName = ctx->shape->getText();
     static const char *const known[] = {"f32", "f64", "bf16", "f16",
                                         "i32", "i64", "bool", "int"};
     bool isKnown = false;
     for (const char *k : known)
       isKnown = isKnown || t->element == k;
     if (!isKnown)
-      error(ctx->IDENT()->getSymbol(),
+      error(ctx->IDENT(0)->getSymbol(),
             "unknown type '" + t->element +
                 "' (expected f32, f64, bf16, f16, i32, i64, bool or int)");
     for (auto *d : ctx->expr())
@@ -364,9 +366,6 @@ private:
     Stmt *s = takeStmt();
     if (!s)
       return fail(), done();
-    if (c->word->getText() != "backward")
-      error(c->word, "expected `param`, `let`, `fn (x) = ...` or `backward (x, dy) = ...` "
-                     "in a lens body, not '" + c->word->getText() + "'");
     s->kind = StmtKind::Backward;
     s->params = params(c->paramList());
     s->value = expr(c->expr());

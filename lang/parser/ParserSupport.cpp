@@ -485,7 +485,7 @@ static std::string describeExpected(Parser *parser,
   items.insert(items.end(), literals.begin(), literals.end());
   if (eof)
     items.push_back("end of file");
-  if (items.empty() || items.size() > 4)
+  if (items.empty() || items.size() > 5)
     return "";
   std::string out = items[0];
   for (size_t i = 1; i < items.size(); ++i)

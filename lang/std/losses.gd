@@ -7,12 +7,12 @@ loss cross_entropy(logits: f32[k], label: i32) = logsumexp(logits) - logits[labe
 // log_softmax (cross_entropy = log_softmax >> nll).
 loss nll(log_probs: f32[k], label: i32) = -log_probs[label]
 
-loss mse(y: f32[k], target: f32[k]) = mean((y - target)^2)
-loss mae(y: f32[k], target: f32[k]) = mean(abs(y - target))
+loss mse(y: f32[*s], target: f32[*s]) = mean((y - target)^2)
+loss mae(y: f32[*s], target: f32[*s]) = mean(abs(y - target))
 
 // Quadratic within delta of the target, linear beyond (so outliers pull
 // with a bounded force).
-loss huber(y: f32[k], target: f32[k], delta: f32 = 1.0) =
+loss huber(y: f32[*s], target: f32[*s], delta: f32 = 1.0) =
   mean(let d = abs(y - target) in
        if d <= delta then 0.5 * d * d else delta * (d - 0.5 * delta))
 

@@ -695,7 +695,7 @@ TEST(ParserTest, UnexpectedToken) {
 
   p = parseText("lens l() {\n  x = 1\n}");
   EXPECT_EQ(str(p.errors),
-            "2:3: expected 'let', 'fn', 'param' or '}' but found 'x'\n");
+            "2:3: expected 'let', 'fn', 'param', 'backward' or '}' but found 'x'\n");
 
   p = parseText("train t {\n  model = m\n  let x = 1\n}");
   // ANTLR's recovery takes `let x = 1` for a declaration; the `}` after it

@@ -193,6 +193,33 @@ TEST(ManifestData, DataMustSuitTheModelWhereverTheRecordsAre) {
                                     "data test csv t.csv y 1\n");
 }
 
+TEST(ManifestData, ExamplesThatAreTheirOwnLabels) {
+  // `-` for the labels file: each example is its own f32 target.
+  const char *autoencoder = "gdc-model 1\ninput f32 2 2\nlabel f32 2 2\noutput f32 4\n";
+  Manifest m = parseOk(std::string(autoencoder) + "data train idx images.gz - 0.5\n"
+                                                  "data test npy x.npy - 1\n");
+  for (const char *split : {"train", "test"}) {
+    const DataSpec *spec = m.findData(split);
+    ASSERT_NE(spec, nullptr);
+    EXPECT_TRUE(spec->labelsAreExamples()) << split;
+    EXPECT_TRUE(spec->labelsPath.empty()) << split;
+  }
+  // It round-trips, and a labels file that is really named `-` stays one.
+  Manifest again = parseOk(formatManifest(m));
+  EXPECT_TRUE(again.findData("train")->labelsAreExamples());
+  m.data[0].labelsPath = "-";
+  EXPECT_NE(formatManifest(m).find("images.gz %2D 0.5"), std::string::npos);
+  // The model's label must then be f32 shaped like its input.
+  for (const char *model : {"gdc-model 1\ninput f32 2 2\nlabel f32 4\noutput f32 4\n",
+                            kClassifier}) {
+    std::string error = parseError(std::string(model) + "data train idx images.gz - 1\n");
+    EXPECT_NE(error.find("the data's examples are their own labels (no labels file), but "
+                         "the model's label is not f32 shaped like its input"),
+              std::string::npos)
+        << error;
+  }
+}
+
 TEST(ManifestValid, AFractionStrictlyBetweenZeroAndOne) {
   Manifest m = parseOk(kClassifier);
   EXPECT_FALSE(m.validFraction.has_value());
