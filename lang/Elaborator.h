@@ -122,6 +122,12 @@ private:
   llvm::StringMap<Binding> names;
 };
 
+/// The compile-time keyword arguments of `conv2d` (`padding`, `stride`,
+/// `dilation`) and of the pools (`stride`, `padding`), where given.
+struct WindowKeywords {
+  std::optional<int64_t> padding, stride, dilation;
+};
+
 class Elaborator {
 public:
   Elaborator(mlir::MLIRContext &ctx, const Program &program);
@@ -202,22 +208,25 @@ public:
   mlir::Value emitTrainingFlag(ast::Loc at);
   mlir::Value emitBinary(const ast::Expr &e, Scope &scope);
   /// `constant` is the compile-time second argument of `reshape` and
-  /// `one_hot` (see evalStaticArgument).
+  /// `one_hot` (see evalStaticArgument); `window` holds the keywords of
+  /// `conv2d` and the pools.
   mlir::Value emitBuiltin(const ast::Expr &e, llvm::StringRef name,
                           llvm::ArrayRef<mlir::Value> args,
                           std::optional<int64_t> axis, Scope &scope,
-                          const std::optional<llvm::SmallVector<int64_t>> &constant = {});
+                          const std::optional<llvm::SmallVector<int64_t>> &constant = {},
+                          const WindowKeywords &window = {});
   /// The compile-time argument of a built-in: `one_hot`'s number of classes,
   /// `reshape`'s list of sizes. Reports and returns nullopt if it is not one.
   std::optional<llvm::SmallVector<int64_t>>
   evalStaticArgument(llvm::StringRef callee, const ast::Expr &arg, const Scope &scope);
   /// The built-ins that rearrange elements (ShapeEmitter.cpp): `flatten`,
-  /// `reshape`, `concat`, `transpose`, `one_hot`, and `conv2d` (whose
-  /// `padding` is `constant`). `given` counts the arguments, `constant`
-  /// included.
+  /// `reshape`, `concat`, `transpose`, `one_hot`, `conv2d` and the pools
+  /// (whose keywords are `window`). `given` counts the arguments,
+  /// `constant` included.
   mlir::Value emitShapeBuiltin(const ast::Expr &e, llvm::StringRef name,
                                llvm::ArrayRef<mlir::Value> args, size_t given,
-                               const std::optional<llvm::SmallVector<int64_t>> &constant);
+                               const std::optional<llvm::SmallVector<int64_t>> &constant,
+                               const WindowKeywords &window);
   /// `x[lo:hi]`: elements lo (inclusive) to hi (exclusive) of the first axis
   /// of the example. A negative bound counts from the end, as in Python
   /// (-1 is the last element); a caller with an omitted bound passes 0 or

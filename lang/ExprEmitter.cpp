@@ -41,6 +41,20 @@ const char *const kShapeLayers[] = {"flatten", "transpose"};
 const char *const kStaticSecondArgument[] = {"reshape", "one_hot", "max_pool2d",
                                              "avg_pool2d"};
 
+/// Where a keyword argument of `conv2d` or a pool goes, or null if `callee`
+/// takes no such keyword.
+std::optional<int64_t> *windowKeyword(StringRef callee, StringRef keyword,
+                                      WindowKeywords &window) {
+  bool conv = callee == "conv2d", pool = callee == "max_pool2d" || callee == "avg_pool2d";
+  if ((conv || pool) && keyword == "padding")
+    return &window.padding;
+  if ((conv || pool) && keyword == "stride")
+    return &window.stride;
+  if (conv && keyword == "dilation")
+    return &window.dilation;
+  return nullptr;
+}
+
 } // namespace
 
 bool gdc::lang::isBuiltinLayer(StringRef name) {
@@ -312,6 +326,7 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
   std::optional<int64_t> axis;
   SmallVector<Value> args;
   std::optional<SmallVector<int64_t>> constant;
+  WindowKeywords window;
   bool builtin = !scope.lookup(e.name);
   unsigned position = 0;
   for (const ast::Arg &arg : e.args) {
@@ -322,12 +337,12 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
         return {};
       continue;
     }
-    if (!arg.keyword.empty() && arg.keyword == "padding" && e.name == "conv2d" && builtin) {
-      // conv2d's padding is a compile-time size, carried like reshape's shape.
-      auto padding = evalInt(*arg.value, scope);
-      if (!padding)
+    if (std::optional<int64_t> *slot = builtin ? windowKeyword(e.name, arg.keyword, window)
+                                                : nullptr) {
+      // The window's sizes are compile-time, carried like reshape's shape.
+      *slot = evalInt(*arg.value, scope);
+      if (!*slot)
         return {};
-      constant = SmallVector<int64_t>{*padding};
       continue;
     }
     if (!arg.keyword.empty()) {
@@ -369,7 +384,7 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
   }
   if (e.name == "global_norm" || e.name == "grad_at" || (e.name == "norm" && inOptimizerBody))
     return emitBarrier(e, args);
-  return emitBuiltin(e, e.name, args, axis, scope, constant);
+  return emitBuiltin(e, e.name, args, axis, scope, constant, window);
 }
 
 std::optional<SmallVector<int64_t>>
@@ -409,7 +424,8 @@ Elaborator::evalStaticArgument(StringRef callee, const ast::Expr &arg, const Sco
 Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
                               ArrayRef<Value> args, std::optional<int64_t> axis,
                               Scope &scope,
-                              const std::optional<SmallVector<int64_t>> &constant) {
+                              const std::optional<SmallVector<int64_t>> &constant,
+                              const WindowKeywords &window) {
   Location l = loc(e.loc);
   auto arity = [&](size_t n) {
     size_t given = args.size() + (constant ? 1 : 0);
@@ -533,7 +549,7 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
     return emitRandom(e, name, args);
   if (isShapeBuiltin(name)) {
     size_t given = args.size() + (constant ? 1 : 0);
-    return emitShapeBuiltin(e, name, args, given, constant);
+    return emitShapeBuiltin(e, name, args, given, constant, window);
   }
   if (llvm::is_contained(kBuiltinFunctions, name)) {
     error(e.loc) << "'" << name << "' is not supported yet by code generation";

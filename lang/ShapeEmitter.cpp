@@ -28,7 +28,8 @@ bool gdc::lang::isShapeBuiltin(StringRef name) {
 
 Value Elaborator::emitShapeBuiltin(const ast::Expr &e, StringRef name,
                                    ArrayRef<Value> args, size_t given,
-                                   const std::optional<SmallVector<int64_t>> &constant) {
+                                   const std::optional<SmallVector<int64_t>> &constant,
+                                   const WindowKeywords &window) {
   Location l = loc(e.loc);
   auto arity = [&](size_t n) {
     bool needsConstant = name != "flatten" && name != "transpose" && name != "concat";
@@ -82,44 +83,55 @@ Value Elaborator::emitShapeBuiltin(const ast::Expr &e, StringRef name,
     return gd::ConcatOp::create(builder, l, args, /*axis=*/0);
   }
   if (name == "conv2d") {
-    // conv2d(x, filter, padding = p): `constant` holds the padding.
+    // conv2d(x, filter, padding = p, stride = s, dilation = d).
     if (args.size() != 2) {
-      error(e.loc) << "'conv2d' takes 2 arguments (and padding = p), got " << args.size();
+      error(e.loc) << "'conv2d' takes 2 arguments (and padding, stride, dilation), got "
+                   << args.size();
       return {};
     }
-    int64_t padding = constant ? (*constant)[0] : 0;
+    int64_t padding = window.padding.value_or(0), stride = window.stride.value_or(1),
+            dilation = window.dilation.value_or(1);
     SmallVector<Type> types;
-    if (failed(gd::inferConv2DType(l, args[0].getType(), args[1].getType(), padding, types)))
+    if (failed(gd::inferConv2DType(l, args[0].getType(), args[1].getType(), padding, stride,
+                                   dilation, types)))
       return {};
-    return gd::Conv2DOp::create(builder, l, args[0], args[1], padding);
+    return gd::Conv2DOp::create(builder, l, args[0], args[1], padding, stride, dilation);
   }
   if (name == "max_pool2d" || name == "avg_pool2d") {
-    // Non-overlapping k x k windows: [C, H, W] is viewed as [C, H/k, k,
-    // W/k, k] and the two window axes reduced. The derivative is then that
-    // of reshape and of reduce_max (the window's first maximum in row-major
-    // order receives the cotangent, as in torch) or reduce_mean: no rule of
-    // its own.
+    // pool(x, k, stride = s, padding = p), as torch's (floor mode); the
+    // stride defaults to the window, which tiles the image.
     if (!arity(2))
       return {};
     Value x = args[0];
     auto type = tensorType(x);
     int64_t k = (*constant)[0];
+    int64_t stride = window.stride.value_or(k), padding = window.padding.value_or(0);
     if (type.getRank() != 3 || !type.hasStaticShape() ||
         !isa<FloatType>(type.getElementType())) {
       error(e.loc) << "'" << name << "' takes a float image [channels, height, width], got "
                    << typeString(type);
       return {};
     }
-    int64_t c = type.getDimSize(0), h = type.getDimSize(1), w = type.getDimSize(2);
-    if (h % k != 0 || w % k != 0) {
-      error(e.loc) << "'" << name << "' of " << typeString(type) << " by " << k << "x" << k
-                   << " windows: the height and width must be multiples of " << k;
+    bool isMax = name == "max_pool2d";
+    SmallVector<Type> types;
+    if (failed(gd::inferPool2DType(l, isMax ? "max-pool" : "average-pool", type, k, stride,
+                                   padding, types)))
       return {};
+    int64_t c = type.getDimSize(0), h = type.getDimSize(1), w = type.getDimSize(2);
+    if (stride != k || padding != 0 || h % k != 0 || w % k != 0) {
+      if (isMax)
+        return gd::MaxPool2DOp::create(builder, l, x, k, stride, padding);
+      return gd::AvgPool2DOp::create(builder, l, x, k, stride, padding);
     }
+    // Windows that tile the image exactly: [C, H, W] is viewed as [C, H/k,
+    // k, W/k, k] and the two window axes reduced, which fuses with what
+    // surrounds it better than a pooling op. The derivative is then that of
+    // reshape and of reduce_max (the window's first maximum in row-major
+    // order receives the cotangent, as in torch) or reduce_mean.
     SmallVector<int64_t> windows{c, h / k, k, w / k, k};
     Value viewed = gd::ReshapeOp::create(builder, l, x, windows);
     SmallVector<int64_t> axes{2, 4};
-    if (name == "max_pool2d")
+    if (isMax)
       return gd::ReduceMaxOp::create(builder, l, viewed, axes);
     return gd::ReduceMeanOp::create(builder, l, viewed, axes);
   }

@@ -233,11 +233,27 @@ LogicalResult Conv2DOp::buildBatched(OpBuilder &b, ValueRange operands,
   if (batched[1])
     return emitOpError("a convolution whose filter depends on the example is not "
                        "supported yet");
-  results.push_back(Conv2DOp::create(b, getLoc(), operands[0], operands[1], getPadding()));
+  results.push_back(Conv2DOp::create(b, getLoc(), operands[0], operands[1], getPadding(),
+                                     getStride(), getDilation()));
   return success();
 }
 
-// The gradient ops are built by conv2d's reverse rule, which runs after
+// Likewise a batch of images is the pools' own leading axis.
+LogicalResult MaxPool2DOp::buildBatched(OpBuilder &b, ValueRange operands, ArrayRef<bool>,
+                                        SmallVectorImpl<Value> &results) {
+  results.push_back(MaxPool2DOp::create(b, getLoc(), operands[0], getWindow(), getStride(),
+                                        getPadding()));
+  return success();
+}
+
+LogicalResult AvgPool2DOp::buildBatched(OpBuilder &b, ValueRange operands, ArrayRef<bool>,
+                                        SmallVectorImpl<Value> &results) {
+  results.push_back(AvgPool2DOp::create(b, getLoc(), operands[0], getWindow(), getStride(),
+                                        getPadding()));
+  return success();
+}
+
+// The gradient ops are built by the reverse rules, which run after
 // gd-batch: they are never batched.
 LogicalResult Conv2DGradInputOp::buildBatched(OpBuilder &, ValueRange, ArrayRef<bool>,
                                               SmallVectorImpl<Value> &) {
@@ -246,6 +262,16 @@ LogicalResult Conv2DGradInputOp::buildBatched(OpBuilder &, ValueRange, ArrayRef<
 
 LogicalResult Conv2DGradFilterOp::buildBatched(OpBuilder &, ValueRange, ArrayRef<bool>,
                                                SmallVectorImpl<Value> &) {
+  return emitOpError("is built after batching and has no batching rule");
+}
+
+LogicalResult MaxPool2DGradOp::buildBatched(OpBuilder &, ValueRange, ArrayRef<bool>,
+                                            SmallVectorImpl<Value> &) {
+  return emitOpError("is built after batching and has no batching rule");
+}
+
+LogicalResult AvgPool2DGradOp::buildBatched(OpBuilder &, ValueRange, ArrayRef<bool>,
+                                            SmallVectorImpl<Value> &) {
   return emitOpError("is built after batching and has no batching rule");
 }
 

@@ -1,6 +1,9 @@
 //===- GDConvOps.td - gd convolutions ----------------------*- tablegen -*-===//
 //
 // Included by GDOps.td. Images are [C, H, W] per example (channels first).
+// The window attributes (padding, stride, dilation) are those of
+// torch.nn.functional.conv2d; stride and dilation default to 1 and are only
+// printed when they differ from it, so stride-1 IR reads as it always has.
 //
 //===----------------------------------------------------------------------===//
 #ifndef GD_CONV_OPS
@@ -8,53 +11,69 @@
 
 def GD_Conv2DOp : GD_TensorOp<"conv2d", [InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {
-  let summary = "2-D convolution (cross-correlation), channels first, stride 1";
+  let summary = "2-D convolution (cross-correlation), channels first";
   let description = [{
     `input` is `[C, H, W]`, or `[N, C, H, W]` once batched; `filter` is
     `[O, C, KH, KW]`. The input is read as if surrounded by `padding` zeros
-    on each side, so the result is `[O, H + 2p - KH + 1, W + 2p - KW + 1]`
-    (with the batch axis in front if the input has one):
-    `out[o, i, j] = sum over c, ki, kj of in[c, i + ki - p, j + kj - p] *
-    filter[o, c, ki, kj]`.
+    on each side; the filter's taps are `dilation` apart and the window
+    moves by `stride`, so the result is `[O, OH, OW]` with
+    `OH = floor((H + 2p - d (KH - 1) - 1) / s) + 1` (likewise OW, and with
+    the batch axis in front if the input has one):
+    `out[o, i, j] = sum over c, ki, kj of
+    in[c, i s + ki d - p, j s + kj d - p] * filter[o, c, ki, kj]`.
     ```mlir
     %0 = gd.conv2d %x, %w padding 1 : tensor<?x1x28x28xf32>, tensor<8x1x3x3xf32> -> tensor<?x8x28x28xf32>
+    %1 = gd.conv2d %x, %w padding 1 stride 2 dilation 2 : tensor<?x1x28x28xf32>, tensor<8x1x3x3xf32> -> tensor<?x8x13x13xf32>
     ```
   }];
-  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$filter, I64Attr:$padding);
+  let arguments = (ins AnyRankedTensor:$input, AnyRankedTensor:$filter, I64Attr:$padding,
+                       DefaultValuedAttr<I64Attr, "1">:$stride,
+                       DefaultValuedAttr<I64Attr, "1">:$dilation);
   let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$input `,` $filter `padding` $padding attr-dict `:` type($input) `,` "
+  let assemblyFormat = "$input `,` $filter `padding` $padding (`stride` $stride^)? "
+                       "(`dilation` $dilation^)? attr-dict `:` type($input) `,` "
                        "type($filter) `->` type($result)";
 }
 
 def GD_Conv2DGradInputOp : GD_TensorOp<"conv2d_grad_input", [InferTypeOpAdaptor]> {
   let summary = "The cotangent of a conv2d's input";
   let description = [{
-    Given the cotangent `grad` of `gd.conv2d %input, %filter padding p`,
-    `in[n, c, h, w] = sum over o, ki, kj of grad[n, o, h + p - ki, w + p - kj]
-    * filter[o, c, ki, kj]` (grad read as zero outside its bounds). The
-    result has `input`'s type; `input` only supplies the shape. Built by
-    conv2d's reverse rule after batching; not differentiable itself.
+    Given the cotangent `grad` of `gd.conv2d %input, %filter` with the same
+    padding p, stride s and dilation d, `in[n, c, h, w] = sum over o, ki,
+    kj, i, j with i s + ki d - p = h and j s + kj d - p = w of
+    grad[n, o, i, j] * filter[o, c, ki, kj]` (the transposed convolution).
+    Rows and columns of the input that no window reads (when
+    `H + 2p - d (KH - 1) - 1` is not a multiple of s) get 0. The result has
+    `input`'s type; `input` only supplies the shape. Built by conv2d's
+    reverse rule after batching; not differentiable itself.
   }];
   let arguments = (ins AnyRankedTensor:$grad, AnyRankedTensor:$filter,
-                       AnyRankedTensor:$input, I64Attr:$padding);
+                       AnyRankedTensor:$input, I64Attr:$padding,
+                       DefaultValuedAttr<I64Attr, "1">:$stride,
+                       DefaultValuedAttr<I64Attr, "1">:$dilation);
   let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$grad `,` $filter `,` $input `padding` $padding attr-dict `:` "
+  let assemblyFormat = "$grad `,` $filter `,` $input `padding` $padding (`stride` $stride^)? "
+                       "(`dilation` $dilation^)? attr-dict `:` "
                        "type($grad) `,` type($filter) `,` type($input) `->` type($result)";
 }
 
 def GD_Conv2DGradFilterOp : GD_TensorOp<"conv2d_grad_filter", [InferTypeOpAdaptor]> {
   let summary = "The cotangent of a conv2d's filter";
   let description = [{
-    Given the cotangent `grad` of `gd.conv2d %input, %filter padding p`,
-    `f[o, c, ki, kj] = sum over n, i, j of grad[n, o, i, j] *
-    input[n, c, i + ki - p, j + kj - p]` (input read as zero outside). The
-    result has `filter`'s type; `filter` only supplies the shape. Built by
-    conv2d's reverse rule after batching; not differentiable itself.
+    Given the cotangent `grad` of `gd.conv2d %input, %filter` with the same
+    padding p, stride s and dilation d, `f[o, c, ki, kj] = sum over n, i, j
+    of grad[n, o, i, j] * input[n, c, i s + ki d - p, j s + kj d - p]`
+    (input read as zero outside). The result has `filter`'s type; `filter`
+    only supplies the shape. Built by conv2d's reverse rule after batching;
+    not differentiable itself.
   }];
   let arguments = (ins AnyRankedTensor:$grad, AnyRankedTensor:$input,
-                       AnyRankedTensor:$filter, I64Attr:$padding);
+                       AnyRankedTensor:$filter, I64Attr:$padding,
+                       DefaultValuedAttr<I64Attr, "1">:$stride,
+                       DefaultValuedAttr<I64Attr, "1">:$dilation);
   let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$grad `,` $input `,` $filter `padding` $padding attr-dict `:` "
+  let assemblyFormat = "$grad `,` $input `,` $filter `padding` $padding (`stride` $stride^)? "
+                       "(`dilation` $dilation^)? attr-dict `:` "
                        "type($grad) `,` type($input) `,` type($filter) `->` type($result)";
 }
 

@@ -94,15 +94,31 @@ llvm::LogicalResult inferSlicedType(std::optional<mlir::Location> loc,
                                     mlir::Type input, int64_t axis, int64_t lo,
                                     int64_t hi, llvm::SmallVectorImpl<mlir::Type> &types);
 
-/// The result of a stride-1 2-D convolution of `input` (`[C, H, W]` or
-/// `[N, C, H, W]`) by `filter` (`[O, C, KH, KW]`) with `padding` zeros.
+/// The result of a 2-D convolution of `input` (`[C, H, W]` or
+/// `[N, C, H, W]`) by `filter` (`[O, C, KH, KW]`) with `padding` zeros,
+/// `stride` and `dilation` (torch's conv2d).
 llvm::LogicalResult inferConv2DType(std::optional<mlir::Location> loc,
                                     mlir::Type input, mlir::Type filter, int64_t padding,
+                                    int64_t stride, int64_t dilation,
                                     llvm::SmallVectorImpl<mlir::Type> &types);
 
 /// Replaces every gd.custom_backward under `root` by its forward region:
 /// once the lens is differentiated, the backward map has been used.
 void inlineCustomBackwards(mlir::Operation *root);
+
+/// The result of pooling `input` (`[C, H, W]` or `[N, C, H, W]`) by
+/// `window` x `window` windows `stride` apart with `padding` (torch's
+/// max_pool2d and avg_pool2d, floor mode); `what` names the operation in
+/// errors ("max-pool").
+llvm::LogicalResult inferPool2DType(std::optional<mlir::Location> loc, llvm::StringRef what,
+                                    mlir::Type input, int64_t window, int64_t stride,
+                                    int64_t padding, llvm::SmallVectorImpl<mlir::Type> &types);
+
+/// Whether a gradient op's cotangent `grad` has the type of the forward
+/// op's result `forward` (a dynamic batch axis matches any size).
+llvm::LogicalResult checkGradShape(std::optional<mlir::Location> loc, llvm::StringRef opName,
+                                   mlir::Type grad, mlir::Type forward);
+
 /// A ranked tensor type's shape as a string, `f32[?, 784]`, for messages.
 std::string formatTensorType(mlir::Type type);
 

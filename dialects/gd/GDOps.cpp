@@ -390,17 +390,23 @@ LogicalResult SliceOp::inferReturnTypes(MLIRContext *,
 LogicalResult Conv2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                          Adaptor adaptor, SmallVectorImpl<Type> &types) {
   return inferConv2DType(loc, adaptor.getInput().getType(), adaptor.getFilter().getType(),
-                         adaptor.getPadding(), types);
+                         adaptor.getPadding(), adaptor.getStride(), adaptor.getDilation(),
+                         types);
 }
 
 // The gradient ops take their result's shape from an operand, after
-// checking that the forward convolution they reverse is well formed.
+// checking that the forward op they reverse is well formed and that the
+// cotangent has its result's shape (a stride leaves several input sizes
+// with one output size, so the cotangent alone would not say which).
 LogicalResult Conv2DGradInputOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                                   Adaptor adaptor,
                                                   SmallVectorImpl<Type> &types) {
   SmallVector<Type> forward;
-  if (failed(inferConv2DType(loc, adaptor.getInput().getType(),
-                             adaptor.getFilter().getType(), adaptor.getPadding(), forward)))
+  if (failed(inferConv2DType(loc, adaptor.getInput().getType(), adaptor.getFilter().getType(),
+                             adaptor.getPadding(), adaptor.getStride(),
+                             adaptor.getDilation(), forward)) ||
+      failed(checkGradShape(loc, getOperationName(), adaptor.getGrad().getType(),
+                            forward[0])))
     return failure();
   types.push_back(adaptor.getInput().getType());
   return success();
@@ -410,11 +416,52 @@ LogicalResult Conv2DGradFilterOp::inferReturnTypes(MLIRContext *, std::optional<
                                                    Adaptor adaptor,
                                                    SmallVectorImpl<Type> &types) {
   SmallVector<Type> forward;
-  if (failed(inferConv2DType(loc, adaptor.getInput().getType(),
-                             adaptor.getFilter().getType(), adaptor.getPadding(), forward)))
+  if (failed(inferConv2DType(loc, adaptor.getInput().getType(), adaptor.getFilter().getType(),
+                             adaptor.getPadding(), adaptor.getStride(),
+                             adaptor.getDilation(), forward)) ||
+      failed(checkGradShape(loc, getOperationName(), adaptor.getGrad().getType(),
+                            forward[0])))
     return failure();
   types.push_back(adaptor.getFilter().getType());
   return success();
+}
+
+LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  return inferPool2DType(loc, "max-pool", adaptor.getInput().getType(), adaptor.getWindow(),
+                         adaptor.getStride(), adaptor.getPadding(), types);
+}
+
+LogicalResult AvgPool2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                            Adaptor adaptor, SmallVectorImpl<Type> &types) {
+  return inferPool2DType(loc, "average-pool", adaptor.getInput().getType(),
+                         adaptor.getWindow(), adaptor.getStride(), adaptor.getPadding(), types);
+}
+
+template <typename GradOp>
+static LogicalResult inferPoolGradType(std::optional<Location> loc, StringRef what,
+                                       typename GradOp::Adaptor adaptor,
+                                       SmallVectorImpl<Type> &types) {
+  SmallVector<Type> forward;
+  if (failed(inferPool2DType(loc, what, adaptor.getInput().getType(), adaptor.getWindow(),
+                             adaptor.getStride(), adaptor.getPadding(), forward)) ||
+      failed(checkGradShape(loc, GradOp::getOperationName(), adaptor.getGrad().getType(),
+                            forward[0])))
+    return failure();
+  types.push_back(adaptor.getInput().getType());
+  return success();
+}
+
+LogicalResult MaxPool2DGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &types) {
+  return inferPoolGradType<MaxPool2DGradOp>(loc, "max-pool", adaptor, types);
+}
+
+LogicalResult AvgPool2DGradOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
+                                                Adaptor adaptor,
+                                                SmallVectorImpl<Type> &types) {
+  return inferPoolGradType<AvgPool2DGradOp>(loc, "average-pool", adaptor, types);
 }
 
 LogicalResult FullLikeOp::inferReturnTypes(MLIRContext *,

@@ -365,6 +365,7 @@ def GD_SliceOp : GD_TensorOp<"slice", [InferTypeOpAdaptor,
 }
 
 include "GDConvOps.td"
+include "GDPoolOps.td"
 
 def GD_FullLikeOp : GD_TensorOp<"full_like", [InferTypeOpAdaptor,
     DeclareOpInterfaceMethods<ReverseDerivativeOpInterface>]> {

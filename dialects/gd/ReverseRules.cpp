@@ -507,10 +507,26 @@ LogicalResult SliceOp::buildReverse(OpBuilder &b, ValueRange dy,
 LogicalResult Conv2DOp::buildReverse(OpBuilder &b, ValueRange dy,
                                      SmallVectorImpl<Value> &dx) {
   // Both cotangents are correlations of dy; they get ops of their own
-  // rather than padding and flipping tensors around a conv2d.
+  // rather than padding, dilating and flipping tensors around a conv2d.
   Location loc = getLoc();
-  dx.push_back(Conv2DGradInputOp::create(b, loc, dy[0], getFilter(), getInput(), getPadding()));
-  dx.push_back(Conv2DGradFilterOp::create(b, loc, dy[0], getInput(), getFilter(), getPadding()));
+  dx.push_back(Conv2DGradInputOp::create(b, loc, dy[0], getFilter(), getInput(), getPadding(),
+                                         getStride(), getDilation()));
+  dx.push_back(Conv2DGradFilterOp::create(b, loc, dy[0], getInput(), getFilter(),
+                                          getPadding(), getStride(), getDilation()));
+  return success();
+}
+
+LogicalResult MaxPool2DOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                        SmallVectorImpl<Value> &dx) {
+  dx.push_back(MaxPool2DGradOp::create(b, getLoc(), dy[0], getInput(), getWindow(),
+                                       getStride(), getPadding()));
+  return success();
+}
+
+LogicalResult AvgPool2DOp::buildReverse(OpBuilder &b, ValueRange dy,
+                                        SmallVectorImpl<Value> &dx) {
+  dx.push_back(AvgPool2DGradOp::create(b, getLoc(), dy[0], getInput(), getWindow(),
+                                       getStride(), getPadding()));
   return success();
 }
 

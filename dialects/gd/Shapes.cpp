@@ -7,6 +7,8 @@
 #include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <optional>
+
 using namespace mlir;
 
 namespace gdc::gd {
@@ -218,8 +220,34 @@ LogicalResult inferSlicedType(std::optional<Location> loc, Type input, int64_t a
   return success();
 }
 
+/// The largest stride, dilation or window gdc accepts: far beyond any image,
+/// and small enough that window arithmetic cannot overflow.
+constexpr int64_t kMaxWindowAttr = int64_t(1) << 24;
+
+/// The channels, height and width of an image operand, or a reason why it
+/// is not one.
+static std::optional<std::string> checkImage(RankedTensorType in) {
+  if (in.getRank() != 3 && in.getRank() != 4)
+    return std::string("the input must be [channels, height, width]");
+  if (!isa<FloatType>(in.getElementType()))
+    return std::string("the input must be a float tensor");
+  ArrayRef<int64_t> chw = in.getShape().take_back(3);
+  if (llvm::any_of(chw, ShapedType::isDynamic))
+    return std::string("the input's channels, height and width must be known");
+  return std::nullopt;
+}
+
+/// One output size of a sliding window: floor((size + 2p - span) / s) + 1,
+/// where span = d (k - 1) + 1 is the window's extent; 0 or less if the
+/// window does not fit.
+static int64_t windowCount(int64_t size, int64_t padding, int64_t span, int64_t stride) {
+  int64_t room = size + 2 * padding - span;
+  return room < 0 ? 0 : room / stride + 1;
+}
+
 LogicalResult inferConv2DType(std::optional<Location> loc, Type input, Type filter,
-                              int64_t padding, SmallVectorImpl<Type> &types) {
+                              int64_t padding, int64_t stride, int64_t dilation,
+                              SmallVectorImpl<Type> &types) {
   auto in = cast<RankedTensorType>(input);
   auto f = cast<RankedTensorType>(filter);
   auto fail = [&](const Twine &why) {
@@ -234,8 +262,12 @@ LogicalResult inferConv2DType(std::optional<Location> loc, Type input, Type filt
     return fail("float tensors of one element type expected");
   if (!f.hasStaticShape())
     return fail("the filter's size must be known");
-  if (padding < 0)
-    return fail("the padding must not be negative");
+  if (padding < 0 || padding > kMaxWindowAttr)
+    return fail("the padding must be between 0 and 2^24, got " + Twine(padding));
+  if (stride < 1 || stride > kMaxWindowAttr)
+    return fail("the stride must be between 1 and 2^24, got " + Twine(stride));
+  if (dilation < 1 || dilation > kMaxWindowAttr)
+    return fail("the dilation must be between 1 and 2^24, got " + Twine(dilation));
   ArrayRef<int64_t> chw = in.getShape().take_back(3);
   if (ShapedType::isDynamic(chw[0]) || ShapedType::isDynamic(chw[1]) ||
       ShapedType::isDynamic(chw[2]))
@@ -243,14 +275,70 @@ LogicalResult inferConv2DType(std::optional<Location> loc, Type input, Type filt
   if (chw[0] != f.getDimSize(1))
     return fail("the input has " + Twine(chw[0]) + " channels but the filter expects " +
                 Twine(f.getDimSize(1)));
-  int64_t h = chw[1] + 2 * padding - f.getDimSize(2) + 1;
-  int64_t w = chw[2] + 2 * padding - f.getDimSize(3) + 1;
-  if (h < 1 || w < 1)
-    return fail("the filter is larger than the (padded) input");
+  int64_t spanH = dilation * (f.getDimSize(2) - 1) + 1;
+  int64_t spanW = dilation * (f.getDimSize(3) - 1) + 1;
+  int64_t h = windowCount(chw[1], padding, spanH, stride);
+  int64_t w = windowCount(chw[2], padding, spanW, stride);
+  if (h < 1 || w < 1) {
+    std::string filterSize =
+        (Twine(f.getDimSize(2)) + "x" + Twine(f.getDimSize(3)) + " filter").str();
+    if (dilation > 1)
+      filterSize += (" dilated by " + Twine(dilation) + " spans " + Twine(spanH) + "x" +
+                     Twine(spanW) + ", which")
+                        .str();
+    return fail("the " + filterSize + " is larger than the padded input's " +
+                Twine(chw[1] + 2 * padding) + "x" + Twine(chw[2] + 2 * padding));
+  }
   SmallVector<int64_t> shape(in.getShape().drop_back(3));
   llvm::append_values(shape, f.getDimSize(0), h, w);
   types.push_back(RankedTensorType::get(shape, in.getElementType()));
   return success();
+}
+
+LogicalResult inferPool2DType(std::optional<Location> loc, StringRef what, Type input,
+                              int64_t window, int64_t stride, int64_t padding,
+                              SmallVectorImpl<Type> &types) {
+  auto in = cast<RankedTensorType>(input);
+  auto fail = [&](const Twine &why) {
+    return emitOptionalError(loc, "cannot ", what, " ", formatTensorType(in), " by ", window,
+                             "x", window, " windows with stride ", stride, " and padding ",
+                             padding, ": ", why.str());
+  };
+  if (auto why = checkImage(in))
+    return fail(*why);
+  if (window < 1 || window > kMaxWindowAttr)
+    return fail("the window size must be between 1 and 2^24");
+  if (stride < 1 || stride > kMaxWindowAttr)
+    return fail("the stride must be between 1 and 2^24");
+  // As torch: a window that could lie entirely in the padding would have
+  // no element to take the maximum of.
+  if (padding < 0 || padding > window / 2)
+    return fail("the padding must be between 0 and half the window (" + Twine(window / 2) +
+                ")");
+  ArrayRef<int64_t> chw = in.getShape().take_back(3);
+  int64_t h = windowCount(chw[1], padding, window, stride);
+  int64_t w = windowCount(chw[2], padding, window, stride);
+  if (h < 1 || w < 1)
+    return fail("the window is larger than the padded input's " +
+                Twine(chw[1] + 2 * padding) + "x" + Twine(chw[2] + 2 * padding));
+  SmallVector<int64_t> shape(in.getShape().drop_back(2));
+  llvm::append_values(shape, h, w);
+  types.push_back(RankedTensorType::get(shape, in.getElementType()));
+  return success();
+}
+
+LogicalResult checkGradShape(std::optional<Location> loc, StringRef opName, Type grad,
+                             Type forward) {
+  auto g = cast<RankedTensorType>(grad);
+  auto f = cast<RankedTensorType>(forward);
+  if (g.getElementType() == f.getElementType() && g.getRank() == f.getRank() &&
+      llvm::all_of(llvm::zip(g.getShape(), f.getShape()), [](auto pair) {
+        auto [a, b] = pair;
+        return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
+      }))
+    return success();
+  return emitOptionalError(loc, opName, ": the cotangent is ", formatTensorType(g),
+                           " but the forward op gives ", formatTensorType(f));
 }
 
 } // namespace gdc::gd

@@ -39,11 +39,12 @@ lens layer_norm(n: int) {
 
 // A convolution layer on [c_in, h, w] images (channels first): c_out
 // filters of k x k, the input padded with pad zeros on each side (pad =
-// (k - 1) / 2 keeps the size), and a bias per output channel.
-lens conv(c_in: int, c_out: int, k: int, pad: int) {
+// (k - 1) / 2 keeps the size at stride 1), and a bias per output channel;
+// stride and dilation as conv2d's.
+lens conv(c_in: int, c_out: int, k: int, pad: int, stride: int = 1, dilation: int = 1) {
   param W: f32[c_out, c_in, k, k] = he_normal()
   param b: f32[c_out, 1, 1]       = zeros()
-  fn (x: f32[c_in, h, w]) = conv2d(x, W, padding = pad) + b
+  fn (x: f32[c_in, h, w]) = conv2d(x, W, padding = pad, stride = stride, dilation = dilation) + b
 }
 
 // 2x2 pooling of [c, h, w] images (h and w even): the maximum, or the

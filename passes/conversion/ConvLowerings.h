@@ -6,8 +6,8 @@
 
 namespace gdc {
 
-/// The convert-gd-to-linalg patterns of `gd.conv2d` and its two gradient
-/// ops: each one linalg.generic accumulating a correlation.
+/// The convert-gd-to-linalg patterns of the windowed ops: `gd.conv2d`, the
+/// pools, and their gradient ops, each one or two linalg.generics.
 void populateConvLowerings(mlir::RewritePatternSet &patterns);
 
 } // namespace gdc

@@ -253,6 +253,81 @@ class LensGen:
         text = "reshape({}, [{}])".format(a.gd, ", ".join(str(d) for d in shape))
         return Node(shape, text, lambda env: a.ev(env).reshape(shape), a.ops | {"reshape"})
 
+    def conv(self, shape, d):
+        """conv2d giving `shape`: half the time stride 1 and dilation 1, else
+        a stride and a dilation up to 2; the source's size is any that gives
+        `shape` (floor((H + 2p - d (k - 1) - 1) / s) + 1 = h), so strided
+        windows may leave rows unread."""
+        rng = self.rng
+        c_out, h, w = shape
+        c_in = rng.randint(1, 2)
+        k = rng.randint(1, 3)
+        stride, dilation = 1, 1
+        if rng.random() < 0.5:
+            stride = rng.randint(1, 2)
+            dilation = rng.randint(1, 2) if k > 1 else 1
+        pad = rng.randint(0, k - 1)
+        span = dilation * (k - 1) + 1
+
+        def source_size(out):
+            return (out - 1) * stride + span - 2 * pad + rng.randint(0, stride - 1)
+
+        source = [c_in, source_size(h), source_size(w)]
+        if min(source[1:]) < 1:
+            pad = 0
+            source = [c_in, source_size(h), source_size(w)]
+        a = self.gen(source, d)
+        f = self.param([c_out, c_in, k, k])
+        keywords = ["padding = {}".format(pad)]
+        ops = {"conv2d"}
+        if stride != 1 or rng.random() < 0.2:
+            keywords.append("stride = {}".format(stride))
+            ops.add("conv2d.stride{}".format(stride))
+        if dilation != 1:
+            keywords.append("dilation = {}".format(dilation))
+            ops.add("conv2d.dilation")
+        text = "conv2d({}, {}, {})".format(a.gd, f.gd, ", ".join(keywords))
+        return Node(shape, text,
+                    lambda env: F.conv2d(a.ev(env)[None], f.ev(env), padding=pad,
+                                         stride=stride, dilation=dilation)[0],
+                    a.ops | ops)
+
+    def pool(self, shape, d):
+        """max_pool2d or avg_pool2d giving `shape`: half the time windows
+        that tile the source (the reshape-and-reduce path), else windows
+        that overlap, are padded or leave a remainder (the pooling ops)."""
+        rng = self.rng
+        c, h, w = shape
+        name = "max_pool2d" if rng.random() < 0.6 else "avg_pool2d"
+        torch_pool = F.max_pool2d if name == "max_pool2d" else F.avg_pool2d
+        if rng.random() < 0.5:
+            k = rng.randint(2, 3) if h * w <= 4 else 2
+            a = self.gen([c, h * k, w * k], d)
+            return Node(shape, "{}({}, {})".format(name, a.gd, k),
+                        lambda env: torch_pool(a.ev(env)[None], k)[0], a.ops | {name})
+        k = rng.randint(1, 3)
+        stride = rng.randint(1, k)
+        pad = rng.randint(0, k // 2)
+
+        def source_size(out):
+            return max(1, (out - 1) * stride + k - 2 * pad + rng.randint(0, stride - 1))
+
+        source = [c, source_size(h), source_size(w)]
+        if (source[1] + 2 * pad - k) // stride + 1 != h or \
+                (source[2] + 2 * pad - k) // stride + 1 != w:
+            pad = 0
+            source = [c, source_size(h), source_size(w)]
+        a = self.gen(source, d)
+        keywords = []
+        if stride != k or rng.random() < 0.3:
+            keywords.append("stride = {}".format(stride))
+        if pad or rng.random() < 0.3:
+            keywords.append("padding = {}".format(pad))
+        text = "{}({}, {}{})".format(name, a.gd, k, "".join(", " + kw for kw in keywords))
+        return Node(shape, text,
+                    lambda env: torch_pool(a.ev(env)[None], k, stride=stride, padding=pad)[0],
+                    a.ops | {name, name + ".window"})
+
     def gen(self, shape, depth):
         shape = list(shape)
         if depth <= 0:
@@ -269,7 +344,7 @@ class LensGen:
         if rank == 2:
             choices += ["transpose", "concat", "slice"]
         if rank == 3:
-            choices += ["conv", "pool", "pool", "transpose"]
+            choices += ["conv", "conv", "pool", "pool", "transpose"]
         kind = rng.choice(choices)
         d = depth - 1
         if kind == "leaf":
@@ -380,30 +455,9 @@ class LensGen:
                                                  env[name + ".beta"], 1e-5),
                         v.ops | {"std.layer_norm"})
         if kind == "conv":
-            c_out, h, w = shape
-            c_in = rng.randint(1, 2)
-            k = rng.randint(1, 3)
-            pad = rng.randint(0, k - 1)
-            source = [c_in, h - 2 * pad + k - 1, w - 2 * pad + k - 1]
-            if min(source[1:]) < 1:
-                pad = 0
-                source = [c_in, h + k - 1, w + k - 1]
-            a = self.gen(source, d)
-            f = self.param([c_out, c_in, k, k])
-            text = "conv2d({}, {}, padding = {})".format(a.gd, f.gd, pad)
-            return Node(shape, text,
-                        lambda env: F.conv2d(a.ev(env)[None], f.ev(env), padding=pad)[0],
-                        a.ops | {"conv2d"})
+            return self.conv(shape, d)
         if kind == "pool":
-            c, h, w = shape
-            k = rng.randint(2, 3) if h * w <= 4 else 2
-            a = self.gen([c, h * k, w * k], d)
-            if rng.random() < 0.6:
-                return Node(shape, "max_pool2d({}, {})".format(a.gd, k),
-                            lambda env: F.max_pool2d(a.ev(env)[None], k)[0],
-                            a.ops | {"max_pool2d"})
-            return Node(shape, "avg_pool2d({}, {})".format(a.gd, k),
-                        lambda env: F.avg_pool2d(a.ev(env)[None], k)[0], a.ops | {"avg_pool2d"})
+            return self.pool(shape, d)
         raise AssertionError(kind)
 
 

@@ -170,9 +170,92 @@ func.func @argmax_dynamic(%a: tensor<?x5xf32>) {
 // -----
 
 func.func @conv_too_small(%x: tensor<1x2x2xf32>, %w: tensor<4x1x3x3xf32>) {
-  // expected-error @+2 {{cannot convolve f32[1, 2, 2] with f32[4, 1, 3, 3]: the filter is larger than the (padded) input}}
+  // expected-error @+2 {{cannot convolve f32[1, 2, 2] with f32[4, 1, 3, 3]: the 3x3 filter is larger than the padded input's 2x2}}
   // expected-error @+1 {{failed to infer returned types}}
   %0 = gd.conv2d %x, %w padding 0 : tensor<1x2x2xf32>, tensor<4x1x3x3xf32> -> tensor<4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @conv_dilated_too_large(%x: tensor<1x4x4xf32>, %w: tensor<4x1x3x3xf32>) {
+  // expected-error @+2 {{cannot convolve f32[1, 4, 4] with f32[4, 1, 3, 3]: the 3x3 filter dilated by 3 spans 7x7, which is larger than the padded input's 6x6}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.conv2d %x, %w padding 1 dilation 3 : tensor<1x4x4xf32>, tensor<4x1x3x3xf32> -> tensor<4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @conv_stride_zero(%x: tensor<1x4x4xf32>, %w: tensor<4x1x3x3xf32>) {
+  // expected-error @+2 {{cannot convolve f32[1, 4, 4] with f32[4, 1, 3, 3]: the stride must be between 1 and 2^24, got 0}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.conv2d %x, %w padding 0 stride 0 : tensor<1x4x4xf32>, tensor<4x1x3x3xf32> -> tensor<4x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @conv_dilation_negative(%x: tensor<1x4x4xf32>, %w: tensor<4x1x3x3xf32>) {
+  // expected-error @+2 {{cannot convolve f32[1, 4, 4] with f32[4, 1, 3, 3]: the dilation must be between 1 and 2^24, got -1}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.conv2d %x, %w padding 0 dilation -1 : tensor<1x4x4xf32>, tensor<4x1x3x3xf32> -> tensor<4x2x2xf32>
+  return
+}
+
+// -----
+
+func.func @conv_grad_input_shape(%dy: tensor<4x3x3xf32>, %x: tensor<1x5x5xf32>, %w: tensor<4x1x3x3xf32>) {
+  // A stride of 2 gives [4, 2, 2]: the cotangent must have that shape.
+  // expected-error @+2 {{gd.conv2d_grad_input: the cotangent is f32[4, 3, 3] but the forward op gives f32[4, 2, 2]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.conv2d_grad_input %dy, %w, %x padding 0 stride 2 : tensor<4x3x3xf32>, tensor<4x1x3x3xf32>, tensor<1x5x5xf32> -> tensor<1x5x5xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_window_too_large(%x: tensor<2x3x4xf32>) {
+  // expected-error @+2 {{cannot max-pool f32[2, 3, 4] by 5x5 windows with stride 1 and padding 0: the window is larger than the padded input's 3x4}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.max_pool2d %x window 5 stride 1 padding 0 : tensor<2x3x4xf32> -> tensor<2x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_padding(%x: tensor<2x6x6xf32>) {
+  // As torch: a window entirely in the padding would have no maximum.
+  // expected-error @+2 {{cannot max-pool f32[2, 6, 6] by 3x3 windows with stride 2 and padding 2: the padding must be between 0 and half the window (1)}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.max_pool2d %x window 3 stride 2 padding 2 : tensor<2x6x6xf32> -> tensor<2x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @avg_pool_stride(%x: tensor<2x6x6xf32>) {
+  // expected-error @+2 {{cannot average-pool f32[2, 6, 6] by 2x2 windows with stride 0 and padding 0: the stride must be between 1 and 2^24}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.avg_pool2d %x window 2 stride 0 padding 0 : tensor<2x6x6xf32> -> tensor<2x3x3xf32>
+  return
+}
+
+// -----
+
+func.func @avg_pool_not_an_image(%x: tensor<6x6xf32>) {
+  // expected-error @+2 {{cannot average-pool f32[6, 6] by 2x2 windows with stride 2 and padding 0: the input must be [channels, height, width]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.avg_pool2d %x window 2 stride 2 padding 0 : tensor<6x6xf32> -> tensor<3x3xf32>
+  return
+}
+
+// -----
+
+func.func @max_pool_grad_shape(%dy: tensor<2x3x3xf32>, %x: tensor<2x6x6xf32>) {
+  // expected-error @+2 {{gd.max_pool2d_grad: the cotangent is f32[2, 3, 3] but the forward op gives f32[2, 2, 2]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.max_pool2d_grad %dy, %x window 3 stride 2 padding 0 : tensor<2x3x3xf32>, tensor<2x6x6xf32> -> tensor<2x6x6xf32>
   return
 }
 

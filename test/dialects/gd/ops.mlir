@@ -98,6 +98,24 @@ gd.lens @ops attributes {num_inputs = 2 : i64, param_inits = ["glorot_uniform 4 
   %41 = gd.conv2d_grad_input %40, %k, %img padding 1 : tensor<2x3x7xf32>, tensor<2x1x2x2xf32>, tensor<1x2x6xf32> -> tensor<1x2x6xf32>
   // CHECK: gd.conv2d_grad_filter {{.*}} padding 1 : {{.*}} -> tensor<2x1x2x2xf32>
   %42 = gd.conv2d_grad_filter %40, %img, %k padding 1 : tensor<2x3x7xf32>, tensor<1x2x6xf32>, tensor<2x1x2x2xf32> -> tensor<2x1x2x2xf32>
+  // Stride and dilation print only when they are not 1: (2 + 2 - 2 - 1) / 2
+  // + 1 = 1 row, (6 + 2 - 2 - 1) / 2 + 1 = 3 columns.
+  // CHECK: gd.conv2d {{.*}} padding 1 stride 2 dilation 2 : tensor<1x2x6xf32>, tensor<2x1x2x2xf32> -> tensor<2x1x3xf32>
+  %43 = gd.conv2d %img, %k padding 1 stride 2 dilation 2 : tensor<1x2x6xf32>, tensor<2x1x2x2xf32> -> tensor<2x1x3xf32>
+  // CHECK: gd.conv2d_grad_input {{.*}} padding 1 stride 2 dilation 2 : {{.*}} -> tensor<1x2x6xf32>
+  %44 = gd.conv2d_grad_input %43, %k, %img padding 1 stride 2 dilation 2 : tensor<2x1x3xf32>, tensor<2x1x2x2xf32>, tensor<1x2x6xf32> -> tensor<1x2x6xf32>
+  // CHECK: gd.conv2d_grad_filter {{.*}} padding 1 stride 2 dilation 2 : {{.*}} -> tensor<2x1x2x2xf32>
+  %45 = gd.conv2d_grad_filter %43, %img, %k padding 1 stride 2 dilation 2 : tensor<2x1x3xf32>, tensor<1x2x6xf32>, tensor<2x1x2x2xf32> -> tensor<2x1x2x2xf32>
+  // Overlapping 2x2 windows one apart; padded ones two apart, (6 + 2 - 2) / 2
+  // + 1 = 4 columns.
+  // CHECK: gd.max_pool2d {{.*}} window 2 stride 1 padding 0 : tensor<1x2x6xf32> -> tensor<1x1x5xf32>
+  %46 = gd.max_pool2d %img window 2 stride 1 padding 0 : tensor<1x2x6xf32> -> tensor<1x1x5xf32>
+  // CHECK: gd.max_pool2d_grad {{.*}} window 2 stride 1 padding 0 : tensor<1x1x5xf32>, tensor<1x2x6xf32> -> tensor<1x2x6xf32>
+  %47 = gd.max_pool2d_grad %46, %img window 2 stride 1 padding 0 : tensor<1x1x5xf32>, tensor<1x2x6xf32> -> tensor<1x2x6xf32>
+  // CHECK: gd.avg_pool2d {{.*}} window 2 stride 2 padding 1 : tensor<1x2x6xf32> -> tensor<1x2x4xf32>
+  %48 = gd.avg_pool2d %img window 2 stride 2 padding 1 : tensor<1x2x6xf32> -> tensor<1x2x4xf32>
+  // CHECK: gd.avg_pool2d_grad {{.*}} window 2 stride 2 padding 1 : tensor<1x2x4xf32>, tensor<1x2x6xf32> -> tensor<1x2x6xf32>
+  %49 = gd.avg_pool2d_grad %48, %img window 2 stride 2 padding 1 : tensor<1x2x4xf32>, tensor<1x2x6xf32> -> tensor<1x2x6xf32>
   gd.yield %23 : tensor<f32>
 } backward {
 }

@@ -131,4 +131,37 @@ TEST(ForwardValues, Conv2DPaddedIsACrossCorrelation) {
                  70, 87, 98, 9});
 }
 
+TEST(ForwardValues, Conv2DStridedDilatedPadded) {
+  // A 5x5 image 1..25, the filter [[1, 10], [100, 1000]] dilated by 2
+  // (taps 2 apart), padding 1, stride 2: out[i, j] reads rows 2i - 1 and
+  // 2i + 1 and columns 2j - 1 and 2j + 1. Values from torch's conv2d.
+  expectForward(R"(
+^bb0(%x: tensor<25xf64>):
+  %img = gd.reshape %x [1, 5, 5] : tensor<25xf64> -> tensor<1x5x5xf64>
+  %w = gd.constant dense<[[[[1.0, 10.0], [100.0, 1000.0]]]]> : tensor<1x1x2x2xf64>
+  %0 = gd.conv2d %img, %w padding 1 stride 2 dilation 2 : tensor<1x5x5xf64>, tensor<1x1x2x2xf64> -> tensor<1x3x3xf64>
+  %1 = gd.reshape %0 [9] : tensor<1x3x3xf64> -> tensor<9xf64>
+  gd.yield %1 : tensor<9xf64>
+)",
+                vec({1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+                     22, 23, 24, 25}),
+                {7000, 9700, 900, 17070, 20797, 1909, 170, 207, 19});
+}
+
+TEST(ForwardValues, PoolsWithPadding) {
+  // A 3x3 image 1..9 in 2x2 windows 2 apart with padding 1: the average
+  // counts the padding (torch's count_include_pad), [[1/4, 5/4], [11/4,
+  // 7]]; the maximum never takes it, [[1, 3], [7, 9]].
+  expectForward(R"(
+^bb0(%x: tensor<9xf64>):
+  %img = gd.reshape %x [1, 3, 3] : tensor<9xf64> -> tensor<1x3x3xf64>
+  %0 = gd.avg_pool2d %img window 2 stride 2 padding 1 : tensor<1x3x3xf64> -> tensor<1x2x2xf64>
+  %1 = gd.max_pool2d %img window 2 stride 2 padding 1 : tensor<1x3x3xf64> -> tensor<1x2x2xf64>
+  %2 = gd.concat %0, %1 along 0 : tensor<1x2x2xf64>, tensor<1x2x2xf64> -> tensor<2x2x2xf64>
+  %3 = gd.reshape %2 [8] : tensor<2x2x2xf64> -> tensor<8xf64>
+  gd.yield %3 : tensor<8xf64>
+)",
+                vec({1, 2, 3, 4, 5, 6, 7, 8, 9}), {0.25, 1.25, 2.75, 7, 1, 3, 7, 9});
+}
+
 } // namespace

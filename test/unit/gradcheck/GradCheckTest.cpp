@@ -7,7 +7,7 @@
 // max, min, select and reduce_max, and inside the domains of log and sqrt.
 //
 //===----------------------------------------------------------------------===//
-#include "GradCheckHarness.h"
+#include "GradCheckFixture.h"
 
 #include <algorithm>
 #include <cmath>
@@ -16,101 +16,6 @@
 using namespace gdc::gradcheck;
 
 namespace {
-
-constexpr int64_t kBatch = 3;
-
-/// A module with one lens @f taking parameters `params` (named in that
-/// order) and `numInputs` inputs; `block` is its forward region's block,
-/// from `^bb0(...)` to `gd.yield`.
-std::string lensModule(const std::vector<std::string> &params,
-                       unsigned numInputs, const std::string &block) {
-  std::string names, inits;
-  for (size_t i = 0; i < params.size(); ++i) {
-    names += (i ? ", \"" : "\"") + params[i] + "\"";
-    inits += i ? ", \"zeros\"" : "\"zeros\"";
-  }
-  return "gd.lens @f attributes {num_inputs = " + std::to_string(numInputs) +
-         " : i64, param_inits = [" + inits + "], param_names = [" + names +
-         "]} forward {\n" + block + "} backward {\n}\n";
-}
-
-/// `shape` with the batch dimension in front.
-std::vector<int64_t> batched(std::vector<int64_t> shape) {
-  shape.insert(shape.begin(), kBatch);
-  return shape;
-}
-
-class GradCheck : public testing::Test {
-protected:
-  std::mt19937_64 rng{20261122};
-
-  double draw(double lo, double hi) {
-    return std::uniform_real_distribution<double>(lo, hi)(rng);
-  }
-  double sign() { return draw(0, 1) < 0.5 ? -1.0 : 1.0; }
-
-  Tensor uniform(std::vector<int64_t> shape, double lo = -1, double hi = 1) {
-    Tensor t = Tensor::zeros(std::move(shape));
-    for (double &v : t.data)
-      v = draw(lo, hi);
-    return t;
-  }
-
-  /// Values of magnitude in [lo, hi] and random sign: away from 0.
-  Tensor awayFromZero(std::vector<int64_t> shape, double lo = 0.3,
-                      double hi = 1.5) {
-    Tensor t = uniform(std::move(shape), lo, hi);
-    for (double &v : t.data)
-      v *= sign();
-    return t;
-  }
-
-  /// A batch shaped [kBatch, base.shape...] whose entries differ from the
-  /// matching entry of `base` by 0.1 to 1 either way: far from any tie.
-  Tensor awayFrom(const Tensor &base) {
-    Tensor t = Tensor::zeros(batched(base.shape));
-    for (size_t i = 0; i < t.data.size(); ++i)
-      t.data[i] = base.data[i % base.data.size()] + sign() * draw(0.1, 1.0);
-    return t;
-  }
-
-  /// Pairwise distinct values at least 0.2 apart, in random order.
-  Tensor distinct(std::vector<int64_t> shape) {
-    Tensor t = Tensor::zeros(std::move(shape));
-    std::vector<int64_t> order(t.data.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::shuffle(order.begin(), order.end(), rng);
-    double mid = 0.5 * t.data.size();
-    for (size_t i = 0; i < t.data.size(); ++i)
-      t.data[i] = 0.3 * (order[i] - mid) + draw(-0.05, 0.05);
-    return t;
-  }
-
-  /// Values k + u with k an integer in [-2, 2] and u in [0.2, 0.8]: away
-  /// from the jumps of floor, ceil and a remainder.
-  Tensor awayFromIntegers(std::vector<int64_t> shape) {
-    Tensor t = Tensor::zeros(std::move(shape));
-    for (double &v : t.data)
-      v = std::uniform_int_distribution<int>(-2, 2)(rng) + draw(0.2, 0.8);
-    return t;
-  }
-
-  /// Integer labels in [0, n).
-  Tensor labels(std::vector<int64_t> shape, int64_t n) {
-    Tensor t = Tensor::zeros(std::move(shape));
-    for (double &v : t.data)
-      v = std::uniform_int_distribution<int64_t>(0, n - 1)(rng);
-    return t;
-  }
-
-  void check(const std::string &module, const std::vector<Tensor> &args,
-             const GradCheckOptions &options = {}) {
-    std::string error;
-    std::unique_ptr<CompiledLens> lens = CompiledLens::compile(module, error);
-    ASSERT_TRUE(lens) << error;
-    EXPECT_TRUE(checkGradients(*lens, args, rng, options));
-  }
-};
 
 /// The smallest |x W + b| over the batch: the distance of a dense layer's
 /// pre-activations from relu's kink.
@@ -584,43 +489,6 @@ TEST_F(GradCheck, SliceOfParameterAtEnd) {
   gd.yield %1 : tensor<2xf64>
 )"),
         {uniform({6}), uniform(batched({2}))});
-}
-
-TEST_F(GradCheck, Conv2D) {
-  // 2 input channels, 3 filters of 2x3 (not square: rows and columns must
-  // not be swapped), no padding.
-  check(lensModule({"w"}, 1, R"(
-^bb0(%w: tensor<3x2x2x3xf64>, %x: tensor<2x4x5xf64>):
-  %0 = gd.conv2d %x, %w padding 0 : tensor<2x4x5xf64>, tensor<3x2x2x3xf64> -> tensor<3x3x3xf64>
-  gd.yield %0 : tensor<3x3x3xf64>
-)"),
-        {uniform({3, 2, 2, 3}), uniform(batched({2, 4, 5}))});
-}
-
-TEST_F(GradCheck, Conv2DPadded) {
-  // Padding 1 with a 3x3 filter keeps the size; the border reads zeros,
-  // and tanh makes the cotangent depend on the output.
-  check(lensModule({"w"}, 1, R"(
-^bb0(%w: tensor<2x1x3x3xf64>, %x: tensor<1x4x4xf64>):
-  %0 = gd.conv2d %x, %w padding 1 : tensor<1x4x4xf64>, tensor<2x1x3x3xf64> -> tensor<2x4x4xf64>
-  %1 = gd.tanh %0 : tensor<2x4x4xf64>
-  gd.yield %1 : tensor<2x4x4xf64>
-)"),
-        {uniform({2, 1, 3, 3}), uniform(batched({1, 4, 4}))});
-}
-
-TEST_F(GradCheck, MaxPoolAsReshapeAndReduce) {
-  // max_pool2d(x, 2) as the front end writes it: 2x2 windows viewed as
-  // axes 2 and 4 of [C, H/2, 2, W/2, 2], then reduced (batched, the view
-  // has six axes).
-  check(lensModule({"a"}, 1, R"(
-^bb0(%a: tensor<2x2x2xf64>, %x: tensor<2x4x4xf64>):
-  %0 = gd.reshape %x [2, 2, 2, 2, 2] : tensor<2x4x4xf64> -> tensor<2x2x2x2x2xf64>
-  %1 = gd.reduce_max %0 [2, 4] : tensor<2x2x2x2x2xf64> -> tensor<2x2x2xf64>
-  %2 = gd.mul %1, %a : tensor<2x2x2xf64>, tensor<2x2x2xf64> -> tensor<2x2x2xf64>
-  gd.yield %2 : tensor<2x2x2xf64>
-)"),
-        {uniform({2, 2, 2}), distinct(batched({2, 4, 4}))});
 }
 
 TEST_F(GradCheck, Take) {
