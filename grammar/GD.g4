@@ -84,11 +84,11 @@ param
 
 /// An element type (`f32`, `i32`, `int`, ... checked by the AST builder, so
 /// that type names stay ordinary names in expressions: `label_type = i32`)
-/// with optional dimensions; `f32[*s]` is an f32 tensor of any shape, which
-/// the shape variable `s` names whole.
+/// with optional dimensions; in `f32[*s, n]` the shape variable `s` names
+/// any number of leading axes (`f32[*s]`: any shape).
 type
   : IDENT ('[' expr (',' expr)* ','? ']')?
-  | IDENT '[' '*' shape=IDENT ']'
+  | IDENT '[' '*' shape=IDENT (',' expr)* ','? ']'
   | open type (',' type)+ ','? ')'
   ;
 

@@ -29,7 +29,7 @@ struct TypeExpr {
   Loc loc;
   std::string element;       ///< f32 f64 bf16 f16 i32 i64 bool int; "" for a tuple
   std::vector<ExprPtr> dims; ///< empty for a scalar
-  std::string shapeName;     ///< `f32[*s]`: any shape, named s (dims empty)
+  std::string shapeName;     ///< `f32[*s, n]`: s names the leading axes
   std::vector<std::unique_ptr<TypeExpr>> parts; ///< a tuple's types `(f32[3], i32)`
 };
 

@@ -50,13 +50,13 @@ private:
       return;
     }
     os << t->element;
-    if (!t->shapeName.empty())
-      os << "[*" << t->shapeName << "]";
-    if (t->dims.empty())
+    if (t->dims.empty() && t->shapeName.empty())
       return;
     os << "[";
+    if (!t->shapeName.empty())
+      os << "*" << t->shapeName;
     for (size_t i = 0; i < t->dims.size(); ++i) {
-      os << (i ? ", " : "");
+      os << (i || !t->shapeName.empty() ? ", " : "");
       inlineExpr(*t->dims[i]);
     }
     os << "]";

@@ -48,9 +48,11 @@ bool allNamesBound(const ast::Expr &e, const Scope &scope) {
 
 } // namespace
 
-std::optional<Type> Elaborator::declaredInput(const ModelNode &node) {
+std::optional<Type> Elaborator::declaredInput(const ModelNode &node, bool leadingAxesNone,
+                                              Type wire) {
   if (node.kind == ModelNode::Sequence)
-    return node.stages.empty() ? std::nullopt : declaredInput(*node.stages.front());
+    return node.stages.empty() ? std::nullopt
+                               : declaredInput(*node.stages.front(), leadingAxesNone, wire);
   const ast::TypeExpr *annotation = nullptr;
   Scope scope(&scopeOf(node.module));
   if (node.kind == ModelNode::Lens) {
@@ -61,6 +63,17 @@ std::optional<Type> Elaborator::declaredInput(const ModelNode &node) {
         annotation = stmt.params[0].type.get();
   } else if (node.kind == ModelNode::Fn && node.decl && !node.decl->params.empty()) {
     annotation = node.decl->params[0].type.get();
+  }
+  if (annotation && !annotation->shapeName.empty() && !scope.lookup(annotation->shapeName)) {
+    auto given = dyn_cast_if_present<RankedTensorType>(wire);
+    int64_t trailing = annotation->dims.size();
+    Binding leading;
+    leading.kind = Binding::Shape;
+    if (given && given.getRank() >= trailing)
+      leading.shape.assign(given.getShape().begin(), given.getShape().end() - trailing);
+    else if (!leadingAxesNone)
+      return std::nullopt;
+    scope.bind(annotation->shapeName, leading);
   }
   if (!annotation || !annotation->parts.empty() ||
       !llvm::all_of(annotation->dims,
@@ -252,7 +265,7 @@ bool Elaborator::unifyExample(DataSpec &data, const ModelNode &model, ast::Loc m
   auto example = cast<RankedTensorType>(data.example);
   if (example.hasStaticShape())
     return true;
-  std::optional<Type> declared = declaredInput(model);
+  std::optional<Type> declared = declaredInput(model, /*leadingAxesNone=*/true);
   auto input = declared ? dyn_cast<RankedTensorType>(*declared) : RankedTensorType();
   if (!input) {
     error(data.loc) << "this data gives vectors of f32 whose size the model must declare; "

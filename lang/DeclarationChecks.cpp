@@ -140,7 +140,7 @@ void Elaborator::checkModelDeclaration(const ast::Decl &d) {
 }
 
 void Elaborator::checkModelAt(const ModelNode &node, StringRef name) {
-  std::optional<Type> input = declaredInput(node);
+  std::optional<Type> input = declaredInput(node, /*leadingAxesNone=*/true);
   if (!input)
     return; // generic: checked at each use
   Type output;
@@ -261,7 +261,7 @@ void Elaborator::emitRequestedDefinitions() {
       error({1, 1}) << "'" << name << "' is not a model or a lens without arguments";
       continue;
     }
-    std::optional<Type> input = declaredInput(*node);
+    std::optional<Type> input = declaredInput(*node, /*leadingAxesNone=*/true);
     if (!input) {
       error(node->loc) << "'" << name
                                 << "' has no declared input type to generate it at";

@@ -141,6 +141,20 @@ std::optional<int64_t> Elaborator::evalInt(const ast::Expr &e, const Scope &scop
     }
     return r;
   }
+  // `/` of compile-time integers must divide exactly (`d / heads`): a
+  // fraction where a size is meant is an error, not a silent truncation.
+  if (e.kind == K::Binary && e.op == "/") {
+    auto a = evalInt(*e.operands[0], scope);
+    auto b = a ? evalInt(*e.operands[1], scope) : std::nullopt;
+    if (!b)
+      return std::nullopt;
+    if (*b == 0 || *a % *b != 0) {
+      error(e.loc) << "the compile-time integer " << *a << " / " << *b
+                   << (*b == 0 ? " divides by zero" : " is not a whole number");
+      return std::nullopt;
+    }
+    return *a / *b;
+  }
   error(e.loc) << "expected a compile-time integer";
   return std::nullopt;
 }
@@ -255,6 +269,7 @@ std::optional<RankedTensorType> Elaborator::resolveType(const ast::TypeExpr &t,
   }
   SmallVector<int64_t> dims;
   if (!t.shapeName.empty()) {
+    // f32[*s, n]: the leading axes are the shape s names.
     const Binding *b = scope.lookup(t.shapeName);
     if (!b || b->kind != Binding::Shape) {
       error(t.loc) << "the shape '" << t.shapeName
@@ -262,7 +277,7 @@ std::optional<RankedTensorType> Elaborator::resolveType(const ast::TypeExpr &t,
                       "that uses it";
       return std::nullopt;
     }
-    return RankedTensorType::get(b->shape, element);
+    dims.append(b->shape.begin(), b->shape.end());
   }
   for (const ast::ExprPtr &d : t.dims) {
     auto v = evalInt(*d, scope);
@@ -277,7 +292,7 @@ std::optional<RankedTensorType> Elaborator::resolveType(const ast::TypeExpr &t,
   // The element count must be representable too (a tensor of 2^40 x 2^40
   // elements is an error where its type is written, not an overflow later).
   int64_t count = 1;
-  for (auto [d, size] : llvm::zip(t.dims, dims)) {
+  for (int64_t size : dims) {
     if (count > (int64_t(1) << 40) / size) {
       auto diag = error(t.loc);
       diag << "the type " << t.element << "[";
@@ -313,53 +328,60 @@ bool Elaborator::unify(const ast::TypeExpr &annotation, Type actual, Scope &scop
     // The declared type as written, with dimensions that are already bound
     // shown by value: f32[n_in] where n_in = 20 reads f32[20].
     std::string declared = annotation.element;
+    SmallVector<std::string> parts;
     if (!annotation.shapeName.empty()) {
-      // f32[*s] where s is bound to [2, 3] reads f32[2, 3].
+      // f32[*s, n] where s is bound to [2, 3] reads f32[2, 3, n].
       const Binding *b = scope.lookup(annotation.shapeName);
-      declared = b && b->kind == Binding::Shape && element
-                     ? typeString(RankedTensorType::get(b->shape, element))
-                     : declared + "[*" + annotation.shapeName + "]";
-    } else if (!annotation.dims.empty()) {
-      declared += "[";
-      for (auto [i, d] : llvm::enumerate(annotation.dims)) {
-        declared += i ? ", " : "";
-        const Binding *b = d->kind == ast::ExprKind::Name ? scope.lookup(d->name) : nullptr;
-        if (d->kind == ast::ExprKind::Number)
-          declared += d->text;
-        else if (b && b->kind == Binding::Int)
-          declared += std::to_string(b->integer);
-        else if (d->kind == ast::ExprKind::Name)
-          declared += d->name;
-        else
-          declared += "...";
-      }
-      declared += "]";
+      if (b && b->kind == Binding::Shape)
+        for (int64_t d : b->shape)
+          parts.push_back(std::to_string(d));
+      else
+        parts.push_back("*" + annotation.shapeName);
     }
+    for (const ast::ExprPtr &d : annotation.dims) {
+      const Binding *b = d->kind == ast::ExprKind::Name ? scope.lookup(d->name) : nullptr;
+      if (d->kind == ast::ExprKind::Number)
+        parts.push_back(d->text);
+      else if (b && b->kind == Binding::Int)
+        parts.push_back(std::to_string(b->integer));
+      else if (d->kind == ast::ExprKind::Name)
+        parts.push_back(d->name);
+      else
+        parts.push_back("...");
+    }
+    if (!parts.empty())
+      declared += "[" + llvm::join(parts, ", ") + "]";
     error(annotation.loc) << what << " is " << typeString(actual) << ", but its declared type is "
                           << declared;
     return false;
   };
+  ArrayRef<int64_t> shape = tensor.getShape();
   if (!annotation.shapeName.empty()) {
-    if (!element || element != tensor.getElementType())
+    // f32[*s, n]: s names the axes before the trailing ones written.
+    int64_t trailing = annotation.dims.size();
+    if (!element || element != tensor.getElementType() || tensor.getRank() < trailing)
       return mismatch();
+    ArrayRef<int64_t> leading = shape.drop_back(trailing);
     const Binding *bound = scope.lookup(annotation.shapeName);
-    if (bound && bound->kind == Binding::Shape)
-      return ArrayRef<int64_t>(bound->shape) == tensor.getShape() ? true : mismatch();
-    if (bound) {
+    if (bound && bound->kind == Binding::Shape) {
+      if (ArrayRef<int64_t>(bound->shape) != leading)
+        return mismatch();
+    } else if (bound) {
       error(annotation.loc) << "'" << annotation.shapeName
                             << "' already names a value here, not a shape";
       return false;
+    } else {
+      Binding b;
+      b.kind = Binding::Shape;
+      b.shape.assign(leading.begin(), leading.end());
+      scope.bind(annotation.shapeName, b);
     }
-    Binding b;
-    b.kind = Binding::Shape;
-    b.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
-    scope.bind(annotation.shapeName, b);
-    return true;
-  }
-  if (!element || element != tensor.getElementType() ||
-      (int64_t)annotation.dims.size() != tensor.getRank())
+    shape = shape.take_back(trailing);
+  } else if (!element || element != tensor.getElementType() ||
+             (int64_t)annotation.dims.size() != tensor.getRank()) {
     return mismatch();
-  for (auto [d, size] : llvm::zip(annotation.dims, tensor.getShape())) {
+  }
+  for (auto [d, size] : llvm::zip(annotation.dims, shape)) {
     if (d->kind == ast::ExprKind::Name && !scope.lookup(d->name)) {
       Binding b;
       b.kind = Binding::Int;

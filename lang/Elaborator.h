@@ -210,6 +210,7 @@ public:
   /// `constant` is the compile-time second argument of `reshape` and
   /// `one_hot` (see evalStaticArgument); `window` holds the keywords of
   /// `conv2d` and the pools.
+  mlir::Value emitCausalMask(const ast::Expr &e, Scope &scope);
   mlir::Value emitBuiltin(const ast::Expr &e, llvm::StringRef name,
                           llvm::ArrayRef<mlir::Value> args,
                           std::optional<int64_t> axis, Scope &scope,
@@ -327,7 +328,12 @@ public:
   std::optional<DataSpec> evalDataSpec(const ast::Expr &spec);
   /// The input type `model` declares (its first stage's annotation), if it
   /// is fully determined without an input.
-  std::optional<mlir::Type> declaredInput(const ModelNode &model);
+  /// An input declared `f32[*s, n]` takes s from the leading axes of `wire`
+  /// (what the stage before gives) if it has enough; else, with
+  /// `leadingAxesNone`, s is no axes (a vector, where a type must be
+  /// generated); else the input is generic.
+  std::optional<mlir::Type> declaredInput(const ModelNode &model, bool leadingAxesNone = false,
+                                          mlir::Type wire = {});
   /// Fixes a data spec's example size from the model's declared input.
   bool unifyExample(DataSpec &data, const ModelNode &model, ast::Loc modelLoc);
 

@@ -30,7 +30,7 @@ const char *const kBuiltinFunctions[] = {
     "abs",  "sign",    "floor",   "ceil",      "stop_gradient", "max",     "min",       "where",
     "sum",  "mean",    "logsumexp", "argmax",  "norm",       "zeros_like", "ones_like",
     "flatten", "reshape", "concat", "transpose", "one_hot", "conv2d", "max_pool2d",
-    "avg_pool2d", "normal_like", "uniform_like", "normal", "uniform"};
+    "avg_pool2d", "normal_like", "uniform_like", "normal", "uniform", "causal_mask"};
 /// Reductions: over the whole tensor, or `axis = k` (also `max` and `min`
 /// with one argument).
 const char *const kReductions[] = {"sum", "mean", "logsumexp", "argmax", "norm"};
@@ -39,7 +39,7 @@ const char *const kShapeLayers[] = {"flatten", "transpose"};
 /// Built-ins whose second argument is a compile-time value, not a tensor:
 /// `reshape(x, [28, 28])`, `one_hot(label, 10)`.
 const char *const kStaticSecondArgument[] = {"reshape", "one_hot", "max_pool2d",
-                                             "avg_pool2d"};
+                                             "avg_pool2d", "transpose"};
 
 /// Where a keyword argument of `conv2d` or a pool goes, or null if `callee`
 /// takes no such keyword.
@@ -323,7 +323,10 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
   }
   if (const Binding *b = scope.lookup(e.name); b && b->kind == Binding::Model)
     return emitSubLensCall(e, *b, scope);
+  if (e.name == "causal_mask" && !scope.lookup(e.name))
+    return emitCausalMask(e, scope);
   std::optional<int64_t> axis;
+  bool keepdims = false;
   SmallVector<Value> args;
   std::optional<SmallVector<int64_t>> constant;
   WindowKeywords window;
@@ -348,10 +351,18 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
     if (!arg.keyword.empty()) {
       bool isReduction = llvm::is_contained(kReductions, e.name) ||
                          ((e.name == "max" || e.name == "min") && e.args.size() == 2);
-      if (arg.keyword != "axis" || !isReduction) {
+      if ((arg.keyword != "axis" && arg.keyword != "keepdims") || !isReduction) {
         error(arg.loc) << "unknown keyword argument '" << arg.keyword << "' for '"
                        << e.name << "'";
         return {};
+      }
+      if (arg.keyword == "keepdims") {
+        if (arg.value->kind != ast::ExprKind::Bool) {
+          error(arg.loc) << "keepdims is true or false";
+          return {};
+        }
+        keepdims = arg.value->boolValue;
+        continue;
       }
       axis = evalInt(*arg.value, scope);
       if (!axis)
@@ -384,7 +395,40 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
   }
   if (e.name == "global_norm" || e.name == "grad_at" || (e.name == "norm" && inOptimizerBody))
     return emitBarrier(e, args);
-  return emitBuiltin(e, e.name, args, axis, scope, constant, window);
+  Value result = emitBuiltin(e, e.name, args, axis, scope, constant, window);
+  if (!result || !keepdims)
+    return result;
+  // keepdims = true: the reduced axes stay, of size 1, so that the result
+  // broadcasts against the input (`x - mean(x, axis = -1, keepdims = true)`).
+  int64_t rank = tensorType(args[0]).getRank();
+  SmallVector<int64_t> reduced;
+  for (int64_t i = 0; i < rank; ++i)
+    if (!axis || i == (*axis < 0 ? *axis + rank : *axis))
+      reduced.push_back(i);
+  return gd::ExpandDimsOp::create(builder, loc(e.loc), result, reduced);
+}
+
+/// `causal_mask(n)`: the bool[n, n] that is true where a row's position may
+/// attend to a column's, the column not after the row (torch.tril of ones).
+/// A constant, so it costs nothing per step.
+Value Elaborator::emitCausalMask(const ast::Expr &e, Scope &scope) {
+  if (e.args.size() != 1 || !e.args[0].keyword.empty()) {
+    error(e.loc) << "'causal_mask' takes 1 argument, the sequence length";
+    return {};
+  }
+  auto n = evalInt(*e.args[0].value, scope);
+  if (!n)
+    return {};
+  if (*n < 1 || *n > 4096) {
+    error(e.args[0].loc) << "'causal_mask' needs a length between 1 and 4096, got " << *n;
+    return {};
+  }
+  SmallVector<bool> values;
+  for (int64_t row = 0; row < *n; ++row)
+    for (int64_t column = 0; column < *n; ++column)
+      values.push_back(column <= row);
+  auto type = RankedTensorType::get({*n, *n}, builder.getI1Type());
+  return gd::ConstantOp::create(builder, loc(e.loc), DenseElementsAttr::get(type, values));
 }
 
 std::optional<SmallVector<int64_t>>
@@ -400,6 +444,21 @@ Elaborator::evalStaticArgument(StringRef callee, const ast::Expr &arg, const Sco
       return std::nullopt;
     }
     return SmallVector<int64_t>{*k};
+  }
+  // transpose: a permutation of the axes (checked against the rank there).
+  if (callee == "transpose") {
+    if (arg.kind != ast::ExprKind::List) {
+      error(arg.loc) << "'transpose' takes its axes' new order as a list, e.g. [1, 0, 2]";
+      return std::nullopt;
+    }
+    SmallVector<int64_t> axes;
+    for (const ast::ExprPtr &d : arg.operands) {
+      auto v = evalInt(*d, scope);
+      if (!v)
+        return std::nullopt;
+      axes.push_back(*v);
+    }
+    return axes;
   }
   // reshape: a list of compile-time sizes, one of which may be -1.
   if (arg.kind != ast::ExprKind::List || arg.operands.empty()) {
@@ -451,12 +510,13 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
         all.push_back(i);
       return all;
     }
-    if (*axis < 0 || *axis >= rank) {
+    // A negative axis counts from the end, as in NumPy: -1 is the last.
+    if (*axis < -rank || *axis >= rank) {
       error(e.loc) << "axis " << *axis << " is out of range for "
                    << typeString(x.getType());
       return std::nullopt;
     }
-    return SmallVector<int64_t>{*axis};
+    return SmallVector<int64_t>{*axis < 0 ? *axis + rank : *axis};
   };
 
   if (llvm::is_contained(kUnaryMath, name)) {

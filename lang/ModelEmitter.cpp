@@ -269,7 +269,8 @@ std::optional<std::string> Elaborator::emitModel(const ModelNode &node, Type inp
     // Sides of a `>>` that do not meet are reported at the `>>`, naming both
     // types, when the right side declares its input.
     if (i > 0 && i - 1 < node.joinLocs.size())
-      if (std::optional<Type> takes = declaredInput(*stage); takes && *takes != wire) {
+      if (std::optional<Type> takes = declaredInput(*stage, false, wire);
+          takes && *takes != wire) {
         error(node.joinLocs[i - 1]) << "'>>' cannot compose: its left side gives "
                                     << typeString(wire) << ", its right side takes "
                                     << typeString(*takes);

@@ -135,6 +135,24 @@ Value Elaborator::emitShapeBuiltin(const ast::Expr &e, StringRef name,
       return gd::ReduceMaxOp::create(builder, l, viewed, axes);
     return gd::ReduceMeanOp::create(builder, l, viewed, axes);
   }
+  if (name == "transpose" && constant) {
+    // transpose(x, [1, 0, 2]): axis i of the result is axis perm[i] of x.
+    if (!arity(2))
+      return {};
+    int64_t rank = tensorType(args[0]).getRank();
+    SmallVector<bool> seen(rank, false);
+    bool valid = (int64_t)constant->size() == rank;
+    for (int64_t a : *constant)
+      valid = valid && a >= 0 && a < rank && !seen[a] && (seen[a] = true);
+    if (!valid) {
+      auto diag = error(e.loc);
+      diag << "cannot transpose " << typeString(args[0].getType()) << " by [";
+      llvm::interleaveComma(*constant, diag);
+      diag << "]: the new order must list each of its " << rank << " axes once";
+      return {};
+    }
+    return gd::TransposeOp::create(builder, l, args[0], *constant);
+  }
   if (name == "transpose") {
     if (!arity(1))
       return {};

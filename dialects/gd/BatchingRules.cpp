@@ -122,30 +122,66 @@ GD_REDUCE_BATCHING(ExpandDimsOp)
 LogicalResult MatmulOp::buildBatched(OpBuilder &b, ValueRange operands,
                                      ArrayRef<bool> batched,
                                      SmallVectorImpl<Value> &results) {
+  Location loc = getLoc();
   Value lhs = operands[0], rhs = operands[1];
-  // [k] @ [k, n] per example: the batch of vectors is a matrix, [B, k] @ [k, n].
-  if (batched[0] && !batched[1] && rankOf(lhs) == 2 && rankOf(rhs) == 2) {
-    results.push_back(MatmulOp::create(b, getLoc(), lhs, rhs));
+  int64_t pl = rankOf(lhs) - (batched[0] ? 1 : 0), pr = rankOf(rhs) - (batched[1] ? 1 : 0);
+  auto transpose = [&](Value v, ArrayRef<int64_t> perm) -> Value {
+    return TransposeOp::create(b, loc, v, perm);
+  };
+  // The per-example result's shape behind a dynamic batch axis.
+  SmallVector<int64_t> batchedResult{-1};
+  llvm::append_range(batchedResult, cast<RankedTensorType>(getType()).getShape());
+  // What depends on the example times a matrix that does not: [B, k] @ [k, n]
+  // is one matrix product, [B, ..., m, k] @ [k, n] one for the whole stack.
+  if (batched[0] && !batched[1] && pr == 2) {
+    results.push_back(MatmulOp::create(b, loc, lhs, rhs));
     return success();
   }
   // [m, k] @ [k] per example: [B, k] @ [k, m] gives the batch of results.
-  if (!batched[0] && batched[1] && rankOf(lhs) == 2 && rankOf(rhs) == 2) {
-    Value lhsT = TransposeOp::create(b, getLoc(), lhs, ArrayRef<int64_t>{1, 0});
-    results.push_back(MatmulOp::create(b, getLoc(), rhs, lhsT));
+  if (!batched[0] && batched[1] && pl == 2 && pr == 1) {
+    results.push_back(MatmulOp::create(b, loc, rhs, transpose(lhs, {1, 0})));
     return success();
   }
-  // Reported in the program's terms: per-example shapes, no batch dimension.
-  auto perExample = [](Value v, bool isBatched) {
-    auto t = cast<RankedTensorType>(v.getType());
-    return formatTensorType(isBatched ? RankedTensorType::get(t.getShape().drop_front(),
-                                                              t.getElementType())
-                                      : t);
-  };
-  return mlir::emitError(getLoc())
-         << "a product of " << perExample(lhs, batched[0]) << " and "
-         << perExample(rhs, batched[1])
-         << " where a matrix depends on the example is not supported yet by code "
-            "generation (vector @ matrix and matrix @ vector are)";
+  // A @ X_b for a matrix or vector A that does not depend on the example:
+  // (X_b^T A^T)^T, one product of the stack of X_b^T by A^T.
+  if (!batched[0] && batched[1] && pl <= 2 && pr == 2) {
+    Value aT = pl == 2 ? transpose(lhs, {1, 0})
+                       : ExpandDimsOp::create(b, loc, lhs, ArrayRef<int64_t>{1}).getResult();
+    Value product = MatmulOp::create(b, loc, transpose(rhs, {0, 2, 1}), aT);
+    results.push_back(pl == 2 ? transpose(product, {0, 2, 1})
+                              : ReshapeOp::create(b, loc, product, batchedResult).getResult());
+    return success();
+  }
+  // Both depend on the example (an operand that does not is repeated along
+  // the batch): one stacked product, vectors as matrices of one row or
+  // column.
+  if (!batched[0])
+    lhs = broadcastToBatch(b, loc, lhs, rhs);
+  if (!batched[1])
+    rhs = broadcastToBatch(b, loc, rhs, lhs);
+  if (pl == 1)
+    lhs = ExpandDimsOp::create(b, loc, lhs, ArrayRef<int64_t>{1});
+  if (pr == 1)
+    rhs = ExpandDimsOp::create(b, loc, rhs, ArrayRef<int64_t>{2});
+  if (rankOf(lhs) != rankOf(rhs)) {
+    // Reported in the program's terms: per-example shapes, no batch dimension.
+    auto perExample = [](Value v, bool isBatched) {
+      auto t = cast<RankedTensorType>(v.getType());
+      return formatTensorType(isBatched ? RankedTensorType::get(t.getShape().drop_front(),
+                                                                t.getElementType())
+                                        : t);
+    };
+    return mlir::emitError(loc)
+           << "a product of " << perExample(operands[0], batched[0]) << " and "
+           << perExample(operands[1], batched[1])
+           << " where a stack of matrices meets a matrix that depends on the example is "
+              "not supported yet by code generation (stacks of one rank are)";
+  }
+  Value product = MatmulOp::create(b, loc, lhs, rhs);
+  if (pl == 1 || pr == 1)
+    product = ReshapeOp::create(b, loc, product, batchedResult);
+  results.push_back(product);
+  return success();
 }
 
 LogicalResult TransposeOp::buildBatched(OpBuilder &b, ValueRange operands,

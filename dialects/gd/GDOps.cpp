@@ -224,18 +224,23 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
                                          SmallVectorImpl<Type> &types) {
   auto lhs = cast<RankedTensorType>(adaptor.getLhs().getType());
   auto rhs = cast<RankedTensorType>(adaptor.getRhs().getType());
-  if (lhs.getRank() < 1 || lhs.getRank() > 2 || rhs.getRank() < 1 ||
-      rhs.getRank() > 2 || (lhs.getRank() == 1 && rhs.getRank() == 1))
+  int64_t rl = lhs.getRank(), rr = rhs.getRank();
+  // Vectors and matrices, or a stack of matrices [..., m, k] times one
+  // matrix [k, n] or times a stack of the same leading sizes [..., k, n].
+  bool plain = rl >= 1 && rl <= 2 && rr >= 1 && rr <= 2 && !(rl == 1 && rr == 1);
+  bool stacked = rl >= 3 && (rr == 2 || rr == rl);
+  if (!plain && !stacked)
     return emitOptionalError(loc, "cannot matmul ", formatTensorType(lhs),
                              " by ", formatTensorType(rhs),
-                             ": expected a vector or matrix times a matrix, "
-                             "or a matrix times a vector");
+                             ": expected a vector or matrix times a matrix, a matrix "
+                             "times a vector, or a stack of matrices [..., m, k] times "
+                             "a matrix [k, n] or a stack [..., k, n]");
   if (lhs.getElementType() != rhs.getElementType())
     return emitOptionalError(loc, "cannot matmul ", formatTensorType(lhs),
                              " by ", formatTensorType(rhs),
                              ": element types differ");
   int64_t inner = lhs.getShape().back();
-  int64_t rhsInner = rhs.getShape().front();
+  int64_t rhsInner = rr == 1 ? rhs.getShape()[0] : rhs.getShape()[rr - 2];
   if (!ShapedType::isDynamic(inner) && !ShapedType::isDynamic(rhsInner) &&
       inner != rhsInner)
     return emitOptionalError(loc, "cannot matmul ", formatTensorType(lhs),
@@ -243,7 +248,18 @@ LogicalResult MatmulOp::inferReturnTypes(MLIRContext *,
                              ": inner dimensions ", inner, " and ", rhsInner,
                              " differ");
   SmallVector<int64_t> shape(lhs.getShape().drop_back());
-  if (rhs.getRank() == 2)
+  if (stacked && rr == rl) {
+    for (int64_t i = 0; i < rl - 2; ++i) {
+      int64_t a = lhs.getDimSize(i), b = rhs.getDimSize(i);
+      if (!ShapedType::isDynamic(a) && !ShapedType::isDynamic(b) && a != b)
+        return emitOptionalError(loc, "cannot matmul ", formatTensorType(lhs), " by ",
+                                 formatTensorType(rhs), ": the stacks' axis ", i,
+                                 " has sizes ", a, " and ", b);
+      if (ShapedType::isDynamic(a))
+        shape[i] = b;
+    }
+  }
+  if (rr >= 2)
     shape.push_back(rhs.getShape().back());
   types.push_back(RankedTensorType::get(shape, lhs.getElementType()));
   return success();

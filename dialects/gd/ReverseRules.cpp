@@ -407,7 +407,23 @@ LogicalResult MatmulOp::buildReverse(OpBuilder &b, ValueRange dy,
   Location loc = getLoc();
   Value a = getLhs(), w = getRhs(), dc = dy[0];
   int64_t ra = tensorType(a).getRank(), rw = tensorType(w).getRank();
-  if (ra == 2 && rw == 2) { // C = A W: dA = dC W^T, dW = A^T dC
+  if (ra >= 3 && rw == 2) {
+    // C = A W for each matrix A of the stack: dA = dC W^T; dW sums A^T dC
+    // over the stack, one product of the stacks' rows.
+    int64_t k = tensorType(a).getShape().back(), n = tensorType(w).getShape().back();
+    dx.push_back(matmul(b, loc, dc, transposed(b, loc, w)));
+    Value rowsA = ReshapeOp::create(b, loc, a, ArrayRef<int64_t>{-1, k});
+    Value rowsC = ReshapeOp::create(b, loc, dc, ArrayRef<int64_t>{-1, n});
+    dx.push_back(matmul(b, loc, transposed(b, loc, rowsA), rowsC));
+  } else if (ra >= 3) {
+    // Stacks of products: each pair as in the matrix case.
+    SmallVector<int64_t> swap;
+    for (int64_t i = 0; i < ra - 2; ++i)
+      swap.push_back(i);
+    swap.append({ra - 1, ra - 2});
+    dx.push_back(matmul(b, loc, dc, TransposeOp::create(b, loc, w, swap)));
+    dx.push_back(matmul(b, loc, TransposeOp::create(b, loc, a, swap), dc));
+  } else if (ra == 2 && rw == 2) { // C = A W: dA = dC W^T, dW = A^T dC
     dx.push_back(matmul(b, loc, dc, transposed(b, loc, w)));
     dx.push_back(matmul(b, loc, transposed(b, loc, a), dc));
   } else if (ra == 1) { // c = a W: da = W dc, dW = a dc^T (outer product)

@@ -3,17 +3,19 @@
 // module: tanh, sigmoid, abs, sin, cos, exp, log, sqrt, flatten, transpose
 // (`dense(784, 64) >> tanh`).
 
-// A fully connected layer: x @ W + b.
+// A fully connected layer: x @ W + b. On a vector, or on each vector along
+// the last axis of x (each token of an f32[T, n_in], as torch's nn.Linear).
 lens dense(n_in: int, n_out: int) {
   param W: f32[n_in, n_out] = glorot_uniform()
   param b: f32[n_out]       = zeros()
-  fn (x: f32[n_in]) -> f32[n_out] = x @ W + b
+  fn (x: f32[*s, n_in]) -> f32[*s, n_out] = x @ W + b
 }
 
 fn relu(x) = max(x, 0)
 fn softplus(x) = log(1 + exp(x))
-fn softmax(x) = exp(x - logsumexp(x))
-fn log_softmax(x) = x - logsumexp(x)
+// Along the last axis (each row of a matrix of scores), as torch's dim=-1.
+fn softmax(x) = exp(x - logsumexp(x, axis = -1, keepdims = true))
+fn log_softmax(x) = x - logsumexp(x, axis = -1, keepdims = true)
 
 // GELU, with the tanh approximation of Hendrycks and Gimpel:
 // 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).
@@ -27,14 +29,15 @@ lens dropout(rate: f32) {
   fn (x) = if training then where(uniform_like(x) < rate, 0, x / (1 - rate)) else x
 }
 
-// Layer normalisation over the example's n features, then a learned
-// per-feature scale (gamma, from 1) and shift (beta, from 0). The 1e-5 keeps
-// a constant input finite.
+// Layer normalisation over the last axis, of n features (each token of an
+// f32[T, n]), then a learned per-feature scale (gamma, from 1) and shift
+// (beta, from 0). The 1e-5 keeps a constant input finite.
 lens layer_norm(n: int) {
   param gamma: f32[n] = ones()
   param beta: f32[n]  = zeros()
-  fn (x: f32[n]) -> f32[n] =
-    let c = x - mean(x) in gamma * c / sqrt(mean(c * c) + 1e-5) + beta
+  fn (x: f32[*s, n]) -> f32[*s, n] =
+    let c = x - mean(x, axis = -1, keepdims = true) in
+    gamma * c / sqrt(mean(c * c, axis = -1, keepdims = true) + 1e-5) + beta
 }
 
 // A convolution layer on [c_in, h, w] images (channels first): c_out

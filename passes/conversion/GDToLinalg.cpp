@@ -226,6 +226,8 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
     MLIRContext *ctx = rw.getContext();
     auto resultType = typeOf(op.getResult());
     Value lhs = adaptor.getLhs(), rhs = adaptor.getRhs();
+    if (typeOf(lhs).getRank() >= 3)
+      return lowerStack(op, lhs, rhs, rw);
     if (typeOf(lhs).getRank() != 2 || typeOf(rhs).getRank() != 2)
       return lowerVectorProduct(op, lhs, rhs, rw);
     auto peel = [](Value original, Value &converted) {
@@ -257,6 +259,64 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
         rw, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{init},
         {rw.getNamedAttr("indexing_maps", rw.getArrayAttr(mapAttrs))});
     rw.replaceOp(op, mm->getResults());
+    return success();
+  }
+
+  /// A stack of matrices `[..., m, k]` times one matrix `[k, n]`: the
+  /// stack's rows are one matrix, so one matrix product (BLAS, for f32)
+  /// does it all. Times a stack `[..., k, n]`: a contraction generic over
+  /// the stack's axes.
+  LogicalResult lowerStack(MatmulOp op, Value lhs, Value rhs,
+                           ConversionPatternRewriter &rw) const {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rw.getContext();
+    auto resultType = typeOf(op.getResult());
+    int64_t rank = typeOf(lhs).getRank();
+    if (typeOf(rhs).getRank() == 2) {
+      ReassociationIndices rows;
+      for (int64_t i = 0; i < rank - 1; ++i)
+        rows.push_back(i);
+      SmallVector<ReassociationIndices> groups{rows, {rank - 1}};
+      Value flat = tensor::CollapseShapeOp::create(rw, loc, lhs, groups);
+      auto flatType = RankedTensorType::get(
+          {typeOf(flat).getDimSize(0), typeOf(rhs).getDimSize(1)}, resultType.getElementType());
+      SmallVector<Value> sizes;
+      if (flatType.isDynamicDim(0))
+        sizes.push_back(tensor::DimOp::create(rw, loc, flat, 0));
+      Value init = zeroFilled(rw, loc, flatType, sizes);
+      auto mm = linalg::MatmulOp::create(rw, loc, TypeRange{flatType}, ValueRange{flat, rhs},
+                                         ValueRange{init});
+      rw.replaceOp(op, tensor::ExpandShapeOp::create(rw, loc, resultType, mm->getResult(0),
+                                                     groups)
+                           .getResult());
+      return success();
+    }
+    // Loops: the stack's axes, then m, n, and k (the reduction).
+    SmallVector<AffineExpr> dims;
+    for (int64_t i = 0; i <= rank; ++i)
+      dims.push_back(getAffineDimExpr(i, ctx));
+    SmallVector<AffineExpr> stack(dims.begin(), dims.begin() + rank - 2);
+    AffineExpr m = dims[rank - 2], n = dims[rank - 1], k = dims[rank];
+    auto map = [&](AffineExpr a, AffineExpr b) {
+      SmallVector<AffineExpr> results(stack);
+      results.append({a, b});
+      return AffineMap::get(rank + 1, 0, results, ctx);
+    };
+    SmallVector<Value> sizes;
+    for (int64_t i = 0; i < rank; ++i)
+      if (resultType.isDynamicDim(i))
+        sizes.push_back(tensor::DimOp::create(rw, loc, i == rank - 1 ? rhs : lhs, i));
+    Value init = zeroFilled(rw, loc, resultType, sizes);
+    SmallVector<utils::IteratorType> iterators(rank, IteratorType::parallel);
+    iterators.push_back(IteratorType::reduction);
+    auto generic = linalg::GenericOp::create(
+        rw, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{init},
+        SmallVector<AffineMap>{map(m, k), map(k, n), map(m, n)}, iterators,
+        [](OpBuilder &b, Location l, ValueRange a) {
+          Value prod = arith::MulFOp::create(b, l, a[0], a[1]);
+          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, prod, a[2]).getResult());
+        });
+    rw.replaceOp(op, generic->getResults());
     return success();
   }
 

@@ -88,8 +88,8 @@ def unary(op, a):
         "relu": ("relu({})", lambda t: _max2(t, torch.zeros_like(t))),
         "gelu": ("gelu({})", lambda t: F.gelu(t, approximate="tanh")),
         "softplus": ("softplus({})", lambda t: torch.log(1 + torch.exp(t))),
-        "softmax": ("softmax({})", lambda t: torch.exp(t - torch.logsumexp(t.reshape(-1), 0))),
-        "log_softmax": ("log_softmax({})", lambda t: t - torch.logsumexp(t.reshape(-1), 0)),
+        "softmax": ("softmax({})", lambda t: torch.softmax(t, -1)),
+        "log_softmax": ("log_softmax({})", lambda t: torch.log_softmax(t, -1)),
         "square": ("{} ^ 2", lambda t: t ** 2),
         "cube": ("{} ^ 3", lambda t: t ** 3),
         "rpow": ("(abs({}) + 0.5) ^ 1.5", lambda t: (_abs(t) + 0.5) ** 1.5),
@@ -337,14 +337,14 @@ class LensGen:
         rank = len(shape)
         if rank == 1:
             choices += ["matvec", "vecmat", "flatten", "concat", "slice", "dense"]
-            if shape[0] >= 2:
-                choices += ["layer_norm"]
+        if rank in (1, 2) and shape[-1] >= 2:
+            choices += ["layer_norm"]
         if rank >= 1:
-            choices += ["reshape"]
+            choices += ["reshape", "centre"]
         if rank == 2:
-            choices += ["transpose", "concat", "slice"]
+            choices += ["transpose", "concat", "slice", "matmat", "dense"]
         if rank == 3:
-            choices += ["conv", "conv", "pool", "pool", "transpose"]
+            choices += ["conv", "conv", "pool", "pool", "transpose", "stack_matmul"]
         kind = rng.choice(choices)
         d = depth - 1
         if kind == "leaf":
@@ -380,6 +380,30 @@ class LensGen:
             axis = rng.randrange(rank + 1)
             inner = shape[:axis] + [rng.randint(2, 4)] + shape[axis:]
             return reduce(op, self.gen(inner, d), axis)
+        if kind == "matmat":
+            # Both matrices may depend on the example (attention's q @ k^T).
+            k = rng.randint(1, 4)
+            a, b = self.gen([shape[0], k], d), self.gen([k, shape[1]], d)
+            return Node(shape, "({}) @ ({})".format(a.gd, b.gd),
+                        lambda env: a.ev(env) @ b.ev(env), a.ops | b.ops | {"matmul_matrices"})
+        if kind == "stack_matmul":
+            # A stack of matrices times a stack, or times one parameter matrix.
+            k = rng.randint(1, 4)
+            a = self.gen([shape[0], shape[1], k], d)
+            b = self.gen([shape[0], k, shape[2]], d) if rng.random() < 0.6 \
+                else self.param([k, shape[2]])
+            return Node(shape, "({}) @ ({})".format(a.gd, b.gd),
+                        lambda env: a.ev(env) @ b.ev(env), a.ops | b.ops | {"matmul_stack"})
+        if kind == "centre":
+            # A reduction over the last axis kept as a size-1 axis, broadcast back.
+            op = rng.choice(["sum", "mean", "logsumexp"])
+            a = self.gen(shape, d)
+            reduce_last = {"sum": lambda t: t.sum(-1, keepdim=True),
+                           "mean": lambda t: t.mean(-1, keepdim=True),
+                           "logsumexp": lambda t: torch.logsumexp(t, -1, keepdim=True)}[op]
+            text = "({0}) - {1}(({0}), axis = -1, keepdims = true)".format(a.gd, op)
+            return Node(shape, text, lambda env: a.ev(env) - reduce_last(a.ev(env)),
+                        a.ops | {"keepdims_" + op})
         if kind in ("matvec", "vecmat"):
             n = shape[0]
             k = rng.randint(1, 5)
@@ -434,17 +458,18 @@ class LensGen:
             return Node(shape, "({})[{}:{}]".format(a.gd, start, stop),
                         lambda env: a.ev(env)[start:stop], a.ops | {"slice"})
         if kind == "dense":
+            # On a vector, or on each row of a matrix.
             k = rng.randint(1, 5)
             name = "d{}".format(len(self.sublenses))
-            self.sublenses.append((name, "dense({}, {})".format(k, shape[0]),
-                                   [("W", [k, shape[0]]), ("b", [shape[0]])]))
-            v = self.gen([k], d)
+            self.sublenses.append((name, "dense({}, {})".format(k, shape[-1]),
+                                   [("W", [k, shape[-1]]), ("b", [shape[-1]])]))
+            v = self.gen(shape[:-1] + [k], d)
             text = "{}({})".format(name, v.gd)
             return Node(shape, text,
                         lambda env: v.ev(env) @ env[name + ".W"] + env[name + ".b"],
                         v.ops | {"std.dense"})
         if kind == "layer_norm":
-            n = shape[0]
+            n = shape[-1]
             name = "n{}".format(len(self.sublenses))
             self.sublenses.append((name, "layer_norm({})".format(n),
                                    [("gamma", [n]), ("beta", [n])]))
