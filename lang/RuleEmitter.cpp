@@ -448,12 +448,29 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
                           init.args.size() == 1 &&
                           init.args[0].value->kind == ast::ExprKind::Name &&
                           init.args[0].value->name == "p";
-        if (!zerosLikeP) {
-          error(init.loc) << "state initialisers other than zeros_like(p) are not "
-                             "supported yet by code generation";
-          return fail();
-        }
         s.value = stateArgs[nextState++];
+        if (!zerosLikeP) {
+          // Slots start at zero in memory; at the first step (t = 1) the rule
+          // reads the initialiser instead, computed from that step's values
+          // (`p`, `g`, the hyperparameters). One select per element, fused.
+          Value initial = emit(init, body);
+          if (!initial)
+            return fail();
+          Type element = cast<RankedTensorType>(initial.getType()).getElementType();
+          if (cast<RankedTensorType>(initial.getType()).getRank() != 0 ||
+              !isa<FloatType>(element)) {
+            error(init.loc) << "a state's initialiser gives one number per element of the "
+                               "parameter (as zeros_like(p) does), not "
+                            << typeString(initial.getType());
+            return fail();
+          }
+          if (element != scalarType.getElementType())
+            initial = gd::ConvertOp::create(builder, loc(init.loc), scalarType, initial);
+          Value one = scalar(1.0, scalarType.getElementType(), init.loc);
+          Value first = gd::CmpOp::create(builder, loc(init.loc), builder.getStringAttr("eq"),
+                                          block->getArgument(2), one);
+          s.value = gd::SelectOp::create(builder, loc(init.loc), first, initial, s.value);
+        }
       }
       body.bind(stmt.name, s);
       stateValues[stmt.name] = s.value;

@@ -20,9 +20,10 @@ optimizer nesterov(lr: f32 = 0.01, mu: f32 = 0.9) {
   p - lr * (g + mu * v)
 }
 
-// Per-element step sizes shrinking with the sum of squared gradients.
-optimizer adagrad(lr: f32 = 0.01, eps: f32 = 1e-10) {
-  state s = zeros_like(p)
+// Per-element step sizes shrinking with the sum of squared gradients, which
+// starts at `initial` (torch's initial_accumulator_value).
+optimizer adagrad(lr: f32 = 0.01, eps: f32 = 1e-10, initial: f32 = 0.0) {
+  state s = initial + zeros_like(p)
   s = s + g^2
   p - lr * g / (sqrt(s) + eps)
 }
