@@ -30,7 +30,8 @@ const char *const kBuiltinFunctions[] = {
     "abs",  "sign",    "floor",   "ceil",      "stop_gradient", "max",     "min",       "where",
     "sum",  "mean",    "logsumexp", "argmax",  "norm",       "zeros_like", "ones_like",
     "flatten", "reshape", "concat", "transpose", "one_hot", "conv2d", "max_pool2d",
-    "avg_pool2d", "normal_like", "uniform_like", "normal", "uniform", "causal_mask"};
+    "avg_pool2d", "normal_like", "uniform_like", "normal", "uniform", "causal_mask",
+    "i32", "f32"};
 /// Reductions: over the whole tensor, or `axis = k` (also `max` and `min`
 /// with one argument).
 const char *const kReductions[] = {"sum", "mean", "logsumexp", "argmax", "norm"};
@@ -546,6 +547,21 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
         .Case("floor", [&] { return gd::FloorOp::create(builder, l, x); })
         .Case("stop_gradient", [&] { return gd::StopGradientOp::create(builder, l, x); })
         .Default([&] { return gd::CeilOp::create(builder, l, x); })();
+  }
+  if (name == "i32" || name == "f32") {
+    // i32(x): toward zero, as torch's .to(torch.int32) (NaN gives 0, values
+    // beyond the range its nearest bound); f32(x) of an integer or a bool.
+    if (!arity(1))
+      return {};
+    Type to = name == "i32" ? Type(builder.getI32Type()) : Type(builder.getF32Type());
+    if (tensorType(args[0]).getElementType() == to)
+      return args[0];
+    if (name == "i32" && tensorType(args[0]).getElementType().isInteger(1)) {
+      error(e.loc) << "'i32' takes a number, got " << typeString(args[0].getType())
+                   << "; write `if c then 1 else 0` to count truths";
+      return {};
+    }
+    return gd::ConvertOp::create(builder, l, tensorType(args[0]).clone(to), args[0]);
   }
   if (name == "where") {
     if (!arity(3))

@@ -201,8 +201,8 @@ LogicalResult ConvertOp::verify() {
   if (in.getShape() != out.getShape())
     return emitOpError("changes the shape from ")
            << formatTensorType(in) << " to " << formatTensorType(out);
-  if (!isa<FloatType>(out.getElementType()))
-    return emitOpError("converts to floats only");
+  if (out.getElementType().isInteger(1))
+    return emitOpError("converts to floats and integers, not to bool (compare instead)");
   return success();
 }
 

@@ -144,7 +144,9 @@ def GD_ConvertOp : GD_TensorOp<"convert", [
   let summary = "Elementwise conversion of the element type";
   let description = [{
     Integers and booleans convert to floats exactly where representable;
-    floats to floats by rounding. Differentiable float to float only.
+    floats to floats by rounding; floats to integers toward zero (NaN to 0,
+    values beyond the range to the nearest bound); integers to integers by
+    sign extension or truncation. Differentiable float to float only.
   }];
   let arguments = (ins AnyRankedTensor:$input);
   let results = (outs AnyRankedTensor:$result);

@@ -187,7 +187,8 @@ LogicalResult SelectOp::buildReverse(OpBuilder &b, ValueRange dy,
 LogicalResult ConvertOp::buildReverse(OpBuilder &b, ValueRange dy,
                                       SmallVectorImpl<Value> &dx) {
   auto in = tensorType(getInput());
-  if (!isa<FloatType>(in.getElementType())) {
+  if (!isa<FloatType>(in.getElementType()) ||
+      !isa<FloatType>(tensorType(getResult()).getElementType())) {
     dx.push_back(nullptr);
     return success();
   }

@@ -11,6 +11,16 @@ lens dense(n_in: int, n_out: int) {
   fn (x: f32[*s, n_in]) -> f32[*s, n_out] = x @ W + b
 }
 
+// An embedding (torch's nn.Embedding): for each token id, its row of a
+// learned table of vocab rows of d features. Ids are numbers (the f32 of
+// data files; a fraction is cut toward zero); an id outside [0, vocab)
+// gives a row of zeros. It is one product one_hot(ids) @ table, so its cost
+// grows with the vocabulary: right for characters and small vocabularies.
+lens embedding(vocab: int, d: int) {
+  param table: f32[vocab, d] = normal(0, 1)
+  fn (ids: f32[*s]) -> f32[*s, d] = one_hot(i32(ids), vocab) @ table
+}
+
 fn relu(x) = max(x, 0)
 fn softplus(x) = log(1 + exp(x))
 // Along the last axis (each row of a matrix of scores), as torch's dim=-1.

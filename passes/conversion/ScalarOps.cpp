@@ -63,9 +63,32 @@ static Value convert(OpBuilder &b, Location loc, Value v, Type to) {
   if (from == to)
     return v;
   if (auto fromInt = dyn_cast<IntegerType>(from)) {
+    if (auto toInt = dyn_cast<IntegerType>(to))
+      return fromInt.getWidth() < toInt.getWidth()
+                 ? arith::ExtSIOp::create(b, loc, to, v).getResult()
+                 : arith::TruncIOp::create(b, loc, to, v).getResult();
     if (fromInt.getWidth() == 1)
       return arith::UIToFPOp::create(b, loc, to, v);
     return arith::SIToFPOp::create(b, loc, to, v);
+  }
+  if (auto toInt = dyn_cast<IntegerType>(to)) {
+    // Toward zero, as a C cast or torch's .to(int32); NaN gives 0 and values
+    // beyond the integer's range its nearest bound (a bare fptosi would be
+    // poison there).
+    auto fromFloat = cast<FloatType>(from);
+    auto bound = [&](bool upper) {
+      APFloat limit(fromFloat.getFloatSemantics());
+      APSInt value = upper ? APSInt::getMaxValue(toInt.getWidth(), false)
+                           : APSInt::getMinValue(toInt.getWidth(), false);
+      limit.convertFromAPInt(value, true, APFloat::rmTowardZero);
+      return arith::ConstantOp::create(b, loc, FloatAttr::get(fromFloat, limit));
+    };
+    Value clamped = arith::MinimumFOp::create(
+        b, loc, arith::MaximumFOp::create(b, loc, v, bound(false)), bound(true));
+    Value isNaN = arith::CmpFOp::create(b, loc, arith::CmpFPredicate::UNO, v, v);
+    Value zero = arith::ConstantOp::create(b, loc, FloatAttr::get(fromFloat, 0.0));
+    Value safe = arith::SelectOp::create(b, loc, isNaN, zero, clamped);
+    return arith::FPToSIOp::create(b, loc, to, safe);
   }
   if (cast<FloatType>(from).getWidth() < cast<FloatType>(to).getWidth())
     return arith::ExtFOp::create(b, loc, to, v);
