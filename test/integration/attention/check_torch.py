@@ -13,7 +13,6 @@ F.gelu(approximate="tanh"), masked_fill with -inf), within difftest's
 tolerance. Exit 1 on a mismatch. Needs Debian's python3-torch
 (%reference-python).
 """
-import argparse
 import math
 import os
 import sys
@@ -43,17 +42,7 @@ def reference(params, x, w):
     return loss.item(), {k: v.grad.numpy() for k, v in p.items()}
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("model")
-    ap.add_argument("--difftest", required=True)
-    ap.add_argument("--gdc", required=True)
-    ap.add_argument("--workdir", required=True)
-    args = ap.parse_args()
-    sys.path.insert(0, os.path.dirname(os.path.abspath(args.difftest)))
-    import difftest
-
-    os.makedirs(args.workdir, exist_ok=True)
+def make_case():
     rng = np.random.default_rng(11)
     shapes = {"model.ln.gamma": [D], "model.ln.beta": [D]}
     for name, (n_in, n_out) in {"q": (D, D), "k": (D, D), "v": (D, D), "up": (D, 2 * D),
@@ -65,19 +54,11 @@ def main():
     params["model.ln.gamma"] += 1
     x = rng.uniform(-1, 1, (BATCH, T, D)).astype(np.float32)
     w = rng.uniform(-1, 1, (BATCH, T, D)).astype(np.float32)
-    with open(args.model) as f:
-        source = f.read()
-    loss, grads = reference(params, x, w)
-    difftest.write_case(args.workdir, source, x, w, params, loss, grads)
-    result, error = difftest.run_gdc(args.gdc, args.workdir, BATCH)
-    if error is None:
-        error = difftest.compare(result[0], result[1], loss, grads)
-    if error:
-        print("FAIL: gdc and torch differ\n" + error)
-        return 1
-    print("attention: loss {:.6f} and {} gradients match torch".format(loss, len(grads)))
-    return 0
+    return params, x, w, reference
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "Inputs"))
+    from one_step import run  # noqa: E402
+
+    sys.exit(run("attention", BATCH, make_case))

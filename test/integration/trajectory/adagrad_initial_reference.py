@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import read_idx, read_safetensors, write_safetensors  # noqa: E402
+from make_reference import load_fmnist, read_safetensors, write_safetensors  # noqa: E402
 
 BATCH = 32
 
@@ -29,11 +29,7 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(1)
     count = args.steps * BATCH
-    images = read_idx(os.path.join(args.data_dir, "train-images-idx3-ubyte.gz"), count)
-    labels = read_idx(os.path.join(args.data_dir, "train-labels-idx1-ubyte.gz"), count)
-    x = torch.from_numpy(images.reshape(count, 784).astype(np.float32))
-    x = x * torch.tensor(1 / 255, dtype=torch.float32)
-    y = torch.from_numpy(labels.astype(np.int64))
+    x, y = load_fmnist(args.data_dir, count)
     init = read_safetensors(os.path.join(here, "init.safetensors"))
     params = {k: torch.from_numpy(np.array(v)).requires_grad_() for k, v in init.items()}
     opt = torch.optim.Adagrad(params.values(), lr=0.05, eps=1e-10,

@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import read_idx, write_safetensors  # noqa: E402
+from make_reference import load_fmnist, write_safetensors  # noqa: E402
 
 BATCH = 32
 
@@ -35,9 +35,7 @@ def main():
     args = parser.parse_args()
     torch.set_num_threads(1)
     count = args.steps * BATCH
-    images = read_idx(os.path.join(args.data_dir, "train-images-idx3-ubyte.gz"), count)
-    x = torch.from_numpy(images.reshape(count, 784).astype(np.float32))
-    x = x * torch.tensor(1 / 255, dtype=torch.float32)
+    x, _ = load_fmnist(args.data_dir, count)
 
     g = torch.Generator().manual_seed(args.seed)
     uniform = lambda shape, lo, hi: (torch.rand(*shape, generator=g, dtype=torch.float64)

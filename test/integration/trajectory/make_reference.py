@@ -110,6 +110,16 @@ def read_idx(path, count):
     return np.frombuffer(raw, dtype=np.uint8).reshape((count,) + tuple(dims[1:]))
 
 
+def load_fmnist(data_dir, count):
+    """The first `count` training images as float32 [count, 784] times
+    float32(1/255), as gd's `scale = 1/255` reads them, and their labels
+    (int64): the data of every trajectory test."""
+    images = read_idx(os.path.join(data_dir, "train-images-idx3-ubyte.gz"), count)
+    labels = read_idx(os.path.join(data_dir, "train-labels-idx1-ubyte.gz"), count)
+    x = torch.from_numpy(images.reshape(count, 784).astype(np.float32))
+    return x * torch.tensor(1 / 255, dtype=torch.float32), torch.from_numpy(labels.astype(np.int64))
+
+
 def make_init():
     g = torch.Generator().manual_seed(SEED)
     init = {}
