@@ -158,7 +158,8 @@ std::optional<DataSpec> Elaborator::evalDataSpec(const ast::Expr &spec) {
       out.labelIsInput = true;
     } else if (arg.keyword == "label") {
       if (value.kind != ast::ExprKind::String) {
-        error(arg.loc) << "label names the label's column: label = \"class\"";
+        error(arg.loc) << "label names the label's column: label = \"class\" (csv has no "
+                          "label = input; give idx or npy data for an autoencoder)";
         return std::nullopt;
       }
       labelColumn = value.text;

@@ -155,6 +155,10 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
                      << "' is a lens or function, not a tensor; apply it to a "
                         "value or compose it with '>>'";
         return {};
+      case Binding::Shape:
+        error(e.loc) << "'" << e.name
+                     << "' names a shape (from a `*` annotation), not a tensor";
+        return {};
       }
     }
     if (e.name == "pi")

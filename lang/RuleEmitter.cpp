@@ -396,7 +396,7 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
   };
   bindArg("p", scalarType);
   bindArg("g", scalarType);
-  bindArg("t", scalarType);
+  Value step = bindArg("t", scalarType);
   if (usesLoss)
     bindArg("loss", scalarType);
   for (Attribute name : hyperNames)
@@ -468,7 +468,7 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
             initial = gd::ConvertOp::create(builder, loc(init.loc), scalarType, initial);
           Value one = scalar(1.0, scalarType.getElementType(), init.loc);
           Value first = gd::CmpOp::create(builder, loc(init.loc), builder.getStringAttr("eq"),
-                                          block->getArgument(2), one);
+                                          step, one);
           s.value = gd::SelectOp::create(builder, loc(init.loc), first, initial, s.value);
         }
       }

@@ -13,7 +13,7 @@ FailureOr<UpdatePlan> gdc::planUpdates(ModuleOp module, Operation *wire,
   UpdatePlan plan;
   SmallVector<std::string> prefixes; // per group, for names that repeat
   if (auto opt = dyn_cast<OptimizerOp>(wire)) {
-    UpdateGroup all{opt, false, 0, {}};
+    UpdateGroup all{opt, /*ascend=*/false, /*firstHyper=*/0, /*firstGlobal=*/0, {}};
     for (unsigned i = 0; i < paths.size(); ++i)
       all.tensors.push_back(i);
     plan.groups.push_back(std::move(all));
