@@ -44,13 +44,18 @@ static_assert(sizeof(MemRef0D) == 3 * sizeof(int64_t));
 
 size_t descriptorWords(size_t rank) { return 3 + 2 * rank; }
 
-enum class Element { F64, F32, I32, I64 };
+enum class Element { F64, F32, I32, I64, Bool };
 
 /// The type of one function argument or result, as seen from the host.
 struct TensorSpec {
   Element element;
   std::vector<int64_t> shape; // ShapedType::kDynamic for dynamic sizes
-  size_t elementBytes() const { return element == Element::F64 || element == Element::I64 ? 8 : 4; }
+  /// A bool is one byte in memory (an i1 memref is stored as i8).
+  size_t elementBytes() const {
+    return element == Element::F64 || element == Element::I64 ? 8
+           : element == Element::Bool                         ? 1
+                                                              : 4;
+  }
   bool isFloat() const { return element == Element::F64 || element == Element::F32; }
 };
 
@@ -68,6 +73,8 @@ FailureOr<TensorSpec> specOf(Type type) {
     spec.element = Element::I32;
   else if (e.isInteger(64))
     spec.element = Element::I64;
+  else if (e.isInteger(1))
+    spec.element = Element::Bool;
   else
     return failure();
   spec.shape.assign(tensor.getShape().begin(), tensor.getShape().end());
@@ -98,6 +105,11 @@ void storeElement(void *at, Element element, double value) {
     std::memcpy(at, &v, 8);
     return;
   }
+  case Element::Bool: {
+    uint8_t v = value != 0;
+    std::memcpy(at, &v, 1);
+    return;
+  }
   }
 }
 
@@ -122,6 +134,11 @@ double loadElement(const void *at, Element element) {
     int64_t v;
     std::memcpy(&v, at, 8);
     return static_cast<double>(v);
+  }
+  case Element::Bool: {
+    uint8_t v;
+    std::memcpy(&v, at, 1);
+    return v & 1;
   }
   }
   return 0;
@@ -355,6 +372,8 @@ std::string LensJit::resultElementType() const {
     return "i32";
   case Element::I64:
     return "i64";
+  case Element::Bool:
+    return "bool";
   }
   return "f32";
 }

@@ -51,7 +51,7 @@ struct StoredParam {
 
 /// The value of an evaluated expression.
 struct Value {
-  std::string elementType; ///< f32, f64, i32, i64
+  std::string elementType; ///< f32, f64, i32, i64, bool
   HostTensor tensor;
 };
 

@@ -62,6 +62,9 @@ std::optional<RankedTensorType> resultType(ModuleOp module, StringRef name) {
 }
 
 std::string elementName(Type t) {
+  // The language's spelling: a comparison gives `bool`, not MLIR's i1.
+  if (t.isInteger(1))
+    return "bool";
   std::string s;
   llvm::raw_string_ostream os(s);
   t.print(os);
@@ -183,7 +186,8 @@ std::string typeText(StringRef element, const std::vector<int64_t> &shape) {
 
 void printValue(const Value &value, llvm::raw_ostream &os) {
   const HostTensor &t = value.tensor;
-  bool integer = value.elementType[0] == 'i';
+  // Integers and bools (1 for true, 0 for false) print without a fraction.
+  bool integer = value.elementType[0] == 'i' || value.elementType == "bool";
   os << typeText(value.elementType, t.shape);
   if (t.shape.empty()) {
     os << " " << formatNumber(t.data.at(0), integer) << "\n";
