@@ -193,12 +193,16 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
     Value index = base ? emit(*e.operands[1], scope) : Value();
     if (!index)
       return {};
-    if (tensorType(base).getRank() != 1 || !isInteger(index) ||
-        tensorType(index).getElementType().isInteger(1) ||
-        tensorType(index).getRank() != 0) {
+    // x[label]: a vector's entry; with one more axis, each row's entry
+    // along the last axis (logits [T, k] by labels i32[T] give [T]).
+    auto baseType = tensorType(base), indexType = tensorType(index);
+    bool shapesMeet = baseType.getRank() == indexType.getRank() + 1 &&
+                      baseType.getShape().drop_back() == indexType.getShape();
+    if (!shapesMeet || !isInteger(index) || indexType.getElementType().isInteger(1)) {
       error(e.loc) << "cannot index " << typeString(base.getType()) << " by "
                    << typeString(index.getType())
-                   << ": indexing takes a vector and an integer (i32 or i64) scalar";
+                   << ": indexing takes a vector and an integer (i32 or i64) scalar, or "
+                      "a tensor [..., k] and integers of its leading shape [...]";
       return {};
     }
     return gd::TakeOp::create(builder, loc(e.loc), base, index);
@@ -605,6 +609,10 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
     auto reduced = axes(args[0]);
     if (!reduced)
       return {};
+    // Over no axes (a scalar's), these are the identity: the mean over the
+    // positions of a one-label loss is that label's loss, unchanged.
+    if (reduced->empty() && llvm::is_contained({"sum", "mean", "max", "min", "logsumexp"}, name))
+      return args[0];
     if (name == "max")
       return gd::ReduceMaxOp::create(builder, l, args[0], *reduced);
     if (name == "min")

@@ -128,8 +128,9 @@ std::optional<std::string> Elaborator::emitOptimizerField(const ast::Expr &e, co
   for (auto [i, isUsed] : llvm::enumerate(used)) {
     if (isUsed)
       continue;
+    StringRef pattern = patternTexts[i];
     bool matchesSome = llvm::any_of(*params, [&](const gd::ModelParameter &param) {
-      return gd::matchesPathPattern(patternTexts[i], param.path);
+      return gd::matchesPathPattern(pattern, param.path);
     });
     if (matchesSome)
       error(entryLocs[i]) << "the pattern \"" << patternTexts[i]

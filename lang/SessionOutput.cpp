@@ -209,7 +209,7 @@ LogicalResult Session::compileFile(StringRef input, Emit emit, StringRef output)
       diagnosisWritten = writeUnoptimizedObject(*diagnosis, diagnosisObject, diagnosisError);
     });
   });
-  auto joinDiagnosis = llvm::make_scope_exit([&] {
+  llvm::scope_exit joinDiagnosis([&] {
     if (diagnosisWorker.joinable())
       diagnosisWorker.join();
   });

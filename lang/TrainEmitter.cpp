@@ -102,10 +102,27 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
                            << "; with regression targets it must be f32";
       return false;
     }
-  } else if (output.getRank() != 1) {
+  } else if (output.getRank() == 0) {
     error(modelExpr.loc) << "the model's output is " << typeString(outputType)
                          << "; with class labels it must be a vector of class scores";
     return false;
+  } else if (output.getRank() > 1) {
+    // Class scores per position ([T, k]): a class label per position, from
+    // npy labels of shape [T] per example.
+    labelType = RankedTensorType::get(output.getShape().drop_back(), b.getI32Type());
+    auto format = llvm::find_if(trainData->attrs, [](NamedAttribute a) {
+      return a.getName() == "format";
+    });
+    StringRef name = cast<StringAttr>(format->getValue()).getValue();
+    if (name != "npy") {
+      auto diag = error(modelExpr.loc);
+      diag << "the model's output is " << typeString(outputType)
+           << ", class scores per position, which needs a class label per position: give npy "
+              "labels of shape "
+           << typeString(labelType).substr(3) << " per example, not " << name << " data";
+      diag.attachNote(loc(trainData->loc)) << "the data is here";
+      return false;
+    }
   } else if (trainData->classes > 0 && output.getDimSize(0) != trainData->classes) {
     auto diag = error(modelExpr.loc);
     diag << "the model's output is " << typeString(outputType) << ", but the data has "

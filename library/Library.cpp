@@ -14,6 +14,7 @@
 #include "lang/CompiledModel.h"
 #include "lang/DiagnosticCapture.h"
 #include "lang/Session.h"
+#include "runtime/Dataset.h"
 #include "runtime/StepMemory.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -425,12 +426,13 @@ int gdc_trainer_step(gdc_trainer *trainer, const void *x, const void *labels, in
     const gdrt::Manifest &manifest = trainer->manifest();
     if (!manifest.hasTargetLabels()) {
       // A class index outside the output would index past the logits.
+      gdrt::LabelFormat format = gdrt::LabelFormat::fromManifest(manifest);
       const int32_t *classes = static_cast<const int32_t *>(labels);
-      for (int64_t i = 0; i < batch; ++i)
-        if (classes[i] < 0 || classes[i] >= manifest.outputSize())
+      for (int64_t i = 0; i < batch * format.labelsPerExample(); ++i)
+        if (classes[i] < 0 || classes[i] >= format.classes)
           return fail(context, GDC_ERROR_ARGUMENT,
                       "label " + std::to_string(i) + " is class " + std::to_string(classes[i]) +
-                          ", outside [0, " + std::to_string(manifest.outputSize()) + ")");
+                          ", outside [0, " + std::to_string(format.classes) + ")");
     }
     float value = 0;
     size_t wanted = 0;

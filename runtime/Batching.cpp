@@ -38,7 +38,8 @@ void gatherBatch(const Dataset &data, const std::vector<int64_t> &order,
   for (int64_t i = 0; i < range.size; ++i) {
     int64_t example = order[range.begin + i];
     copyRow(data.examples.data(), example, data.exampleSize, x, i);
-    y[i] = data.labels[example];
+    std::memcpy(y + i * data.labelsPerExample, data.labels.data() + example * data.labelsPerExample,
+                static_cast<size_t>(data.labelsPerExample) * sizeof(int32_t));
   }
 }
 

@@ -34,7 +34,7 @@ std::vector<int64_t> fileOrder(int64_t count);
 
 /// Copies the examples and class labels at `order[range]` into the
 /// contiguous buffers `x` ([range.size, exampleSize]) and `y`
-/// ([range.size]). For a data set of class labels.
+/// ([range.size, labelsPerExample]). For a data set of class labels.
 void gatherBatch(const Dataset &data, const std::vector<int64_t> &order,
                  BatchRange range, float *x, int32_t *y);
 

@@ -11,14 +11,22 @@ namespace gdrt {
 std::string LabelFormat::describe() const {
   if (targets)
     return "f32 targets of shape " + formatShape(targetShape);
+  if (!classShape.empty())
+    return "class labels in [0, " + std::to_string(classes) + ") of shape " +
+           formatShape(classShape);
   return "class labels in [0, " + std::to_string(classes) + ")";
 }
 
 LabelFormat LabelFormat::fromManifest(const Manifest &manifest) {
   LabelFormat format;
   format.targets = manifest.hasTargetLabels();
-  format.classes = format.targets ? 0 : manifest.outputSize();
   format.targetShape = manifest.labelShape;
+  if (!format.targets) {
+    // One class per position: the output has a score per class after them.
+    format.classShape = manifest.labelShape;
+    format.classes = manifest.labelShape.empty() ? manifest.outputSize()
+                                                 : manifest.outputShape.back();
+  }
   return format;
 }
 
@@ -35,7 +43,7 @@ void truncateDataset(Dataset &data, int64_t count) {
   if (data.hasTargets())
     data.targets.resize(static_cast<size_t>(count * data.targetSize));
   else
-    data.labels.resize(static_cast<size_t>(count));
+    data.labels.resize(static_cast<size_t>(count * data.labelsPerExample));
 }
 
 Dataset selectExamples(const Dataset &data,
@@ -44,11 +52,12 @@ Dataset selectExamples(const Dataset &data,
   out.count = static_cast<int64_t>(indices.size());
   out.exampleSize = data.exampleSize;
   out.targetSize = data.targetSize;
+  out.labelsPerExample = data.labelsPerExample;
   out.examples.resize(static_cast<size_t>(out.count * out.exampleSize));
   if (data.hasTargets())
     out.targets.resize(static_cast<size_t>(out.count * out.targetSize));
   else
-    out.labels.resize(static_cast<size_t>(out.count));
+    out.labels.resize(static_cast<size_t>(out.count * out.labelsPerExample));
   for (int64_t i = 0; i < out.count; ++i) {
     int64_t from = indices[static_cast<size_t>(i)];
     std::memcpy(out.examples.data() + i * out.exampleSize,
@@ -59,8 +68,9 @@ Dataset selectExamples(const Dataset &data,
                   data.targets.data() + from * data.targetSize,
                   static_cast<size_t>(data.targetSize) * sizeof(float));
     else
-      out.labels[static_cast<size_t>(i)] =
-          data.labels[static_cast<size_t>(from)];
+      std::memcpy(out.labels.data() + i * out.labelsPerExample,
+                  data.labels.data() + from * data.labelsPerExample,
+                  static_cast<size_t>(data.labelsPerExample) * sizeof(int32_t));
   }
   return out;
 }

@@ -23,7 +23,10 @@ struct Dataset {
   int64_t count = 0;           ///< number of examples
   int64_t exampleSize = 0;     ///< floats per example
   std::vector<float> examples; ///< [count, exampleSize] row-major
-  std::vector<int32_t> labels; ///< [count] class indices; empty for targets
+  /// Class indices per example: 1, or one per position for a sequence
+  /// model (`label i32 <dims>`).
+  int64_t labelsPerExample = 1;
+  std::vector<int32_t> labels; ///< [count, labelsPerExample]; empty for targets
   int64_t targetSize = 0;      ///< floats per target; 0 for class labels
   std::vector<float> targets;  ///< [count, targetSize] row-major
 
@@ -36,6 +39,10 @@ struct LabelFormat {
   bool targets = false; ///< f32 targets (`label f32`), else class indices
   int64_t classes = 0;  ///< class indices lie in [0, classes)
   Shape targetShape;    ///< per example, for targets
+  Shape classShape;     ///< per example, for class indices: [] (one) or [T, ...]
+
+  /// Class indices per example (1 for one label).
+  int64_t labelsPerExample() const { return shapeElementCount(classShape); }
 
   /// Floats per target (1 for a scalar).
   int64_t targetSize() const { return shapeElementCount(targetShape); }

@@ -291,11 +291,12 @@ bool ManifestParser::parseLabel(const std::vector<std::string_view> &fields,
     // No dimensions is a scalar target, unlike input and output.
     return fields.size() == 2 || parseDims(fields, 2, out.labelShape, problem);
   }
-  if (fields.size() == 2 && fields[1] == "i32") {
+  if (fields.size() >= 2 && fields[1] == "i32") {
+    // With dimensions: a class per position (a sequence model's labels).
     out.labelType = "i32";
-    return true;
+    return fields.size() == 2 || parseDims(fields, 2, out.labelShape, problem);
   }
-  problem = "expected 'label i32' or 'label f32 <dim>...'";
+  problem = "expected 'label i32 [<dim>...]' or 'label f32 <dim>...'";
   return false;
 }
 
@@ -407,6 +408,11 @@ bool ManifestParser::checkData(const DataSpec &spec,
       return false;
     }
     return true;
+  }
+  if (!targets && out.labelSize() != 1 && spec.format != "npy") {
+    problem = spec.format + " data holds one class label per example, but the model's label "
+              "has shape " + formatShape(out.labelShape) + " (use npy data)";
+    return false;
   }
   if (spec.format == "idx" && targets) {
     problem = "idx data holds class labels, but the model's labels are f32 "
@@ -652,6 +658,15 @@ bool ManifestParser::finish(std::string &error) {
       error = std::string("manifest: missing '") + required + "' record";
       return false;
     }
+  }
+  // Class labels per position: the output scores the classes after them.
+  if (out.labelType == "i32" && !out.labelShape.empty() &&
+      (out.outputShape.size() != out.labelShape.size() + 1 ||
+       !std::equal(out.labelShape.begin(), out.labelShape.end(), out.outputShape.begin()))) {
+    error = "manifest: class labels of shape " + formatShape(out.labelShape) +
+            " need an output of that shape followed by the classes, not " +
+            formatShape(out.outputShape);
+    return false;
   }
   for (size_t i = 0; i < out.data.size(); ++i) {
     std::string problem;

@@ -376,9 +376,13 @@ bool loadNpyDataset(const std::string &xPath, const std::string &yPath,
       }
     }
   } else {
-    if (y.shape.size() != 1) {
-      error = yPath + ": class labels must have shape (n,), found " +
-              formatNpyShape(y.shape);
+    // One class per example, (n,), or one per position, (n, T, ...).
+    std::vector<uint64_t> wanted{count};
+    for (int64_t d : labels.classShape)
+      wanted.push_back(static_cast<uint64_t>(d));
+    if (y.shape != wanted) {
+      error = yPath + ": class labels must have shape " + formatNpyShape(wanted) +
+              ", found " + formatNpyShape(y.shape);
       return false;
     }
     if (!y.isInteger()) {
@@ -386,14 +390,18 @@ bool loadNpyDataset(const std::string &xPath, const std::string &yPath,
               y.descr + "'";
       return false;
     }
-    out.labels.resize(static_cast<size_t>(count));
-    for (uint64_t i = 0; i < count; ++i) {
+    const uint64_t perExample = static_cast<uint64_t>(labels.labelsPerExample());
+    out.labelsPerExample = labels.labelsPerExample();
+    out.labels.resize(static_cast<size_t>(count * perExample));
+    for (uint64_t i = 0; i < count * perExample; ++i) {
       double label = y.element(i);
       if (label < 0 || label >= static_cast<double>(labels.classes)) {
         error = yPath + ": label " +
                 std::to_string(static_cast<int64_t>(label)) + " of example " +
-                std::to_string(i) + " is out of range [0, " +
-                std::to_string(labels.classes) + ")";
+                std::to_string(i / perExample) +
+                (perExample > 1 ? " (position " + std::to_string(i % perExample) + ")"
+                                : std::string()) +
+                " is out of range [0, " + std::to_string(labels.classes) + ")";
         return false;
       }
       out.labels[i] = static_cast<int32_t>(label);

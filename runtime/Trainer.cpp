@@ -84,7 +84,7 @@ bool Trainer::prepare(std::string &error) {
   if (train.hasTargets())
     batchTargets.assign(static_cast<size_t>(batch * train.targetSize), 0.0f);
   else
-    batchY.assign(static_cast<size_t>(batch), 0);
+    batchY.assign(static_cast<size_t>(batch * train.labelsPerExample), 0);
 
   return true;
 }
@@ -206,18 +206,23 @@ static void forEachEvalChunk(const ModelEntryPoints &model, ModelState &state,
 double Trainer::accuracy(const Dataset &data) {
   if (data.count == 0)
     return 0;
-  const int64_t classes = manifest.outputSize();
+  // One label per example, or one per position of a sequence model (the
+  // output then has a row of class scores per position): the fraction of
+  // positions whose highest score is the label's class.
+  const int64_t positions = data.labelsPerExample;
+  const int64_t classes = manifest.outputSize() / positions;
   int64_t correct = 0;
-  forEachEvalChunk(model, state, classes, data,
+  forEachEvalChunk(model, state, manifest.outputSize(), data,
                    [&](int64_t begin, int64_t size, const float *out) {
-                     for (int64_t i = 0; i < size; ++i) {
+                     for (int64_t i = 0; i < size * positions; ++i) {
                        const float *row = out + i * classes;
                        int64_t best =
                            std::max_element(row, row + classes) - row;
-                       correct += best == data.labels[begin + i];
+                       correct += best == data.labels[begin * positions + i];
                      }
                    });
-  return static_cast<double>(correct) / static_cast<double>(data.count);
+  return static_cast<double>(correct) /
+         static_cast<double>(data.count * positions);
 }
 
 double Trainer::meanSquaredError(const Dataset &data) {

@@ -1,11 +1,14 @@
 // std.losses: losses are lenses parametrised by the label. Each is also a
 // function (`loss mine(y, label) = mae(y, one_hot(label, 10))`).
 
-loss cross_entropy(logits: f32[k], label: i32) = logsumexp(logits) - logits[label]
+// One label per example, or one per position (logits [T, k], labels i32[T]:
+// the mean over the positions, as torch's F.cross_entropy on [T, k]).
+loss cross_entropy(logits: f32[*s, k], label: i32[*s]) =
+  mean(logsumexp(logits, axis = -1) - logits[label])
 
 // The negative log-likelihood of the label, for a model that ends in
 // log_softmax (cross_entropy = log_softmax >> nll).
-loss nll(log_probs: f32[k], label: i32) = -log_probs[label]
+loss nll(log_probs: f32[*s, k], label: i32[*s]) = -mean(log_probs[label])
 
 loss mse(y: f32[*s], target: f32[*s]) = mean((y - target)^2)
 loss mae(y: f32[*s], target: f32[*s]) = mean(abs(y - target))

@@ -53,9 +53,9 @@ TEST(ManifestLabel, RejectsOtherLabels) {
     const char *line;
     const char *expected;
   } cases[] = {
-      {"label", "expected 'label i32' or 'label f32 <dim>...'"},
-      {"label i32 3", "expected 'label i32' or 'label f32 <dim>...'"},
-      {"label i64", "expected 'label i32' or 'label f32 <dim>...'"},
+      {"label", "expected 'label i32 [<dim>...]' or 'label f32 <dim>...'"},
+      {"label i32 0", "dimension '0' is not a positive integer"},
+      {"label i64", "expected 'label i32 [<dim>...]' or 'label f32 <dim>...'"},
       {"label f32 0", "dimension '0' is not a positive integer"},
       {"label f32 3 x", "dimension 'x' is not a positive integer"},
   };
@@ -218,6 +218,30 @@ TEST(ManifestData, ExamplesThatAreTheirOwnLabels) {
               std::string::npos)
         << error;
   }
+}
+
+TEST(ManifestLabel, ClassLabelsPerPosition) {
+  // `label i32 8`: a class per position; the output scores the classes
+  // after the positions.
+  Manifest m = parseOk("gdc-model 1\ninput f32 8\nlabel i32 8\noutput f32 8 11\n"
+                       "data train npy ids.npy tags.npy 1\n");
+  EXPECT_EQ(m.labelShape, (Shape{8}));
+  EXPECT_FALSE(m.hasTargetLabels());
+  Manifest again = parseOk(formatManifest(m));
+  EXPECT_EQ(again.labelShape, (Shape{8}));
+  std::string error =
+      parseError("gdc-model 1\ninput f32 8\nlabel i32 8\noutput f32 11\n");
+  EXPECT_NE(error.find("class labels of shape [8] need an output of that shape followed by "
+                       "the classes, not [11]"),
+            std::string::npos)
+      << error;
+  // Only npy data holds a label per position.
+  error = parseError("gdc-model 1\ninput f32 8\nlabel i32 8\noutput f32 8 11\n"
+                     "data train idx a b 1\n");
+  EXPECT_NE(error.find("idx data holds one class label per example, but the model's label "
+                       "has shape [8] (use npy data)"),
+            std::string::npos)
+      << error;
 }
 
 TEST(ManifestValid, AFractionStrictlyBetweenZeroAndOne) {

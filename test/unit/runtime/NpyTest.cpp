@@ -257,7 +257,7 @@ TEST_F(NpyTest, ClassLabelsMustBeIntegersInRangeOnePerExample) {
   std::string matrix =
       write(npyBytes(dict("<i4", "(3, 1)"), raw<int32_t>({0, 1, 2})), "m.npy");
   EXPECT_EQ(loadError(x, matrix),
-            matrix + ": class labels must have shape (n,), found (3, 1)");
+            matrix + ": class labels must have shape (3,), found (3, 1)");
   std::string big =
       write(npyBytes(dict("<i4", "(3,)"), raw<int32_t>({0, 3, 2})), "b.npy");
   EXPECT_EQ(loadError(x, big),
