@@ -36,6 +36,7 @@ const Format kFormats[] = {
     {"csv", {"path"}, {"label", "label_type", "scale", "features"}},
     {"npy", {"x", "y"}, {"label", "label_type", "scale", "shape"}},
     {"synthetic", {}, {"n", "features", "classes", "seed"}},
+    {"text", {"path"}, {"context"}},
 };
 
 bool allNamesBound(const ast::Expr &e, const Scope &scope) {
@@ -94,7 +95,7 @@ std::optional<DataSpec> Elaborator::evalDataSpec(const ast::Expr &spec) {
         format = &f;
   if (!format) {
     error(spec.loc) << "expected a data spec: idx(images, labels), csv(path, label = \"...\"), "
-                       "npy(x, y) or synthetic(...)";
+                       "npy(x, y), synthetic(...) or text(path, context = n)";
     return std::nullopt;
   }
   Builder b(&ctx);
@@ -186,7 +187,7 @@ std::optional<DataSpec> Elaborator::evalDataSpec(const ast::Expr &spec) {
         }
         shape->push_back(dim);
       }
-    } else if (arg.keyword == "features") {
+    } else if (arg.keyword == "features" || arg.keyword == "context") {
       if (!dimension(value, features))
         return std::nullopt;
     } else {
@@ -227,6 +228,8 @@ std::optional<DataSpec> Elaborator::evalDataSpec(const ast::Expr &spec) {
     error(spec.loc) << "csv needs the label's column: csv(path, label = \"class\")";
     return std::nullopt;
   }
+  if (name == "text" && features == ShapedType::kDynamic)
+    features = 64;
   if (name == "synthetic" && features == ShapedType::kDynamic) {
     error(spec.loc) << "synthetic needs the number of features: synthetic(features = 8)";
     return std::nullopt;
@@ -248,6 +251,12 @@ std::optional<DataSpec> Elaborator::evalDataSpec(const ast::Expr &spec) {
   }
   out.floatLabels = floatLabels || out.labelIsInput || (name == "synthetic" && classes == 0);
   out.classes = classes;
+  if (name == "text") {
+    // Bytes as tokens: a class of 256 per position, the byte after it.
+    out.classes = 256;
+    out.labelsPerPosition = true;
+    attrs.push_back(b.getNamedAttr("context", b.getI64IntegerAttr(features)));
+  }
   attrs.push_back(b.getNamedAttr("scale", b.getF64FloatAttr(scale)));
   if (labelColumn)
     attrs.push_back(b.getNamedAttr("label", b.getStringAttr(*labelColumn)));

@@ -71,6 +71,7 @@ struct DataSpec {
   mlir::Type example;
   bool floatLabels = false; ///< regression targets shaped like the output
   bool labelIsInput = false; ///< `label = input`: each example is its own target
+  bool labelsPerPosition = false; ///< text: a class label per position of the example
   int64_t classes = 0;      ///< synthetic: the number of classes (0: targets)
   llvm::SmallVector<mlir::NamedAttribute> attrs;
 };

@@ -70,7 +70,8 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
     if (!cast<RankedTensorType>(testData->example).hasStaticShape())
       testData->example = trainData->example;
     if (testData->example != trainData->example || testData->floatLabels != trainData->floatLabels ||
-        testData->labelIsInput != trainData->labelIsInput) {
+        testData->labelIsInput != trainData->labelIsInput ||
+        testData->labelsPerPosition != trainData->labelsPerPosition) {
       auto diag = error(testData->loc);
       diag << "the test data gives " << typeString(testData->example)
            << describeLabels(*testData) << ", but the training data gives "
@@ -102,6 +103,21 @@ bool Elaborator::emitTrain(const ast::Decl &train) {
                            << "; with regression targets it must be f32";
       return false;
     }
+  } else if (trainData->labelsPerPosition) {
+    // text: the next byte of each position, one of 256 classes.
+    int64_t context = cast<RankedTensorType>(trainData->example).getDimSize(0);
+    if (output.getRank() != 2 || output.getDimSize(0) != context ||
+        output.getDimSize(1) != trainData->classes) {
+      auto diag = error(modelExpr.loc);
+      diag << "the model's output is " << typeString(outputType)
+           << ", but text data labels each of its " << context
+           << " positions with the next byte, one of " << trainData->classes
+           << " classes: the model must output f32[" << context << ", " << trainData->classes
+           << "]";
+      diag.attachNote(loc(trainData->loc)) << "the data is here";
+      return false;
+    }
+    labelType = RankedTensorType::get({context}, b.getI32Type());
   } else if (output.getRank() == 0) {
     error(modelExpr.loc) << "the model's output is " << typeString(outputType)
                          << "; with class labels it must be a vector of class scores";

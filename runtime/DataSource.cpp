@@ -7,6 +7,7 @@
 #include "Idx.h"
 #include "Npy.h"
 #include "Synthetic.h"
+#include "Text.h"
 
 namespace gdrt {
 
@@ -37,6 +38,9 @@ static bool loadFormat(const DataSpec &spec, const Manifest &manifest,
     return loadNpyDataset(resolvePath(baseDir, spec.imagesPath),
                           labelsPath, spec.scale,
                           exampleSize, labels, out, error);
+  if (spec.format == "text")
+    return loadTextDataset(resolvePath(baseDir, spec.imagesPath), spec.features, labels, out,
+                           error);
   if (spec.format == "synthetic") {
     if (spec.features != exampleSize) {
       error = "synthetic data has " + std::to_string(spec.features) +

@@ -298,12 +298,14 @@ bool ManifestParser::parseData(const std::vector<std::string_view> &fields,
     usage = "data <split> npy <x-path> <y-path> <scale>";
   else if (spec.format == "synthetic")
     usage = "data <split> synthetic <n> <features> <classes> <seed>";
+  else if (spec.format == "text")
+    usage = "data <split> text <path> <context>";
   if (!usage) {
     problem = "unsupported data format '" + spec.format +
-              "' (expected idx, csv, npy or synthetic)";
+              "' (expected idx, csv, npy, synthetic or text)";
     return false;
   }
-  size_t wanted = spec.format == "synthetic" ? 7 : 6;
+  size_t wanted = spec.format == "synthetic" ? 7 : spec.format == "text" ? 5 : 6;
   if (fields.size() != wanted) {
     problem = std::string("expected '") + usage + "'";
     return false;
@@ -311,7 +313,14 @@ bool ManifestParser::parseData(const std::vector<std::string_view> &fields,
   if (!once("data " + spec.split, problem))
     return false;
 
-  if (spec.format == "synthetic") {
+  if (spec.format == "text") {
+    if (!percentDecode(fields[3], spec.imagesPath)) {
+      problem = "malformed %-escape in a data path";
+      return false;
+    }
+    if (!parseCount(fields[4], 1, "context", spec.features, problem))
+      return false;
+  } else if (spec.format == "synthetic") {
     if (!parseCount(fields[3], 1, "example count", spec.count, problem) ||
         !parseCount(fields[4], 1, "feature count", spec.features, problem) ||
         !parseCount(fields[5], 0, "class count", spec.classes, problem))
@@ -370,6 +379,19 @@ bool ManifestParser::checkData(const DataSpec &spec,
     if (!targets || out.labelShape != out.inputShape) {
       problem = "the data's examples are their own labels (no labels file), but the "
                 "model's label is not f32 shaped like its input";
+      return false;
+    }
+    return true;
+  }
+  if (spec.format == "text") {
+    Shape context{spec.features};
+    if (targets || out.labelShape != context || out.inputShape != context ||
+        out.outputShape != Shape{spec.features, 256}) {
+      problem = "text data gives " + std::to_string(spec.features) +
+                " bytes per example and the next byte of each as its class, but the "
+                "model's input, label and output are not f32 [" +
+                std::to_string(spec.features) + "], i32 [" + std::to_string(spec.features) +
+                "] and f32 [" + std::to_string(spec.features) + ", 256]";
       return false;
     }
     return true;

@@ -32,6 +32,9 @@
 //                                 no labels file, each example is its own
 //                                 f32 target (`label = input`)
 //   data <split> synthetic <n> <features> <classes> <seed>
+//   data <split> text <path> <context>
+//                                 windows of <context> bytes, each
+//                                 position's label the next byte
 //                                 split: train | test, one record each
 //   valid <fraction>              hold out this fraction of the training set
 //   source-dir <dir>              base of relative data paths: absolute, or
@@ -112,8 +115,8 @@ struct HyperSpec {
 /// Where one split's examples come from: a `data` record.
 struct DataSpec {
   std::string split;  ///< "train" or "test"
-  std::string format; ///< "idx", "csv", "npy" or "synthetic"
-  /// The file of the examples: idx images, the CSV file, npy x.
+  std::string format; ///< "idx", "csv", "npy", "synthetic" or "text"
+  /// The file of the examples: idx images, the CSV file, npy x, the text.
   std::string imagesPath;
   /// The file of the labels: idx labels, npy y; empty for csv, and for
   /// idx and npy data whose examples are their own labels.
@@ -121,7 +124,8 @@ struct DataSpec {
   std::string labelColumn; ///< csv: the header name of the label column
   float scale = 1;         ///< examples are multiplied by it (not synthetic)
   /// synthetic: examples, features per example, classes (0: regression)
-  /// and the generator's seed.
+  /// and the generator's seed; text: `features` is the context (bytes per
+  /// example).
   int64_t count = 0;
   int64_t features = 0;
   int64_t classes = 0;

@@ -91,6 +91,9 @@ std::string formatInit(const ParamInit &init) {
 }
 
 std::string formatDataSpec(const DataSpec &spec) {
+  if (spec.format == "text")
+    return spec.imagesPath + " (text, " + std::to_string(spec.features) +
+           " bytes per example, each position's next byte its label)";
   if (spec.format == "synthetic")
     return "synthetic: " + std::to_string(spec.count) + " examples, " +
            std::to_string(spec.features) + " features, " +
@@ -145,6 +148,8 @@ std::string formatManifest(const Manifest &m) {
     if (spec.format == "synthetic")
       text += std::to_string(spec.count) + " " + std::to_string(spec.features) + " " +
               std::to_string(spec.classes) + " " + std::to_string(spec.seed);
+    else if (spec.format == "text")
+      text += percentEncode(spec.imagesPath) + " " + std::to_string(spec.features);
     else
       text += percentEncode(spec.imagesPath) + " " +
               (spec.labelsAreExamples()

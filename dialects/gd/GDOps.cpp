@@ -64,6 +64,10 @@ static LogicalResult verifyDataConfig(TrainStepOp op, StringRef split, Attribute
     strings = {"x", "y"};
   else if (format.getValue() == "synthetic")
     integers = {"n", "features", "classes", "seed"};
+  else if (format.getValue() == "text") {
+    strings = {"path"};
+    integers = {"context"};
+  }
   else
     return op.emitOpError("config '") << split << "' has the unknown format " << format;
   for (StringRef key : strings)

@@ -117,6 +117,9 @@ FailureOr<gdrt::Manifest> buildManifest(TrainStepOp step, ArrayRef<ModelInstance
     } else if (spec.format == "npy") {
       spec.imagesPath = text("x");
       spec.labelsPath = text("y");
+    } else if (spec.format == "text") {
+      spec.imagesPath = text("path");
+      spec.features = integer("context");
     } else {
       spec.count = integer("n");
       spec.features = integer("features");

@@ -111,7 +111,7 @@ TEST(ManifestData, RejectsMalformedDataRecords) {
   } cases[] = {
       {"data train", "expected 'data <split> <format> ...'"},
       {"data train parquet a", "unsupported data format 'parquet' (expected "
-                               "idx, csv, npy or synthetic)"},
+                               "idx, csv, npy, synthetic or text)"},
       {"data test csv a.csv y", "expected 'data <split> csv <path> "
                                 "<label-column> <scale>'"},
       {"data test csv a.csv y 1 2", "expected 'data <split> csv"},
@@ -242,6 +242,19 @@ TEST(ManifestLabel, ClassLabelsPerPosition) {
                        "has shape [8] (use npy data)"),
             std::string::npos)
       << error;
+}
+
+TEST(ManifestData, TextWindowsOfBytes) {
+  const char *model = "gdc-model 1\ninput f32 16\nlabel i32 16\noutput f32 16 256\n";
+  Manifest m = parseOk(std::string(model) + "data train text my%20book.txt 16\n");
+  const DataSpec *spec = m.findData("train");
+  ASSERT_NE(spec, nullptr);
+  EXPECT_EQ(spec->format, "text");
+  EXPECT_EQ(spec->imagesPath, "my book.txt");
+  EXPECT_EQ(spec->features, 16);
+  EXPECT_EQ(parseOk(formatManifest(m)).findData("train")->imagesPath, "my book.txt");
+  std::string error = parseError(std::string(model) + "data train text book.txt 8\n");
+  EXPECT_NE(error.find("text data gives 8 bytes per example"), std::string::npos) << error;
 }
 
 TEST(ManifestValid, AFractionStrictlyBetweenZeroAndOne) {
