@@ -3,6 +3,7 @@
 #include "Manifest.h"
 
 #include "ParseNumber.h"
+#include "PercentEncoding.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -68,35 +69,6 @@ private:
 
 } // namespace
 
-/// Paths in the manifest are percent-encoded (a space, '%' and control
-/// characters as %XX) so that fields stay space-separated. Returns false on
-/// a malformed escape.
-static bool percentDecode(std::string_view text, std::string &out) {
-  out.clear();
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    auto hex = [](char c) -> int {
-      if (c >= '0' && c <= '9')
-        return c - '0';
-      if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-      if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-      return -1;
-    };
-    if (i + 2 >= text.size())
-      return false;
-    int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
-    if (hi < 0 || lo < 0)
-      return false;
-    out.push_back(static_cast<char>(hi * 16 + lo));
-    i += 2;
-  }
-  return true;
-}
 
 /// Splits on single spaces; doubled or leading/trailing spaces give empty
 /// fields, which the parser rejects.

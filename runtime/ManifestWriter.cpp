@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "Manifest.h"
+#include "PercentEncoding.h"
 #include "ParseNumber.h"
 
 #include <cmath>
@@ -15,25 +16,6 @@
 
 namespace gdrt {
 namespace {
-
-/// A path as a field: a space, '%' and control characters become %XX, so
-/// that fields stay space-separated.
-std::string percentEncode(const std::string &text) {
-  // A lone `-` is the records' "none" (no labels file, an unknown site).
-  if (text == "-")
-    return "%2D";
-  std::string out;
-  for (unsigned char c : text) {
-    if (c == ' ' || c == '%' || c < 0x20 || c == 0x7f) {
-      char buffer[4];
-      snprintf(buffer, sizeof(buffer), "%%%02X", c);
-      out += buffer;
-    } else {
-      out.push_back(static_cast<char>(c));
-    }
-  }
-  return out;
-}
 
 std::string spacedDims(const Shape &shape) {
   std::string text;
