@@ -67,6 +67,7 @@ llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module,
                                  llvm::JITSymbolFlags::Exported};
     };
     add("_mlir_ciface_gdrt_matmul", &_mlir_ciface_gdrt_matmul);
+    add("_mlir_ciface_gdrt_batch_matmul", &_mlir_ciface_gdrt_batch_matmul);
     add("_mlir_memref_to_llvm_alloc", &_mlir_memref_to_llvm_alloc);
     add("_mlir_memref_to_llvm_aligned_alloc", &_mlir_memref_to_llvm_aligned_alloc);
     add("_mlir_memref_to_llvm_free", &_mlir_memref_to_llvm_free);

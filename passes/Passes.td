@@ -135,12 +135,25 @@ def ConvertGDToLinalg : Pass<"convert-gd-to-linalg", "mlir::ModuleOp"> {
                            "mlir::scf::SCFDialect"];
 }
 
-def GDMatmulToBlas : Pass<"gd-matmul-to-blas", "mlir::ModuleOp"> {
-  let summary = "Call the runtime's BLAS kernel for bufferized linalg.matmul";
+def GDFuseElementwise : Pass<"gd-fuse-elementwise"> {
+  let summary = "Fuse elementwise linalg ops, keeping matrix products whole";
   let description = [{
-    Replaces `linalg.matmul` on memrefs (after bufferization) by a call to
-    `gdrt_matmul` (the runtime's wrapper over `cblas_sgemm`), passing
-    strided memrefs so that transposed views need no copy.
+    linalg's elementwise fusion (fusing producers into consumers, folding
+    reshapes into generics by expanding their loops), except that a reshape
+    next to a `linalg.matmul` or `linalg.batch_matmul` stays: folding it
+    would turn the product into a generic that no BLAS call replaces.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
+                           "mlir::affine::AffineDialect"];
+}
+
+def GDMatmulToBlas : Pass<"gd-matmul-to-blas", "mlir::ModuleOp"> {
+  let summary = "Call the runtime's BLAS kernels for bufferized matrix products";
+  let description = [{
+    Replaces `linalg.matmul` and `linalg.batch_matmul` on memrefs (after
+    bufferization) by calls to `gdrt_matmul` and `gdrt_batch_matmul` (the
+    runtime's wrappers over `cblas_sgemm`), passing strided memrefs so that
+    transposed views need no copy.
   }];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];

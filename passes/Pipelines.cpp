@@ -46,7 +46,7 @@ void addTrainStep(OpPassManager &pm, const TrainStepOptions &options) {
 void addLinalg(OpPassManager &pm) {
   pm.addPass(createConvertGDToLinalg());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createGDFuseElementwise());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 }

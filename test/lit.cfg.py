@@ -3,6 +3,9 @@
 #   %python         the Python running lit (for the tests' helper scripts)
 #   %fmnist         the Fashion-MNIST directory (feature `fmnist` when present)
 #   %examples       the source examples/ directory
+#   %gpl-dir        the directory of the GNU GPL's text, GPL-3 (Debian's
+#                   base-files installs it; feature `gpl` when present), the
+#                   corpus of examples/char_transformer.gd
 #   %gdc-build %libgdc %gdc-python-path
 #                   the build tree, libgdc.so, the Python package's source
 import os
@@ -44,6 +47,11 @@ fmnist = os.environ.get("GDC_FMNIST", "/usr/share/datasets/fashion-mnist")
 config.substitutions.append(("%fmnist", fmnist))
 if os.path.exists(os.path.join(fmnist, "train-images-idx3-ubyte.gz")):
     config.available_features.add("fmnist")
+
+gpl_dir = "/usr/share/common-licenses"
+config.substitutions.append(("%gpl-dir", gpl_dir))
+if os.path.exists(os.path.join(gpl_dir, "GPL-3")):
+    config.available_features.add("gpl")
 
 # GPU execution tests say `REQUIRES: cuda`; they run where a GPU answers.
 if shutil.which("nvidia-smi") and lit.util.executeCommand(["nvidia-smi", "-L"])[2] == 0:

@@ -11,6 +11,15 @@ lens dense(n_in: int, n_out: int) {
   fn (x: f32[*s, n_in]) -> f32[*s, n_out] = x @ W + b
 }
 
+// A fully connected layer without a bias: x @ W (torch's nn.Linear with
+// bias=False). For a projection whose bias could only be cancelled
+// downstream, e.g. attention's keys, whose bias adds the same amount to
+// every score of a row, which the softmax removes.
+lens linear(n_in: int, n_out: int) {
+  param W: f32[n_in, n_out] = glorot_uniform()
+  fn (x: f32[*s, n_in]) -> f32[*s, n_out] = x @ W
+}
+
 // An embedding (torch's nn.Embedding): for each token id, its row of a
 // learned table of vocab rows of d features. Ids are numbers (the f32 of
 // data files; a fraction is cut toward zero); an id outside [0, vocab)

@@ -264,12 +264,10 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
 
   /// A stack of matrices `[..., m, k]` times one matrix `[k, n]`: the
   /// stack's rows are one matrix, so one matrix product (BLAS, for f32)
-  /// does it all. Times a stack `[..., k, n]`: a contraction generic over
-  /// the stack's axes.
+  /// does it all.
   LogicalResult lowerStack(MatmulOp op, Value lhs, Value rhs,
                            ConversionPatternRewriter &rw) const {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rw.getContext();
     auto resultType = typeOf(op.getResult());
     int64_t rank = typeOf(lhs).getRank();
     if (typeOf(rhs).getRank() == 2) {
@@ -291,32 +289,64 @@ struct MatmulLowering : OpConversionPattern<MatmulOp> {
                            .getResult());
       return success();
     }
-    // Loops: the stack's axes, then m, n, and k (the reduction).
-    SmallVector<AffineExpr> dims;
-    for (int64_t i = 0; i <= rank; ++i)
-      dims.push_back(getAffineDimExpr(i, ctx));
-    SmallVector<AffineExpr> stack(dims.begin(), dims.begin() + rank - 2);
-    AffineExpr m = dims[rank - 2], n = dims[rank - 1], k = dims[rank];
-    auto map = [&](AffineExpr a, AffineExpr b) {
-      SmallVector<AffineExpr> results(stack);
-      results.append({a, b});
-      return AffineMap::get(rank + 1, 0, results, ctx);
+    return lowerStackTimesStack(op, lhs, rhs, rw);
+  }
+
+  /// `[..., m, k] @ [..., k, n]`: the stack's axes collapse to one and a
+  /// linalg.batch_matmul multiplies matrix by matrix (BLAS, for f32). An
+  /// operand produced by a transpose of its last two axes (the reverse
+  /// rules' `dy @ transpose(b)`) is read through a transposed indexing map
+  /// instead of being copied.
+  LogicalResult lowerStackTimesStack(MatmulOp op, Value lhs, Value rhs,
+                                     ConversionPatternRewriter &rw) const {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rw.getContext();
+    auto resultType = typeOf(op.getResult());
+    int64_t rank = resultType.getRank();
+    auto peel = [&](Value original, Value &converted) {
+      auto t = original.getDefiningOp<TransposeOp>();
+      if (!t)
+        return false;
+      SmallVector<int64_t> swapLastTwo = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+      std::swap(swapLastTwo[rank - 2], swapLastTwo[rank - 1]);
+      if (t.getPermutation() != ArrayRef<int64_t>(swapLastTwo))
+        return false;
+      converted = t.getInput();
+      return true;
     };
+    bool transA = peel(op.getLhs(), lhs);
+    bool transB = peel(op.getRhs(), rhs);
+    ReassociationIndices stackAxes;
+    for (int64_t i = 0; i < rank - 2; ++i)
+      stackAxes.push_back(i);
+    SmallVector<ReassociationIndices> groups{stackAxes, {rank - 2}, {rank - 1}};
+    Value flatLhs = tensor::CollapseShapeOp::create(rw, loc, lhs, groups);
+    Value flatRhs = tensor::CollapseShapeOp::create(rw, loc, rhs, groups);
+    auto flatLhsType = typeOf(flatLhs), flatRhsType = typeOf(flatRhs);
+    auto flatType = RankedTensorType::get(
+        {flatLhsType.getDimSize(0), flatLhsType.getDimSize(transA ? 2 : 1),
+         flatRhsType.getDimSize(transB ? 1 : 2)},
+        resultType.getElementType());
     SmallVector<Value> sizes;
-    for (int64_t i = 0; i < rank; ++i)
-      if (resultType.isDynamicDim(i))
-        sizes.push_back(tensor::DimOp::create(rw, loc, i == rank - 1 ? rhs : lhs, i));
-    Value init = zeroFilled(rw, loc, resultType, sizes);
-    SmallVector<utils::IteratorType> iterators(rank, IteratorType::parallel);
-    iterators.push_back(IteratorType::reduction);
-    auto generic = linalg::GenericOp::create(
-        rw, loc, TypeRange{resultType}, ValueRange{lhs, rhs}, ValueRange{init},
-        SmallVector<AffineMap>{map(m, k), map(k, n), map(m, n)}, iterators,
-        [](OpBuilder &b, Location l, ValueRange a) {
-          Value prod = arith::MulFOp::create(b, l, a[0], a[1]);
-          linalg::YieldOp::create(b, l, arith::AddFOp::create(b, l, prod, a[2]).getResult());
-        });
-    rw.replaceOp(op, generic->getResults());
+    if (flatType.isDynamicDim(0))
+      sizes.push_back(tensor::DimOp::create(rw, loc, flatLhs, 0));
+    if (flatType.isDynamicDim(1))
+      sizes.push_back(tensor::DimOp::create(rw, loc, flatLhs, transA ? 2 : 1));
+    if (flatType.isDynamicDim(2))
+      sizes.push_back(tensor::DimOp::create(rw, loc, flatRhs, transB ? 1 : 2));
+    Value init = zeroFilled(rw, loc, flatType, sizes);
+    AffineExpr s, m, n, k;
+    bindDims(ctx, s, m, n, k);
+    auto map = [&](AffineExpr a, AffineExpr b) {
+      return AffineMapAttr::get(AffineMap::get(4, 0, {s, a, b}, ctx));
+    };
+    Attribute maps = rw.getArrayAttr({transA ? map(k, m) : map(m, k),
+                                      transB ? map(n, k) : map(k, n), map(m, n)});
+    auto mm = linalg::BatchMatmulOp::create(rw, loc, TypeRange{flatType},
+                                            ValueRange{flatLhs, flatRhs}, ValueRange{init},
+                                            {rw.getNamedAttr("indexing_maps", maps)});
+    rw.replaceOp(op, tensor::ExpandShapeOp::create(rw, loc, resultType, mm->getResult(0), groups)
+                         .getResult());
     return success();
   }
 

@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """Checks a training run's --log (JSON lines, one object per epoch).
 
-  check_log.py LOG --epochs N [--loss-falls] [--min-accuracy A] [--max-mse M]
-               [--same-loss-as LOG2]
+  check_log.py LOG --epochs N [--loss-falls] [--max-loss L] [--min-accuracy A]
+               [--min-valid-accuracy A] [--max-mse M] [--same-loss-as LOG2]
 
 Fails (exit 1, saying why) unless the log has N epochs with the documented
-fields, finite losses, a falling train loss if asked, and a final test
-accuracy of at least A (a final test mean squared error of at most M, for
+fields, finite losses, a falling train loss (ending at most L) if asked, and
+a final test (or validation) accuracy of at least A (a final test mean squared error of at most M, for
 regression targets) if asked."""
 import argparse
 import json
@@ -21,7 +21,9 @@ def main():
     ap.add_argument("log")
     ap.add_argument("--epochs", type=int, required=True)
     ap.add_argument("--loss-falls", action="store_true")
+    ap.add_argument("--max-loss", type=float)
     ap.add_argument("--min-accuracy", type=float)
+    ap.add_argument("--min-valid-accuracy", type=float)
     ap.add_argument("--max-mse", type=float)
     ap.add_argument("--same-loss-as", metavar="LOG",
                     help="another run's log whose train losses must agree within 1e-5 relative")
@@ -46,6 +48,12 @@ def main():
             problems.append(f"line {i + 1} is epoch {row['epoch']}")
     if not problems and args.loss_falls and not rows[-1]["train_loss"] < rows[0]["train_loss"]:
         problems.append(f"train loss did not fall: {[r['train_loss'] for r in rows]}")
+    if not problems and args.max_loss is not None and not rows[-1]["train_loss"] <= args.max_loss:
+        problems.append(f"final train loss {rows[-1]['train_loss']} > {args.max_loss}")
+    if not problems and args.min_valid_accuracy is not None and not (
+            rows[-1].get("valid_accuracy") is not None
+            and rows[-1]["valid_accuracy"] >= args.min_valid_accuracy):
+        problems.append(f"valid accuracy {rows[-1].get('valid_accuracy')} < {args.min_valid_accuracy}")
     if not problems and args.min_accuracy is not None and not rows[-1]["test_accuracy"] >= args.min_accuracy:
         problems.append(f"test accuracy {rows[-1]['test_accuracy']} < {args.min_accuracy}")
     if not problems and args.max_mse is not None and not (
