@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/lens/PerExampleRules.h"
 
 namespace gdc {
 #define GEN_PASS_DEF_GDCHECKCODEGEN
@@ -28,8 +29,9 @@ struct CheckCodegenPass : gdc::impl::GDCheckCodegenBase<CheckCodegenPass> {
       ok = false;
     };
     // Chains gd-fold-update-rules left as they are. A per_example stage is
-    // the reason, and is reported at its own call below; a chain is blamed
-    // only if none of its stages is.
+    // the reason (folded chains no longer refer to theirs), and is reported
+    // at its own call below; a chain is blamed only if none of its stages
+    // is.
     for (ChainOp chain : module.getOps<ChainOp>()) {
       bool perExampleStage = llvm::any_of(chain.getStages(), [&](Attribute stage) {
         auto transform = SymbolTable::lookupNearestSymbolFrom<TransformOp>(
@@ -50,7 +52,13 @@ struct CheckCodegenPass : gdc::impl::GDCheckCodegenBase<CheckCodegenPass> {
         }
       } else if (auto transform = dyn_cast<TransformOp>(op);
                  transform && transform.getPerExample()) {
-        unsupported(op, "a per_example transform (one that sees each example's gradient)");
+        // Those gd-fold-update-rules folded are gone; this one stopped it.
+        std::optional<std::string> why = whyNotPerExample(transform);
+        unsupported(op, "a per_example transform that " +
+                            (why ? *why
+                                 : std::string("follows a transform that is not per_example "
+                                               "(per_example transforms open the chain: they "
+                                               "act before the batch reduction)")));
       } else if (auto opt = dyn_cast<OptimizerOp>(op)) {
         if (opt.getSchedules())
           unsupported(op, "a hyperparameter driven by a schedule");

@@ -54,6 +54,23 @@ def GD_GradAtOp : GD_BarrierOp<"grad_at",
   }];
 }
 
+def GD_ReduceExamplesOp : GD_Op<"reduce_examples", [Pure, SameOperandsAndResultType]> {
+  let summary = "The batch reduction of a per-example gradient";
+  let description = [{
+    In a `gd.optimizer` folded from a chain that begins with `per_example`
+    transforms (gd-fold-update-rules): what comes before it in the body runs
+    once per example, on that example's gradient of its own loss, with
+    `gd.global_norm` and `gd.tensor_norm` taken per example; its result is
+    this element of `input` reduced over the batch as the loss is (mean or
+    sum). What follows runs once per step, as any rule does. At most one,
+    only in a `gd.optimizer`; gd-build-train-step splits the body there.
+  }];
+  let arguments = (ins 0DTensorOf<[F32]>:$input);
+  let results = (outs 0DTensorOf<[F32]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Tensor ops
 //===----------------------------------------------------------------------===//

@@ -44,8 +44,10 @@ LogicalResult gdc::gd::flattenModel(ModuleOp module, Operation *node, StringRef 
       ModelInstance &use = out[first + k];
       int owner = ownerOf(out, j);
       auto paramTypes = [](LensOp lens) {
-        return SmallVector<Type>(
-            TypeRange(lens.getForward().front().getArguments()).take_front(lens.getNumParams()));
+        SmallVector<Type> types;
+        for (unsigned i = 0; i < lens.getNumParams(); ++i)
+          types.push_back(paramType(lens, i));
+        return types;
       };
       if (paramTypes(use.lens) != paramTypes(out[owner].lens))
         return compose.emitOpError("stage ")
@@ -64,7 +66,7 @@ SmallVector<ModelParameter> gdc::gd::paramsOf(ArrayRef<ModelInstance> model) {
     for (auto [i, name] : llvm::enumerate(inst.lens.getParamNames()))
       params.push_back(
           {inst.path + "." + cast<StringAttr>(name).getValue().str(),
-           cast<RankedTensorType>(inst.lens.getForward().front().getArgument(i).getType()),
+           paramType(inst.lens, i),
            cast<StringAttr>(inst.lens.getParamInits()[i]).getValue().str()});
   }
   return params;
@@ -82,4 +84,29 @@ gdc::gd::collectParameters(ModuleOp module, FlatSymbolRefAttr modelRef, StringRe
   if (failed(flattenModel(module, root, name, model)))
     return failure();
   return paramsOf(model);
+}
+
+RankedTensorType gdc::gd::paramType(LensOp lens, unsigned i) {
+  auto type = cast<RankedTensorType>(lens.getForward().front().getArgument(i).getType());
+  if (!lens->hasAttr(kPerExampleParamsAttr))
+    return type;
+  return RankedTensorType::get(type.getShape().drop_front(), type.getElementType());
+}
+
+bool gdc::gd::trainsPerExample(ModuleOp module, TrainStepOp step) {
+  SmallVector<Attribute> rules;
+  Operation *wire = SymbolTable::lookupSymbolIn(module, step.getOptimizerAttr());
+  if (auto groups = dyn_cast_or_null<ParamGroupsOp>(wire))
+    llvm::append_range(rules, groups.getRules());
+  else
+    rules.push_back(step.getOptimizerAttr());
+  return llvm::any_of(rules, [&](Attribute rule) {
+    auto ref = dyn_cast<FlatSymbolRefAttr>(rule);
+    auto opt = ref ? dyn_cast_or_null<OptimizerOp>(SymbolTable::lookupSymbolIn(module, ref))
+                   : OptimizerOp();
+    if (!opt)
+      return false;
+    return opt.getBody().walk([](ReduceExamplesOp) { return WalkResult::interrupt(); })
+        .wasInterrupted();
+  });
 }

@@ -33,6 +33,21 @@ struct ModelParameter {
   std::string init;
 };
 
+/// The discardable attribute on a gd.lens whose forward region, batched,
+/// takes its parameters batched too: one copy per example, so that its
+/// backward map gives each example's own parameter gradient (for `per_example`
+/// transforms; gd-batch sets it on the lenses of such a step's model).
+inline constexpr llvm::StringLiteral kPerExampleParamsAttr = "gd.per_example_params";
+
+/// The type of `lens`'s parameter `i`, without the batch dimension a
+/// per-example lens gives it.
+mlir::RankedTensorType paramType(LensOp lens, unsigned i);
+
+/// Whether `step`'s update rules (one, or one per parameter group) reduce
+/// per-example gradients (gd.reduce_examples: a chain opened by
+/// `per_example` transforms, folded).
+bool trainsPerExample(mlir::ModuleOp module, TrainStepOp step);
+
 /// The index of the instance that owns `i`'s parameters.
 int ownerOf(llvm::ArrayRef<ModelInstance> model, int i);
 

@@ -181,6 +181,17 @@ LogicalResult GlobalNormOp::verify() { return verifyBarrier(*this); }
 LogicalResult TensorNormOp::verify() { return verifyBarrier(*this); }
 LogicalResult GradAtOp::verify() { return verifyBarrier(*this); }
 
+LogicalResult ReduceExamplesOp::verify() {
+  auto rule = dyn_cast<OptimizerOp>((*this)->getParentOp());
+  if (!rule)
+    return emitOpError("is only meaningful in a gd.optimizer body");
+  unsigned count = 0;
+  rule.getBody().walk([&](ReduceExamplesOp) { ++count; });
+  if (count > 1)
+    return emitOpError("appears ") << count << " times; a rule reduces its gradient once";
+  return success();
+}
+
 bool gdc::gd::matchesPathPattern(StringRef pattern, StringRef path) {
   // Greedy matching with backtracking to the last star only: O(|pattern| *
   // |path|) at worst, however many stars a pattern has.

@@ -119,6 +119,15 @@ transform weight_decay(wd: f32 = 1e-4) = g + wd * p
 transform noise(eta: f32 = 0.01, gamma: f32 = 0.55) =
   g + normal_like(g) * sqrt(eta / (1 + t)^gamma)
 
+// DP-SGD (Abadi et al., 2016), as chain(clip_per_example(c),
+// gaussian_noise(std), sgd(lr)): each example's gradient, over every tensor
+// the rule updates, is scaled to an L2 norm of at most c (with Opacus's
+// 1e-6 guard); the batch reduction (the loss's mean) follows; then Gaussian
+// noise of standard deviation std. DP-SGD's noise multiplier sigma gives
+// std = sigma * c / batch for a mean loss (sigma * c for a sum).
+transform per_example clip_per_example(c: f32 = 1.0) = g * min(1, c / (global_norm(g) + 1e-6))
+transform gaussian_noise(std: f32 = 0.0) = g + std * normal_like(g)
+
 // Schedules: a hyperparameter as a function of the step t (from 1). Each
 // gives step t the value PyTorch's scheduler gives after t - 1 scheduler
 // steps and optax's schedule at count t - 1 (test/examples/schedules.test):

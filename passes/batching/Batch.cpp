@@ -1,6 +1,8 @@
 //===- Batch.cpp - gd-batch: lift per-example lenses to a batch -----------===//
 #include "passes/Passes.h"
 
+#include "dialects/gd/ModelStructure.h"
+
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/DenseSet.h"
 
@@ -148,12 +150,14 @@ LogicalResult batchCustomBackward(OpBuilder &b, CustomBackwardOp op,
   return success();
 }
 
-/// Rebuilds the forward region of `lens` with batched inputs, op by op.
-LogicalResult batchLens(LensOp lens) {
+/// Rebuilds the forward region of `lens` with batched inputs, op by op;
+/// with `perExampleParams`, the parameters batched too (one copy per
+/// example: reverse mode then gives per-example parameter cotangents).
+LogicalResult batchLens(LensOp lens, bool perExampleParams) {
   Block &old = lens.getForward().front();
   SmallVector<bool> flags;
   for (unsigned i = 0; i < old.getNumArguments(); ++i)
-    flags.push_back(i >= lens.getNumParams());
+    flags.push_back(perExampleParams || i >= lens.getNumParams());
   BlockBatching state;
   Block *fresh = batchedArguments(old, flags, state);
   state.batchSource = fresh->getArgument(lens.getNumParams());
@@ -165,14 +169,47 @@ LogicalResult batchLens(LensOp lens) {
                             "layer must use its input");
   old.erase();
   lens.setBatched(true);
+  if (perExampleParams)
+    lens->setAttr(kPerExampleParamsAttr, UnitAttr::get(lens.getContext()));
   return success();
 }
 
 struct BatchPass : gdc::impl::GDBatchBase<BatchPass> {
   void runOnOperation() override {
-    for (auto lens : getOperation().getOps<LensOp>())
-      if (!lens.getBatched() && failed(batchLens(lens)))
+    ModuleOp module = getOperation();
+    // The lenses of a model whose update rules need per-example gradients,
+    // and where the need comes from, for their errors.
+    llvm::DenseMap<Operation *, Location> perExample;
+    for (TrainStepOp step : module.getOps<TrainStepOp>()) {
+      if (!trainsPerExample(module, step))
+        continue;
+      SmallVector<ModelInstance> model;
+      Operation *root = SymbolTable::lookupSymbolIn(module, step.getModelAttr());
+      if (failed(flattenModel(module, root, step.getModelName(), model)))
         return signalPassFailure();
+      for (const ModelInstance &inst : model)
+        perExample.try_emplace(inst.lens, step.getLoc());
+    }
+    for (auto lens : module.getOps<LensOp>()) {
+      if (lens.getBatched())
+        continue;
+      auto need = perExample.find(lens);
+      if (need == perExample.end()) {
+        if (failed(batchLens(lens, /*perExampleParams=*/false)))
+          return signalPassFailure();
+        continue;
+      }
+      // An op without a rule for per-example parameters says why they are.
+      ScopedDiagnosticHandler explain(&getContext(), [&](Diagnostic &d) {
+        if (d.getSeverity() == DiagnosticSeverity::Error)
+          d.attachNote(need->second)
+              << "the model's parameters are taken once per example because its update "
+                 "rule begins with a per_example transform";
+        return failure(); // reported by the handler below
+      });
+      if (failed(batchLens(lens, /*perExampleParams=*/true)))
+        return signalPassFailure();
+    }
   }
 };
 

@@ -9,6 +9,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/lens/PerExampleRules.h"
 #include "passes/lens/RulePhases.h"
 #include "passes/lens/UpdatePlan.h"
 
@@ -205,6 +206,18 @@ public:
     return perInstance(model, owned);
   }
 
+  /// `params`, or with `perExample` each repeated along the batch of `x`:
+  /// the lenses then take one copy per example (kPerExampleParamsAttr).
+  SmallVector<SmallVector<Value>> perExampleCopies(ArrayRef<SmallVector<Value>> params, Value x,
+                                                   bool perExample) {
+    SmallVector<SmallVector<Value>> copies(params.begin(), params.end());
+    if (perExample)
+      for (SmallVector<Value> &instance : copies)
+        for (Value &p : instance)
+          p = broadcastToBatch(b, loc, p, x);
+    return copies;
+  }
+
   /// Runs the model's forward maps; returns every stage's input and the output.
   SmallVector<Value> forward(ArrayRef<ModelInstance> model,
                              ArrayRef<SmallVector<Value>> params, Value x) {
@@ -276,7 +289,20 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   for (const ModelInstance &inst : model)
     if (inst.owner < 0)
       for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
-        paramTypes.push_back(inst.lens.getForward().front().getArgument(i).getType());
+        paramTypes.push_back(paramType(inst.lens, i));
+  // With per_example transforms, gd-batch gave the lenses one copy of each
+  // parameter per example, and the loss seeds each example's own gradient.
+  bool perExampleGradients = model.front().lens->hasAttr(kPerExampleParamsAttr);
+  bool meanLoss = step.getReduction() == "mean";
+  // A group whose rule has a per-example part runs it on the per-example
+  // gradients (PerExampleRules.h), then the rest: `group.rule` becomes the
+  // rest, `perExampleRule` keeps the whole.
+  SmallVector<OptimizerOp> perExampleRule(plan->groups.size());
+  for (auto [group, whole] : llvm::zip(plan->groups, perExampleRule))
+    if (group.rule && hasPerExamplePart(group.rule)) {
+      whole = group.rule;
+      group.rule = withoutPerExamplePart(group.rule);
+    }
 
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   Location loc = step.getLoc();
@@ -334,8 +360,10 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     auto lossRef = FlatSymbolRefAttr::get(lossLens.getSymNameAttr());
     Type perExampleLoss = lossBlock.getTerminator()->getOperand(0).getType();
     auto lossInstance = b.getI64IntegerAttr(model.size());
-    auto differentiate = [&](ArrayRef<SmallVector<Value>> params, Value &loss)
+    auto differentiate = [&](ArrayRef<SmallVector<Value>> unbatchedParams, Value &loss)
         -> FailureOr<SmallVector<Value>> {
+      SmallVector<SmallVector<Value>> params = sb.perExampleCopies(unbatchedParams, x,
+                                                                  perExampleGradients);
       SmallVector<Value> wires = sb.forward(model, params, x);
       Value losses = ApplyForwardOp::create(b, sb.mapLoc("the forward map of the loss"),
                                             perExampleLoss, lossRef,
@@ -352,7 +380,10 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
       Value one =
           ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
       SmallVector<Value> dLosses;
-      if (failed(cast<ReverseDerivativeOpInterface>(reduction).buildReverse(b, one, dLosses)))
+      if (perExampleGradients)
+        dLosses.push_back(FullLikeOp::create(b, loc, losses, b.getF64FloatAttr(1.0)));
+      else if (failed(cast<ReverseDerivativeOpInterface>(reduction)
+                          .buildReverse(b, one, dLosses)))
         return failure();
       Value cot = ApplyBackwardOp::create(b, sb.mapLoc("the backward map of the loss"),
                                           TypeRange{wires.back().getType()}, lossRef,
@@ -386,15 +417,28 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
           llvm::append_range(flatGrads, gs);
       return flatGrads;
   };
+  // The batch's gradient: per-example ones reduced as the loss is.
+  auto overBatch = [&](ArrayRef<Value> grads) {
+    SmallVector<Value> reduced(grads);
+    if (perExampleGradients)
+      for (Value &g : reduced)
+        g = meanLoss ? ReduceMeanOp::create(b, loc, g, ArrayRef<int64_t>{0}).getResult()
+                     : ReduceSumOp::create(b, loc, g, ArrayRef<int64_t>{0}).getResult();
+    return reduced;
+  };
   Value batchLoss;
-  auto flatGrads = differentiate(params, batchLoss);
-  if (failed(flatGrads))
+  auto exampleGrads = differentiate(params, batchLoss);
+  if (failed(exampleGrads))
     return failure();
+  SmallVector<Value> flatGrads = overBatch(*exampleGrads);
   // grad_at(point): the same batch's gradient with every owned parameter
   // moved to its point (shared uses follow their owner).
   auto gradientAt = [&](ArrayRef<Value> points) -> FailureOr<SmallVector<Value>> {
     Value unused;
-    return differentiate(perInstance(model, points), unused);
+    auto grads = differentiate(perInstance(model, points), unused);
+    if (failed(grads))
+      return failure();
+    return overBatch(*grads);
   };
 
   // Each group's rule reparametrises its parameters' wires (in phases when
@@ -411,16 +455,31 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     std::unique_ptr<RuleApplication> rule;
   };
   SmallVector<GroupUpdate> updates;
-  for (UpdateGroup &group : plan->groups) {
+  for (auto [groupIndex, group] : llvm::enumerate(plan->groups)) {
+    OptimizerOp whole = perExampleRule[groupIndex];
     if (!group.rule || group.tensors.empty())
       continue;
     GroupUpdate &u = updates.emplace_back();
     u.group = &group;
     unsigned ruleStates = group.rule.getStateNames().size();
-    for (unsigned i : group.tensors) {
-      Value g = (*flatGrads)[i];
-      RuleInputs in{flatParams[i], group.ascend ? NegOp::create(b, loc, g).getResult() : g,
-                    {}, i};
+    bool ascend = group.ascend;
+    auto seen = [&](Value g) { return ascend ? NegOp::create(b, loc, g).getResult() : g; };
+    SmallVector<Value> groupGrads;
+    for (unsigned i : group.tensors)
+      groupGrads.push_back(seen(whole ? (*exampleGrads)[i] : flatGrads[i]));
+    if (whole) {
+      SmallVector<Value> groupParams;
+      for (unsigned i : group.tensors)
+        groupParams.push_back(flatParams[i]);
+      auto reduced = reducePerExample(
+          b, loc, whole, groupParams, groupGrads, t,
+          ValueRange(hypers).slice(group.firstHyper, whole.getHyperNames().size()), meanLoss);
+      if (failed(reduced))
+        return failure();
+      groupGrads = std::move(*reduced);
+    }
+    for (auto [i, g] : llvm::zip(group.tensors, groupGrads)) {
+      RuleInputs in{flatParams[i], g, {}, i};
       for (unsigned s = 0; s < ruleStates; ++s)
         in.states.push_back(sb.load(arg(numParams + i * numStates + s)));
       u.tensors.push_back(std::move(in));
@@ -536,7 +595,9 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
                 ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, 0.0f)),
                 /*training=*/false);
   unsigned next = paramTypes.size();
-  SmallVector<Value> evalWires = sb.forward(model, evalParams, sb.load(evalEntry->getArgument(next)));
+  Value evalX = sb.load(evalEntry->getArgument(next));
+  SmallVector<Value> evalWires =
+      sb.forward(model, sb.perExampleCopies(evalParams, evalX, perExampleGradients), evalX);
   sb.store(evalWires.back(), evalEntry->getArgument(next + 1));
   sb.flush();
   func::ReturnOp::create(b, loc);

@@ -5,10 +5,13 @@
 // hyperparameter by t. When every stage is one elementwise phase the whole
 // wire is one elementwise function of (p, g, t, hyperparameters, states),
 // so it folds into a single gd.optimizer, which the lowering applies as one
-// fused loop per parameter like any other.
+// fused loop per parameter like any other. A chain may begin with
+// `per_example` transforms: they fold too, followed by gd.reduce_examples,
+// where the step reduces the per-example gradients over the batch.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/lens/PerExampleRules.h"
 
 #include "mlir/IR/IRMapping.h"
 #include "llvm/ADT/StringMap.h"
@@ -29,7 +32,9 @@ namespace {
 struct Stage {
   Operation *rule;
   std::string prefix;
+  bool perExample = false;
 };
+
 
 /// A hyperparameter or state of the folded rule.
 struct Slot {
@@ -54,9 +59,13 @@ FailureOr<SmallVector<Stage>> stagesOf(ModuleOp module, Operation *wire) {
   for (Attribute ref : chain.getStages()) {
     Operation *stage = SymbolTable::lookupSymbolIn(module, cast<FlatSymbolRefAttr>(ref));
     if (auto transform = dyn_cast_or_null<TransformOp>(stage)) {
-      if (transform.getPerExample())
-        return failure(); // not compiled yet: gd-check-codegen says so
-      stages.push_back({transform, transform.getSymName().str() + "."});
+      bool perExample = transform.getPerExample();
+      // per_example stages open the chain (they act before the batch
+      // reduction); gd-check-codegen reports the others.
+      if (perExample && (whyNotPerExample(transform) ||
+                         llvm::any_of(stages, [](const Stage &s) { return !s.perExample; })))
+        return failure();
+      stages.push_back({transform, transform.getSymName().str() + ".", perExample});
       continue;
     }
     if (!stage)
@@ -224,6 +233,10 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
       g = first;
     else
       newP = first;
+    // After the last per_example stage, the batch reduction.
+    bool nextPerExample = &stage != &stages.back() && (&stage + 1)->perExample;
+    if (stage.perExample && !nextPerExample)
+      g = ReduceExamplesOp::create(b, loc, g);
     unsigned numStates = view.stateNames.size();
     for (Value state : yield->getOperands().drop_front().take_front(numStates))
       newStates.push_back(map.lookupOrDefault(state));

@@ -541,6 +541,15 @@ class Program:
             self.w = np.stack([np.array([loss_rng.choice([0.0, 0.25, 0.5, 1.0])
                                          for _ in range(shape[0])])
                                for _ in range(self.batch)])
+        # A fifth take per-example gradients: the rule opens with a
+        # per_example transform that clips each example's gradient (DP-SGD's
+        # clipping), so every op runs with its parameters batched. Not with a
+        # convolution, whose filter cannot be per example yet (drawn apart).
+        clip_rng = random.Random(seed * 2750159 + 23)
+        self.clip = None
+        if clip_rng.random() < 0.2 and not any(op.startswith("conv2d") for op in self.ops):
+            self.clip = clip_rng.choice([0.5, 2.0, 8.0])
+            self.ops.add("per_example_clip")
         self.params = {}
         for index, (_, params, _) in enumerate(self.stages):
             if index in self.shared_from:
@@ -641,6 +650,7 @@ class Program:
             "use std.losses",
             "",
             "optimizer capture() = g",
+            "transform per_example clip_each(c: f32) = g * min(1, c / (global_norm(g) + 1e-6))",
             "loss objective(y: f32[{0}], w: f32[{0}]) = sum(w * y)".format(k),
             "",
         ] + self.decls + [
@@ -650,7 +660,8 @@ class Program:
             "train difftest {",
             "  model = net",
             "  loss = sum({})".format(self.loss),
-            "  optimizer = capture",
+            "  optimizer = " + ("capture" if self.clip is None
+                                else "chain(clip_each({}), capture)".format(self.clip)),
             '  data = npy("x.npy", "w.npy"{}, shape = [{}])'.format(
                 label_spec, ", ".join(str(d) for d in self.in_shape)),
             "  batch = {}".format(self.batch),
@@ -666,7 +677,9 @@ class Program:
         leaves = {path: torch.tensor(v, dtype=dtype, requires_grad=True)
                   for path, v in self.params.items()}
         total = torch.zeros((), dtype=dtype)
+        clipped = {path: torch.zeros(leaf_.shape, dtype=dtype) for path, leaf_ in leaves.items()}
         for b in range(self.batch):
+            before = total
             h = torch.tensor(self.x[b], dtype=dtype)
             for index, (_, params, evaluate) in enumerate(self.stages):
                 owner = self.shared_from.get(index, index)
@@ -678,6 +691,17 @@ class Program:
                 total = total + LOSSES[self.loss][1](h, torch.tensor(int(self.w[b])))
             else:
                 total = total + LOSSES[self.loss][1](h, torch.tensor(self.w[b], dtype=dtype))
+            if self.clip is not None and total.requires_grad:
+                # This example's own gradient, clipped as clip_each does.
+                own = torch.autograd.grad(total - before, list(leaves.values()),
+                                          allow_unused=True, retain_graph=True)
+                own = [torch.zeros_like(l) if g is None else g for l, g in zip(leaves.values(), own)]
+                norm = torch.sqrt(sum((g * g).sum() for g in own))
+                factor = torch.clamp(self.clip / (norm + 1e-6), max=1.0)
+                for path, g in zip(leaves, own):
+                    clipped[path] = clipped[path] + factor * g
+        if self.clip is not None:
+            return float(total), {path: g.double().numpy() for path, g in clipped.items()}
         if not total.requires_grad:  # the output reads no parameter
             grads = [None] * len(leaves)
         else:

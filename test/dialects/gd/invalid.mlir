@@ -318,6 +318,27 @@ func.func @outside(%x: tensor<f32>) -> tensor<f32> {
 
 // -----
 
+// The batch reduction of a per-example part belongs to a folded optimizer.
+gd.transform @per_example_clip attributes {hyper_defaults = [], hyper_names = [], state_names = [], per_example} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>):
+  // expected-error @+1 {{is only meaningful in a gd.optimizer body}}
+  %0 = gd.reduce_examples %g : tensor<f32>
+  gd.yield %0 : tensor<f32>
+}
+
+// -----
+
+gd.optimizer @twice attributes {hyper_defaults = [], hyper_names = [], state_names = []} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>):
+  // expected-error @+1 {{appears 2 times; a rule reduces its gradient once}}
+  %0 = gd.reduce_examples %g : tensor<f32>
+  %1 = gd.reduce_examples %0 : tensor<f32>
+  %2 = gd.sub %p, %1 : tensor<f32>, tensor<f32> -> tensor<f32>
+  gd.yield %2 : tensor<f32>
+}
+
+// -----
+
 gd.optimizer @sgd attributes {hyper_defaults = [], hyper_names = [], state_names = []} {
 ^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>):
   gd.yield %p : tensor<f32>

@@ -3,13 +3,24 @@
 // chain, that runs the transforms on g in order, then the optimizer with
 // the schedule's value at t for lr.
 // RUN: %gdc %s --emit=batched | FileCheck %s
-// A chain with a stage code generation cannot apply yet (a per_example
-// transform) is left for gd-check-codegen, which names that stage (not the
-// chain: a DP-SGD chain's only problem is its per_example stage).
+// A chain opened by a per_example transform folds too: its stages, then
+// gd.reduce_examples (the batch reduction), then the rest; the model's
+// lenses take their parameters per example.
 // RUN: sed 's/clip_value(0.5)/clip_each(1.0)/' %s > %t.gd
-// RUN: not %gdc %t.gd -o %t 2>&1 | FileCheck %s --check-prefix=UNFOLDED
+// RUN: %gdc %t.gd --emit=batched | FileCheck %s --check-prefix=PEREXAMPLE
+// PEREXAMPLE: gd.lens @dense_4_3 attributes {{.*}}gd.per_example_params
+// PEREXAMPLE-NEXT: ^bb0(%{{.*}}: tensor<?x4x3xf32>, %{{.*}}: tensor<?x3xf32>, %{{.*}}: tensor<?x4xf32>):
+// PEREXAMPLE: gd.optimizer @chain attributes {{.*}}hyper_names = ["clip_each.c", "weight_decay.wd", "lr.lr0", "mu"]
+// PEREXAMPLE: gd.global_norm
+// PEREXAMPLE: %[[CLIPPED:.*]] = gd.mul %{{.*}}, %{{.*}}
+// PEREXAMPLE-NEXT: %[[REDUCED:.*]] = gd.reduce_examples %[[CLIPPED]] : tensor<f32>
+// PEREXAMPLE: gd.add %[[REDUCED]], %{{.*}}
+// A per_example stage after another stage cannot act before the batch
+// reduction: gd-check-codegen names it (not the chain).
+// RUN: sed 's/weight_decay(1e-3)/clip_each(1.0)/' %s > %t.late.gd
+// RUN: not %gdc %t.late.gd -o %t 2>&1 | FileCheck %s --check-prefix=UNFOLDED
 // UNFOLDED-NOT: chain(...)
-// UNFOLDED: error: a per_example transform (one that sees each example's gradient) is not supported yet by code generation
+// UNFOLDED: error: a per_example transform that follows a transform that is not per_example (per_example transforms open the chain: they act before the batch reduction) is not supported yet by code generation
 // Global states fold too (autoclip's `largest`).
 // RUN: sed 's/momentum(lr = linear_warmup(0.1, warm = 10))/autoclip()/' %s > %t.global.gd
 // RUN: %gdc %t.global.gd --emit=batched | FileCheck %s --check-prefix=GLOBAL
