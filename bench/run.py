@@ -2,7 +2,7 @@
 """gdc's benchmark: the shared workloads, gdc and the PyTorch reference side
 by side in one run on one machine, reported as ratios.
 
-  bench/run.py [--workloads mlp-fmnist,logreg-fmnist,tiny-mlp] [--epochs 5]
+  bench/run.py [--workloads mlp-fmnist,logreg-fmnist,tiny-mlp,cnn-fmnist] [--epochs 5]
                [--threads 2] [--reference ../shared/bench/torch_reference.py]
 
 For each workload it compiles the matching example with build/bin/gdc
@@ -24,10 +24,13 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXAMPLES = {"mlp-fmnist": "mlp_fmnist.gd", "logreg-fmnist": "logreg_fmnist.gd",
-            "tiny-mlp": "tiny_mlp.gd"}
+            "tiny-mlp": "tiny_mlp.gd", "cnn-fmnist": "cnn_fmnist.gd"}
 # Workloads measured in steps per second over a fixed number of steps (the
 # reference's tiny-mlp runs 20000), not in examples per second over epochs.
 STEPS = {"tiny-mlp": 20000}
+# Workloads the reference trains on a slice of the training set (its
+# cnn-fmnist throughput run takes the first 6400 examples).
+LIMITS = {"cnn-fmnist": 6400}
 FMNIST = os.environ.get("GDC_FMNIST", "/usr/share/datasets/fashion-mnist")
 
 
@@ -41,6 +44,8 @@ def run_gdc(workload, epochs, threads, workdir):
     env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
     limit = ["--steps", str(STEPS[workload]), "--epochs", "1000000"] if workload in STEPS else [
         "--epochs", str(epochs)]
+    if workload in LIMITS:
+        limit += ["--limit", str(LIMITS[workload])]
     subprocess.run([exe, "--data-dir", FMNIST, "--log", log, "--quiet"] + limit,
                    check=True, env=env, stderr=subprocess.DEVNULL)
     rows = [json.loads(line) for line in open(log)]

@@ -3,6 +3,7 @@
 
 #include "lang/ObjectFiles.h"
 #include "lang/Jit.h"
+#include "passes/Passes.h"
 
 #include <algorithm>
 #include <functional>
@@ -78,6 +79,7 @@ std::unique_ptr<MLIRContext> Session::createContext() {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registry.insert<gd::GDDialect>();
+  registerBufferizationModels(registry);
   registerBuiltinDialectTranslation(registry);
   registerLLVMDialectTranslation(registry);
   auto context = std::make_unique<MLIRContext>(registry);
@@ -352,7 +354,7 @@ bool Session::link(llvm::ArrayRef<llvm::StringRef> objects, llvm::StringRef exec
   }
   llvm::SmallVector<llvm::StringRef> args{linker};
   llvm::append_range(args, objects);
-  args.append({runtime, "-lopenblas", "-lz", "-lm", "-o", executable});
+  args.append({runtime, "-lopenblas", "-ldnnl", "-lz", "-lm", "-o", executable});
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0) {

@@ -35,6 +35,10 @@ inline constexpr llvm::StringLiteral kDiagnoseAttr = "gd.diagnose";
 /// computes this in the update's own loop).
 inline constexpr llvm::StringLiteral kPoisonNonFiniteAttr = "gd.poison_non_finite";
 
+/// Registers how one-shot bufferization handles gd's destination-style ops
+/// (gd.conv2d_kernel); every context that lowers gd needs it.
+void registerBufferizationModels(mlir::DialectRegistry &registry);
+
 /// Registers the passes and the named pipelines (`gd-to-train-step`,
 /// `gd-to-linalg`, `gd-to-llvm`) with MLIR's registry.
 void registerPasses();

@@ -128,8 +128,15 @@ def ConvertGDToLinalg : Pass<"convert-gd-to-linalg", "mlir::ModuleOp"> {
     (so linalg's elementwise fusion can fuse whole chains), reductions become
     reducing `linalg.generic`s, `gd.matmul` becomes `linalg.matmul` with its
     operands transposed as needed, and `gd.optimizer` bodies applied per
-    parameter become one `linalg.generic` each (the fused update).
+    parameter become one `linalg.generic` each (the fused update). With
+    `conv-kernels`, f32 convolutions of a batch and their gradients become
+    `gd.conv2d_kernel` (a library call after bufferization, gd-conv-to-dnnl);
+    otherwise every convolution is a generic.
   }];
+  let options = [
+    Option<"convKernels", "conv-kernels", "bool", "false",
+           "Lower f32 convolutions of a batch to gd.conv2d_kernel">
+  ];
   let dependentDialects = ["mlir::linalg::LinalgDialect", "mlir::tensor::TensorDialect",
                            "mlir::arith::ArithDialect", "mlir::math::MathDialect",
                            "mlir::scf::SCFDialect"];
@@ -154,6 +161,17 @@ def GDMatmulToBlas : Pass<"gd-matmul-to-blas", "mlir::ModuleOp"> {
     bufferization) by calls to `gdrt_matmul` and `gdrt_batch_matmul` (the
     runtime's wrappers over `cblas_sgemm`), passing strided memrefs so that
     transposed views need no copy.
+  }];
+  let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
+                           "mlir::arith::ArithDialect"];
+}
+
+def GDConvToDnnl : Pass<"gd-conv-to-dnnl", "mlir::ModuleOp"> {
+  let summary = "Call the runtime's oneDNN kernel for bufferized convolutions";
+  let description = [{
+    Replaces `gd.conv2d_kernel` on memrefs (after bufferization) by a call
+    to `gdrt_conv2d` (runtime/Conv.cpp: oneDNN's convolution, input
+    gradient and filter gradient), passing strided memrefs.
   }];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",
                            "mlir::arith::ArithDialect"];

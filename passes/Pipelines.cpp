@@ -44,7 +44,9 @@ void addTrainStep(OpPassManager &pm, const TrainStepOptions &options) {
 }
 
 void addLinalg(OpPassManager &pm) {
-  pm.addPass(createConvertGDToLinalg());
+  ConvertGDToLinalgOptions lowering;
+  lowering.convKernels = true;
+  pm.addPass(createConvertGDToLinalg(lowering));
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createGDFuseElementwise());
   pm.addPass(createCanonicalizerPass());
@@ -68,8 +70,10 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   bufferization::buildBufferDeallocationPipeline(pm);
   if (options.bufferizeFunctionBoundaries)
     pm.addPass(createConvertBufferizationToMemRefPass());
-  if (options.useBlas)
+  if (options.useBlas) {
     pm.addPass(createGDMatmulToBlas());
+    pm.addPass(createGDConvToDnnl());
+  }
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createGDApproximateMath());
   if (options.emitModelABI)

@@ -33,7 +33,8 @@ void addTrainStep(mlir::OpPassManager &pm, const TrainStepOptions &options = {})
 void addLinalg(mlir::OpPassManager &pm);
 
 struct CPULoweringOptions {
-  /// f32 matrix products call the runtime's BLAS (gd-matmul-to-blas).
+  /// f32 matrix products call the runtime's BLAS (gd-matmul-to-blas) and
+  /// f32 convolutions of a batch its oneDNN kernel (gd-conv-to-dnnl).
   bool useBlas = true;
   /// Emit the training step's C ABI (gd-emit-model-abi), for the runtime.
   bool emitModelABI = true;

@@ -10,6 +10,7 @@ packages=(
   libclang-rt-22-dev
   antlr4 libantlr4-runtime-dev
   libgtest-dev libopenblas-dev zlib1g-dev libedit-dev pkgconf
+  libdnnl-dev                   # oneDNN: the convolution kernels (runtime/Conv.cpp)
   librsvg2-bin                  # rsvg-convert: the tests render the SVG pictures
   dataset-fashion-mnist
   python3-torch python3-numpy   # the independent reference of the differential tests

@@ -77,4 +77,34 @@ def GD_Conv2DGradFilterOp : GD_TensorOp<"conv2d_grad_filter", [InferTypeOpAdapto
                        "type($grad) `,` type($input) `,` type($filter) `->` type($result)";
 }
 
+def GD_Conv2DKernelOp : GD_Op<"conv2d_kernel", [DestinationStyleOpInterface,
+    DeclareOpInterfaceMethods<MemoryEffectsOpInterface>]> {
+  let summary = "A convolution of a batch, or one of its gradients, by a library kernel";
+  let description = [{
+    What convert-gd-to-linalg makes of an f32 `gd.conv2d` of a batch and of
+    its two gradients: `kind` 0 is the convolution (`lhs` the input, `rhs`
+    the filter), 1 its input gradient (`lhs` the output's gradient, `rhs`
+    the filter), 2 its filter gradient (`lhs` the output's gradient, `rhs`
+    the input). The result overwrites `init` (destination style, so
+    one-shot bufferization handles it; on memrefs it has no result), and
+    gd-conv-to-dnnl turns the bufferized op into a call of the runtime's
+    `gdrt_conv2d` (oneDNN).
+    ```mlir
+    %0 = gd.conv2d_kernel 0 %x, %w into %init padding 2 stride 1 dilation 1
+        : tensor<?x1x28x28xf32>, tensor<32x1x5x5xf32>, tensor<?x32x28x28xf32>
+        -> tensor<?x32x28x28xf32>
+    ```
+  }];
+  let arguments = (ins AnyShaped:$lhs, AnyShaped:$rhs, AnyShaped:$init, I32Attr:$kind,
+                       I64Attr:$padding, I64Attr:$stride, I64Attr:$dilation);
+  let results = (outs Variadic<AnyRankedTensor>:$result);
+  let assemblyFormat = "$kind $lhs `,` $rhs `into` $init `padding` $padding `stride` $stride "
+                       "`dilation` $dilation attr-dict `:` type($lhs) `,` type($rhs) `,` "
+                       "type($init) (`->` type($result)^)?";
+  let extraClassDeclaration = [{
+    ::mlir::MutableOperandRange getDpsInitsMutable() { return getInitMutable(); }
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // GD_CONV_OPS

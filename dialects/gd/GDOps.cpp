@@ -446,6 +446,36 @@ LogicalResult Conv2DGradFilterOp::inferReturnTypes(MLIRContext *, std::optional<
   return success();
 }
 
+void Conv2DKernelOp::getEffects(
+    SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>> &effects) {
+  // On tensors a value; on memrefs it reads its operands and writes its init.
+  if (!isa<MemRefType>(getInit().getType()))
+    return;
+  effects.emplace_back(MemoryEffects::Read::get(), &getLhsMutable(),
+                       SideEffects::DefaultResource::get());
+  effects.emplace_back(MemoryEffects::Read::get(), &getRhsMutable(),
+                       SideEffects::DefaultResource::get());
+  effects.emplace_back(MemoryEffects::Write::get(), &getInitMutable(),
+                       SideEffects::DefaultResource::get());
+}
+
+LogicalResult Conv2DKernelOp::verify() {
+  if (getKind() < 0 || getKind() > 2)
+    return emitOpError("kind must be 0 (convolution), 1 (input gradient) or 2 (filter "
+                       "gradient), got ")
+           << getKind();
+  for (Type t : {getLhs().getType(), getRhs().getType(), getInit().getType()}) {
+    auto shaped = cast<ShapedType>(t);
+    if (!shaped.hasRank() || shaped.getRank() != 4 || !shaped.getElementType().isF32())
+      return emitOpError("takes f32 tensors or memrefs of rank 4, got ") << t;
+  }
+  bool onTensors = isa<RankedTensorType>(getInit().getType());
+  if (onTensors != (getNumResults() == 1) ||
+      (onTensors && getResult()[0].getType() != getInit().getType()))
+    return emitOpError("on tensors has one result, of its init's type; on memrefs none");
+  return success();
+}
+
 LogicalResult MaxPool2DOp::inferReturnTypes(MLIRContext *, std::optional<Location> loc,
                                             Adaptor adaptor, SmallVectorImpl<Type> &types) {
   return inferPool2DType(loc, "max-pool", adaptor.getInput().getType(), adaptor.getWindow(),

@@ -235,6 +235,50 @@ struct Conv2DGradFilterLowering : OpConversionPattern<Conv2DGradFilterOp> {
   }
 };
 
+/// An f32 convolution of a batch (or one of its gradients) as
+/// gd.conv2d_kernel, which becomes a call of the runtime's oneDNN kernel
+/// after bufferization; the generics above stay for f64 and single
+/// examples. `lhs` and `rhs` are the kernel's operands for each kind (see
+/// runtime/Conv.h).
+template <typename Op> struct KernelLowering : OpConversionPattern<Op> {
+  using OpConversionPattern<Op>::OpConversionPattern;
+  using OpAdaptor = typename Op::Adaptor;
+  LogicalResult matchAndRewrite(Op op, OpAdaptor adaptor,
+                                ConversionPatternRewriter &rw) const override {
+    Value lhs, rhs;
+    int32_t kind;
+    if constexpr (std::is_same_v<Op, Conv2DOp>) {
+      std::tie(lhs, rhs, kind) = std::tuple(adaptor.getInput(), adaptor.getFilter(), 0);
+    } else if constexpr (std::is_same_v<Op, Conv2DGradInputOp>) {
+      std::tie(lhs, rhs, kind) = std::tuple(adaptor.getGrad(), adaptor.getFilter(), 1);
+    } else {
+      std::tie(lhs, rhs, kind) = std::tuple(adaptor.getGrad(), adaptor.getInput(), 2);
+    }
+    auto type = typeOf(op.getResult());
+    // The batch: [N, ...] tensors; only N may be dynamic.
+    for (Value v : {lhs, rhs, Value(op.getResult())}) {
+      auto t = typeOf(v);
+      if (!t.getElementType().isF32() || t.getRank() != 4 ||
+          llvm::any_of(t.getShape().drop_front(), ShapedType::isDynamic))
+        return failure();
+    }
+    if (kind != 2 && typeOf(lhs).getRank() != 4)
+      return failure();
+    SmallVector<Value> sizes;
+    if (type.isDynamicDim(0))
+      sizes.push_back(tensor::DimOp::create(rw, op.getLoc(), lhs, 0));
+    Value init = tensor::EmptyOp::create(rw, op.getLoc(), type.getShape(), type.getElementType(),
+                                         sizes);
+    Window win = convWindow(op);
+    auto kernel = Conv2DKernelOp::create(
+        rw, op.getLoc(), TypeRange{type}, lhs, rhs, init, rw.getI32IntegerAttr(kind),
+        rw.getI64IntegerAttr(win.padding), rw.getI64IntegerAttr(win.stride),
+        rw.getI64IntegerAttr(win.dilation));
+    rw.replaceOp(op, kernel->getResults());
+    return success();
+  }
+};
+
 //===----------------------------------------------------------------------===//
 // Pooling
 //===----------------------------------------------------------------------===//
@@ -422,8 +466,11 @@ struct AvgPool2DGradLowering : OpConversionPattern<AvgPool2DGradOp> {
 
 } // namespace
 
-void gdc::populateConvLowerings(RewritePatternSet &patterns) {
+void gdc::populateConvLowerings(RewritePatternSet &patterns, bool kernels) {
   patterns.add<Conv2DLowering, Conv2DGradInputLowering, Conv2DGradFilterLowering,
                MaxPool2DLowering, AvgPool2DLowering, MaxPool2DGradLowering,
                AvgPool2DGradLowering>(patterns.getContext());
+  if (kernels)
+    patterns.add<KernelLowering<Conv2DOp>, KernelLowering<Conv2DGradInputOp>,
+                 KernelLowering<Conv2DGradFilterOp>>(patterns.getContext(), /*benefit=*/2);
 }

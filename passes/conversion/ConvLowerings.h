@@ -7,8 +7,9 @@
 namespace gdc {
 
 /// The convert-gd-to-linalg patterns of the windowed ops: `gd.conv2d`, the
-/// pools, and their gradient ops, each one or two linalg.generics.
-void populateConvLowerings(mlir::RewritePatternSet &patterns);
+/// pools, and their gradient ops, each one or two linalg.generics; with
+/// `kernels`, f32 convolutions of a batch become gd.conv2d_kernel.
+void populateConvLowerings(mlir::RewritePatternSet &patterns, bool kernels);
 
 } // namespace gdc
 

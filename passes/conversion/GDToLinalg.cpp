@@ -557,6 +557,7 @@ struct ApplyOptimizerLowering : OpConversionPattern<ApplyOptimizerOp> {
 
 struct ConvertGDToLinalgPass
     : gdc::impl::ConvertGDToLinalgBase<ConvertGDToLinalgPass> {
+  using ConvertGDToLinalgBase::ConvertGDToLinalgBase;
   void runOnOperation() override {
     MLIRContext *ctx = &getContext();
     // Only a forward map that was never differentiated (the REPL's
@@ -568,6 +569,7 @@ struct ConvertGDToLinalgPass
                            func::FuncDialect, bufferization::BufferizationDialect,
                            LLVM::LLVMDialect, scf::SCFDialect>();
     target.addIllegalDialect<gd::GDDialect>();
+    target.addLegalOp<gd::Conv2DKernelOp>();
     RewritePatternSet patterns(ctx);
     patterns.add<ElementwiseLowering<AddOp>, ElementwiseLowering<SubOp>,
                  ElementwiseLowering<MulOp>, ElementwiseLowering<DivOp>,
@@ -587,7 +589,7 @@ struct ConvertGDToLinalgPass
                  ApplyOptimizerLowering>(ctx);
     populateReductionLowerings(patterns);
     populateShapeLowerings(patterns);
-    populateConvLowerings(patterns);
+    populateConvLowerings(patterns, convKernels);
     populateRandomLowering(patterns);
     // Only functions are converted: optimizer bodies stay in gd form until
     // each application has copied them (as scalars) into its linalg.generic.

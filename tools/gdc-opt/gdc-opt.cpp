@@ -17,6 +17,7 @@ int main(int argc, char **argv) {
   mlir::DialectRegistry registry;
   mlir::registerAllDialects(registry);
   registry.insert<gdc::gd::GDDialect>();
+  gdc::registerBufferizationModels(registry);
   return mlir::asMainReturnCode(
       mlir::MlirOptMain(argc, argv, "gdc optimizer driver\n", registry));
 }

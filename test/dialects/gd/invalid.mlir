@@ -428,3 +428,19 @@ func.func @custom_backward_cotangent(%x: tensor<3xf32>) {
   }
   return
 }
+
+// -----
+
+func.func @kernel_kind(%x: tensor<?x2x8x8xf32>, %w: tensor<4x2x3x3xf32>, %o: tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32> {
+  // expected-error @+1 {{kind must be 0 (convolution), 1 (input gradient) or 2 (filter gradient), got 3}}
+  %0 = gd.conv2d_kernel 3 %x, %w into %o padding 1 stride 1 dilation 1 : tensor<?x2x8x8xf32>, tensor<4x2x3x3xf32>, tensor<?x4x8x8xf32> -> tensor<?x4x8x8xf32>
+  return %0 : tensor<?x4x8x8xf32>
+}
+
+// -----
+
+func.func @kernel_f64(%x: tensor<?x2x8x8xf64>, %w: tensor<4x2x3x3xf64>, %o: tensor<?x4x8x8xf64>) -> tensor<?x4x8x8xf64> {
+  // expected-error @+1 {{takes f32 tensors or memrefs of rank 4, got 'tensor<?x2x8x8xf64>'}}
+  %0 = gd.conv2d_kernel 0 %x, %w into %o padding 1 stride 1 dilation 1 : tensor<?x2x8x8xf64>, tensor<4x2x3x3xf64>, tensor<?x4x8x8xf64> -> tensor<?x4x8x8xf64>
+  return %0 : tensor<?x4x8x8xf64>
+}
