@@ -41,7 +41,7 @@ def run_gdc(workload, epochs, threads, workdir):
     subprocess.run([gdc, os.path.join(ROOT, "examples", EXAMPLES[workload]), "-o", exe], check=True)
     compile_s = time.perf_counter() - t0
     log = os.path.join(workdir, workload + ".jsonl")
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
     limit = ["--steps", str(STEPS[workload]), "--epochs", "1000000"] if workload in STEPS else [
         "--epochs", str(epochs)]
     if workload in LIMITS:

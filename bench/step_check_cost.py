@@ -30,7 +30,7 @@ def compile_example(example, exe, extra):
 
 
 def throughput(exe, log, threads):
-    env = dict(os.environ, OPENBLAS_NUM_THREADS=str(threads))
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads))
     subprocess.run([exe, "--data-dir", FMNIST, "--epochs", "1", "--log", log, "--quiet"],
                    check=True, env=env, stderr=subprocess.DEVNULL)
     rows = [json.loads(line) for line in open(log)]

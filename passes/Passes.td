@@ -159,7 +159,7 @@ def GDMatmulToBlas : Pass<"gd-matmul-to-blas", "mlir::ModuleOp"> {
   let description = [{
     Replaces `linalg.matmul` and `linalg.batch_matmul` on memrefs (after
     bufferization) by calls to `gdrt_matmul` and `gdrt_batch_matmul` (the
-    runtime's wrappers over `cblas_sgemm`), passing strided memrefs so that
+    runtime's wrappers over oneDNN's `dnnl_sgemm`), passing strided memrefs so that
     transposed views need no copy.
   }];
   let dependentDialects = ["mlir::func::FuncDialect", "mlir::memref::MemRefDialect",

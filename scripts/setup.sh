@@ -9,8 +9,8 @@ packages=(
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools clang-22 lld-22 lld
   libclang-rt-22-dev
   antlr4 libantlr4-runtime-dev
-  libgtest-dev libopenblas-dev zlib1g-dev libedit-dev pkgconf
-  libdnnl-dev                   # oneDNN: the convolution kernels (runtime/Conv.cpp)
+  libgtest-dev zlib1g-dev libedit-dev pkgconf
+  libdnnl-dev                   # oneDNN: GEMM and convolutions (runtime/Blas.cpp, Conv.cpp)
   librsvg2-bin                  # rsvg-convert: the tests render the SVG pictures
   dataset-fashion-mnist
   python3-torch python3-numpy   # the independent reference of the differential tests

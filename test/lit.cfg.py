@@ -25,7 +25,7 @@ config.test_exec_root = os.path.join(config.gdc_obj_root, "test")
 config.environment["PATH"] = os.pathsep.join(
     [config.gdc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 # Keep the machine's locale and thread settings out of the tests' way.
-config.environment["OPENBLAS_NUM_THREADS"] = os.environ.get("OPENBLAS_NUM_THREADS", "2")
+config.environment["OMP_NUM_THREADS"] = os.environ.get("OMP_NUM_THREADS", "2")
 
 # The library door: the build tree (for `cmake --install`), the built
 # libgdc and the Python package's source directory. Before %gdc, which

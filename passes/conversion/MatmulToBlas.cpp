@@ -1,7 +1,7 @@
 //===- MatmulToBlas.cpp - gd-matmul-to-blas --------------------------------===//
 //
 // GEMM is where a training step spends its time; the runtime's gdrt_matmul
-// and gdrt_batch_matmul (a stack of products) call cblas_sgemm. Transposed operands (from the reverse rules) arrive as
+// and gdrt_batch_matmul (a stack of products) call oneDNN's sgemm. Transposed operands (from the reverse rules) arrive as
 // linalg.matmul indexing maps and become BLAS transpose flags, and a zero
 // fill of the result just before the product becomes beta = 0.
 //
