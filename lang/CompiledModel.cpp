@@ -28,11 +28,13 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(Session &session, ModuleOp
   auto step = model->jit->lookup("gd_model_step");
   auto eval = model->jit->lookup("gd_model_eval");
   auto diagnose = model->jit->lookup("gd_model_diagnose");
-  if (!manifest || !step || !eval || !diagnose) {
+  auto loss = model->jit->lookup("gd_model_loss");
+  if (!manifest || !step || !eval || !diagnose || !loss) {
     llvm::consumeError(manifest.takeError());
     llvm::consumeError(step.takeError());
     llvm::consumeError(eval.takeError());
     llvm::consumeError(diagnose.takeError());
+    llvm::consumeError(loss.takeError());
     session.fail("internal error, please report: the compiled step lacks an entry point");
     return nullptr;
   }
@@ -48,6 +50,7 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(Session &session, ModuleOp
   model->entries.step = reinterpret_cast<void (*)(void **, int64_t)>(*step);
   model->entries.eval = reinterpret_cast<void (*)(void **, int64_t)>(*eval);
   model->entries.diagnose = reinterpret_cast<void (*)(void **, int64_t)>(*diagnose);
+  model->entries.loss = reinterpret_cast<void (*)(void **, int64_t)>(*loss);
   return model;
 }
 

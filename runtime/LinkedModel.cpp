@@ -21,6 +21,7 @@ int gdrtMain(int argc, char **argv) {
   model.step = gd_model_step;
   model.eval = gd_model_eval;
   model.diagnose = gd_model_diagnose;
+  model.loss = gd_model_loss;
   return runTrainingProgram(argc, argv, model);
 }
 

@@ -57,6 +57,12 @@ void gd_model_diagnose(void **args, int64_t batch);
  * labels, by the mean squared error against the target for f32 labels. */
 void gd_model_eval(void **args, int64_t batch);
 
+/* Each example's loss, as evaluation sees it (random layers in evaluation
+ * mode). `args`: params[P], x, y, losses where y is the labels as
+ * gd_model_step takes them and losses is float* [batch]. The runtime's
+ * valid_loss and test_loss are their mean. */
+void gd_model_loss(void **args, int64_t batch);
+
 #ifdef __cplusplus
 }
 #endif

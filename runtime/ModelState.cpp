@@ -248,6 +248,20 @@ void ModelState::eval(const ModelEntryPoints &model, const float *x, int64_t bat
   leaveDenormalMode(mode);
 }
 
+void ModelState::evalLoss(const ModelEntryPoints &model, const float *x, const void *labels,
+                          int64_t batch, float *losses) {
+  // gd_model_loss's arguments: params, x, y, losses.
+  std::vector<void *> args;
+  for (std::vector<float> &param : params)
+    args.push_back(param.data());
+  args.push_back(const_cast<float *>(x));
+  args.push_back(const_cast<void *>(labels));
+  args.push_back(losses);
+  unsigned mode = enterDenormalMode(flushDenormals);
+  model.loss(args.data(), batch);
+  leaveDenormalMode(mode);
+}
+
 /// What a step that was not finite held, and where the diagnosis found its
 /// first non-finite value (`site`; null when unknown).
 std::string describeNonFiniteStep(float loss, const SiteSpec *site) {

@@ -29,6 +29,7 @@ struct ModelEntryPoints {
   void (*step)(void **args, int64_t batch) = nullptr;
   void (*eval)(void **args, int64_t batch) = nullptr;
   void (*diagnose)(void **args, int64_t batch) = nullptr; ///< optional
+  void (*loss)(void **args, int64_t batch) = nullptr;     ///< optional
 };
 
 /// Every step allocates and frees the same activation-sized buffers. Above
@@ -141,6 +142,11 @@ public:
   /// The model's forward map on `batch` examples at `x`, written to `out`
   /// [batch, output...].
   void eval(const ModelEntryPoints &model, const float *x, int64_t batch, float *out);
+
+  /// Each of `batch` examples' loss against its labels (`labels` as the
+  /// step takes them), written to `losses` [batch]; needs `model.loss`.
+  void evalLoss(const ModelEntryPoints &model, const float *x, const void *labels,
+                int64_t batch, float *losses);
 
   /// Whether steps run with subnormal floats flushed to zero (the
   /// default). Adam's second moment and tiny gradients drift into the

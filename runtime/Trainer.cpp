@@ -105,6 +105,8 @@ bool Trainer::writePlot(std::string &error) const {
     add("valid_accuracy", double(stats.epoch), stats.validAccuracy);
     add("test_mse", double(stats.epoch), stats.testMse);
     add("valid_mse", double(stats.epoch), stats.validMse);
+    add("test_loss", double(stats.epoch), stats.testLoss);
+    add("valid_loss", double(stats.epoch), stats.validLoss);
   }
   plot.losses.push_back(epochLoss);
   plot.metrics = metrics;
@@ -241,6 +243,27 @@ double Trainer::meanSquaredError(const Dataset &data) {
   return sum / (static_cast<double>(data.count) * static_cast<double>(size));
 }
 
+double Trainer::meanLoss(const Dataset &data) {
+  if (data.count == 0)
+    return 0;
+  const int64_t chunk = std::min(kEvalChunk, data.count);
+  std::vector<float> losses(static_cast<size_t>(chunk));
+  double sum = 0;
+  for (int64_t begin = 0; begin < data.count; begin += chunk) {
+    int64_t size = std::min(chunk, data.count - begin);
+    const void *labels = manifest.hasTargetLabels()
+                             ? static_cast<const void *>(data.targets.data() +
+                                                         begin * data.targetSize)
+                             : static_cast<const void *>(data.labels.data() +
+                                                         begin * data.labelsPerExample);
+    state.evalLoss(model, data.examples.data() + begin * data.exampleSize, labels, size,
+                   losses.data());
+    for (int64_t i = 0; i < size; ++i)
+      sum += losses[i];
+  }
+  return sum / static_cast<double>(data.count);
+}
+
 std::optional<double> Trainer::testAccuracy() {
   if (!test || manifest.hasTargetLabels())
     return std::nullopt;
@@ -256,6 +279,12 @@ std::optional<double> Trainer::testMse() {
 void Trainer::evaluate(EpochStats &stats) {
   stats.testAccuracy = testAccuracy();
   stats.testMse = testMse();
+  if (model.loss) {
+    if (test)
+      stats.testLoss = meanLoss(*test);
+    if (valid)
+      stats.validLoss = meanLoss(*valid);
+  }
   if (valid && manifest.hasTargetLabels())
     stats.validMse = meanSquaredError(*valid);
   else if (valid)
@@ -388,7 +417,9 @@ bool Trainer::writeLogLine(FILE *log, const EpochStats &stats,
       "{\"epoch\":" + std::to_string(stats.epoch) +
       ",\"step\":" + std::to_string(stats.step) +
       ",\"examples\":" + std::to_string(stats.examples) +
-      ",\"train_loss\":" + jsonNumber(stats.trainLoss) + metrics +
+      ",\"train_loss\":" + jsonNumber(stats.trainLoss) +
+      ",\"valid_loss\":" + metric(stats.validLoss) +
+      ",\"test_loss\":" + metric(stats.testLoss) + metrics +
       ",\"examples_per_sec\":" + jsonNumber(stats.examplesPerSec) +
       ",\"seconds\":" + jsonNumber(stats.seconds) +
       ",\"skipped_steps\":" + std::to_string(stats.skippedSteps) + "}\n";
@@ -406,10 +437,14 @@ void Trainer::printSummary(const EpochStats &stats) {
           static_cast<long long>(stats.epoch),
           static_cast<long long>(options.epochs), stats.trainLoss);
   // Validation before test: the order in which one reads them.
+  if (stats.validLoss)
+    fprintf(messages, "  valid_loss %.4f", *stats.validLoss);
   if (stats.validAccuracy)
     fprintf(messages, "  valid_accuracy %.4f", *stats.validAccuracy);
   if (stats.validMse)
     fprintf(messages, "  valid_mse %.6g", *stats.validMse);
+  if (stats.testLoss)
+    fprintf(messages, "  test_loss %.4f", *stats.testLoss);
   if (stats.testAccuracy)
     fprintf(messages, "  test_accuracy %.4f", *stats.testAccuracy);
   if (stats.testMse)

@@ -44,6 +44,10 @@ struct EpochStats {
   std::optional<double> testMse;
   std::optional<double> validAccuracy;
   std::optional<double> validMse;
+  /// The mean loss per example on the held-out data, as the loss function
+  /// computes it in evaluation mode; absent without the data.
+  std::optional<double> testLoss;
+  std::optional<double> validLoss;
   double examplesPerSec = 0;
   double seconds = 0; ///< training time, evaluation excluded
   /// Steps not applied for a NaN or an infinity (--on-nan skip); their
@@ -97,6 +101,8 @@ public:
   /// Test accuracy with the current parameters; absent without test data
   /// or with f32 targets.
   std::optional<double> testAccuracy();
+  /// The mean per-example loss over `data` (gd_model_loss).
+  double meanLoss(const Dataset &data);
   /// Test mean squared error; absent without test data or with class
   /// labels.
   std::optional<double> testMse();
@@ -110,6 +116,8 @@ public:
   const Dataset &trainData() const { return train; }
   /// The validation split; null without one.
   const Dataset *validData() const { return valid ? &*valid : nullptr; }
+  /// The test set; null without one.
+  const Dataset *testData() const { return test ? &*test : nullptr; }
 
 private:
   bool loadData(std::string &error);

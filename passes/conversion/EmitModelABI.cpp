@@ -89,7 +89,8 @@ struct EmitModelABIPass : gdc::impl::GDEmitModelABIBase<EmitModelABIPass> {
   void runOnOperation() override {
     if (failed(wrap(getOperation(), "gd_step", "gd_model_step")) ||
         failed(wrap(getOperation(), "gd_diagnose", "gd_model_diagnose")) ||
-        failed(wrap(getOperation(), "gd_eval", "gd_model_eval")))
+        failed(wrap(getOperation(), "gd_eval", "gd_model_eval")) ||
+        failed(wrap(getOperation(), "gd_loss", "gd_model_loss")))
       signalPassFailure();
   }
 };

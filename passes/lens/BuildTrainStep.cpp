@@ -602,6 +602,33 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   sb.flush();
   func::ReturnOp::create(b, loc);
 
+  // @gd_loss(params, x, y, losses): each example's loss as evaluation sees
+  // it (forward maps with `training` false, then the loss), for the
+  // runtime's held-out loss.
+  b.setInsertionPointToEnd(module.getBody());
+  SmallVector<Type> lossArgs(evalArgs.begin(), evalArgs.end() - 1);
+  lossArgs.push_back(bufferType(yType));
+  Type perExampleLossType = lossBlock.getTerminator()->getOperand(0).getType();
+  lossArgs.push_back(bufferType(perExampleLossType));
+  auto lossFn = func::FuncOp::create(b, loc, "gd_loss", b.getFunctionType(lossArgs, {}));
+  Block *lossEntry = lossFn.addEntryBlock();
+  b.setInsertionPointToStart(lossEntry);
+  SmallVector<SmallVector<Value>> lossParams = sb.loadParams(model, lossEntry->getArguments());
+  sb.setContext(ConstantOp::create(b, loc, DenseElementsAttr::get(seedType, int64_t(0))),
+                ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, 0.0f)),
+                /*training=*/false);
+  Value lossX = sb.load(lossEntry->getArgument(next));
+  SmallVector<Value> lossWires =
+      sb.forward(model, sb.perExampleCopies(lossParams, lossX, perExampleGradients), lossX);
+  Value heldOut = ApplyForwardOp::create(
+      b, sb.mapLoc("the forward map of the loss"), perExampleLossType,
+      FlatSymbolRefAttr::get(lossLens.getSymNameAttr()),
+      ValueRange{lossWires.back(), sb.load(lossEntry->getArgument(next + 1))}, sb.context,
+      b.getI64IntegerAttr(model.size()));
+  sb.store(heldOut, lossEntry->getArgument(next + 2));
+  sb.flush();
+  func::ReturnOp::create(b, loc);
+
   if (failed(buildStep("gd_diagnose", /*diagnose=*/true)))
     return failure();
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Checks a training run's --log (JSON lines, one object per epoch).
 
-  check_log.py LOG --epochs N [--loss-falls] [--max-loss L] [--min-accuracy A]
-               [--min-valid-accuracy A] [--max-mse M] [--same-loss-as LOG2]
+  check_log.py LOG --epochs N [--loss-falls] [--max-loss L] [--max-valid-loss L]
+               [--min-accuracy A] [--min-valid-accuracy A] [--max-mse M]
+               [--same-loss-as LOG2]
 
 Fails (exit 1, saying why) unless the log has N epochs with the documented
-fields, finite losses, a falling train loss (ending at most L) if asked, and
+fields, finite losses, a falling train loss (ending at most L) if asked, a held-out loss of at most
+L if asked, and
 a final test (or validation) accuracy of at least A (a final test mean squared error of at most M, for
 regression targets) if asked."""
 import argparse
@@ -22,6 +24,7 @@ def main():
     ap.add_argument("--epochs", type=int, required=True)
     ap.add_argument("--loss-falls", action="store_true")
     ap.add_argument("--max-loss", type=float)
+    ap.add_argument("--max-valid-loss", type=float)
     ap.add_argument("--min-accuracy", type=float)
     ap.add_argument("--min-valid-accuracy", type=float)
     ap.add_argument("--max-mse", type=float)
@@ -50,6 +53,9 @@ def main():
         problems.append(f"train loss did not fall: {[r['train_loss'] for r in rows]}")
     if not problems and args.max_loss is not None and not rows[-1]["train_loss"] <= args.max_loss:
         problems.append(f"final train loss {rows[-1]['train_loss']} > {args.max_loss}")
+    if not problems and args.max_valid_loss is not None and not (
+            rows[-1].get("valid_loss") is not None and rows[-1]["valid_loss"] <= args.max_valid_loss):
+        problems.append(f"valid loss {rows[-1].get('valid_loss')} > {args.max_valid_loss}")
     if not problems and args.min_valid_accuracy is not None and not (
             rows[-1].get("valid_accuracy") is not None
             and rows[-1]["valid_accuracy"] >= args.min_valid_accuracy):

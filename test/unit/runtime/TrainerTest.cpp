@@ -142,6 +142,22 @@ void gd_model_eval(void **args, int64_t batch) {
          static_cast<float *>(args[3]));
 }
 
+// Each example's cross-entropy: the held-out loss.
+void gd_model_loss(void **args, int64_t batch) {
+  std::vector<float> out(static_cast<size_t>(batch * kClasses));
+  logits(static_cast<const float *>(args[0]), static_cast<const float *>(args[1]),
+         static_cast<const float *>(args[2]), batch, out.data());
+  const int32_t *labels = static_cast<const int32_t *>(args[3]);
+  float *losses = static_cast<float *>(args[4]);
+  for (int64_t i = 0; i < batch; ++i) {
+    const float *row = out.data() + i * kClasses;
+    double top = *std::max_element(row, row + kClasses), sum = 0;
+    for (int c = 0; c < kClasses; ++c)
+      sum += std::exp(row[c] - top);
+    losses[i] = static_cast<float>(top + std::log(sum) - row[labels[i]]);
+  }
+}
+
 } // extern "C"
 
 namespace {
@@ -186,6 +202,7 @@ protected:
     model.manifest = gd_model_manifest;
     model.step = gd_model_step;
     model.eval = gd_model_eval;
+    model.loss = gd_model_loss;
   }
 
   /// Options as the command line `args` (after the data dir) would give.
@@ -245,6 +262,23 @@ TEST_F(TrainerTest, LossFallsAndAccuracyRises) {
   EXPECT_EQ(history[2].step, 3 * 13);
   EXPECT_EQ(history[0].examples, kTrainCount);
   EXPECT_GT(history[0].examplesPerSec, 0);
+  // The held-out loss is gd_model_loss's mean over the test set: it falls
+  // with the training loss, and is the mean of the per-example losses.
+  ASSERT_TRUE(history[0].testLoss.has_value() && history[2].testLoss.has_value());
+  EXPECT_LT(*history[2].testLoss, *history[0].testLoss);
+  std::vector<float> losses(static_cast<size_t>(trainer.testData()->count));
+  std::vector<NamedTensor> params = trainer.parameters(); // the step's order
+  std::vector<void *> args;
+  for (NamedTensor &param : params)
+    args.push_back(param.data.data());
+  args.push_back(const_cast<float *>(trainer.testData()->examples.data()));
+  args.push_back(const_cast<int32_t *>(trainer.testData()->labels.data()));
+  args.push_back(losses.data());
+  gd_model_loss(args.data(), trainer.testData()->count);
+  double sum = 0;
+  for (float l : losses)
+    sum += l;
+  EXPECT_NEAR(*history[2].testLoss, sum / losses.size(), 1e-6);
 }
 
 TEST_F(TrainerTest, StepSeesEveryBatchWithAPartialLastOneAndCountsT) {
@@ -374,9 +408,9 @@ TEST_F(TrainerTest, SummaryLinesHaveTheDocumentedShape) {
   ASSERT_EQ(runProgram({"--epochs", "2", "--quiet"}, output), 0) << output;
   regex_t pattern;
   ASSERT_EQ(regcomp(&pattern,
-                    "^epoch 1/2: train_loss [0-9]+\\.[0-9]{4}  test_accuracy "
-                    "[01]\\.[0-9]{4}  [0-9]+ examples/s  [0-9]+\\.[0-9] s\n"
-                    "epoch 2/2: train_loss [0-9.]+  test_accuracy [0-9.]+  "
+                    "^epoch 1/2: train_loss [0-9]+\\.[0-9]{4}  test_loss [0-9]+\\.[0-9]{4}  "
+                    "test_accuracy [01]\\.[0-9]{4}  [0-9]+ examples/s  [0-9]+\\.[0-9] s\n"
+                    "epoch 2/2: train_loss [0-9.]+  test_loss [0-9.]+  test_accuracy [0-9.]+  "
                     "[0-9]+ examples/s  [0-9.]+ s\n$",
                     REG_EXTENDED),
             0);
@@ -641,8 +675,8 @@ TEST_F(TrainerTest, ValidationIsLoggedAndPrinted) {
       << output;
   regex_t pattern;
   ASSERT_EQ(regcomp(&pattern,
-                    "^epoch 1/1: train_loss [0-9.]+  valid_accuracy "
-                    "[01]\\.[0-9]{4}  test_accuracy [01]\\.[0-9]{4}  [0-9]+ "
+                    "^epoch 1/1: train_loss [0-9.]+  valid_loss [0-9.]+  valid_accuracy "
+                    "[01]\\.[0-9]{4}  test_loss [0-9.]+  test_accuracy [01]\\.[0-9]{4}  [0-9]+ "
                     "examples/s  [0-9.]+ s\n$",
                     REG_EXTENDED),
             0);
@@ -651,7 +685,7 @@ TEST_F(TrainerTest, ValidationIsLoggedAndPrinted) {
   JsonValue line;
   std::string error;
   ASSERT_TRUE(parseJson(readText(log), line, error)) << error;
-  for (const char *key : {"valid_accuracy", "test_accuracy"}) {
+  for (const char *key : {"valid_accuracy", "test_accuracy", "valid_loss", "test_loss"}) {
     ASSERT_NE(line.find(key), nullptr) << key;
     EXPECT_EQ(line.find(key)->kind, JsonValue::Kind::Number) << key;
   }
@@ -663,8 +697,10 @@ TEST_F(TrainerTest, ValidationIsLoggedAndPrinted) {
   // Without a split the key is there, null.
   ASSERT_EQ(runProgram({"--epochs", "1", "--log", log.c_str()}, output), 0);
   ASSERT_TRUE(parseJson(readText(log), line, error)) << error;
-  ASSERT_NE(line.find("valid_accuracy"), nullptr);
-  EXPECT_EQ(line.find("valid_accuracy")->kind, JsonValue::Kind::Null);
+  for (const char *key : {"valid_accuracy", "valid_loss"}) {
+    ASSERT_NE(line.find(key), nullptr) << key;
+    EXPECT_EQ(line.find(key)->kind, JsonValue::Kind::Null) << key;
+  }
   EXPECT_EQ(output.find("valid_"), std::string::npos) << output;
 }
 
