@@ -6,8 +6,9 @@
 // The corpus is the GNU GPL version 3, which every Debian system ships
 // (the base-files package): 35149 bytes, cut into 549 windows of 64, a
 // tenth held out. A byte predicted from the text's own byte frequencies
-// costs 3.17 nats (the unigram entropy); this model's loss falls well below
-// that within a few epochs.
+// costs 3.17 nats (the unigram entropy); on the held-out tenth this model
+// gets to 2.36 nats per byte (valid_loss) in 15 epochs, after which it
+// starts to learn the training windows by heart (valid_loss rises again).
 //
 //   gdc examples/char_transformer.gd -o char_transformer
 //   ./char_transformer --data-dir /usr/share/common-licenses
@@ -24,5 +25,5 @@ train gpl {
   data      = text("GPL-3", context = 64)
   valid     = 0.1
   batch     = 32
-  epochs    = 30
+  epochs    = 15
 }
