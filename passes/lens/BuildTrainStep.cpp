@@ -578,52 +578,46 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   if (failed(buildStep("gd_step", /*diagnose=*/false)))
     return failure();
 
-  // @gd_eval(params, x, out): the model's forward map alone.
-  b.setInsertionPointToEnd(module.getBody());
-  SmallVector<Type> evalArgs;
-  for (Type t : paramTypes)
-    evalArgs.push_back(bufferType(t));
-  evalArgs.push_back(bufferType(xType));
-  evalArgs.push_back(bufferType(outType));
-  auto evalFn = func::FuncOp::create(b, loc, "gd_eval", b.getFunctionType(evalArgs, {}));
-  Block *evalEntry = evalFn.addEntryBlock();
-  b.setInsertionPointToStart(evalEntry);
-  SmallVector<SmallVector<Value>> evalParams = sb.loadParams(model, evalEntry->getArguments());
-  // Evaluation is deterministic: random layers see `training` false, and
-  // any draw left comes from a fixed seed and t = 0.
-  sb.setContext(ConstantOp::create(b, loc, DenseElementsAttr::get(seedType, int64_t(0))),
-                ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, 0.0f)),
-                /*training=*/false);
+  // The evaluation functions: @name(params, x, extra...) running the
+  // model's forward maps deterministically (random layers see `training`
+  // false; any draw left comes from a fixed seed and t = 0). Returns the
+  // entry block and the model's output.
   unsigned next = paramTypes.size();
-  Value evalX = sb.load(evalEntry->getArgument(next));
-  SmallVector<Value> evalWires =
-      sb.forward(model, sb.perExampleCopies(evalParams, evalX, perExampleGradients), evalX);
-  sb.store(evalWires.back(), evalEntry->getArgument(next + 1));
+  auto evaluation = [&](StringRef name, ArrayRef<Type> extra) -> std::pair<Block *, Value> {
+    b.setInsertionPointToEnd(module.getBody());
+    SmallVector<Type> args;
+    for (Type t : paramTypes)
+      args.push_back(bufferType(t));
+    args.push_back(bufferType(xType));
+    for (Type t : extra)
+      args.push_back(bufferType(t));
+    auto fn = func::FuncOp::create(b, loc, name, b.getFunctionType(args, {}));
+    Block *entry = fn.addEntryBlock();
+    b.setInsertionPointToStart(entry);
+    SmallVector<SmallVector<Value>> params = sb.loadParams(model, entry->getArguments());
+    sb.setContext(ConstantOp::create(b, loc, DenseElementsAttr::get(seedType, int64_t(0))),
+                  ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, 0.0f)),
+                  /*training=*/false);
+    Value x = sb.load(entry->getArgument(next));
+    SmallVector<Value> wires =
+        sb.forward(model, sb.perExampleCopies(params, x, perExampleGradients), x);
+    return {entry, wires.back()};
+  };
+
+  // @gd_eval(params, x, out): the model's forward map alone.
+  auto [evalEntry, evalOutput] = evaluation("gd_eval", {outType});
+  sb.store(evalOutput, evalEntry->getArgument(next + 1));
   sb.flush();
   func::ReturnOp::create(b, loc);
 
   // @gd_loss(params, x, y, losses): each example's loss as evaluation sees
-  // it (forward maps with `training` false, then the loss), for the
-  // runtime's held-out loss.
-  b.setInsertionPointToEnd(module.getBody());
-  SmallVector<Type> lossArgs(evalArgs.begin(), evalArgs.end() - 1);
-  lossArgs.push_back(bufferType(yType));
+  // it, for the runtime's held-out loss.
   Type perExampleLossType = lossBlock.getTerminator()->getOperand(0).getType();
-  lossArgs.push_back(bufferType(perExampleLossType));
-  auto lossFn = func::FuncOp::create(b, loc, "gd_loss", b.getFunctionType(lossArgs, {}));
-  Block *lossEntry = lossFn.addEntryBlock();
-  b.setInsertionPointToStart(lossEntry);
-  SmallVector<SmallVector<Value>> lossParams = sb.loadParams(model, lossEntry->getArguments());
-  sb.setContext(ConstantOp::create(b, loc, DenseElementsAttr::get(seedType, int64_t(0))),
-                ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, 0.0f)),
-                /*training=*/false);
-  Value lossX = sb.load(lossEntry->getArgument(next));
-  SmallVector<Value> lossWires =
-      sb.forward(model, sb.perExampleCopies(lossParams, lossX, perExampleGradients), lossX);
+  auto [lossEntry, lossInput] = evaluation("gd_loss", {yType, perExampleLossType});
   Value heldOut = ApplyForwardOp::create(
       b, sb.mapLoc("the forward map of the loss"), perExampleLossType,
       FlatSymbolRefAttr::get(lossLens.getSymNameAttr()),
-      ValueRange{lossWires.back(), sb.load(lossEntry->getArgument(next + 1))}, sb.context,
+      ValueRange{lossInput, sb.load(lossEntry->getArgument(next + 1))}, sb.context,
       b.getI64IntegerAttr(model.size()));
   sb.store(heldOut, lossEntry->getArgument(next + 2));
   sb.flush();
