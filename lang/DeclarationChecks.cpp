@@ -155,7 +155,8 @@ void Elaborator::checkNames(const ast::Expr &e, const Scope &scope) {
       unknownName(e.loc, e.name, scope);
     return;
   case K::Call:
-    if (!scope.lookup(e.name) && (e.name == "global_norm" || e.name == "grad_at")) {
+    if (!scope.lookup(e.name) && (e.name == "global_norm" || e.name == "grad_at" ||
+                                  e.name == "orthogonalize" || e.name == "size")) {
       barrierOutsideRule(e.nameLoc, e.name);
       return;
     }

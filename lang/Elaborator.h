@@ -310,7 +310,15 @@ public:
                                           const ast::Module &module, const Scope &scope);
   /// `global_norm(x)`, `norm(x)` and `grad_at(x)` in an update-rule body.
   mlir::Value emitBarrier(const ast::Expr &e, llvm::ArrayRef<mlir::Value> args);
-  /// Reports `global_norm` or `grad_at` used outside an update-rule body.
+  /// `mean(x)` and `sum(x)`, with or without `axis = k`, in an update-rule
+  /// body: over the whole parameter tensor, not one element.
+  mlir::Value emitTensorReduction(const ast::Expr &e, mlir::Value x,
+                                  std::optional<int64_t> axis, bool keepdims);
+  /// `orthogonalize(x, steps = 5)` and `size(x, axis)` in an update-rule
+  /// body; their integer arguments are compile-time constants.
+  mlir::Value emitTensorBarrier(const ast::Expr &e, Scope &scope);
+  /// Reports a barrier (`global_norm`, `grad_at`, `orthogonalize`, `size`)
+  /// used outside an update-rule body.
   void barrierOutsideRule(ast::Loc l, llvm::StringRef name);
   bool emitTrain(const ast::Decl &train);
   // --- checks at the declaration (DeclarationChecks.cpp) -------------------

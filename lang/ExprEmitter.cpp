@@ -334,6 +334,8 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
     return emitSubLensCall(e, *b, scope);
   if (e.name == "causal_mask" && !scope.lookup(e.name))
     return emitCausalMask(e, scope);
+  if ((e.name == "orthogonalize" || e.name == "size") && !scope.lookup(e.name))
+    return emitTensorBarrier(e, scope);
   std::optional<int64_t> axis;
   bool keepdims = false;
   SmallVector<Value> args;
@@ -404,6 +406,8 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
   }
   if (e.name == "global_norm" || e.name == "grad_at" || (e.name == "norm" && inOptimizerBody))
     return emitBarrier(e, args);
+  if (inOptimizerBody && builtin && (e.name == "mean" || e.name == "sum") && args.size() == 1)
+    return emitTensorReduction(e, args[0], axis, keepdims);
   Value result = emitBuiltin(e, e.name, args, axis, scope, constant, window);
   if (!result || !keepdims)
     return result;

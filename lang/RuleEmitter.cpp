@@ -73,7 +73,9 @@ namespace gdc::lang {
 
 void Elaborator::barrierOutsideRule(ast::Loc l, StringRef name) {
   error(l) << "'" << name << "' exists only inside optimizer and transform bodies"
-           << (name == "global_norm" ? " (it spans every tensor they update)" : "");
+           << (name == "global_norm" ? " (it spans every tensor they update)"
+               : name == "grad_at"   ? ""
+                                     : " (it works on the whole parameter tensor)");
 }
 
 Value Elaborator::emitBarrier(const ast::Expr &e, ArrayRef<Value> args) {
@@ -98,6 +100,78 @@ Value Elaborator::emitBarrier(const ast::Expr &e, ArrayRef<Value> args) {
   if (name == "norm")
     return gd::TensorNormOp::create(builder, l, args[0]);
   return gd::GradAtOp::create(builder, l, args[0]);
+}
+
+Value Elaborator::emitTensorReduction(const ast::Expr &e, Value x, std::optional<int64_t> axis,
+                                      bool keepdims) {
+  auto scalar = RankedTensorType::get({}, builder.getF32Type());
+  if (x.getType() != scalar) {
+    error(e.args[0].loc) << "'" << e.name << "' in an update rule takes a value shaped like "
+                         << "'p' (f32), got " << typeString(x.getType());
+    return {};
+  }
+  if (keepdims) {
+    error(e.loc) << "keepdims does not apply in an update rule: '" << e.name
+                 << "(x, axis = k)' already gives every element its row's value";
+    return {};
+  }
+  IntegerAttr axisAttr = axis ? builder.getI64IntegerAttr(*axis) : IntegerAttr();
+  if (e.name == "mean")
+    return gd::TensorMeanOp::create(builder, loc(e.loc), x, axisAttr);
+  return gd::TensorSumOp::create(builder, loc(e.loc), x, axisAttr);
+}
+
+Value Elaborator::emitTensorBarrier(const ast::Expr &e, Scope &scope) {
+  StringRef name = e.name;
+  if (!inOptimizerBody) {
+    barrierOutsideRule(e.nameLoc, name);
+    return {};
+  }
+  // orthogonalize(x, steps = 5); size(x, axis).
+  StringRef second = name == "orthogonalize" ? "steps" : "axis";
+  const ast::Expr *operand = nullptr, *integer = nullptr;
+  unsigned position = 0;
+  for (const ast::Arg &arg : e.args) {
+    const ast::Expr **slot = nullptr;
+    if (arg.keyword.empty())
+      slot = position == 0 ? &operand : position == 1 ? &integer : nullptr;
+    else if (arg.keyword == second)
+      slot = &integer;
+    if (arg.keyword.empty())
+      ++position;
+    if (!slot || *slot) {
+      error(arg.loc) << "'" << name << "' takes (x, " << second << ")"
+                     << (arg.keyword.empty() || arg.keyword == second
+                             ? ""
+                             : ": unknown keyword argument '" + arg.keyword + "'");
+      return {};
+    }
+    *slot = arg.value.get();
+  }
+  if (!operand || (!integer && name == "size")) {
+    error(e.loc) << "'" << name << "' takes (x, " << second << ")";
+    return {};
+  }
+  Value x = emit(*operand, scope);
+  if (!x)
+    return {};
+  auto scalar = RankedTensorType::get({}, builder.getF32Type());
+  if (x.getType() != scalar) {
+    error(operand->loc) << "'" << name << "' takes a value shaped like 'p' (f32), got "
+                        << typeString(x.getType());
+    return {};
+  }
+  std::optional<int64_t> n = 5;
+  if (integer && !(n = evalInt(*integer, scope)))
+    return {};
+  Location l = loc(e.loc);
+  if (name == "size")
+    return gd::TensorSizeOp::create(builder, l, x, *n);
+  if (*n < 0) {
+    error(integer->loc) << "'orthogonalize' takes a number of steps >= 0, got " << *n;
+    return {};
+  }
+  return gd::OrthogonalizeOp::create(builder, l, x, *n);
 }
 
 std::optional<std::string> Elaborator::emitSchedule(const ast::Expr &use, const ast::Decl &decl,
@@ -506,8 +580,8 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
           error(stmt.value->loc)
               << "global state '" << stmt.name << "' is shared by every tensor, but this "
               << "value differs per " << (phase == gd::Phase::PerTensor ? "tensor" : "element")
-              << " (it depends on p, g, a state or norm(...)); reduce it with "
-                 "global_norm(...) first";
+              << " (it depends on p, g, a state or a whole-tensor value: norm, mean, sum, "
+                 "size, orthogonalize); reduce it with global_norm(...) first";
           return fail();
         }
       } else if (v.getType() != scalarType) {

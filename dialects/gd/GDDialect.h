@@ -73,6 +73,13 @@ llvm::LogicalResult inferReducedType(std::optional<mlir::Location> loc,
 /// within one parameter tensor, or per element.
 enum class Phase { Uniform = 0, PerTensor = 1, PerElement = 2 };
 
+/// How a barrier's result varies (gd.global_norm: uniform; gd.tensor_norm,
+/// gd.tensor_size and a whole-tensor gd.tensor_mean or gd.tensor_sum: per
+/// tensor; gd.grad_at, gd.orthogonalize and a gd.tensor_mean or
+/// gd.tensor_sum along an axis: per element), or std::nullopt for an op
+/// that is not a barrier of an update-rule body.
+std::optional<Phase> barrierPhase(mlir::Operation *op);
+
 /// The phase of every value of `rule`'s body (the block arguments by their
 /// role, each op's result by its operands; `gd.global_norm` is uniform).
 llvm::DenseMap<mlir::Value, Phase> computePhases(mlir::Operation *rule);

@@ -55,6 +55,62 @@ def GD_GradAtOp : GD_BarrierOp<"grad_at",
   }];
 }
 
+// Whole-tensor operations of an update-rule body. Each is a barrier: its
+// operand is computed for every element of the tensor first, and its result
+// enters the rest of the body per tensor (a scalar) or per element.
+class GD_TensorBarrierOp<string mnemonic, string what, dag attrs>
+    : GD_Op<mnemonic, [Pure, SameOperandsAndResultType]> {
+  let summary = what;
+  let arguments = !con((ins 0DTensorOf<[F32]>:$input), attrs);
+  let results = (outs 0DTensorOf<[F32]>:$result);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
+def GD_TensorMeanOp : GD_TensorBarrierOp<"tensor_mean",
+    "The mean of an update-rule value over this tensor or one of its axes",
+    (ins OptionalAttr<I64Attr>:$axis)> {
+  let description = [{
+    Without `axis`, the mean of `input` over every element of the current
+    parameter tensor: one value per tensor (`mean(g^2)` in a rule body).
+    With `axis`, the mean along that axis of the tensor, broadcast back: one
+    value per element, the same along the axis (Adafactor's row and column
+    means). A negative axis counts from the last; axes before the first
+    have extent 1, as NumPy's broadcasting aligns shapes on the right, so
+    the mean along them is the value itself.
+  }];
+}
+
+def GD_TensorSumOp : GD_TensorBarrierOp<"tensor_sum",
+    "The sum of an update-rule value over this tensor or one of its axes",
+    (ins OptionalAttr<I64Attr>:$axis)> {
+  let description = [{ Like `gd.tensor_mean`, with the sum. }];
+}
+
+def GD_TensorSizeOp : GD_TensorBarrierOp<"tensor_size",
+    "The extent of the current parameter tensor along an axis",
+    (ins I64Attr:$axis)> {
+  let description = [{
+    One value per tensor, known when the step is built: the extent of the
+    current tensor along `axis` (negative from the last; 1 for an axis
+    before the first). `input` only carries the body's element type.
+  }];
+}
+
+def GD_OrthogonalizeOp : GD_TensorBarrierOp<"orthogonalize",
+    "Newton-Schulz orthogonalization of a matrix-valued update-rule value",
+    (ins I64Attr:$steps)> {
+  let description = [{
+    `input` is one element of a value defined for every element of the
+    current tensor, which must be a matrix X; the result is this element of
+    X scaled to unit Frobenius norm (plus 1e-8) and then taken through
+    `steps` quintic Newton-Schulz iterations X <- a X + (b A + c A A) X with
+    A = X X^T and (a, b, c) = (3.4445, -4.7750, 2.0315), on the transpose
+    when X has more rows than columns: an approximation of U V^T for the
+    SVD X = U S V^T (Muon; optax's `orthogonalize_via_newton_schulz`).
+  }];
+}
+
 def GD_ReduceExamplesOp : GD_Op<"reduce_examples", [Pure, SameOperandsAndResultType]> {
   let summary = "The batch reduction of a per-example gradient";
   let description = [{

@@ -3,8 +3,8 @@
 // The verifiers of the ops on the parameter wire (gd.optimizer,
 // gd.transform, gd.schedule, gd.chain, gd.param_groups and the barriers of
 // their bodies), and the phase analysis of the optimizer evaluation model:
-// a body is elementwise, and gd.global_norm, gd.tensor_norm and gd.grad_at
-// are barriers between its phases.
+// a body is elementwise, and the barriers (gd.global_norm, gd.tensor_norm,
+// gd.grad_at and the whole-tensor ops) divide it into phases.
 //
 //===----------------------------------------------------------------------===//
 #include "dialects/gd/GDDialect.h"
@@ -82,6 +82,20 @@ LogicalResult verifyRule(RuleOp op, llvm::StringRef yieldedFirst) {
 
 } // namespace
 
+std::optional<Phase> gdc::gd::barrierPhase(Operation *op) {
+  if (isa<GlobalNormOp>(op))
+    return Phase::Uniform;
+  if (isa<TensorNormOp, TensorSizeOp>(op))
+    return Phase::PerTensor;
+  if (isa<GradAtOp, OrthogonalizeOp>(op))
+    return Phase::PerElement;
+  if (auto mean = dyn_cast<TensorMeanOp>(op))
+    return mean.getAxis() ? Phase::PerElement : Phase::PerTensor;
+  if (auto sum = dyn_cast<TensorSumOp>(op))
+    return sum.getAxis() ? Phase::PerElement : Phase::PerTensor;
+  return std::nullopt;
+}
+
 llvm::DenseMap<Value, Phase> gdc::gd::computePhases(Operation *rule) {
   llvm::DenseMap<Value, Phase> phases;
   auto classify = [&](auto op) {
@@ -94,12 +108,9 @@ llvm::DenseMap<Value, Phase> gdc::gd::computePhases(Operation *rule) {
       phases[arg] = perElement ? Phase::PerElement : Phase::Uniform;
     }
     body.walk([&](Operation *inner) {
-      Phase phase = Phase::Uniform;
-      if (isa<GradAtOp>(inner))
-        phase = Phase::PerElement;
-      else if (isa<TensorNormOp>(inner))
-        phase = Phase::PerTensor;
-      else if (!isa<GlobalNormOp>(inner))
+      std::optional<Phase> barrier = barrierPhase(inner);
+      Phase phase = barrier.value_or(Phase::Uniform);
+      if (!barrier)
         for (Value v : inner->getOperands())
           phase = std::max(phase, phases.lookup(v));
       for (Value r : inner->getResults())
@@ -180,6 +191,15 @@ static LogicalResult verifyBarrier(Operation *op) {
 LogicalResult GlobalNormOp::verify() { return verifyBarrier(*this); }
 LogicalResult TensorNormOp::verify() { return verifyBarrier(*this); }
 LogicalResult GradAtOp::verify() { return verifyBarrier(*this); }
+LogicalResult TensorMeanOp::verify() { return verifyBarrier(*this); }
+LogicalResult TensorSumOp::verify() { return verifyBarrier(*this); }
+LogicalResult TensorSizeOp::verify() { return verifyBarrier(*this); }
+LogicalResult OrthogonalizeOp::verify() {
+  // An I64Attr's accessor is unsigned; the attribute keeps the sign.
+  if (int64_t steps = getStepsAttr().getInt(); steps < 0)
+    return emitOpError("takes a number of steps >= 0, got ") << steps;
+  return verifyBarrier(*this);
+}
 
 LogicalResult ReduceExamplesOp::verify() {
   auto rule = dyn_cast<OptimizerOp>((*this)->getParentOp());

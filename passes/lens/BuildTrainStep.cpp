@@ -479,7 +479,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
       groupGrads = std::move(*reduced);
     }
     for (auto [i, g] : llvm::zip(group.tensors, groupGrads)) {
-      RuleInputs in{flatParams[i], g, {}, i};
+      RuleInputs in{flatParams[i], g, {}, i, paths[i]};
       for (unsigned s = 0; s < ruleStates; ++s)
         in.states.push_back(sb.load(arg(numParams + i * numStates + s)));
       u.tensors.push_back(std::move(in));
@@ -487,12 +487,16 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     for (unsigned g = 0; g < group.rule.getGlobalStateNames().size(); ++g)
       u.globals.push_back(sb.load(arg(globalBase + group.firstGlobal + g)));
   }
+  bool shapesFit = true;
   for (GroupUpdate &u : updates) {
     ValueRange groupHypers =
         ValueRange(hypers).slice(u.group->firstHyper, u.group->rule.getHyperNames().size());
     u.rule = std::make_unique<RuleApplication>(b, loc, u.group->rule, u.tensors, t, groupHypers,
                                                u.globals, batchLoss, sb.context[0]);
+    shapesFit &= succeeded(u.rule->checkShapes()); // every group's misfits, then stop
   }
+  if (!shapesFit)
+    return failure();
   // grad_at is a gradient of the whole model: in each round, every rule
   // with a grad_at left gives its tensors' points, the other parameters
   // stay where they are, and one backward pass at that point answers all

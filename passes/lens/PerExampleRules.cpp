@@ -70,6 +70,10 @@ std::optional<std::string> gdc::whyNotPerExample(TransformOp transform) {
   transform.getBody().walk([&](Operation *op) {
     if (isa<GradAtOp>(op))
       why = "calls grad_at";
+    else if (isa<OrthogonalizeOp>(op))
+      why = "calls orthogonalize";
+    else if (isa<TensorMeanOp, TensorSumOp, TensorSizeOp>(op))
+      why = "takes a mean, sum or size over the tensor";
     else if (isa<RandomOp>(op))
       why = "draws random numbers";
     return why ? WalkResult::interrupt() : WalkResult::advance();

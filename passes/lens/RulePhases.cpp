@@ -13,6 +13,8 @@
 #include "passes/lens/RulePhases.h"
 
 #include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace gdc;
@@ -20,9 +22,44 @@ using namespace gdc::gd;
 
 namespace {
 
-/// Whether barrier `op` gives one value per element (grad_at) rather than
-/// one scalar (norm, global_norm).
-bool perElement(Operation *op) { return isa<GradAtOp>(op); }
+/// Whether barrier `op` gives one value per element (grad_at,
+/// orthogonalize, a mean along an axis) rather than one scalar.
+bool perElement(Operation *op) { return barrierPhase(op) == Phase::PerElement; }
+
+/// The axis a whole-tensor barrier names, if it names one (read from the
+/// attribute: an I64Attr's accessor is unsigned).
+std::optional<int64_t> axisOf(Operation *op) {
+  if (!isa<TensorMeanOp, TensorSumOp, TensorSizeOp>(op))
+    return std::nullopt;
+  if (auto axis = op->getAttrOfType<IntegerAttr>("axis"))
+    return axis.getInt();
+  return std::nullopt;
+}
+
+/// `axis` of a tensor of rank `rank` counted from the first (negative ones
+/// count from the last), -1 for an axis before the first (extent 1, as
+/// NumPy's right-aligned broadcasting has it), or std::nullopt past the
+/// last.
+std::optional<int64_t> resolveAxis(int64_t axis, int64_t rank) {
+  if (axis >= rank)
+    return std::nullopt;
+  if (axis >= 0)
+    return axis;
+  return std::max<int64_t>(axis + rank, -1);
+}
+
+std::string shapeString(RankedTensorType type) {
+  std::string s = "f32[";
+  llvm::raw_string_ostream os(s);
+  llvm::interleave(type.getShape(), os, ", ");
+  os << "]";
+  return s;
+}
+
+Value scalarConstant(OpBuilder &b, Location loc, double v) {
+  auto scalar = RankedTensorType::get({}, b.getF32Type());
+  return ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(v)));
+}
 
 /// A derived rule: `rule`'s body where `loss` (if read), the values of the
 /// scalar barriers among `barriers[0..k)` and the global states are extra
@@ -128,7 +165,7 @@ RuleApplication::RuleApplication(OpBuilder &b, Location loc, OptimizerOp rule,
     : b(b), loc(loc), rule(rule), tensors(tensors), t(t), hypers(hypers), globals(globals),
       seed(seed), scalars(tensors.size()), elements(tensors.size()) {
   for (Operation &op : rule.getBody().front().without_terminator())
-    if (isa<TensorNormOp, GlobalNormOp, GradAtOp>(op))
+    if (barrierPhase(&op))
       barriers.push_back(&op);
   phased = !barriers.empty() || rule.getUsesLoss() || !rule.getGlobalStateNames().empty();
   if (rule.getUsesLoss())
@@ -158,17 +195,103 @@ OptimizerOp RuleApplication::derived(const std::string &suffix, unsigned k, Oper
   return derive(rule, barriers, k, stopAt, yieldValue, name);
 }
 
+LogicalResult RuleApplication::checkShapes() {
+  bool ok = true;
+  for (Operation *barrier : barriers) {
+    for (const RuleInputs &in : tensors) {
+      auto type = cast<RankedTensorType>(in.param.getType());
+      std::optional<int64_t> axis = axisOf(barrier);
+      if (isa<OrthogonalizeOp>(barrier) && type.getRank() != 2) {
+        barrier->emitError("'orthogonalize' takes a matrix, but this rule updates '")
+            << in.path << "', of shape " << shapeString(type)
+            << " (give such tensors another rule with a parameter group)";
+        ok = false;
+      } else if (axis && !resolveAxis(*axis, type.getRank())) {
+        barrier->emitError("axis ")
+            << *axis << " is out of range for '" << in.path << "', of shape "
+            << shapeString(type) << " (count from the last axis with a negative one)";
+        ok = false;
+      }
+    }
+  }
+  return success(ok);
+}
+
+Value RuleApplication::wholeTensorValue(Operation *op, Value x) {
+  auto type = cast<RankedTensorType>(x.getType());
+  if (isa<TensorMeanOp, TensorSumOp>(op)) {
+    bool mean = isa<TensorMeanOp>(op);
+    std::optional<int64_t> axis = axisOf(op);
+    SmallVector<int64_t> reduced;
+    if (!axis) {
+      for (int64_t d = 0; d < type.getRank(); ++d)
+        reduced.push_back(d);
+    } else if (int64_t r = *resolveAxis(*axis, type.getRank()); r >= 0) {
+      reduced.push_back(r);
+    } else {
+      return x; // along an axis of extent 1
+    }
+    int64_t count = 1;
+    for (int64_t d : reduced)
+      count *= type.getDimSize(d);
+    Value v = ReduceSumOp::create(b, loc, x, reduced);
+    if (mean)
+      v = DivOp::create(b, loc, v, scalarConstant(b, loc, double(count)));
+    if (!axis)
+      return v;
+    // Back to the tensor's shape: the same value all along the axis.
+    v = ExpandDimsOp::create(b, loc, v, b.getDenseI64ArrayAttr(reduced));
+    return AddOp::create(b, loc, FullLikeOp::create(b, loc, x, b.getF64FloatAttr(0.0)), v);
+  }
+  auto ortho = cast<OrthogonalizeOp>(op);
+  // Muon's quintic Newton-Schulz iteration, as optax writes it (its default
+  // coefficients, Frobenius scaling first, the wide orientation).
+  const double a = 3.4445, bCoeff = -4.7750, c = 2.0315, eps = 1e-8;
+  auto transposed = [&](Value m) {
+    return TransposeOp::create(b, loc, m, b.getDenseI64ArrayAttr({1, 0})).getResult();
+  };
+  bool tall = type.getDimSize(0) > type.getDimSize(1);
+  Value m = tall ? transposed(x) : x;
+  Value norm = SqrtOp::create(
+      b, loc, ReduceSumOp::create(b, loc, MulOp::create(b, loc, m, m), SmallVector<int64_t>{0, 1}));
+  m = DivOp::create(b, loc, m, AddOp::create(b, loc, norm, scalarConstant(b, loc, eps)));
+  for (int64_t i = 0; i < ortho.getStepsAttr().getInt(); ++i) {
+    Value gram = MatmulOp::create(b, loc, m, transposed(m));
+    Value poly = AddOp::create(b, loc, MulOp::create(b, loc, scalarConstant(b, loc, bCoeff), gram),
+                               MulOp::create(b, loc, scalarConstant(b, loc, c),
+                                             MatmulOp::create(b, loc, gram, gram)));
+    m = AddOp::create(b, loc, MulOp::create(b, loc, scalarConstant(b, loc, a), m),
+                      MatmulOp::create(b, loc, poly, m));
+  }
+  return tall ? transposed(m) : m;
+}
+
 std::optional<SmallVector<Value>> RuleApplication::nextGradAtPoints() {
   // Phase k: each tensor's operand of barrier k, then the barrier's value.
   while (next < barriers.size()) {
     unsigned k = next++;
     Operation *barrier = barriers[k];
+    if (auto size = dyn_cast<TensorSizeOp>(barrier)) {
+      // Known from the shape: no operand to compute.
+      for (auto [v, in] : llvm::zip(scalars, tensors)) {
+        auto type = cast<RankedTensorType>(in.param.getType());
+        int64_t axis = *resolveAxis(*axisOf(size), type.getRank());
+        v.push_back(scalarConstant(b, loc, axis < 0 ? 1.0 : double(type.getDimSize(axis))));
+      }
+      continue;
+    }
     OptimizerOp phase = derived(".phase" + std::to_string(k), k, barrier, barrier->getOperand(0));
     SmallVector<Value> operands;
     for (unsigned i = 0; i < tensors.size(); ++i)
       operands.push_back(apply(phase, i).getNewParam());
     if (isa<GradAtOp>(barrier))
       return operands; // the points; provideGradients() gives the value
+    if (!isa<TensorNormOp, GlobalNormOp>(barrier)) {
+      for (unsigned i = 0; i < tensors.size(); ++i)
+        (perElement(barrier) ? elements : scalars)[i].push_back(
+            wholeTensorValue(barrier, operands[i]));
+      continue;
+    }
     SmallVector<Value> sumsOfSquares;
     for (Value x : operands) {
       SmallVector<int64_t> all;

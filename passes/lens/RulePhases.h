@@ -14,14 +14,17 @@ struct RuleInputs {
   mlir::Value param, grad;
   llvm::SmallVector<mlir::Value> states;
   int64_t index; ///< the parameter's position in the step (random streams)
+  std::string path = {}; ///< the parameter's path, for diagnostics
 };
 
 /// One update rule applied to its tensors. A rule that reads `loss` or has
-/// barriers (`norm`, `global_norm`, `grad_at`) is applied in phases: for
+/// barriers (`norm`, `global_norm`, `grad_at`, whole-tensor means, sums,
+/// sizes and orthogonalize) is applied in phases: for
 /// each barrier in body order, a rule derived from the body up to the
 /// barrier's operand computes that operand for every element, gd ops reduce
-/// it (over the tensor, or over all of them), and the value enters the
-/// next phases as a scalar, like a hyperparameter; `loss` enters the same
+/// or transform it (over the tensor, or over all of them), and the value
+/// enters the next phases as a scalar, like a hyperparameter, or per
+/// element, like a state; `loss` enters the same
 /// way. For `grad_at(x)` the phase computes the point x for every tensor
 /// and the caller computes the gradient there (nextGradAtPoints() returns
 /// the points, provideGradients() takes the gradient), which enters the
@@ -35,6 +38,11 @@ public:
   RuleApplication(mlir::OpBuilder &b, mlir::Location loc, gd::OptimizerOp rule,
                   llvm::ArrayRef<RuleInputs> tensors, mlir::Value t, mlir::ValueRange hypers,
                   mlir::ValueRange globals, mlir::Value loss, mlir::Value seed);
+
+  /// Checks that the whole-tensor barriers fit each tensor's shape
+  /// (orthogonalize needs a matrix, an axis must exist); reports each
+  /// misfit at the barrier, naming the parameter.
+  mlir::LogicalResult checkShapes();
 
   /// Runs the phases up to the next grad_at and returns each tensor's
   /// point, or std::nullopt once no grad_at is left.
@@ -51,6 +59,8 @@ public:
 
 private:
   gd::ApplyOptimizerOp apply(gd::OptimizerOp op, unsigned tensor);
+  /// Barrier `op`'s value for a tensor whose operand is `x` (all of it).
+  mlir::Value wholeTensorValue(mlir::Operation *op, mlir::Value x);
   gd::OptimizerOp derived(const std::string &suffix, unsigned k, mlir::Operation *stopAt,
                           mlir::Value yieldValue);
 

@@ -318,6 +318,44 @@ func.func @outside(%x: tensor<f32>) -> tensor<f32> {
 
 // -----
 
+func.func @orthogonalize_outside(%x: tensor<f32>) -> tensor<f32> {
+  // expected-error @+1 {{is only meaningful in a gd.optimizer or gd.transform body}}
+  %0 = gd.orthogonalize %x {steps = 5 : i64} : tensor<f32>
+  return %0 : tensor<f32>
+}
+
+// -----
+
+gd.optimizer @negative_steps attributes {hyper_defaults = [], hyper_names = [], state_names = []} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>):
+  // expected-error @+1 {{takes a number of steps >= 0, got -1}}
+  %0 = gd.orthogonalize %g {steps = -1 : i64} : tensor<f32>
+  gd.yield %0 : tensor<f32>
+}
+
+// -----
+
+// A mean along an axis differs per element, a whole-tensor mean per tensor.
+// expected-error @+1 {{global state 'h' is shared by every tensor, but its new value differs per element}}
+gd.optimizer @row_mean attributes {hyper_defaults = [], hyper_names = [], state_names = [],
+    global_state_names = ["h"], global_state_inits = ["zeros"]} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>, %h: tensor<f32>):
+  %m = gd.tensor_mean %g {axis = -1 : i64} : tensor<f32>
+  gd.yield %p, %m : tensor<f32>, tensor<f32>
+}
+
+// -----
+
+// expected-error @+1 {{global state 'h' is shared by every tensor, but its new value differs per tensor}}
+gd.optimizer @size attributes {hyper_defaults = [], hyper_names = [], state_names = [],
+    global_state_names = ["h"], global_state_inits = ["zeros"]} {
+^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>, %h: tensor<f32>):
+  %n = gd.tensor_size %g {axis = 0 : i64} : tensor<f32>
+  gd.yield %p, %n : tensor<f32>, tensor<f32>
+}
+
+// -----
+
 // The batch reduction of a per-example part belongs to a folded optimizer.
 gd.transform @per_example_clip attributes {hyper_defaults = [], hyper_names = [], state_names = [], per_example} {
 ^bb0(%p: tensor<f32>, %g: tensor<f32>, %t: tensor<f32>):

@@ -6,7 +6,7 @@ use std.losses
 
 optimizer leaky(lr: f32 = 0.1) {
   global state h: f32[8] = zeros()
-  h = h + g // expected-error {{global state 'h' is shared by every tensor, but this value differs per element (it depends on p, g, a state or norm(...)); reduce it with global_norm(...) first}}
+  h = h + g // expected-error {{global state 'h' is shared by every tensor, but this value differs per element (it depends on p, g, a state or a whole-tensor value: norm, mean, sum, size, orthogonalize); reduce it with global_norm(...) first}}
   p - lr * g
 }
 
