@@ -54,6 +54,18 @@ optimizer adamw(lr: f32 = 1e-3, b1: f32 = 0.9, b2: f32 = 0.999, eps: f32 = 1e-8,
   p - lr * ((m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) + wd * p)
 }
 
+// NAdam as optax writes it (optax.nadam, Dozat 2016): Adam whose first
+// moment looks one step ahead, b1 m / (1 - b1^(t+1)) + (1 - b1) g / (1 - b1^t).
+// (torch.optim.NAdam adds a momentum-decay schedule; this has none.)
+optimizer nadam(lr: f32 = 1e-3, b1: f32 = 0.9, b2: f32 = 0.999, eps: f32 = 1e-8) {
+  state m = zeros_like(p)
+  state v = zeros_like(p)
+  m = b1 * m + (1 - b1) * g
+  v = b2 * v + (1 - b2) * g^2
+  let ahead = b1 * m / (1 - b1^(t + 1)) + (1 - b1) * g / (1 - b1^t)
+  p - lr * ahead / (sqrt(v / (1 - b2^t)) + eps)
+}
+
 // AdaBelief (Zhuang et al., 2020): the second moment tracks the squared
 // deviation of g from its average (the "belief") instead of g^2.
 optimizer adabelief(lr: f32 = 1e-3, b1: f32 = 0.9, b2: f32 = 0.999, eps: f32 = 1e-16) {
@@ -108,6 +120,42 @@ optimizer autoclip(lr: f32 = 0.01, ratio: f32 = 1.0) {
   global state largest: f32 = zeros()
   largest = max(largest, global_norm(g))
   p - lr * g * min(1, ratio * largest / (global_norm(g) + 1e-12))
+}
+
+// Muon (Jordan et al., 2024) as optax.contrib.muon takes it: Nesterov
+// momentum with bias correction, orthogonalized by `steps` Newton-Schulz
+// iterations, scaled by sqrt(max(1, fan_out / fan_in)), with decoupled
+// weight decay. For matrices only: give the other tensors another rule,
+// as optax does with NAdam: { "*.W": muon(), "*": nadam(lr = 0.02) }.
+optimizer muon(lr: f32 = 0.02, beta: f32 = 0.95, wd: f32 = 0.0, steps: int = 5) {
+  state m = zeros_like(p)
+  m = beta * m + (1 - beta) * g
+  let u = beta * m / (1 - beta^(t + 1)) + (1 - beta) * g / (1 - beta^t)
+  let scale = sqrt(max(1, size(p, -1) / size(p, -2)))
+  p - lr * (scale * orthogonalize(u, steps) + wd * p)
+}
+
+// Adafactor (Shazeer and Stern, 2018) as optax.adafactor takes it: the
+// second moment of a matrix whose two last axes both have at least
+// `factor_min` entries is factored into row and column means (decaying as
+// 1 - t^-decay); other tensors keep it whole. The step is clipped to an
+// RMS of at most `clip` and scaled by the parameter's RMS (at least
+// min_scale). Here the factored moments are stored full size, each row
+// (column) holding its mean: the steps are Adafactor's, the memory is not.
+optimizer adafactor(lr: f32 = 0.01, decay: f32 = 0.8, eps: f32 = 1e-30, clip: f32 = 1.0,
+                    min_scale: f32 = 1e-3, factor_min: int = 128) {
+  state row = zeros_like(p)
+  state col = zeros_like(p)
+  state v = zeros_like(p)
+  let rate = 1 - t^(-decay)
+  let g2 = g^2 + eps
+  row = rate * row + (1 - rate) * mean(g2, axis = -1)
+  col = rate * col + (1 - rate) * mean(g2, axis = -2)
+  v = rate * v + (1 - rate) * g2
+  let factored = min(size(p, -1), size(p, -2)) >= factor_min
+  let u = if factored then g * (row / mean(row))^(-0.5) * col^(-0.5) else g * v^(-0.5)
+  let clipped = u / max(1, sqrt(mean(u^2)) / clip)
+  p - lr * clipped * max(sqrt(mean(p^2)), min_scale)
 }
 
 // Gradient transformations: lenses on the gradient wire, for chain(...).
