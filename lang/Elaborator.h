@@ -44,6 +44,7 @@ struct Binding {
   llvm::SmallVector<int64_t> shape;     ///< Shape (`f32[*s]` binds s whole)
   int64_t integer = 0;                  ///< Int (compile-time)
   double number = 0;                    ///< Number (a compile-time float)
+  bool isF64 = false;                   ///< Number: an update rule's f64 argument
   std::shared_ptr<ModelNode> model;     ///< Model (a `let`-bound instance)
   const ast::Decl *decl = nullptr;      ///< Decl (fn, lens, loss, optimizer)
   const ast::Module *module = nullptr;  ///< Decl: its module
@@ -349,6 +350,10 @@ public:
   mlir::MLIRContext &ctx;
   const Program &program;
   mlir::OpBuilder builder;
+  /// The exact value of each float scalar constant `scalar` made: a literal
+  /// (`0.999`) promoted to f64 next to an f64 hyperparameter is made again
+  /// at f64 from it, not widened from its f32 rounding.
+  llvm::DenseMap<mlir::Value, double> literalValues;
   mlir::OwningOpRef<mlir::ModuleOp> module;
   Scope builtins;
   Scope globals{&builtins}; ///< the main program's top level

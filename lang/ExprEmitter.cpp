@@ -70,7 +70,10 @@ Value Elaborator::scalar(double v, Type element, ast::Loc l) {
   Attribute value = isa<FloatType>(element)
                         ? Attribute(builder.getFloatAttr(element, v))
                         : Attribute(builder.getIntegerAttr(element, (int64_t)v));
-  return gd::ConstantOp::create(builder, loc(l), DenseElementsAttr::get(type, value));
+  Value c = gd::ConstantOp::create(builder, loc(l), DenseElementsAttr::get(type, value));
+  if (isa<FloatType>(element))
+    literalValues[c] = v;
+  return c;
 }
 
 bool Elaborator::checkBroadcast(ast::Loc l, StringRef what, Value a, Value b) {
@@ -100,6 +103,21 @@ static bool promote(Elaborator &el, ast::Loc l, StringRef op, Value &a, Value &b
   }
   if (isa<FloatType>(ea) && isa<IntegerType>(eb)) {
     b = convert(b, ea);
+    return true;
+  }
+  // f32 with f64 (an update rule's f64 hyperparameter) computes in f64, as
+  // NumPy does; a literal is made again at f64 from its exact value.
+  if (isa<FloatType>(ea) && isa<FloatType>(eb)) {
+    Value &narrow = ea.getIntOrFloatBitWidth() < eb.getIntOrFloatBitWidth() ? a : b;
+    Type wide = ea.getIntOrFloatBitWidth() < eb.getIntOrFloatBitWidth() ? eb : ea;
+    auto literal = el.literalValues.find(narrow);
+    if (literal == el.literalValues.end() || tensorType(narrow).getRank() != 0) {
+      narrow = convert(narrow, wide);
+      return true;
+    }
+    // The f32 constant stays: a `let` may still name it. Unused, it goes
+    // at canonicalization.
+    narrow = el.scalar(literal->second, wide, l);
     return true;
   }
   el.error(l) << "operator '" << op << "' cannot combine " << typeString(a.getType())
@@ -148,7 +166,7 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
       case Binding::Int:
         return scalar((double)b->integer, builder.getF32Type(), e.loc);
       case Binding::Number:
-        return scalar(b->number, builder.getF32Type(), e.loc);
+        return scalar(b->number, b->isF64 ? builder.getF64Type() : builder.getF32Type(), e.loc);
       case Binding::Model:
       case Binding::Decl:
         error(e.loc) << "'" << e.name

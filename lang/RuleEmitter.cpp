@@ -186,7 +186,7 @@ std::optional<std::string> Elaborator::emitSchedule(const ast::Expr &use, const 
   Scope body(&scopeOf(&declModule));
   SmallVector<Attribute> hyperNames, hyperDefaults;
   SmallVector<const ast::Param *> hypers;
-  SmallVector<std::pair<std::string, int64_t>> constants;
+  SmallVector<gd::RuleConstant> constants;
   for (auto [param, arg] : llvm::zip(decl.params, *matched)) {
     current = &declModule;
     if (param.name == "t") {
@@ -211,7 +211,7 @@ std::optional<std::string> Elaborator::emitSchedule(const ast::Expr &use, const 
       b.kind = Binding::Int;
       b.integer = *v;
       body.bind(param.name, b);
-      constants.push_back({param.name, *v});
+      constants.push_back({param.name, double(*v), false});
       continue;
     }
     if (param.type && param.type->element != "f32") {
@@ -306,9 +306,11 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
   // Hyperparameters: the call's arguments override the declared defaults,
   // and the f32 ones stay runtime scalars (`--set`); a schedule computes one
   // from the step. `int` ones (a period, a count) are compile-time
-  // constants, as in schedules.
+  // constants, as in schedules, and so are `f64` ones: their arithmetic
+  // runs in f64 (RAdam's rho_t cancels in f32), and the runtime's
+  // hyperparameters are f32.
   SmallVector<Attribute> hyperNames, hyperDefaults;
-  SmallVector<std::pair<std::string, int64_t>> constants;
+  SmallVector<gd::RuleConstant> constants;
   SmallVector<NamedAttribute> schedules;
   for (auto [param, arg] : llvm::zip(rule.params, *matched)) {
     current = ruleModule;
@@ -335,12 +337,29 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
       auto v = evalInt(*given, arg ? scope : scopeOf(ruleModule));
       if (!v)
         return std::nullopt;
-      constants.push_back({param.name, *v});
+      constants.push_back({param.name, double(*v), false});
+      continue;
+    }
+    if (param.type && param.type->element == "f64") {
+      const ast::Expr *given = arg ? arg->value.get() : param.defaultValue.get();
+      if (!given) {
+        current = saved;
+        error(use.loc) << "'" << param.name << "' of '" << rule.name
+                       << "' has no default; give it: " << rule.name << "(" << param.name
+                       << " = ...)";
+        return std::nullopt;
+      }
+      current = arg ? saved : ruleModule;
+      auto v = evalNumber(*given, arg ? scope : scopeOf(ruleModule));
+      if (!v)
+        return std::nullopt;
+      constants.push_back({param.name, *v, true});
       continue;
     }
     if (param.type && param.type->element != "f32") {
       error(param.type->loc) << "hyperparameters of type '" << param.type->element
-                             << "' are not supported yet by code generation (f32 and int)";
+                             << "' are not supported yet by code generation (f32, f64 and "
+                                "int)";
       return std::nullopt;
     }
     std::optional<double> value;
@@ -475,11 +494,13 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
     bindArg("loss", scalarType);
   for (Attribute name : hyperNames)
     bindArg(cast<StringAttr>(name).getValue(), scalarType);
-  for (auto &[name, value] : constants) {
+  for (const gd::RuleConstant &c : constants) {
     Binding constant;
-    constant.kind = Binding::Int;
-    constant.integer = value;
-    body.bind(name, constant);
+    constant.kind = c.isF64 ? Binding::Number : Binding::Int;
+    constant.integer = static_cast<int64_t>(c.value);
+    constant.number = c.value;
+    constant.isF64 = c.isF64;
+    body.bind(c.name, constant);
   }
   SmallVector<Value> stateArgs, globalArgs;
   for (size_t i = 0; i < stateNames.size(); ++i)
@@ -489,6 +510,14 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
   builder.setInsertionPointToEnd(block);
 
   StringRef resultName = kind == ast::DeclKind::Optimizer ? "p" : "g";
+  // Parameters, states and global states are f32: a value computed in f64
+  // (from an f64 hyperparameter) is rounded once, where it is stored.
+  auto toF32 = [&](Value v, ast::Loc l) -> Value {
+    auto type = cast<RankedTensorType>(v.getType());
+    if (!type.getElementType().isF64())
+      return v;
+    return gd::ConvertOp::create(builder, loc(l), type.clone(builder.getF32Type()), v);
+  };
   auto fail = [&]() -> std::optional<std::string> {
     op->erase();
     return std::nullopt;
@@ -566,6 +595,7 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
       Value v = emit(*stmt.value, body);
       if (!v)
         return fail();
+      v = toF32(v, stmt.value->loc);
       auto global = globalIndex.find(stmt.name);
       if (global != globalIndex.end()) {
         Type want = globalTypes[global->second];
@@ -624,6 +654,7 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
                         << resultName << "'";
     return fail();
   }
+  result = toF32(result, rule.value ? rule.value->loc : rule.body.back().loc);
   if (result.getType() != scalarType) {
     error(rule.value ? rule.value->loc : rule.body.back().loc)
         << "the new value of '" << resultName << "' must be shaped like '" << resultName

@@ -230,10 +230,11 @@ int findHyper(gdc_trainer *trainer, const char *name, int &index) {
   index = manifest.findHyper(name);
   if (index >= 0)
     return GDC_OK;
-  if (auto constant = manifest.findConstant(name))
+  if (const gdrt::ConstantSpec *constant = manifest.findConstant(name))
     return fail(context, GDC_ERROR_NAME,
-                std::string("'") + name + "' is an int argument of the update rule, fixed at " +
-                    std::to_string(*constant) + " when the program was compiled");
+                std::string("'") + name + "' is an " + (constant->isF64 ? "f64" : "int") +
+                    " argument of the update rule, fixed at " + constant->text() +
+                    " when the program was compiled");
   return fail(context, GDC_ERROR_NAME,
               std::string("no hyperparameter '") + name + "'; the model's are " +
                   namesOf(manifest.hypers));

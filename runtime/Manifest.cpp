@@ -526,18 +526,25 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
     return namedFloat("hyper <name> <default>", "hyperparameter", "hyperparameter default",
                       hyperNames, out.hypers);
   if (record == "constant") {
-    // `constant <name> <int>`: a compile-time argument of an update rule.
-    int64_t value;
-    if (fields.size() != 3 || !parseInt64(fields[2], value)) {
-      problem = "expected 'constant <name> <integer>'";
+    // `constant <name> <int>` or `constant <name> <number> f64`: a
+    // compile-time argument of an update rule.
+    ConstantSpec constant;
+    constant.isF64 = fields.size() == 4 && fields[3] == "f64";
+    int64_t integer = 0;
+    bool parsed = constant.isF64 ? parseFiniteDouble(fields[2], constant.value)
+                                 : fields.size() == 3 && parseInt64(fields[2], integer);
+    if (!parsed) {
+      problem = "expected 'constant <name> <integer>' or 'constant <name> <number> f64'";
       return false;
     }
-    for (const auto &constant : out.constants)
-      if (constant.first == fields[1]) {
-        problem = "duplicate constant '" + std::string(fields[1]) + "'";
-        return false;
-      }
-    out.constants.emplace_back(std::string(fields[1]), value);
+    constant.name = std::string(fields[1]);
+    if (!constant.isF64)
+      constant.value = static_cast<double>(integer);
+    if (out.findConstant(constant.name)) {
+      problem = "duplicate constant '" + constant.name + "'";
+      return false;
+    }
+    out.constants.push_back(std::move(constant));
     return true;
   }
   if (record == "train") {

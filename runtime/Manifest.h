@@ -24,6 +24,7 @@
 //   global <name> <init>          scalar optimizer global states, in order
 //   hyper <name> <default>        optimizer hyperparameters, in order
 //   constant <name> <integer>     compile-time int arguments of the rules
+//   constant <name> <number> f64  compile-time f64 arguments of the rules
 //   train batch|epochs|seed <n>   defaults for the command line
 //   data <split> idx <images> <labels> <scale>
 //   data <split> csv <path> <label-column> <scale>
@@ -112,6 +113,16 @@ struct HyperSpec {
   float defaultValue = 0;
 };
 
+/// A compile-time argument of an update rule (`int` or `f64`): baked into the
+/// compiled step, listed so that `--set` can say why it is fixed.
+struct ConstantSpec {
+  std::string name;
+  double value = 0;
+  bool isF64 = false;
+  /// The value as --help and errors print it.
+  std::string text() const;
+};
+
 /// Where one split's examples come from: a `data` record.
 struct DataSpec {
   std::string split;  ///< "train" or "test"
@@ -166,9 +177,8 @@ struct Manifest {
   std::vector<std::string> states; ///< S state tensors per parameter
   std::vector<HyperSpec> hypers;
   std::vector<HyperSpec> globals; ///< scalar global states and initial values
-  /// The update rules' compile-time `int` arguments (`lr.steps`), baked into
-  /// the compiled step: listed so that `--set` can say why they are fixed.
-  std::vector<std::pair<std::string, int64_t>> constants;
+  /// The update rules' compile-time arguments (`lr.steps`, an f64 `b2`).
+  std::vector<ConstantSpec> constants;
   std::optional<int64_t> defaultBatch;
   std::optional<int64_t> defaultEpochs;
   std::optional<uint64_t> defaultSeed;
@@ -194,8 +204,8 @@ struct Manifest {
   /// The name of parameter `param`'s optimizer state slot `state`, as
   /// checkpoints name it: `mlp.0.W/m` (its own rule's name for a live slot).
   std::string stateSlotPath(size_t param, size_t state) const;
-  /// The compile-time constant `name`, if there is one.
-  std::optional<int64_t> findConstant(std::string_view name) const;
+  /// The compile-time constant `name`, or null.
+  const ConstantSpec *findConstant(std::string_view name) const;
 };
 
 /// The manifest's text: the one writer (ManifestWriter.cpp), whose output

@@ -1,6 +1,7 @@
 //===- ManifestQueries.cpp - Looking things up in a parsed manifest -------===//
 
 #include "Manifest.h"
+#include "ParseNumber.h"
 
 namespace gdrt {
 
@@ -32,11 +33,15 @@ int Manifest::findHyper(std::string_view name) const {
   return -1;
 }
 
-std::optional<int64_t> Manifest::findConstant(std::string_view name) const {
-  for (const auto &[constantName, value] : constants)
-    if (constantName == name)
-      return value;
-  return std::nullopt;
+const ConstantSpec *Manifest::findConstant(std::string_view name) const {
+  for (const ConstantSpec &constant : constants)
+    if (constant.name == name)
+      return &constant;
+  return nullptr;
+}
+
+std::string ConstantSpec::text() const {
+  return isF64 ? formatExactDouble(value) : std::to_string(static_cast<int64_t>(value));
 }
 
 } // namespace gdrt

@@ -117,8 +117,9 @@ std::string formatManifest(const Manifest &m) {
     text += "global " + global.name + " " + formatExactFloat(global.defaultValue) + "\n";
   for (const HyperSpec &hyper : m.hypers)
     text += "hyper " + hyper.name + " " + formatExactFloat(hyper.defaultValue) + "\n";
-  for (const auto &[name, value] : m.constants)
-    text += "constant " + name + " " + std::to_string(value) + "\n";
+  for (const ConstantSpec &constant : m.constants)
+    text += "constant " + constant.name + " " + constant.text() +
+            (constant.isF64 ? " f64\n" : "\n");
   if (m.defaultBatch)
     text += "train batch " + std::to_string(*m.defaultBatch) + "\n";
   if (m.defaultEpochs)

@@ -91,9 +91,10 @@ static bool applySet(const std::string &assignment, const Manifest &manifest,
   std::string name = assignment.substr(0, equals);
   std::string text = assignment.substr(equals + 1);
   int index = manifest.findHyper(name);
-  if (index < 0 && manifest.findConstant(name)) {
-    error = "'" + name + "' is an int argument of the update rule, fixed when the program "
-            "was compiled (" + std::to_string(*manifest.findConstant(name)) +
+  if (const ConstantSpec *constant = index < 0 ? manifest.findConstant(name) : nullptr) {
+    error = "'" + name + "' is an " + (constant->isF64 ? "f64" : "int") +
+            " argument of the update rule, fixed when the program was compiled (" +
+            constant->text() +
             "): change it in the program and compile again; --set takes the f32 "
             "hyperparameters";
     for (size_t i = 0; i < manifest.hypers.size(); ++i)
@@ -346,13 +347,14 @@ std::string helpText(const Manifest &manifest) {
     appendColumns(out, "  " + hyper.name, width + 4,
                   "default " + formatFloat(hyper.defaultValue));
   if (!manifest.constants.empty()) {
-    out += "\ncompile-time arguments of the update rule (int; change them in the "
-           "program):\n";
+    out += "\ncompile-time arguments of the update rule (int and f64; change them in "
+           "the program):\n";
     size_t constantWidth = 0;
-    for (const auto &constant : manifest.constants)
-      constantWidth = std::max(constantWidth, constant.first.size());
-    for (const auto &[constantName, value] : manifest.constants)
-      appendColumns(out, "  " + constantName, constantWidth + 4, std::to_string(value));
+    for (const ConstantSpec &constant : manifest.constants)
+      constantWidth = std::max(constantWidth, constant.name.size());
+    for (const ConstantSpec &constant : manifest.constants)
+      appendColumns(out, "  " + constant.name, constantWidth + 4,
+                    constant.text() + (constant.isF64 ? " (f64)" : ""));
   }
 
   out += "\nparameters:\n";

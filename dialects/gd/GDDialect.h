@@ -39,15 +39,21 @@ mlir::Value broadcastToBatch(mlir::OpBuilder &b, mlir::Location loc, mlir::Value
 bool matchesPathPattern(llvm::StringRef pattern, llvm::StringRef path);
 
 /// The discardable attribute on a gd.optimizer, gd.transform or
-/// gd.schedule that records its `int` arguments, compile-time constants
-/// already folded into its body (`{steps = 100}`), so that the manifest can
-/// name them: `--set lr.steps=50` then says why it cannot be set.
+/// gd.schedule that records its `int` and `f64` arguments, compile-time
+/// constants already folded into its body (`{steps = 100 : i64, b2 = 0.999
+/// : f64}`), so that the manifest can name them: `--set lr.steps=50` then
+/// says why it cannot be set.
 inline constexpr llvm::StringLiteral kConstantsAttrName = "gd.constants";
-/// The compile-time constants recorded on `rule` (name, value), in order.
-llvm::SmallVector<std::pair<std::string, int64_t>> constantsOf(mlir::Operation *rule);
+/// A compile-time argument of an update rule or schedule.
+struct RuleConstant {
+  std::string name;
+  double value = 0; ///< exact for an int up to 2^53
+  bool isF64 = false; ///< an `f64` hyperparameter, else an `int`
+};
+/// The compile-time constants recorded on `rule`, in order.
+llvm::SmallVector<RuleConstant> constantsOf(mlir::Operation *rule);
 /// Records `constants` on `rule` (nothing if empty).
-void setConstants(mlir::Operation *rule,
-                  llvm::ArrayRef<std::pair<std::string, int64_t>> constants);
+void setConstants(mlir::Operation *rule, llvm::ArrayRef<RuleConstant> constants);
 
 /// The parameter group a path belongs to, among the groups' patterns.
 struct PathGroupChoice {

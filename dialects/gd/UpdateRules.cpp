@@ -254,22 +254,27 @@ gdc::gd::PathGroupChoice gdc::gd::choosePathGroup(ArrayRef<StringRef> patterns,
   return choice;
 }
 
-SmallVector<std::pair<std::string, int64_t>> gdc::gd::constantsOf(Operation *rule) {
-  SmallVector<std::pair<std::string, int64_t>> out;
+SmallVector<RuleConstant> gdc::gd::constantsOf(Operation *rule) {
+  SmallVector<RuleConstant> out;
   if (auto dict = rule->getAttrOfType<DictionaryAttr>(kConstantsAttrName))
-    for (NamedAttribute entry : dict)
+    for (NamedAttribute entry : dict) {
       if (auto value = dyn_cast<IntegerAttr>(entry.getValue()))
-        out.push_back({entry.getName().str(), value.getInt()});
+        out.push_back({entry.getName().str(), double(value.getInt()), false});
+      else if (auto value = dyn_cast<FloatAttr>(entry.getValue()))
+        out.push_back({entry.getName().str(), value.getValueAsDouble(), true});
+    }
   return out;
 }
 
-void gdc::gd::setConstants(Operation *rule, ArrayRef<std::pair<std::string, int64_t>> constants) {
+void gdc::gd::setConstants(Operation *rule, ArrayRef<RuleConstant> constants) {
   if (constants.empty())
     return;
   Builder b(rule->getContext());
   SmallVector<NamedAttribute> entries;
-  for (auto &[name, value] : constants)
-    entries.push_back(b.getNamedAttr(name, b.getI64IntegerAttr(value)));
+  for (const RuleConstant &c : constants)
+    entries.push_back(b.getNamedAttr(
+        c.name, c.isF64 ? Attribute(b.getF64FloatAttr(c.value))
+                        : Attribute(b.getI64IntegerAttr(static_cast<int64_t>(c.value)))));
   // A DictionaryAttr sorts its entries; the order does not matter to users.
   rule->setAttr(kConstantsAttrName, b.getDictionaryAttr(entries));
 }

@@ -66,6 +66,26 @@ optimizer nadam(lr: f32 = 1e-3, b1: f32 = 0.9, b2: f32 = 0.999, eps: f32 = 1e-8)
   p - lr * ahead / (sqrt(v / (1 - b2^t)) + eps)
 }
 
+// RAdam (Liu et al., 2020) as torch.optim.RAdam: Adam whose step is
+// rectified by the variance of the adaptive rate while enough steps have
+// been seen (rho_t > 5), plain momentum before. b2 is an f64 argument, so
+// rho_inf and rho_t are computed in f64: rho_t = rho_inf - 2 t b2^t /
+// (1 - b2^t) subtracts two numbers near 2 / (1 - b2), and in f32 it is off
+// by 1e-3 at t = 6. The per-element arithmetic stays f32 (f32(...)), with
+// torch's roundings: f32(b2) and f32(1 - b2).
+optimizer radam(lr: f32 = 1e-3, b1: f32 = 0.9, b2: f64 = 0.999, eps: f32 = 1e-8) {
+  state m = zeros_like(p)
+  state v = zeros_like(p)
+  m = b1 * m + (1 - b1) * g
+  v = f32(b2) * v + f32(1 - b2) * g^2
+  let rho_inf = 2 / (1 - b2) - 1
+  let rho = rho_inf - 2 * t * b2^t / (1 - b2^t)
+  let rect = sqrt((rho - 4) * (rho - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho))
+  let m_hat = m / (1 - b1^t)
+  let rectified = m_hat * f32(sqrt(1 - b2^t) * rect) / (sqrt(v) + eps)
+  p - lr * (if rho > 5 then rectified else m_hat)
+}
+
 // AdaBelief (Zhuang et al., 2020): the second moment tracks the squared
 // deviation of g from its average (the "belief") instead of g^2.
 optimizer adabelief(lr: f32 = 1e-3, b1: f32 = 0.9, b2: f32 = 0.999, eps: f32 = 1e-16) {

@@ -90,8 +90,8 @@ FailureOr<gdrt::Manifest> buildManifest(TrainStepOp step, ArrayRef<ModelInstance
     m.globals.push_back({name, static_cast<float>(init)});
   for (auto [name, value] : llvm::zip(plan.hyperNames, plan.hyperDefaults))
     m.hypers.push_back({name, static_cast<float>(value)});
-  for (auto &[name, value] : plan.constants)
-    m.constants.push_back({name, value});
+  for (const RuleConstant &c : plan.constants)
+    m.constants.push_back({c.name, c.value, c.isF64});
   DictionaryAttr config = step.getConfig();
   if (auto v = config.getAs<IntegerAttr>("batch"))
     m.defaultBatch = v.getInt();

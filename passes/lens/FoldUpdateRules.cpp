@@ -40,7 +40,7 @@ struct Stage {
 struct Slot {
   std::string name;
   float defaultValue = 0;
-  int64_t constant = 0; ///< the value of a compile-time constant
+  RuleConstant constant = {}; ///< a compile-time constant's value and type
 };
 
 
@@ -118,14 +118,13 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
   SmallVector<Type> globalTypes;
   for (const Stage &stage : stages) {
     RuleView view(stage.rule);
-    for (auto &[constant, value] : constantsOf(stage.rule))
-      constants.push_back({stage.prefix + constant, float(value), value});
+    for (RuleConstant &c : constantsOf(stage.rule))
+      constants.push_back({stage.prefix + c.name, 0, c});
     for (auto [nameAttr, value] : llvm::zip(view.hyperNames, view.hyperDefaults)) {
       StringRef hyper = cast<StringAttr>(nameAttr).getValue();
       if (ScheduleOp schedule = view.scheduleOf(module, hyper)) {
-        for (auto &[constant, value] : constantsOf(schedule))
-          constants.push_back(
-              {stage.prefix + hyper.str() + "." + constant, float(value), value});
+        for (RuleConstant &c : constantsOf(schedule))
+          constants.push_back({stage.prefix + hyper.str() + "." + c.name, 0, c});
         for (auto [inner, innerValue] :
              llvm::zip(schedule.getHyperNames(), schedule.getHyperDefaults()))
           hypers.push_back({stage.prefix + hyper.str() + "." +
@@ -173,9 +172,9 @@ OptimizerOp fold(ModuleOp module, StringRef name, ArrayRef<Stage> stages, Locati
                                     ArrayAttr::get(ctx, defaults), names(states), names(globals),
                                     ArrayAttr::get(ctx, globalInits), usesLoss,
                                     /*schedules=*/DictionaryAttr());
-  SmallVector<std::pair<std::string, int64_t>> constantValues;
+  SmallVector<RuleConstant> constantValues;
   for (const Slot &c : constants)
-    constantValues.push_back({c.name, c.constant});
+    constantValues.push_back({c.name, c.constant.value, c.constant.isF64});
   setConstants(folded, constantValues);
   auto scalar = RankedTensorType::get({}, Float32Type::get(ctx));
   Block *body = new Block();

@@ -40,6 +40,14 @@ SmallVector<int64_t> exampleAxes(int64_t rank) {
 /// from the new operand shapes.
 FailureOr<Operation *> cloneReshaped(OpBuilder &b, Operation &op, IRMapping &map) {
   Operation *copy = b.clone(op, map);
+  if (auto convert = dyn_cast<ConvertOp>(copy)) {
+    // The operand's new shape, the conversion's element type (f32 <-> f64
+    // next to an f64 hyperparameter).
+    auto to = cast<RankedTensorType>(convert.getType()).getElementType();
+    convert.getResult().setType(
+        cast<RankedTensorType>(convert.getInput().getType()).clone(to));
+    return copy;
+  }
   auto infer = dyn_cast<InferTypeOpInterface>(copy);
   if (!infer) {
     if (llvm::all_of(op.getOperands(), [&](Value v) { return map.lookupOrDefault(v) == v; }))

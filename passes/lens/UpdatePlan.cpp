@@ -53,8 +53,8 @@ FailureOr<UpdatePlan> gdc::planUpdates(ModuleOp module, Operation *wire,
   for (UpdateGroup &group : plan.groups) {
     if (!group.rule)
       continue;
-    for (auto &constant : constantsOf(group.rule))
-      ++constantUses[constant.first];
+    for (const RuleConstant &constant : constantsOf(group.rule))
+      ++constantUses[constant.name];
     for (Attribute name : group.rule.getHyperNames())
       ++uses[cast<StringAttr>(name).getValue()];
     for (Attribute name : group.rule.getGlobalStateNames())
@@ -71,8 +71,11 @@ FailureOr<UpdatePlan> gdc::planUpdates(ModuleOp module, Operation *wire,
       plan.hyperNames.push_back(uses[n] > 1 ? prefix + n.str() : n.str());
       plan.hyperDefaults.push_back(cast<FloatAttr>(value).getValueAsDouble());
     }
-    for (auto &[n, value] : constantsOf(group.rule))
-      plan.constants.push_back({constantUses[n] > 1 ? prefix + n : n, value});
+    for (RuleConstant c : constantsOf(group.rule)) {
+      if (constantUses[c.name] > 1)
+        c.name = prefix + c.name;
+      plan.constants.push_back(c);
+    }
     group.firstGlobal = plan.globalNames.size();
     for (auto [name, init] :
          llvm::zip(group.rule.getGlobalStateNames(), group.rule.getGlobalStateInits())) {

@@ -32,10 +32,10 @@ struct UpdatePlan {
   /// initial values, named like the hyperparameters.
   llvm::SmallVector<std::string> globalNames;
   llvm::SmallVector<double> globalInits;
-  /// The rules' compile-time constants (`int` arguments), named like the
-  /// hyperparameters: not settable at run time, listed so that the runtime
-  /// can say so.
-  llvm::SmallVector<std::pair<std::string, int64_t>> constants;
+  /// The rules' compile-time constants (`int` and `f64` arguments), named
+  /// like the hyperparameters: not settable at run time, listed so that the
+  /// runtime can say so.
+  llvm::SmallVector<gd::RuleConstant> constants;
 };
 
 /// The plan for the optimizer `wire` (a gd.optimizer or gd.param_groups

@@ -231,14 +231,26 @@ TEST(Manifest, CompileTimeConstants) {
   Manifest m;
   std::string error;
   ASSERT_TRUE(parseManifest(std::string(kHeader) +
-                                "hyper lr.lr0 0.01\nconstant lr.steps 100\nconstant k -3\n",
+                                "hyper lr.lr0 0.01\nconstant lr.steps 100\nconstant k -3\n"
+                                "constant b2 0.99899999999999999911 f64\n",
                             m, error))
       << error;
-  ASSERT_EQ(m.constants.size(), 2u);
-  EXPECT_EQ(m.findConstant("lr.steps"), 100);
-  EXPECT_EQ(m.findConstant("k"), -3);
+  ASSERT_EQ(m.constants.size(), 3u);
+  ASSERT_TRUE(m.findConstant("lr.steps"));
+  EXPECT_EQ(m.findConstant("lr.steps")->value, 100);
+  EXPECT_FALSE(m.findConstant("lr.steps")->isF64);
+  EXPECT_EQ(m.findConstant("lr.steps")->text(), "100");
+  EXPECT_EQ(m.findConstant("k")->value, -3);
+  // An f64 constant reads back exactly and prints so that it does.
+  ASSERT_TRUE(m.findConstant("b2"));
+  EXPECT_TRUE(m.findConstant("b2")->isF64);
+  EXPECT_EQ(m.findConstant("b2")->value, 0.999);
+  EXPECT_EQ(std::stod(m.findConstant("b2")->text()), 0.999);
   EXPECT_FALSE(m.findConstant("lr.lr0"));
   EXPECT_NE(parseError(std::string(kHeader) + "constant k 1.5\n")
+                .find("expected 'constant <name> <integer>' or 'constant <name> <number> f64'"),
+            std::string::npos);
+  EXPECT_NE(parseError(std::string(kHeader) + "constant k nan f64\n")
                 .find("expected 'constant <name> <integer>'"),
             std::string::npos);
   EXPECT_NE(parseError(std::string(kHeader) + "constant k 1\nconstant k 2\n")
@@ -278,7 +290,12 @@ void expectSameManifest(const Manifest &a, const Manifest &b) {
     EXPECT_EQ(a.globals[i].name, b.globals[i].name);
     EXPECT_EQ(a.globals[i].defaultValue, b.globals[i].defaultValue);
   }
-  EXPECT_EQ(a.constants, b.constants);
+  ASSERT_EQ(a.constants.size(), b.constants.size());
+  for (size_t i = 0; i < a.constants.size(); ++i) {
+    EXPECT_EQ(a.constants[i].name, b.constants[i].name);
+    EXPECT_EQ(a.constants[i].value, b.constants[i].value);
+    EXPECT_EQ(a.constants[i].isF64, b.constants[i].isF64);
+  }
   EXPECT_EQ(a.defaultBatch, b.defaultBatch);
   EXPECT_EQ(a.defaultEpochs, b.defaultEpochs);
   EXPECT_EQ(a.defaultSeed, b.defaultSeed);
@@ -328,7 +345,7 @@ TEST(ManifestRoundTrip, WriterAndReaderAgree) {
   m.params[2].slotsKnown = true;
   m.globals = {{"max_norm", 0.1f}};
   m.hypers = {{"lr", 1e-3f}, {"b1", 0.9f}, {"eps", 1e-8f}, {"lr.lr0", 1.0f / 3}};
-  m.constants = {{"lr.steps", 1000}};
+  m.constants = {{"lr.steps", 1000, false}, {"b2", 0.999, true}};
   m.sites = {{"log", "my model.gd:4:12", "the forward map of the loss"},
              {"apply_optimizer", "", ""},
              {"matmul", "std/nn.gd:10:39", ""}};
