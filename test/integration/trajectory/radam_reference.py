@@ -1,0 +1,61 @@
+#!/usr/bin/python3
+"""The reference of radam.test: torch.optim.RAdam steps.
+
+    radam_reference.py --out-dir DIR [--steps 30] [--lr 0.01]
+
+Writes DIR/x.npy and DIR/y.npy (240 examples of 6 features, 3 classes) and
+DIR/init.safetensors (radam.gd's 6-16-3 tanh MLP under gd's paths), then
+takes --steps steps of torch.optim.RAdam (betas 0.9, 0.999, eps 1e-8; its
+rectification starts at step 6) on batches of 8 in file order, mean
+cross-entropy, float32 as torch trains, and writes
+DIR/expected.safetensors."""
+
+import argparse
+import math
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_reference import write_safetensors  # noqa: E402
+
+N, SIZES, BATCH = 240, [6, 16, 3], 8
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out-dir", required=True)
+    parser.add_argument("--steps", type=int, default=30)
+    parser.add_argument("--lr", type=float, default=0.01)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(23)
+    x = rng.normal(size=(N, SIZES[0])).astype(np.float32)
+    y = rng.integers(0, SIZES[-1], size=N).astype(np.int32)
+    np.save(os.path.join(args.out_dir, "x.npy"), x)
+    np.save(os.path.join(args.out_dir, "y.npy"), y)
+    init = {}
+    for i, (n_in, n_out) in enumerate(zip(SIZES, SIZES[1:])):
+        init[f"model.{2 * i}.W"] = rng.normal(0, 1 / math.sqrt(n_in), (n_in, n_out))
+        init[f"model.{2 * i}.b"] = rng.normal(0, 0.1, n_out)
+    init = {k: v.astype(np.float32) for k, v in init.items()}
+    write_safetensors(os.path.join(args.out_dir, "init.safetensors"), init)
+    p = {k: torch.from_numpy(v.copy()).requires_grad_() for k, v in init.items()}
+    opt = torch.optim.RAdam(list(p.values()), lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
+    for t in range(args.steps):
+        rows = slice(t * BATCH, (t + 1) * BATCH)
+        h = torch.tanh(torch.from_numpy(x[rows]) @ p["model.0.W"] + p["model.0.b"])
+        logits = h @ p["model.2.W"] + p["model.2.b"]
+        loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(y[rows]).long())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    write_safetensors(os.path.join(args.out_dir, "expected.safetensors"),
+                      {k: v.detach().numpy() for k, v in p.items()})
+    print(f"radam_reference: {args.steps} steps of torch.optim.RAdam")
+
+
+if __name__ == "__main__":
+    main()
