@@ -198,8 +198,14 @@ Value Elaborator::emitUnrecorded(const ast::Expr &e, Scope &scope) {
       error(e.loc) << "cannot negate a bool (" << typeString(x.getType()) << ")";
       return {};
     }
-    if (e.op == "-")
+    if (e.op == "-") {
+      // A negated literal is a literal (`v^(-0.5)` keeps a constant
+      // exponent, which the lowering turns into 1 / sqrt(v)).
+      auto literal = literalValues.find(x);
+      if (literal != literalValues.end() && tensorType(x).getRank() == 0)
+        return scalar(-literal->second, tensorType(x).getElementType(), e.loc);
       return gd::NegOp::create(builder, loc(e.loc), x);
+    }
     return emitLogical(e, scope);
   }
   case K::Binary:

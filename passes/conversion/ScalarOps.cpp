@@ -95,13 +95,24 @@ static Value convert(OpBuilder &b, Location loc, Value v, Type to) {
   return arith::TruncFOp::create(b, loc, to, v);
 }
 
-/// x^y; a constant exponent of 2 (the common `g^2`) becomes x*x.
+/// x^y; a constant exponent of 2 (the common `g^2`) becomes x*x, and one of
+/// 0.5 or -0.5 (Adafactor's `v^(-0.5)`) sqrt(x) or 1 / sqrt(x): a call to
+/// libm's powf per element took a third of an Adafactor step. They differ
+/// from powf only at -0 and -inf.
 static Value power(OpBuilder &b, Location loc, PowOp op, Value x, Value y) {
   if (auto c = op.getRhs().getDefiningOp<ConstantOp>()) {
     auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
-    if (dense && dense.isSplat() &&
-        dense.getSplatValue<APFloat>().convertToDouble() == 2.0)
+    double exponent = dense && dense.isSplat() && isa<FloatType>(dense.getElementType())
+                          ? dense.getSplatValue<APFloat>().convertToDouble()
+                          : 0.0;
+    if (exponent == 2.0)
       return arith::MulFOp::create(b, loc, x, x);
+    if (exponent == 0.5)
+      return math::SqrtOp::create(b, loc, x);
+    if (exponent == -0.5)
+      return arith::DivFOp::create(
+          b, loc, arith::ConstantOp::create(b, loc, FloatAttr::get(x.getType(), 1.0)),
+          math::SqrtOp::create(b, loc, x));
   }
   return math::PowFOp::create(b, loc, x, y);
 }
