@@ -26,6 +26,10 @@ config.environment["PATH"] = os.pathsep.join(
     [config.gdc_tools_dir, config.llvm_tools_dir, config.environment.get("PATH", "")])
 # Keep the machine's locale and thread settings out of the tests' way.
 config.environment["OMP_NUM_THREADS"] = os.environ.get("OMP_NUM_THREADS", "2")
+# lit runs tests side by side: a thread waiting at an OpenMP barrier sleeps
+# instead of spinning, so that two tests' threads do not starve each other
+# on two cores (a 3 s training run once took minutes so).
+config.environment["OMP_WAIT_POLICY"] = os.environ.get("OMP_WAIT_POLICY", "passive")
 
 # The library door: the build tree (for `cmake --install`), the built
 # libgdc and the Python package's source directory. Before %gdc, which
