@@ -240,6 +240,11 @@ public:
                          const ast::Module &module,
                          llvm::ArrayRef<mlir::Value> args);
   mlir::Value scalar(double v, mlir::Type element, ast::Loc l);
+  /// In an update-rule body: whether `v` has axes and is the same for every
+  /// element of every tensor (a global state, or built from one): the only
+  /// values there that reductions, slices and shape built-ins act on as
+  /// tensors.
+  bool uniformInRule(mlir::Value v);
   /// Broadcast-checks two operands of a binary operator; reports both shapes.
   bool checkBroadcast(ast::Loc l, llvm::StringRef what, mlir::Value a,
                       mlir::Value b);

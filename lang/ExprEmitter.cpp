@@ -65,6 +65,13 @@ bool gdc::lang::isBuiltinLayer(StringRef name) {
 
 ArrayRef<const char *> gdc::lang::builtinFunctionNames() { return kBuiltinFunctions; }
 
+bool Elaborator::uniformInRule(Value v) {
+  if (tensorType(v).getRank() == 0)
+    return false;
+  Operation *rule = v.getParentBlock()->getParentOp();
+  return gd::computePhases(rule).lookup(v) == gd::Phase::Uniform;
+}
+
 Value Elaborator::scalar(double v, Type element, ast::Loc l) {
   auto type = RankedTensorType::get({}, element);
   Attribute value = isa<FloatType>(element)
@@ -430,7 +437,8 @@ Value Elaborator::emitCall(const ast::Expr &e, Scope &scope) {
   }
   if (e.name == "global_norm" || e.name == "grad_at" || (e.name == "norm" && inOptimizerBody))
     return emitBarrier(e, args);
-  if (inOptimizerBody && builtin && (e.name == "mean" || e.name == "sum") && args.size() == 1)
+  if (inOptimizerBody && builtin && (e.name == "mean" || e.name == "sum") && args.size() == 1 &&
+      tensorType(args[0]).getRank() == 0)
     return emitTensorReduction(e, args[0], axis, keepdims);
   Value result = emitBuiltin(e, e.name, args, axis, scope, constant, window);
   if (!result || !keepdims)
@@ -557,7 +565,7 @@ Value Elaborator::emitBuiltin(const ast::Expr &e, StringRef name,
   if (name == "max" || name == "min" || llvm::is_contained(kReductions, name)) {
     if (!arity(1) || !requireFloat(args[0]))
       return {};
-    if (inOptimizerBody) {
+    if (inOptimizerBody && !uniformInRule(args[0])) {
       error(e.loc) << "'" << name << "' over a parameter tensor inside an optimizer "
                       "is not supported yet by code generation (optimizer bodies are "
                       "elementwise for now)";

@@ -39,9 +39,10 @@ Value Elaborator::emitShapeBuiltin(const ast::Expr &e, StringRef name,
                  << ", got " << given;
     return false;
   };
-  if (inOptimizerBody) {
+  if (inOptimizerBody &&
+      !llvm::all_of(args, [&](Value v) { return uniformInRule(v); })) {
     error(e.loc) << "'" << name << "' inside an optimizer is not supported (optimizer "
-                    "bodies work on one element of a parameter)";
+                    "bodies work on one element of a parameter; global states excepted)";
     return {};
   }
   if (name == "flatten" || name == "reshape") {
@@ -183,9 +184,9 @@ Value Elaborator::emitSlice(Value x, int64_t lo, int64_t hi, ast::Loc l) {
     error(l) << "cannot slice " << typeString(type) << ": a scalar has no axis to slice";
     return {};
   }
-  if (inOptimizerBody) {
+  if (inOptimizerBody && !uniformInRule(x)) {
     error(l) << "slicing inside an optimizer is not supported (optimizer bodies work "
-                "on one element of a parameter)";
+                "on one element of a parameter; global states excepted)";
     return {};
   }
   int64_t size = type.getDimSize(0);

@@ -62,9 +62,6 @@ struct CheckCodegenPass : gdc::impl::GDCheckCodegenBase<CheckCodegenPass> {
       } else if (auto opt = dyn_cast<OptimizerOp>(op)) {
         if (opt.getSchedules())
           unsupported(op, "a hyperparameter driven by a schedule");
-        for (unsigned i = 0; i < opt.getGlobalStateNames().size(); ++i)
-          if (cast<RankedTensorType>(opt.getGlobalStateArg(i).getType()).getRank() != 0)
-            unsupported(op, "a `global state` that is not a scalar");
       }
     });
     if (!ok)

@@ -46,7 +46,8 @@ bool ModelState::saveCheckpoint(const std::string &path, const RunPosition &posi
       tensors.push_back({manifest->stateSlotPath(p, s), spec.shape, states[p * numStates + s]});
   }
   for (size_t g = 0; g < globals.size(); ++g)
-    tensors.push_back({kGlobalPrefix + manifest->globals[g].name, {}, {globals[g]}});
+    tensors.push_back({kGlobalPrefix + manifest->globals[g].name, manifest->globals[g].shape,
+                       globals[g]});
   std::map<std::string, std::string> metadata = {
       {"format", kFormat},
       {"producer", "gdc"},
@@ -110,7 +111,8 @@ bool ModelState::loadCheckpoint(const std::string &path, RunPosition &position,
   }
   std::vector<const NamedTensor *> globalTensors(manifest->globals.size());
   for (size_t g = 0; g < globalTensors.size(); ++g)
-    if (!take(kGlobalPrefix + manifest->globals[g].name, {}, globalTensors[g]))
+    if (!take(kGlobalPrefix + manifest->globals[g].name, manifest->globals[g].shape,
+              globalTensors[g]))
       return false;
   if (!byName.empty()) {
     error = path + ": tensors that this model does not have: '" + byName.begin()->first +
@@ -168,7 +170,7 @@ bool ModelState::loadCheckpoint(const std::string &path, RunPosition &position,
     }
   }
   for (size_t g = 0; g < globalTensors.size(); ++g)
-    globals[g] = globalTensors[g]->data.at(0);
+    globals[g] = globalTensors[g]->data;
   std::copy(restoredHypers.begin(), restoredHypers.end(), hypers.begin());
   steps = step;
   seed = static_cast<int64_t>(runSeed);

@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <set>
+#include <type_traits>
 
 namespace gdrt {
 
@@ -501,10 +502,10 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
   // runtime float.
   auto namedFloat = [&](const char *syntax, const std::string &what,
                         const std::string &valueWhat,
-                        std::set<std::string, std::less<>> &names,
-                        std::vector<HyperSpec> &specs) {
+                        std::set<std::string, std::less<>> &names, auto &specs) {
     float value;
-    if (fields.size() != 3) {
+    bool global = std::is_same_v<std::decay_t<decltype(specs)>, std::vector<GlobalSpec>>;
+    if (global ? fields.size() < 3 : fields.size() != 3) {
       problem = std::string("expected '") + syntax + "'";
       return false;
     }
@@ -517,10 +518,21 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
       return false;
     }
     specs.push_back({std::string(fields[1]), value});
+    if constexpr (std::is_same_v<std::decay_t<decltype(specs)>, std::vector<GlobalSpec>>) {
+      for (size_t i = 3; i < fields.size(); ++i) {
+        int64_t dim;
+        if (!parseInt64(fields[i], dim) || dim <= 0) {
+          problem = "global state dimension '" + std::string(fields[i]) +
+                    "' is not a positive integer";
+          return false;
+        }
+        specs.back().shape.push_back(dim);
+      }
+    }
     return true;
   };
   if (record == "global")
-    return namedFloat("global <name> <init>", "global state", "global state init",
+    return namedFloat("global <name> <init> [<dim>...]", "global state", "global state init",
                       globalNames, out.globals);
   if (record == "hyper")
     return namedFloat("hyper <name> <default>", "hyperparameter", "hyperparameter default",

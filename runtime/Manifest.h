@@ -21,7 +21,9 @@
 //   state <name>                  optimizer state slots, in order (S of them)
 //   slots <path> [<name>...]      the states param <path>'s optimizer keeps
 //                                 in its first slots (none: frozen)
-//   global <name> <init>          scalar optimizer global states, in order
+//   global <name> <init> [<dim>...] optimizer global states (a scalar
+//                                 without dims), in order, each filled with
+//                                 <init> at the start
 //   hyper <name> <default>        optimizer hyperparameters, in order
 //   constant <name> <integer>     compile-time int arguments of the rules
 //   constant <name> <number> f64  compile-time f64 arguments of the rules
@@ -113,6 +115,14 @@ struct HyperSpec {
   float defaultValue = 0;
 };
 
+/// An optimizer global state: one tensor shared by every parameter a rule
+/// updates (a scalar, or AutoClip's history `f32[100]`), kept across steps.
+struct GlobalSpec {
+  std::string name;
+  float defaultValue = 0; ///< every element's initial value
+  std::vector<int64_t> shape; ///< empty for a scalar
+};
+
 /// A compile-time argument of an update rule (`int` or `f64`): baked into the
 /// compiled step, listed so that `--set` can say why it is fixed.
 struct ConstantSpec {
@@ -176,7 +186,7 @@ struct Manifest {
   std::vector<ParamSpec> params;
   std::vector<std::string> states; ///< S state tensors per parameter
   std::vector<HyperSpec> hypers;
-  std::vector<HyperSpec> globals; ///< scalar global states and initial values
+  std::vector<GlobalSpec> globals;
   /// The update rules' compile-time arguments (`lr.steps`, an f64 `b2`).
   std::vector<ConstantSpec> constants;
   std::optional<int64_t> defaultBatch;

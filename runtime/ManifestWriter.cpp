@@ -113,8 +113,12 @@ std::string formatManifest(const Manifest &m) {
       text += " " + slot;
     text += "\n";
   }
-  for (const HyperSpec &global : m.globals)
-    text += "global " + global.name + " " + formatExactFloat(global.defaultValue) + "\n";
+  for (const GlobalSpec &global : m.globals) {
+    text += "global " + global.name + " " + formatExactFloat(global.defaultValue);
+    for (int64_t dim : global.shape)
+      text += " " + std::to_string(dim);
+    text += "\n";
+  }
   for (const HyperSpec &hyper : m.hypers)
     text += "hyper " + hyper.name + " " + formatExactFloat(hyper.defaultValue) + "\n";
   for (const ConstantSpec &constant : m.constants)

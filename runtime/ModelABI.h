@@ -23,7 +23,8 @@ extern const char gd_model_manifest[];
  * `args` holds, in order:
  *   params[P]      float*, each a dense row-major tensor, updated in place
  *   states[P * S]  float*, state s of param p at index p * S + s, in place
- *   globals[G]     float*, each one scalar global state of the optimizer
+ *   globals[G]     float*, each one global state of the optimizer (its
+ *                  manifest shape, row-major; one float for a scalar)
  *                  (kept across steps, in place)
  *   hypers[H]      float*, each pointing at one float (read only)
  *   t              float*, the 1-based step number (read only)

@@ -94,8 +94,9 @@ void ModelState::initialize(uint64_t runSeed) {
       states[p * numStates + s].assign(static_cast<size_t>(count), 0.0f);
   }
   globals.clear();
-  for (const HyperSpec &global : manifest->globals)
-    globals.push_back(global.defaultValue);
+  for (const GlobalSpec &global : manifest->globals)
+    globals.emplace_back(static_cast<size_t>(shapeElementCount(global.shape)),
+                         global.defaultValue);
   hypers.clear();
   for (const HyperSpec &hyper : manifest->hypers)
     hypers.push_back(hyper.defaultValue);
@@ -109,8 +110,8 @@ void ModelState::initialize(uint64_t runSeed) {
     stepArgs.push_back(param.data());
   for (std::vector<float> &state : states)
     stepArgs.push_back(state.data());
-  for (float &global : globals)
-    stepArgs.push_back(&global);
+  for (std::vector<float> &global : globals)
+    stepArgs.push_back(global.data());
   for (float &hyper : hypers)
     stepArgs.push_back(&hyper);
   stepArgs.push_back(&stepNumber);

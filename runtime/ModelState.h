@@ -165,7 +165,7 @@ private:
   const Manifest *manifest;
   std::vector<std::vector<float>> params;
   std::vector<std::vector<float>> states; ///< param p, state s at p * S + s
-  std::vector<float> globals;             ///< the optimizer's scalar global states
+  std::vector<std::vector<float>> globals; ///< the optimizer's global states
   std::vector<float> hypers;
   bool flushDenormals = true;
   int64_t steps = 0;

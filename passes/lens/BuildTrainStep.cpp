@@ -86,8 +86,9 @@ FailureOr<gdrt::Manifest> buildManifest(TrainStepOp step, ArrayRef<ModelInstance
         for (Attribute name : rule.getStateNames())
           spec.slots.push_back(cast<StringAttr>(name).str());
     }
-  for (auto [name, init] : llvm::zip(plan.globalNames, plan.globalInits))
-    m.globals.push_back({name, static_cast<float>(init)});
+  for (auto [name, init, type] : llvm::zip(plan.globalNames, plan.globalInits, plan.globalTypes))
+    m.globals.push_back({name, static_cast<float>(init),
+                         std::vector<int64_t>(type.getShape().begin(), type.getShape().end())});
   for (auto [name, value] : llvm::zip(plan.hyperNames, plan.hyperDefaults))
     m.hypers.push_back({name, static_cast<float>(value)});
   for (const RuleConstant &c : plan.constants)
@@ -321,8 +322,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     for (Type t : paramTypes)
       for (unsigned s = 0; s < numStates; ++s)
         args.push_back(bufferType(t));
-    for (unsigned g = 0; g < numGlobals; ++g)
-      args.push_back(bufferType(scalar));
+    for (RankedTensorType type : plan->globalTypes)
+      args.push_back(bufferType(type));
     for (unsigned h = 0; h < numHypers + 1; ++h)
       args.push_back(bufferType(scalar));
     args.push_back(bufferType(seedType));

@@ -22,6 +22,12 @@ using namespace gdc::gd;
 
 namespace {
 
+/// Whether `rule`'s global state `i` is a scalar (it then enters the
+/// elementwise phases as a scalar argument).
+bool isScalarGlobal(OptimizerOp rule, unsigned i) {
+  return cast<RankedTensorType>(rule.getGlobalStateArg(i).getType()).getRank() == 0;
+}
+
 /// Whether barrier `op` gives one value per element (grad_at,
 /// orthogonalize, a mean along an axis) rather than one scalar.
 bool perElement(Operation *op) { return barrierPhase(op) == Phase::PerElement; }
@@ -70,7 +76,8 @@ Value scalarConstant(OpBuilder &b, Location loc, double v) {
 /// unchanged instead of the update. Global states are not yielded: the
 /// step computes their new values with such a rule.
 OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
-                   Operation *stopAt, Value yieldValue, StringRef name) {
+                   Operation *stopAt, Value yieldValue, StringRef name,
+                   const llvm::DenseSet<Operation *> &hoisted) {
   MLIRContext *ctx = rule.getContext();
   OpBuilder b(rule);
   b.setInsertionPointAfter(rule);
@@ -91,8 +98,11 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
       addHyper("%barrier" + std::to_string(j));
     }
   }
-  for (Attribute global : rule.getGlobalStateNames())
-    addHyper(("%global." + cast<StringAttr>(global).getValue()).str());
+  // Scalar global states enter as scalars; the others only through what
+  // the step computes from them (`hoisted`).
+  for (auto [i, global] : llvm::enumerate(rule.getGlobalStateNames()))
+    if (isScalarGlobal(rule, i))
+      addHyper(("%global." + cast<StringAttr>(global).getValue()).str());
   unsigned extra = names.size(); // loss, scalar barriers, globals
   llvm::append_range(names, rule.getHyperNames());
   llvm::append_range(defaults, rule.getHyperDefaults());
@@ -118,22 +128,27 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
     map.map(src.getArgument(3), body->getArgument(next++));
   unsigned nextElement = 3 + extra + numHypers + numStates;
   SmallVector<Value> elementArgs;
+  OpBuilder entry = OpBuilder::atBlockBegin(body);
   for (unsigned j = 0; j < k; ++j) {
     Value v = body->getArgument(perElement(barriers[j]) ? nextElement++ : next++);
     if (perElement(barriers[j]))
       elementArgs.push_back(v);
-    map.map(barriers[j]->getResult(0), v);
+    Value result = barriers[j]->getResult(0);
+    if (result.getType() != v.getType()) // an f64 value the step computed
+      v = ConvertOp::create(entry, rule.getLoc(), result.getType(), v);
+    map.map(result, v);
   }
   for (unsigned i = 0; i < numGlobals; ++i)
-    map.map(src.getArgument(lead + numHypers + numStates + i), body->getArgument(next++));
+    if (isScalarGlobal(rule, i))
+      map.map(src.getArgument(lead + numHypers + numStates + i), body->getArgument(next++));
   for (unsigned i = 0; i < numHypers + numStates; ++i)
     map.map(src.getArgument(lead + i), body->getArgument(3 + extra + i));
   OpBuilder bb = OpBuilder::atBlockEnd(body);
   for (Operation &op : src.without_terminator()) {
     if (&op == stopAt)
       break;
-    if (map.contains(op.getResult(0)))
-      continue; // a barrier already computed
+    if (map.contains(op.getResult(0)) || hoisted.contains(&op))
+      continue; // a barrier already computed, or the step's work
     bb.clone(op, map);
   }
   SmallVector<Value> yielded;
@@ -164,20 +179,82 @@ RuleApplication::RuleApplication(OpBuilder &b, Location loc, OptimizerOp rule,
                                  ValueRange globals, Value loss, Value seed)
     : b(b), loc(loc), rule(rule), tensors(tensors), t(t), hypers(hypers), globals(globals),
       seed(seed), scalars(tensors.size()), elements(tensors.size()) {
-  for (Operation &op : rule.getBody().front().without_terminator())
-    if (barrierPhase(&op))
+  Block &body = rule.getBody().front();
+  unsigned lead = rule.getNumLeadingArgs(), numHypers = rule.getHyperNames().size(),
+           numStates = rule.getStateNames().size();
+  // The body's uniform part is computed by the step itself, at tensor level
+  // (evaluateUniform): t, loss, hyperparameters, global states.
+  uniform.map(body.getArgument(2), t);
+  if (rule.getUsesLoss())
+    uniform.map(body.getArgument(3), loss);
+  for (unsigned i = 0; i < numHypers; ++i)
+    uniform.map(body.getArgument(lead + i), hypers[i]);
+  for (auto [i, global] : llvm::enumerate(globals)) {
+    BlockArgument arg = body.getArgument(lead + numHypers + numStates + i);
+    uniform.map(arg, global);
+    if (!isScalarGlobal(rule, i))
+      nonScalarGlobals.push_back(arg);
+  }
+  // What depends on a global state that is not a scalar is the step's work
+  // (`hoisted`); where a scalar of it meets the elementwise part, that value
+  // enters the phases like a scalar barrier's.
+  auto onGlobalVector = [&](Value v) {
+    return llvm::is_contained(nonScalarGlobals, v) ||
+           (v.getDefiningOp() && hoisted.contains(v.getDefiningOp()));
+  };
+  auto *terminator = body.getTerminator();
+  llvm::DenseMap<Value, Phase> phases = computePhases(rule);
+  for (Operation &op : body.without_terminator())
+    if (!barrierPhase(&op) && phases.lookup(op.getResult(0)) == Phase::Uniform &&
+        llvm::any_of(op.getOperands(), onGlobalVector))
+      hoisted.insert(&op);
+  for (Operation &op : body.without_terminator()) {
+    if (barrierPhase(&op)) {
       barriers.push_back(&op);
+      continue;
+    }
+    if (!hoisted.contains(&op))
+      continue;
+    Value result = op.getResult(0);
+    bool meetsElements = llvm::any_of(result.getUses(), [&](OpOperand &use) {
+      Operation *user = use.getOwner();
+      return user == terminator ? use.getOperandNumber() < 1 + numStates
+                                : !hoisted.contains(user);
+    });
+    if (meetsElements && cast<RankedTensorType>(result.getType()).getRank() == 0)
+      barriers.push_back(&op);
+  }
+  uniformCursor = body.begin();
   phased = !barriers.empty() || rule.getUsesLoss() || !rule.getGlobalStateNames().empty();
   if (rule.getUsesLoss())
     for (auto &v : scalars)
       v.push_back(loss);
 }
 
+void RuleApplication::evaluateUniform(Operation *through) {
+  Block &body = rule.getBody().front();
+  for (; uniformCursor != body.end() && !isa<YieldOp>(&*uniformCursor); ++uniformCursor) {
+    Operation &op = *uniformCursor;
+    bool done = &op == through;
+    // A barrier's value is mapped when the step computes it; other ops are
+    // cloned when every operand is known, so the elementwise ones never are.
+    if (!barrierPhase(&op) && isMemoryEffectFree(&op) &&
+        llvm::all_of(op.getOperands(), [&](Value v) { return uniform.contains(v); }))
+      b.clone(op, uniform);
+    if (done) {
+      ++uniformCursor;
+      return;
+    }
+  }
+}
+
 ApplyOptimizerOp RuleApplication::apply(OptimizerOp op, unsigned i) {
   const RuleInputs &in = tensors[i];
   SmallVector<Value> all(scalars[i]);
   if (op != rule)
-    llvm::append_range(all, globals);
+    for (auto [g, global] : llvm::enumerate(globals))
+      if (isScalarGlobal(rule, g))
+        all.push_back(global);
   llvm::append_range(all, hypers);
   SmallVector<Value> states(in.states);
   llvm::append_range(states, elements[i]);
@@ -192,7 +269,7 @@ OptimizerOp RuleApplication::derived(const std::string &suffix, unsigned k, Oper
   std::string name = rule.getSymName().str() + suffix;
   if (auto existing = SymbolTable::lookupSymbolIn(module, StringAttr::get(b.getContext(), name)))
     return cast<OptimizerOp>(existing);
-  return derive(rule, barriers, k, stopAt, yieldValue, name);
+  return derive(rule, barriers, k, stopAt, yieldValue, name, hoisted);
 }
 
 LogicalResult RuleApplication::checkShapes() {
@@ -280,6 +357,17 @@ std::optional<SmallVector<Value>> RuleApplication::nextGradAtPoints() {
       }
       continue;
     }
+    if (hoisted.contains(barrier)) {
+      // A scalar computed from a global state that is not one.
+      evaluateUniform(barrier);
+      Value v = uniform.lookup(barrier->getResult(0));
+      auto scalar = RankedTensorType::get({}, b.getF32Type());
+      if (v.getType() != scalar)
+        v = ConvertOp::create(b, loc, scalar, v);
+      for (auto &s : scalars)
+        s.push_back(v);
+      continue;
+    }
     OptimizerOp phase = derived(".phase" + std::to_string(k), k, barrier, barrier->getOperand(0));
     SmallVector<Value> operands;
     for (unsigned i = 0; i < tensors.size(); ++i)
@@ -305,6 +393,7 @@ std::optional<SmallVector<Value>> RuleApplication::nextGradAtPoints() {
       for (Value s : ArrayRef(sumsOfSquares).drop_front())
         total = AddOp::create(b, loc, total, s);
       Value norm = SqrtOp::create(b, loc, total);
+      uniform.map(barrier->getResult(0), norm);
       for (auto &v : scalars)
         v.push_back(norm);
     } else {
@@ -331,13 +420,19 @@ SmallVector<ApplyOptimizerOp> RuleApplication::finish(SmallVectorImpl<Value> &ne
   OptimizerOp last = derived(".phased", barriers.size(), nullptr, Value());
   for (unsigned i = 0; i < tensors.size(); ++i)
     applied.push_back(apply(last, i));
-  // A global state's new value is the same for every element of every
-  // tensor (the verifier checks): computed with the first tensor's
-  // operands, every element of the result holds it.
+  // A global state's new value is uniform (the verifier checks): the step
+  // computes it once, from t, loss, the hyperparameters, the global states
+  // and global_norm's values. Should one not be (a random draw), it is
+  // computed with the first tensor's operands, every element holding it.
+  evaluateUniform(nullptr);
   Block &body = rule.getBody().front();
   unsigned numStates = rule.getStateNames().size();
   for (auto [g, value] : llvm::enumerate(
            body.getTerminator()->getOperands().drop_front(1 + numStates))) {
+    if (Value computed = uniform.lookupOrNull(value)) {
+      newGlobals.push_back(computed);
+      continue;
+    }
     OptimizerOp update = derived(".global" + std::to_string(g), barriers.size(), nullptr, value);
     Value everywhere = apply(update, 0).getNewParam();
     SmallVector<int64_t> all;

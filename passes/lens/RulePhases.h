@@ -4,6 +4,9 @@
 
 #include "dialects/gd/GDDialect.h"
 
+#include "mlir/IR/IRMapping.h"
+#include "llvm/ADT/DenseSet.h"
+
 #include <optional>
 #include <string>
 
@@ -34,7 +37,7 @@ struct RuleInputs {
 /// rule.
 class RuleApplication {
 public:
-  /// `globals` are the rule's (scalar) global states before the step.
+  /// `globals` are the rule's global states before the step.
   RuleApplication(mlir::OpBuilder &b, mlir::Location loc, gd::OptimizerOp rule,
                   llvm::ArrayRef<RuleInputs> tensors, mlir::Value t, mlir::ValueRange hypers,
                   mlir::ValueRange globals, mlir::Value loss, mlir::Value seed);
@@ -63,6 +66,11 @@ private:
   mlir::Value wholeTensorValue(mlir::Operation *op, mlir::Value x);
   gd::OptimizerOp derived(const std::string &suffix, unsigned k, mlir::Operation *stopAt,
                           mlir::Value yieldValue);
+  /// Clones the body's uniform ops (those computable from t, loss, the
+  /// hyperparameters, the global states and the uniform barriers' values)
+  /// into the step, in body order, up to and including `through` (all of
+  /// them for null).
+  void evaluateUniform(mlir::Operation *through);
 
   mlir::OpBuilder &b;
   mlir::Location loc;
@@ -71,7 +79,15 @@ private:
   mlir::Value t;
   mlir::ValueRange hypers, globals;
   mlir::Value seed;
+  /// The barriers in body order, and the scalars the step computes from a
+  /// global state that is not a scalar where they meet the elementwise part.
   llvm::SmallVector<mlir::Operation *> barriers;
+  /// The ops that depend on a global state that is not a scalar: the step's
+  /// work (evaluateUniform), never cloned into a phase.
+  llvm::DenseSet<mlir::Operation *> hoisted;
+  llvm::SmallVector<mlir::Value> nonScalarGlobals;
+  mlir::IRMapping uniform; ///< body values -> their values in the step
+  mlir::Block::iterator uniformCursor;
   bool phased;
   unsigned next = 0; ///< the next barrier to compute
   /// Per tensor: the leading scalars (loss, scalar barriers) and the

@@ -77,11 +77,15 @@ FailureOr<UpdatePlan> gdc::planUpdates(ModuleOp module, Operation *wire,
       plan.constants.push_back(c);
     }
     group.firstGlobal = plan.globalNames.size();
-    for (auto [name, init] :
-         llvm::zip(group.rule.getGlobalStateNames(), group.rule.getGlobalStateInits())) {
+    Block &body = group.rule.getBody().front();
+    unsigned firstGlobalArg = body.getNumArguments() - group.rule.getGlobalStateNames().size();
+    for (auto [i, name, init] : llvm::enumerate(group.rule.getGlobalStateNames(),
+                                                group.rule.getGlobalStateInits())) {
       StringRef n = cast<StringAttr>(name).getValue();
       plan.globalNames.push_back(globalUses[n] > 1 ? prefix + n.str() : n.str());
       plan.globalInits.push_back(cast<StringAttr>(init).getValue() == "ones" ? 1.0 : 0.0);
+      plan.globalTypes.push_back(
+          cast<RankedTensorType>(body.getArgument(firstGlobalArg + i).getType()));
     }
     for (auto [s, name] : llvm::enumerate(group.rule.getStateNames())) {
       if (slots.size() <= s)

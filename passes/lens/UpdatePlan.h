@@ -28,10 +28,11 @@ struct UpdatePlan {
   llvm::SmallVector<std::string> hyperNames;
   llvm::SmallVector<double> hyperDefaults;
   llvm::SmallVector<std::string> stateNames;
-  /// Scalar global states (one value per rule, kept across steps) and their
-  /// initial values, named like the hyperparameters.
+  /// Global states (one tensor per rule, kept across steps), their initial
+  /// values (every element's) and types, named like the hyperparameters.
   llvm::SmallVector<std::string> globalNames;
   llvm::SmallVector<double> globalInits;
+  llvm::SmallVector<mlir::RankedTensorType> globalTypes;
   /// The rules' compile-time constants (`int` and `f64` arguments), named
   /// like the hyperparameters: not settable at run time, listed so that the
   /// runtime can say so.

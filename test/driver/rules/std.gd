@@ -27,11 +27,15 @@ train t {
 // CHECK-DAG: gd.optimizer @autoclip attributes {global_state_inits = ["zeros"], global_state_names = ["largest"], {{.*}}schedules = {lr = @step}
 // CHECK:     gd.param_groups @groups {ascend = array<i1: false, false, false>, patterns = ["net.0.*", "net.2.W", "net.2.b"], rules = [@chain, @polyak, @autoclip]}
 // All of it compiles: the chain and lamb's schedule fold, lamb, clip_norm
-// and polyak run in phases, autoclip's global state is a runtime scalar.
+// and polyak run in phases, autoclip's global state is a runtime scalar
+// whose new value the step computes once (max with the global norm).
 // `lr.lr0` is in two groups, so it takes the group's pattern.
 // STEP: gd.apply_optimizer @chain.phase0
 // STEP: gd.apply_optimizer @polyak.phase0
-// STEP: gd.apply_optimizer @autoclip.global0
+// STEP: gd.apply_optimizer @autoclip.phase0
+// STEP: %[[NEW:.*]] = gd.max %{{.*}}, %{{.*}} : tensor<f32>, tensor<f32> -> tensor<f32>
+// STEP: gd.all_finite {{.*}}%[[NEW]]
+// STEP-NOT: @autoclip.global0
 // STEP: gd_model_manifest
 // STEP-SAME: global largest 0\0A
 // STEP-SAME: hyper net.0.*.lr.lr0 0.00100000005\0A

@@ -181,10 +181,13 @@ TEST(Manifest, RejectsDuplicates) {
 TEST(Manifest, GlobalStatesHaveInitialValues) {
   Manifest m;
   std::string error;
-  ASSERT_TRUE(parseManifest(std::string(kHeader) + "global largest 0\nglobal scale 1\n", m,
-                            error))
+  ASSERT_TRUE(parseManifest(std::string(kHeader) +
+                                "global largest 0\nglobal scale 1\nglobal history 0 8 2\n",
+                            m, error))
       << error;
-  ASSERT_EQ(m.globals.size(), 2u);
+  ASSERT_EQ(m.globals.size(), 3u);
+  EXPECT_TRUE(m.globals[0].shape.empty());
+  EXPECT_EQ(m.globals[2].shape, (std::vector<int64_t>{8, 2}));
   EXPECT_EQ(m.globals[0].name, "largest");
   EXPECT_EQ(m.globals[0].defaultValue, 0.0f);
   EXPECT_EQ(m.globals[1].name, "scale");
@@ -195,7 +198,11 @@ TEST(Manifest, GlobalStatesHaveInitialValues) {
   EXPECT_NE(parseError(std::string(kHeader) + "global h nan\n")
                 .find("global state init 'nan' is not a finite float"),
             std::string::npos);
-  EXPECT_NE(parseError(std::string(kHeader) + "global h\n").find("expected 'global <name> <init>'"),
+  EXPECT_NE(parseError(std::string(kHeader) + "global h\n")
+                .find("expected 'global <name> <init> [<dim>...]'"),
+            std::string::npos);
+  EXPECT_NE(parseError(std::string(kHeader) + "global h 0 8 0\n")
+                .find("global state dimension '0' is not a positive integer"),
             std::string::npos);
 }
 
@@ -289,6 +296,7 @@ void expectSameManifest(const Manifest &a, const Manifest &b) {
   for (size_t i = 0; i < a.globals.size(); ++i) {
     EXPECT_EQ(a.globals[i].name, b.globals[i].name);
     EXPECT_EQ(a.globals[i].defaultValue, b.globals[i].defaultValue);
+    EXPECT_EQ(a.globals[i].shape, b.globals[i].shape);
   }
   ASSERT_EQ(a.constants.size(), b.constants.size());
   for (size_t i = 0; i < a.constants.size(); ++i) {
@@ -343,7 +351,7 @@ TEST(ManifestRoundTrip, WriterAndReaderAgree) {
   m.params[1].slotsKnown = true;
   m.params[1].slots = {"v"};
   m.params[2].slotsKnown = true;
-  m.globals = {{"max_norm", 0.1f}};
+  m.globals = {{"max_norm", 0.1f, {}}, {"history", 0.0f, {8}}};
   m.hypers = {{"lr", 1e-3f}, {"b1", 0.9f}, {"eps", 1e-8f}, {"lr.lr0", 1.0f / 3}};
   m.constants = {{"lr.steps", 1000, false}, {"b2", 0.999, true}};
   m.sites = {{"log", "my model.gd:4:12", "the forward map of the loss"},

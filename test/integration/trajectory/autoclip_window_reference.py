@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+"""The reference of global-history.test: AutoClip over a window of 8 steps
+in PyTorch (float64).
+
+    autoclip_window_reference.py --out-dir DIR [--steps 20] [--lr 0.5]
+
+Writes DIR/x.npy and DIR/y.npy (160 examples of 6 features, 3 classes) and
+DIR/init.safetensors (autoclip_window.gd's 6-8-3 tanh MLP under gd's
+paths). Then, for each batch of 8 in file order: the gradient of the mean
+cross-entropy, its global norm over every tensor appended to a history of
+the last 8 norms, the limit their mean (over min(t, 8) steps), the gradient
+scaled by min(1, limit / (norm + 1e-12)) and an SGD step. Writes
+DIR/expected.safetensors and prints how many steps were clipped."""
+
+import argparse
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_reference import write_safetensors  # noqa: E402
+
+N, FEATURES, HIDDEN, CLASSES, BATCH, WINDOW = 160, 6, 8, 3, 8, 8
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out-dir", required=True)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--lr", type=float, default=0.5)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(N, FEATURES)).astype(np.float32)
+    y = rng.integers(0, CLASSES, size=N).astype(np.int32)
+    np.save(os.path.join(args.out_dir, "x.npy"), x)
+    np.save(os.path.join(args.out_dir, "y.npy"), y)
+    init = {"model.0.W": rng.normal(0, 0.5, (FEATURES, HIDDEN)), "model.0.b": rng.normal(0, 0.1, HIDDEN),
+            "model.2.W": rng.normal(0, 0.5, (HIDDEN, CLASSES)), "model.2.b": rng.normal(0, 0.1, CLASSES)}
+    init = {k: v.astype(np.float32) for k, v in init.items()}
+    write_safetensors(os.path.join(args.out_dir, "init.safetensors"), init)
+    p = {k: torch.from_numpy(v.astype(np.float64)).requires_grad_() for k, v in init.items()}
+    history = [0.0] * WINDOW
+    clipped = 0
+    for t in range(1, args.steps + 1):
+        rows = slice((t - 1) * BATCH, t * BATCH)
+        h = torch.tanh(torch.from_numpy(x[rows].astype(np.float64)) @ p["model.0.W"] + p["model.0.b"])
+        logits = h @ p["model.2.W"] + p["model.2.b"]
+        loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(y[rows]).long())
+        grads = torch.autograd.grad(loss, list(p.values()))
+        norm = torch.sqrt(sum((g * g).sum() for g in grads)).item()
+        history = history[1:] + [norm]
+        limit = sum(history) / min(t, WINDOW)
+        factor = min(1.0, limit / (norm + 1e-12))
+        clipped += factor < 1.0
+        with torch.no_grad():
+            for (k, v), g in zip(p.items(), grads):
+                v -= args.lr * factor * g
+    write_safetensors(os.path.join(args.out_dir, "expected.safetensors"),
+                      {k: v.detach().numpy().astype(np.float32) for k, v in p.items()})
+    print(f"autoclip_window_reference: {clipped} of {args.steps} steps clipped")
+
+
+if __name__ == "__main__":
+    main()
