@@ -324,7 +324,9 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
                                                : "this batch's loss");
       return std::nullopt;
     }
-    if (param.type && param.type->element == "int") {
+    bool isInt = param.type && param.type->element == "int";
+    if (isInt || (param.type && param.type->element == "f64")) {
+      // A compile-time constant of the instance.
       const ast::Expr *given = arg ? arg->value.get() : param.defaultValue.get();
       if (!given) {
         current = saved;
@@ -334,26 +336,17 @@ std::optional<std::string> Elaborator::emitUpdateRule(const ast::Expr &use, cons
         return std::nullopt;
       }
       current = arg ? saved : ruleModule;
-      auto v = evalInt(*given, arg ? scope : scopeOf(ruleModule));
-      if (!v)
-        return std::nullopt;
-      constants.push_back({param.name, double(*v), false});
-      continue;
-    }
-    if (param.type && param.type->element == "f64") {
-      const ast::Expr *given = arg ? arg->value.get() : param.defaultValue.get();
-      if (!given) {
-        current = saved;
-        error(use.loc) << "'" << param.name << "' of '" << rule.name
-                       << "' has no default; give it: " << rule.name << "(" << param.name
-                       << " = ...)";
-        return std::nullopt;
+      const Scope &valueScope = arg ? scope : scopeOf(ruleModule);
+      std::optional<double> v;
+      if (isInt) {
+        if (auto i = evalInt(*given, valueScope))
+          v = double(*i);
+      } else {
+        v = evalNumber(*given, valueScope);
       }
-      current = arg ? saved : ruleModule;
-      auto v = evalNumber(*given, arg ? scope : scopeOf(ruleModule));
       if (!v)
         return std::nullopt;
-      constants.push_back({param.name, *v, true});
+      constants.push_back({param.name, *v, !isInt});
       continue;
     }
     if (param.type && param.type->element != "f32") {

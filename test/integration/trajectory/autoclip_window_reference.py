@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import write_safetensors  # noqa: E402
+from make_reference import write_classification, write_safetensors  # noqa: E402
 
 N, FEATURES, HIDDEN, CLASSES, BATCH, WINDOW = 160, 6, 8, 3, 8, 8
 
@@ -32,15 +32,8 @@ def main():
     parser.add_argument("--lr", type=float, default=0.5)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    rng = np.random.default_rng(7)
-    x = rng.normal(size=(N, FEATURES)).astype(np.float32)
-    y = rng.integers(0, CLASSES, size=N).astype(np.int32)
-    np.save(os.path.join(args.out_dir, "x.npy"), x)
-    np.save(os.path.join(args.out_dir, "y.npy"), y)
-    init = {"model.0.W": rng.normal(0, 0.5, (FEATURES, HIDDEN)), "model.0.b": rng.normal(0, 0.1, HIDDEN),
-            "model.2.W": rng.normal(0, 0.5, (HIDDEN, CLASSES)), "model.2.b": rng.normal(0, 0.1, CLASSES)}
-    init = {k: v.astype(np.float32) for k, v in init.items()}
-    write_safetensors(os.path.join(args.out_dir, "init.safetensors"), init)
+    x, y, init = write_classification(args.out_dir, 7, N, [FEATURES, HIDDEN, CLASSES],
+                                      weight_std=0.5)
     p = {k: torch.from_numpy(v.astype(np.float64)).requires_grad_() for k, v in init.items()}
     history = [0.0] * WINDOW
     clipped = 0

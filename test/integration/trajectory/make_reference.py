@@ -82,6 +82,28 @@ def write_safetensors(path, tensors):
             f.write(blob)
 
 
+def write_classification(out_dir, seed, n, sizes, weight_std=None):
+    """A small classification problem for a trajectory test: DIR/x.npy and
+    DIR/y.npy (n examples of sizes[0] features, sizes[-1] classes, drawn
+    from numpy's default_rng(seed)) and DIR/init.safetensors, the dense
+    layers of a sizes[0]-...-sizes[-1] MLP under gd's paths (model.0.W,
+    model.0.b, model.2.W, ...: an activation between layers): weights
+    N(0, weight_std), or N(0, 1/sqrt(fan_in)) without it, biases N(0, 0.1).
+    Returns (x, y, init)."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, sizes[0])).astype(np.float32)
+    y = rng.integers(0, sizes[-1], size=n).astype(np.int32)
+    np.save(os.path.join(out_dir, "x.npy"), x)
+    np.save(os.path.join(out_dir, "y.npy"), y)
+    init = {}
+    for i, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+        std = weight_std if weight_std is not None else 1 / np.sqrt(n_in)
+        init[f"model.{2 * i}.W"] = rng.normal(0, std, (n_in, n_out)).astype(np.float32)
+        init[f"model.{2 * i}.b"] = rng.normal(0, 0.1, n_out).astype(np.float32)
+    write_safetensors(os.path.join(out_dir, "init.safetensors"), init)
+    return x, y, init
+
+
 def read_safetensors(path):
     with open(path, "rb") as f:
         data = f.read()

@@ -36,7 +36,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import write_safetensors  # noqa: E402
+from make_reference import write_classification, write_safetensors  # noqa: E402
 
 N, SIZES, BATCH = 160, [6, 16, 8, 3], 8
 LR = {"muon": 0.02, "adafactor": 0.05}
@@ -148,17 +148,7 @@ def main():
     parser.add_argument("--optax", action="store_true")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    rng = np.random.default_rng(11)
-    x = rng.normal(size=(N, SIZES[0])).astype(np.float32)
-    y = rng.integers(0, SIZES[-1], size=N).astype(np.int32)
-    np.save(os.path.join(args.out_dir, "x.npy"), x)
-    np.save(os.path.join(args.out_dir, "y.npy"), y)
-    init = {}
-    for i, (n_in, n_out) in enumerate(zip(SIZES, SIZES[1:])):
-        init[f"model.{2 * i}.W"] = rng.normal(0, 1 / math.sqrt(n_in), (n_in, n_out))
-        init[f"model.{2 * i}.b"] = rng.normal(0, 0.1, n_out)
-    init = {k: v.astype(np.float32) for k, v in init.items()}
-    write_safetensors(os.path.join(args.out_dir, "init.safetensors"), init)
+    x, y, init = write_classification(args.out_dir, 11, N, SIZES)
     final = run_torch(args.rule, init, x, y, args.steps)
     moved = max(np.abs(final[k] - init[k]).max() / np.abs(init[k]).max() for k in NAMES)
     print(f"matrix_rules_reference: {args.rule}, {args.steps} steps, largest move {moved:.2g}")

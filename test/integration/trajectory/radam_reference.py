@@ -11,7 +11,6 @@ cross-entropy, float32 as torch trains, and writes
 DIR/expected.safetensors."""
 
 import argparse
-import math
 import os
 import sys
 
@@ -19,7 +18,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import write_safetensors  # noqa: E402
+from make_reference import write_classification, write_safetensors  # noqa: E402
 
 N, SIZES, BATCH = 240, [6, 16, 3], 8
 
@@ -31,17 +30,7 @@ def main():
     parser.add_argument("--lr", type=float, default=0.01)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    rng = np.random.default_rng(23)
-    x = rng.normal(size=(N, SIZES[0])).astype(np.float32)
-    y = rng.integers(0, SIZES[-1], size=N).astype(np.int32)
-    np.save(os.path.join(args.out_dir, "x.npy"), x)
-    np.save(os.path.join(args.out_dir, "y.npy"), y)
-    init = {}
-    for i, (n_in, n_out) in enumerate(zip(SIZES, SIZES[1:])):
-        init[f"model.{2 * i}.W"] = rng.normal(0, 1 / math.sqrt(n_in), (n_in, n_out))
-        init[f"model.{2 * i}.b"] = rng.normal(0, 0.1, n_out)
-    init = {k: v.astype(np.float32) for k, v in init.items()}
-    write_safetensors(os.path.join(args.out_dir, "init.safetensors"), init)
+    x, y, init = write_classification(args.out_dir, 23, N, SIZES)
     p = {k: torch.from_numpy(v.copy()).requires_grad_() for k, v in init.items()}
     opt = torch.optim.RAdam(list(p.values()), lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
     for t in range(args.steps):
