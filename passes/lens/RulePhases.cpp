@@ -128,15 +128,11 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
     map.map(src.getArgument(3), body->getArgument(next++));
   unsigned nextElement = 3 + extra + numHypers + numStates;
   SmallVector<Value> elementArgs;
-  OpBuilder entry = OpBuilder::atBlockBegin(body);
   for (unsigned j = 0; j < k; ++j) {
     Value v = body->getArgument(perElement(barriers[j]) ? nextElement++ : next++);
     if (perElement(barriers[j]))
       elementArgs.push_back(v);
-    Value result = barriers[j]->getResult(0);
-    if (result.getType() != v.getType()) // an f64 value the step computed
-      v = ConvertOp::create(entry, rule.getLoc(), result.getType(), v);
-    map.map(result, v);
+    map.map(barriers[j]->getResult(0), v);
   }
   for (unsigned i = 0; i < numGlobals; ++i)
     if (isScalarGlobal(rule, i))
@@ -189,24 +185,33 @@ RuleApplication::RuleApplication(OpBuilder &b, Location loc, OptimizerOp rule,
     uniform.map(body.getArgument(3), loss);
   for (unsigned i = 0; i < numHypers; ++i)
     uniform.map(body.getArgument(lead + i), hypers[i]);
-  for (auto [i, global] : llvm::enumerate(globals)) {
-    BlockArgument arg = body.getArgument(lead + numHypers + numStates + i);
-    uniform.map(arg, global);
-    if (!isScalarGlobal(rule, i))
-      nonScalarGlobals.push_back(arg);
-  }
-  // What depends on a global state that is not a scalar is the step's work
-  // (`hoisted`); where a scalar of it meets the elementwise part, that value
-  // enters the phases like a scalar barrier's.
-  auto onGlobalVector = [&](Value v) {
-    return llvm::is_contained(nonScalarGlobals, v) ||
-           (v.getDefiningOp() && hoisted.contains(v.getDefiningOp()));
-  };
+  for (auto [i, global] : llvm::enumerate(globals))
+    uniform.map(body.getArgument(lead + numHypers + numStates + i), global);
+  // The uniform part (built from t, loss, hyperparameters, global states,
+  // global_norm and constants; no random draw) is the step's work
+  // (`hoisted`): computed once, not per element, which also takes a global
+  // state that is not a scalar. Where a scalar of it meets the elementwise
+  // part, that value enters the phases like a scalar barrier's. (Per
+  // element, `t^(-decay)` was a powf in every iteration: its operands are
+  // loads LLVM cannot hoist past the loop's stores.)
   auto *terminator = body.getTerminator();
   llvm::DenseMap<Value, Phase> phases = computePhases(rule);
+  auto stepComputable = [&](Value v) {
+    Operation *def = v.getDefiningOp();
+    if (!def)
+      return uniform.contains(v);
+    return hoisted.contains(def) || isa<ConstantOp, GlobalNormOp>(def);
+  };
+  // Only f32 values: the phases take scalars as f32, and a bool or an f64
+  // (an f64 hyperparameter's arithmetic) stays in the elementwise part.
+  auto isF32 = [](Value v) {
+    return cast<RankedTensorType>(v.getType()).getElementType().isF32();
+  };
   for (Operation &op : body.without_terminator())
-    if (!barrierPhase(&op) && phases.lookup(op.getResult(0)) == Phase::Uniform &&
-        llvm::any_of(op.getOperands(), onGlobalVector))
+    if (op.getNumResults() == 1 && isF32(op.getResult(0)) && !barrierPhase(&op) &&
+        !isa<ConstantOp, RandomOp>(op) &&
+        isMemoryEffectFree(&op) && phases.lookup(op.getResult(0)) == Phase::Uniform &&
+        llvm::all_of(op.getOperands(), stepComputable))
       hoisted.insert(&op);
   for (Operation &op : body.without_terminator()) {
     if (barrierPhase(&op)) {
@@ -358,12 +363,9 @@ std::optional<SmallVector<Value>> RuleApplication::nextGradAtPoints() {
       continue;
     }
     if (hoisted.contains(barrier)) {
-      // A scalar computed from a global state that is not one.
+      // A uniform scalar the step computes (from t, hyperparameters, globals).
       evaluateUniform(barrier);
       Value v = uniform.lookup(barrier->getResult(0));
-      auto scalar = RankedTensorType::get({}, b.getF32Type());
-      if (v.getType() != scalar)
-        v = ConvertOp::create(b, loc, scalar, v);
       for (auto &s : scalars)
         s.push_back(v);
       continue;

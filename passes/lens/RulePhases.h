@@ -79,13 +79,12 @@ private:
   mlir::Value t;
   mlir::ValueRange hypers, globals;
   mlir::Value seed;
-  /// The barriers in body order, and the scalars the step computes from a
-  /// global state that is not a scalar where they meet the elementwise part.
+  /// The barriers in body order, and the uniform scalars the step computes
+  /// where they meet the elementwise part.
   llvm::SmallVector<mlir::Operation *> barriers;
-  /// The ops that depend on a global state that is not a scalar: the step's
-  /// work (evaluateUniform), never cloned into a phase.
+  /// The body's uniform ops: the step's work (evaluateUniform), never
+  /// cloned into a phase.
   llvm::DenseSet<mlir::Operation *> hoisted;
-  llvm::SmallVector<mlir::Value> nonScalarGlobals;
   mlir::IRMapping uniform; ///< body values -> their values in the step
   mlir::Block::iterator uniformCursor;
   bool phased;

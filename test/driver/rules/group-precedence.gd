@@ -24,6 +24,6 @@ train t {
 // CHECK-LABEL: func.func @gd_step
 // CHECK-NOT: instance = 0
 // CHECK-NOT: instance = 1
-// CHECK-DAG: gd.apply_optimizer @adam({{.*}} {gd.poison_non_finite, instance = 2 : i64}
+// CHECK-DAG: gd.apply_optimizer @adam.phased({{.*}} {gd.poison_non_finite, instance = 2 : i64}
 // CHECK-DAG: gd.apply_optimizer @momentum({{.*}} {gd.poison_non_finite, instance = 3 : i64}
 // CHECK-LABEL: func.func @gd_eval

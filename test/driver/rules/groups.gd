@@ -18,8 +18,10 @@ train t {
 
 // CHECK-LABEL: func.func @gd_step
 // CHECK: %[[NEG:.*]] = gd.neg %{{.*}} : tensor<8x3xf32>
-// CHECK: gd.apply_optimizer @adam({{.*}}) hypers(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) states(%{{.*}}, %{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 0 : i64}
-// CHECK: gd.apply_optimizer @adam({{.*}} {gd.poison_non_finite, instance = 1 : i64}
+// Adam's bias corrections (1 - b1^t, 1 - b2^t) are uniform: the step
+// computes them once and passes them before the hyperparameters.
+// CHECK: gd.apply_optimizer @adam.phased({{.*}}) hypers({{.*}}) states(%{{.*}}, %{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 0 : i64}
+// CHECK: gd.apply_optimizer @adam.phased({{.*}} {gd.poison_non_finite, instance = 1 : i64}
 // CHECK: gd.apply_optimizer @momentum(%{{.*}}, %[[NEG]], %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 2 : i64}
 // CHECK-NOT: instance = 3
 // CHECK-LABEL: func.func @gd_eval

@@ -2,7 +2,9 @@
 // phases: a derived rule computes global_norm's operand (g) for every
 // element of every tensor, the step reduces the squares over all tensors
 // and takes the root, and the last phase is the body with the loss and the
-// norm as scalar inputs.
+// norm as scalar inputs. The rule's uniform part, the step size
+// min(lr_max, loss / (c |g|^2 + eps)), the step computes once and passes
+// as one more scalar.
 // RUN: %gdc %s --emit=train-step | FileCheck %s
 use std.nn
 use std.losses
@@ -15,7 +17,7 @@ train t {
   data      = synthetic(n = 64, features = 4, classes = 3)
 }
 
-// CHECK: gd.optimizer @polyak.phased attributes {{{.*}}hyper_names = ["%loss", "%barrier0", "lr_max", "c", "eps"]
+// CHECK: gd.optimizer @polyak.phased attributes {{{.*}}hyper_names = ["%loss", "%barrier0", "%barrier1", "lr_max", "c", "eps"]
 // CHECK-NOT: gd.global_norm
 // CHECK: gd.optimizer @polyak.phase0 attributes {{{.*}}hyper_names = ["%loss", "lr_max", "c", "eps"]
 // CHECK-NEXT: ^bb0(%{{[a-z0-9]+}}: tensor<f32>, %[[G:[a-z0-9]+]]: tensor<f32>,
@@ -30,5 +32,8 @@ train t {
 // CHECK: %[[SB:.*]] = gd.reduce_sum %[[SQB]] [0] : tensor<3xf32> -> tensor<f32>
 // CHECK: %[[TOTAL:.*]] = gd.add %[[SW]], %[[SB]]
 // CHECK: %[[NORM:.*]] = gd.sqrt %[[TOTAL]]
-// CHECK: gd.apply_optimizer @polyak.phased(%{{.*}}) hypers(%[[LOSS]], %[[NORM]], {{.*}} {gd.poison_non_finite, instance = 0 : i64}
-// CHECK: gd.apply_optimizer @polyak.phased(%{{.*}}) hypers(%[[LOSS]], %[[NORM]], {{.*}} {gd.poison_non_finite, instance = 1 : i64}
+// CHECK: %[[DEN:.*]] = gd.add %{{.*}}, %{{.*}} : tensor<f32>
+// CHECK-NEXT: %[[QUOT:.*]] = gd.div %[[LOSS]], %[[DEN]] : tensor<f32>
+// CHECK-NEXT: %[[STEP:.*]] = gd.min %{{.*}}, %[[QUOT]] : tensor<f32>
+// CHECK-NEXT: gd.apply_optimizer @polyak.phased(%{{.*}}) hypers(%[[LOSS]], %[[NORM]], %[[STEP]], {{.*}} {gd.poison_non_finite, instance = 0 : i64}
+// CHECK-NEXT: gd.apply_optimizer @polyak.phased(%{{.*}}) hypers(%[[LOSS]], %[[NORM]], %[[STEP]], {{.*}} {gd.poison_non_finite, instance = 1 : i64}
