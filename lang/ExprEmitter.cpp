@@ -307,6 +307,12 @@ Value Elaborator::emitBinary(const ast::Expr &e, Scope &scope) {
     return {};
   Location l = loc(e.loc);
   if (op == "@") {
+    if (inOptimizerBody && !(uniformInRule(a) && uniformInRule(b))) {
+      error(e.loc) << "'@' inside an optimizer: its body works on one element of a parameter; "
+                      "matrix operations on the whole tensor are orthogonalize(x), "
+                      "mean(x, axis = k) and sum(x, axis = k)";
+      return {};
+    }
     SmallVector<Type> types;
     if (failed(gd::MatmulOp::inferReturnTypes(&ctx, l, gd::MatmulOp::Adaptor(ValueRange{a, b}), types)))
       return {};
