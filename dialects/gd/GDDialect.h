@@ -136,6 +136,11 @@ llvm::LogicalResult checkGradShape(std::optional<mlir::Location> loc, llvm::Stri
 /// A ranked tensor type's shape as a string, `f32[?, 784]`, for messages.
 std::string formatTensorType(mlir::Type type);
 
+/// A gd.constant scalar (tensor<element>) holding `value`; `element` is a
+/// float type.
+mlir::Value scalarConstant(mlir::OpBuilder &b, mlir::Location loc, mlir::Type element,
+                           double value);
+
 } // namespace gdc::gd
 
 #define GET_OP_CLASSES

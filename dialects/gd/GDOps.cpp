@@ -542,3 +542,8 @@ LogicalResult ApplyOptimizerOp::verify() {
                                         << " differs from the parameter's " << p;
   return success();
 }
+
+Value gdc::gd::scalarConstant(OpBuilder &b, Location loc, Type element, double value) {
+  auto type = RankedTensorType::get({}, element);
+  return ConstantOp::create(b, loc, DenseElementsAttr::get(type, b.getFloatAttr(element, value)));
+}

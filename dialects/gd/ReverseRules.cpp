@@ -19,12 +19,6 @@ RankedTensorType tensorType(Value v) {
   return cast<RankedTensorType>(v.getType());
 }
 
-Value scalarConstant(OpBuilder &b, Location loc, Type element, double value) {
-  auto type = RankedTensorType::get({}, element);
-  return ConstantOp::create(b, loc,
-                            DenseElementsAttr::get(type, b.getFloatAttr(element, value)));
-}
-
 /// `v` converted to element type `element` (dim_size and one_hot give f32
 /// whatever the model's float type).
 Value withElementType(OpBuilder &b, Location loc, Value v, Type element) {

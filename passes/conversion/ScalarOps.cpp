@@ -100,20 +100,19 @@ static Value convert(OpBuilder &b, Location loc, Value v, Type to) {
 /// libm's powf per element took a third of an Adafactor step. They differ
 /// from powf only at -0 and -inf.
 static Value power(OpBuilder &b, Location loc, PowOp op, Value x, Value y) {
-  if (auto c = op.getRhs().getDefiningOp<ConstantOp>()) {
-    auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
-    double exponent = dense && dense.isSplat() && isa<FloatType>(dense.getElementType())
-                          ? dense.getSplatValue<APFloat>().convertToDouble()
-                          : 0.0;
-    if (exponent == 2.0)
-      return arith::MulFOp::create(b, loc, x, x);
-    if (exponent == 0.5)
-      return math::SqrtOp::create(b, loc, x);
-    if (exponent == -0.5)
-      return arith::DivFOp::create(
-          b, loc, arith::ConstantOp::create(b, loc, FloatAttr::get(x.getType(), 1.0)),
-          math::SqrtOp::create(b, loc, x));
-  }
+  std::optional<double> exponent;
+  if (auto c = op.getRhs().getDefiningOp<ConstantOp>())
+    if (auto dense = dyn_cast<DenseElementsAttr>(c.getValue());
+        dense && dense.isSplat() && isa<FloatType>(dense.getElementType()))
+      exponent = dense.getSplatValue<APFloat>().convertToDouble();
+  if (exponent == 2.0)
+    return arith::MulFOp::create(b, loc, x, x);
+  if (exponent == 0.5)
+    return math::SqrtOp::create(b, loc, x);
+  if (exponent == -0.5)
+    return arith::DivFOp::create(
+        b, loc, arith::ConstantOp::create(b, loc, FloatAttr::get(x.getType(), 1.0)),
+        math::SqrtOp::create(b, loc, x));
   return math::PowFOp::create(b, loc, x, y);
 }
 

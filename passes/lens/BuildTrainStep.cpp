@@ -378,8 +378,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
               : ReduceSumOp::create(b, reduceLoc, losses, batchAxis).getOperation();
       loss = reduction->getResult(0);
       // The reduction's own reverse rule seeds the chain with d(loss) = 1.
-      Value one =
-          ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(1.0f)));
+      Value one = scalarConstant(b, loc, b.getF32Type(), 1.0);
       SmallVector<Value> dLosses;
       if (perExampleGradients)
         dLosses.push_back(FullLikeOp::create(b, loc, losses, b.getF64FloatAttr(1.0)));

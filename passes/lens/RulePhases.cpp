@@ -13,8 +13,6 @@
 #include "passes/lens/RulePhases.h"
 
 #include "mlir/IR/IRMapping.h"
-#include "llvm/ADT/STLExtras.h"
-#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 using namespace gdc;
@@ -54,17 +52,8 @@ std::optional<int64_t> resolveAxis(int64_t axis, int64_t rank) {
   return std::max<int64_t>(axis + rank, -1);
 }
 
-std::string shapeString(RankedTensorType type) {
-  std::string s = "f32[";
-  llvm::raw_string_ostream os(s);
-  llvm::interleave(type.getShape(), os, ", ");
-  os << "]";
-  return s;
-}
-
 Value scalarConstant(OpBuilder &b, Location loc, double v) {
-  auto scalar = RankedTensorType::get({}, b.getF32Type());
-  return ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, b.getF32FloatAttr(v)));
+  return gd::scalarConstant(b, loc, b.getF32Type(), v);
 }
 
 /// A derived rule: `rule`'s body where `loss` (if read), the values of the
@@ -202,33 +191,36 @@ RuleApplication::RuleApplication(OpBuilder &b, Location loc, OptimizerOp rule,
       return uniform.contains(v);
     return hoisted.contains(def) || isa<ConstantOp, GlobalNormOp>(def);
   };
-  // Only f32 values: the phases take scalars as f32, and a bool or an f64
-  // (an f64 hyperparameter's arithmetic) stays in the elementwise part.
-  auto isF32 = [](Value v) {
-    return cast<RankedTensorType>(v.getType()).getElementType().isF32();
-  };
   for (Operation &op : body.without_terminator())
-    if (op.getNumResults() == 1 && isF32(op.getResult(0)) && !barrierPhase(&op) &&
-        !isa<ConstantOp, RandomOp>(op) &&
+    if (op.getNumResults() == 1 && !barrierPhase(&op) && !isa<ConstantOp, RandomOp>(op) &&
         isMemoryEffectFree(&op) && phases.lookup(op.getResult(0)) == Phase::Uniform &&
         llvm::all_of(op.getOperands(), stepComputable))
       hoisted.insert(&op);
-  for (Operation &op : body.without_terminator()) {
-    if (barrierPhase(&op)) {
-      barriers.push_back(&op);
-      continue;
-    }
-    if (!hoisted.contains(&op))
-      continue;
-    Value result = op.getResult(0);
-    bool meetsElements = llvm::any_of(result.getUses(), [&](OpOperand &use) {
+  auto meetsElements = [&](Operation *op) {
+    return llvm::any_of(op->getResult(0).getUses(), [&](OpOperand &use) {
       Operation *user = use.getOwner();
       return user == terminator ? use.getOperandNumber() < 1 + numStates
                                 : !hoisted.contains(user);
     });
-    if (meetsElements && cast<RankedTensorType>(result.getType()).getRank() == 0)
-      barriers.push_back(&op);
+  };
+  // The phases take scalars as f32. A bool or an f64 (an f64
+  // hyperparameter's arithmetic) that meets the elementwise part stays
+  // there, and so, in turn, do the values it is computed from.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (Operation &op : body.without_terminator()) {
+      if (!hoisted.contains(&op) || !meetsElements(&op))
+        continue;
+      auto type = cast<RankedTensorType>(op.getResult(0).getType());
+      if (type.getRank() != 0 || !type.getElementType().isF32()) {
+        hoisted.erase(&op);
+        changed = true;
+      }
+    }
   }
+  for (Operation &op : body.without_terminator())
+    if (barrierPhase(&op) || (hoisted.contains(&op) && meetsElements(&op)))
+      barriers.push_back(&op);
   uniformCursor = body.begin();
   phased = !barriers.empty() || rule.getUsesLoss() || !rule.getGlobalStateNames().empty();
   if (rule.getUsesLoss())
@@ -279,19 +271,39 @@ OptimizerOp RuleApplication::derived(const std::string &suffix, unsigned k, Oper
 
 LogicalResult RuleApplication::checkShapes() {
   bool ok = true;
+  // A global state that is not a scalar enters the phases only through the
+  // f32 scalars the step computes from it.
+  Block &body = rule.getBody().front();
+  for (Operation &op : body.without_terminator()) {
+    if (hoisted.contains(&op))
+      continue;
+    // (A tensor the step computes never meets the phases: the fixpoint
+    // above keeps only scalars as their inputs.)
+    for (Value v : op.getOperands()) {
+      auto global = dyn_cast<BlockArgument>(v);
+      if (global && cast<RankedTensorType>(global.getType()).getRank() > 0) {
+        op.emitError("this use of a global state that is not a scalar leads to a ")
+            << formatTensorType(op.getResult(0).getType())
+            << " value the elementwise part needs; only f32 scalars computed from such a "
+               "state can enter it (write f32(...) around an f64 result)";
+        ok = false;
+        break;
+      }
+    }
+  }
   for (Operation *barrier : barriers) {
     for (const RuleInputs &in : tensors) {
       auto type = cast<RankedTensorType>(in.param.getType());
       std::optional<int64_t> axis = axisOf(barrier);
       if (isa<OrthogonalizeOp>(barrier) && type.getRank() != 2) {
         barrier->emitError("'orthogonalize' takes a matrix, but this rule updates '")
-            << in.path << "', of shape " << shapeString(type)
+            << in.path << "', of shape " << formatTensorType(type)
             << " (give such tensors another rule with a parameter group)";
         ok = false;
       } else if (axis && !resolveAxis(*axis, type.getRank())) {
         barrier->emitError("axis ")
             << *axis << " is out of range for '" << in.path << "', of shape "
-            << shapeString(type) << " (count from the last axis with a negative one)";
+            << formatTensorType(type) << " (count from the last axis with a negative one)";
         ok = false;
       }
     }
