@@ -60,11 +60,11 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
     bufferize.functionBoundaryTypeConversion =
         bufferization::LayoutMapOption::IdentityLayoutMap;
   }
-  // The train step's results are computed out of place and copied into the
-  // runtime's buffers at its end (see gd-build-train-step). Writing them in
-  // place (eliminate-empty-tensors) is unsound here: the buffers are read
-  // through `restrict` views, so bufferization cannot see that an update
-  // would overwrite a value another update still reads.
+  // Computes each result in the buffer it is written to, rather than in a
+  // fresh one that is then copied there. Sound because no function here
+  // writes a buffer it reads: the train step writes the updated parameters
+  // and states into separate next buffers (gd-build-train-step).
+  pm.addPass(bufferization::createEmptyTensorEliminationPass());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);

@@ -171,6 +171,7 @@ bool ModelState::loadCheckpoint(const std::string &path, RunPosition &position,
   }
   for (size_t g = 0; g < globalTensors.size(); ++g)
     globals[g] = globalTensors[g]->data;
+  bindStepArguments(); // in case an assignment moved a buffer
   std::copy(restoredHypers.begin(), restoredHypers.end(), hypers.begin());
   steps = step;
   seed = static_cast<int64_t>(runSeed);

@@ -21,11 +21,11 @@ extern const char gd_model_manifest[];
 
 /* One training step on a batch of `batch` examples (1 <= batch).
  * `args` holds, in order:
- *   params[P]      float*, each a dense row-major tensor, updated in place
- *   states[P * S]  float*, state s of param p at index p * S + s, in place
+ *   params[P]      float*, each a dense row-major tensor (read only)
+ *   states[P * S]  float*, state s of param p at index p * S + s (read only)
  *   globals[G]     float*, each one global state of the optimizer (its
  *                  manifest shape, row-major; one float for a scalar)
- *                  (kept across steps, in place)
+ *                  (read only)
  *   hypers[H]      float*, each pointing at one float (read only)
  *   t              float*, the 1-based step number (read only)
  *   seed           int64_t*, the run's seed (--seed; read only): random
@@ -36,10 +36,18 @@ extern const char gd_model_manifest[];
  *                  targets for `label f32 <dim>...`
  *   loss           float*, receives the batch's reduced (mean) loss
  *   status         int32_t*, receives 0 when the loss, every gradient and
- *                  every updated parameter are finite and the step wrote
- *                  its updates; 1 when one of them holds a NaN or an
- *                  infinity: the step then writes only `loss` and `status`,
- *                  leaving parameters, states and globals as they were
+ *                  every updated parameter are finite; 1 when one of them
+ *                  holds a NaN or an infinity
+ *   next_params[P], next_states[P * S], next_globals[G]
+ *                  float*, the same shapes as params, states and globals,
+ *                  none overlapping any other argument: receive the
+ *                  updated values (a dead state slot, one its parameter's
+ *                  rule does not have, is not written)
+ * The step reads each input once and writes each result once, with no
+ * copies (an update in place could not be undone). The caller makes the
+ * next buffers current after a step with status 0 (by swapping pointers)
+ * and ignores them after one with status 1, whose update is thereby not
+ * applied.
  * P, S, G and H and all shapes come from the manifest. */
 void gd_model_step(void **args, int64_t batch);
 

@@ -65,7 +65,8 @@ bool ModelState::fits(std::string &error) const {
     double elements = 1;
     for (int64_t dim : spec.shape)
       elements *= double(dim);
-    floats += elements * double(1 + manifest->states.size());
+    // Twice: the step writes the next values beside the current ones.
+    floats += 2 * elements * double(1 + manifest->states.size());
   }
   double needed = floats * sizeof(float), available = physicalMemoryBytes();
   if (available > 0 && needed > available) {
@@ -102,9 +103,17 @@ void ModelState::initialize(uint64_t runSeed) {
     hypers.push_back(hyper.defaultValue);
   steps = 0;
   seed = static_cast<int64_t>(runSeed);
+  // Copies, so that a slot a rule never writes (a dead state slot) holds
+  // the same values in both.
+  nextParams = params;
+  nextStates = states;
+  nextGlobals = globals;
+  bindStepArguments();
+}
 
+void ModelState::bindStepArguments() {
   // The argument vector of ModelABI.h: params, states, globals, hypers, t,
-  // seed, x, y, loss, status.
+  // seed, x, y, loss, status, then the next params, states and globals.
   stepArgs.clear();
   for (std::vector<float> &param : params)
     stepArgs.push_back(param.data());
@@ -121,6 +130,12 @@ void ModelState::initialize(uint64_t runSeed) {
   stepArgs.push_back(nullptr); // y
   stepArgs.push_back(&loss);
   stepArgs.push_back(&status);
+  for (std::vector<float> &param : nextParams)
+    stepArgs.push_back(param.data());
+  for (std::vector<float> &state : nextStates)
+    stepArgs.push_back(state.data());
+  for (std::vector<float> &global : nextGlobals)
+    stepArgs.push_back(global.data());
 }
 
 bool ModelState::loadParameters(const std::string &path, std::string &error) {
@@ -211,6 +226,14 @@ float ModelState::step(const ModelEntryPoints &model, const float *x, const void
   model.step(stepArgs.data(), batch);
   leaveDenormalMode(mode);
   ++steps;
+  if (status == 0) {
+    // The step wrote its results into the next buffers: they become the
+    // current ones (ModelABI.h). O(1): only the vectors' pointers move.
+    params.swap(nextParams);
+    states.swap(nextStates);
+    globals.swap(nextGlobals);
+    bindStepArguments();
+  }
   return loss;
 }
 

@@ -108,8 +108,8 @@ public:
   /// The parameters by path, in the manifest's order.
   std::vector<NamedTensor> parameters() const;
 
-  /// Parameter `p`'s values (the manifest's order), writable in place:
-  /// the step's arguments point at them.
+  /// Parameter `p`'s current values (the manifest's order), writable in
+  /// place until the next step, which may move them to another buffer.
   std::vector<float> &parameter(size_t p) { return params[p]; }
 
   /// Writes the parameters to the safetensors file `path` (atomically),
@@ -162,10 +162,18 @@ public:
   int64_t stepsTaken() const { return steps; }
 
 private:
+  /// Points the step's argument vector at the current and next buffers.
+  void bindStepArguments();
+
   const Manifest *manifest;
   std::vector<std::vector<float>> params;
   std::vector<std::vector<float>> states; ///< param p, state s at p * S + s
   std::vector<std::vector<float>> globals; ///< the optimizer's global states
+  /// Where the step writes the next parameters, states and globals (the
+  /// same shapes). A finite step's are swapped in, so that the step reads
+  /// and writes each value once and never copies, and a step that was not
+  /// finite leaves the current ones untouched (ModelABI.h).
+  std::vector<std::vector<float>> nextParams, nextStates, nextGlobals;
   std::vector<float> hypers;
   bool flushDenormals = true;
   int64_t steps = 0;

@@ -2,10 +2,13 @@
 //
 // Composes the training step from lenses: forward maps left to right, the
 // loss, backward maps right to left (the chain rule), then the optimizer as
-// a reparametrisation of every parameter wire. The step works in place on
-// the runtime's buffers (runtime/ModelABI.h), so its arguments are memrefs
-// that enter tensor land through `bufferization.to_tensor` and are written
-// back with `bufferization.materialize_in_destination`.
+// a reparametrisation of every parameter wire. The step works on the
+// runtime's buffers (runtime/ModelABI.h): its arguments are memrefs that
+// enter tensor land through `bufferization.to_tensor`, and it writes the
+// updated parameters, states and globals into separate next buffers with
+// `bufferization.materialize_in_destination`, which the runtime makes
+// current after a finite step. Nothing the step reads is written, so
+// bufferization may compute each update directly in its destination.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
@@ -17,6 +20,7 @@
 #include "runtime/Manifest.h"
 
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
+#include "llvm/ADT/BitVector.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/raw_ostream.h"
@@ -165,32 +169,8 @@ public:
     return bufferization::ToTensorOp::create(b, loc, t, buffer, /*restrict=*/true);
   }
 
-  /// Queues a write of `tensor` into `buffer`. Writes happen in flush(), at
-  /// the end of the step: the buffers are read through `restrict` views,
-  /// which promise bufferization that nothing else writes them while they
-  /// are read, so every read (including those that fusion later moves into
-  /// another parameter's update) must come before the first write.
-  void store(Value tensor, Value buffer) { pending.push_back({tensor, buffer}); }
-
-  void flush() {
-    for (auto [tensor, buffer] : pending)
-      write(tensor, buffer);
-    pending.clear();
-  }
-
-  /// Forgets the queued writes.
-  void dropPending() { pending.clear(); }
-
-  /// flush(), only if the scalar i1 tensor `condition` holds.
-  void flushIf(Value condition) {
-    Value holds = tensor::ExtractOp::create(b, loc, condition, ValueRange{});
-    auto guard = scf::IfOp::create(b, loc, holds, /*withElseRegion=*/false);
-    OpBuilder::InsertionGuard restore(b);
-    b.setInsertionPoint(guard.thenBlock()->getTerminator());
-    flush();
-  }
-
-  /// Writes `tensor` into `buffer` now.
+  /// Writes `tensor` into `buffer`, a buffer the step does not read
+  /// (`restrict`): eliminate-empty-tensors may then compute `tensor` in it.
   void write(Value tensor, Value buffer) {
     auto op = bufferization::MaterializeInDestinationOp::create(b, loc, tensor, buffer);
     op.setRestrict(true);
@@ -250,7 +230,6 @@ public:
 
   OpBuilder &b;
   Location loc;
-  SmallVector<std::pair<Value, Value>> pending;
   SmallVector<Value, 3> context;
 };
 
@@ -308,9 +287,10 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
   Location loc = step.getLoc();
 
-  // @gd_step(params, states, globals, hypers, t, seed, x, y, loss, status),
-  // and @gd_diagnose, the same step with `site` added, which writes only
-  // `site` (gd-locate-non-finite fills it in).
+  // @gd_step(params, states, globals, hypers, t, seed, x, y, loss, status,
+  // next params, next states, next globals), and @gd_diagnose, the same
+  // step with `site` added, which writes only `site` (gd-locate-non-finite
+  // fills it in).
   auto statusType = MemRefType::get({}, b.getI32Type());
   auto seedType = RankedTensorType::get({}, b.getI64Type());
   StepBuilder sb(b, loc);
@@ -331,6 +311,14 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     args.push_back(bufferType(yType));
     args.push_back(bufferType(scalar));
     args.push_back(statusType);
+    // The next params and states have the types of the leading ones.
+    unsigned nextBase = args.size();
+    for (unsigned i = 0; i < paramTypes.size() * (1 + numStates); ++i) {
+      Type type = args[i];
+      args.push_back(type);
+    }
+    for (RankedTensorType type : plan->globalTypes)
+      args.push_back(bufferType(type));
     if (diagnose)
       args.push_back(statusType);
     auto stepFn = func::FuncOp::create(b, loc, name, b.getFunctionType(args, {}));
@@ -527,18 +515,25 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
       u->rule->provideGradients(mine);
     }
   }
-  // What the step checks before it writes anything: the loss, the global
-  // states and the updated parameters. Each update computes its parameter
-  // as NaN where its gradient or a new state is not finite (kPoisonAttr),
-  // so that checking the parameters checks those too, in the loop that
-  // reads them anyway: a separate pass over every gradient and state would
-  // cost a few percent of the step in memory traffic.
+  // What the step checks: the loss, the global states and the updated
+  // parameters. Each update computes its parameter as NaN where its
+  // gradient or a new state is not finite (kPoisonAttr), so that checking
+  // the parameters checks those too, in the loop that reads them anyway: a
+  // separate pass over every gradient and state would cost a few percent of
+  // the step in memory traffic.
   SmallVector<Value> checked{batchLoss};
+  // The diagnosis writes nothing but `site`; every value stays for the checks.
+  auto writeNext = [&](Value tensor, unsigned buffer) {
+    if (!diagnose)
+      sb.write(tensor, arg(nextBase + buffer));
+  };
+  llvm::BitVector paramWritten(numParams), globalWritten(numGlobals);
   for (GroupUpdate &u : updates) {
     SmallVector<Value> newGlobals;
     SmallVector<ApplyOptimizerOp> applied = u.rule->finish(newGlobals);
     for (auto [g, value] : llvm::enumerate(newGlobals)) {
-      sb.store(value, arg(globalBase + u.group->firstGlobal + g));
+      writeNext(value, globalBase + u.group->firstGlobal + g);
+      globalWritten.set(u.group->firstGlobal + g);
       checked.push_back(value);
     }
     unsigned ruleStates = u.group->rule.getStateNames().size();
@@ -546,21 +541,27 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
       // Where the rule is defined, and which parameter this updates.
       update->setLoc(b.getFusedLoc(
           {u.group->rule.getLoc(), sb.mapLoc("the update of " + paths[i])}));
-      sb.store(update.getNewParam(), arg(i));
+      writeNext(update.getNewParam(), i);
+      paramWritten.set(i);
       checked.push_back(update.getNewParam());
       if (!diagnose && checkFinite)
         update->setAttr(kPoisonNonFiniteAttr, b.getUnitAttr());
       for (unsigned s = 0; s < ruleStates; ++s)
-        sb.store(update.getNewStates()[s], arg(numParams + i * numStates + s));
+        writeNext(update.getNewStates()[s], numParams + i * numStates + s);
     }
   }
-  if (diagnose) {
-    // Nothing is written but `site`; every value stays for the checks.
-    sb.dropPending();
-  } else {
-    // A step with a NaN or an infinity in what it checks writes only its
-    // loss and status: the parameters, states and globals stay those of the
-    // last finite step, which the runtime then keeps or diagnoses.
+  // A frozen parameter, and a global no rule updates, carry over unchanged.
+  // (A dead state slot is neither read nor written.)
+  for (unsigned i = 0; i < numParams; ++i)
+    if (!paramWritten.test(i))
+      writeNext(flatParams[i], i);
+  for (unsigned g = 0; g < numGlobals; ++g)
+    if (!globalWritten.test(g))
+      writeNext(sb.load(arg(globalBase + g)), globalBase + g);
+  if (!diagnose) {
+    // A step with a NaN or an infinity in what it checks says so in its
+    // status; the runtime then keeps the current values and ignores the
+    // next ones.
     Value finite = checkFinite ? AllFiniteOp::create(b, loc, checked).getResult()
                                : ConstantOp::create(b, loc,
                                                     DenseElementsAttr::get(
@@ -574,7 +575,6 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     sb.write(tensor::FromElementsOp::create(b, loc, RankedTensorType::get({}, b.getI32Type()),
                                             ValueRange{status}),
              statusBuffer);
-    sb.flushIf(finite);
   }
   func::ReturnOp::create(b, loc);
   return success();
@@ -610,8 +610,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
 
   // @gd_eval(params, x, out): the model's forward map alone.
   auto [evalEntry, evalOutput] = evaluation("gd_eval", {outType});
-  sb.store(evalOutput, evalEntry->getArgument(next + 1));
-  sb.flush();
+  sb.write(evalOutput, evalEntry->getArgument(next + 1));
   func::ReturnOp::create(b, loc);
 
   // @gd_loss(params, x, y, losses): each example's loss as evaluation sees
@@ -623,8 +622,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
       FlatSymbolRefAttr::get(lossLens.getSymNameAttr()),
       ValueRange{lossInput, sb.load(lossEntry->getArgument(next + 1))}, sb.context,
       b.getI64IntegerAttr(model.size()));
-  sb.store(heldOut, lossEntry->getArgument(next + 2));
-  sb.flush();
+  sb.write(heldOut, lossEntry->getArgument(next + 2));
   func::ReturnOp::create(b, loc);
 
   if (failed(buildStep("gd_diagnose", /*diagnose=*/true)))

@@ -40,35 +40,35 @@ gd.optimizer @momentum attributes {hyper_defaults = [1.000000e-01 : f32, 9.00000
 gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, train = {format = "idx", images = "x.idx", labels = "y.idx", scale = 0.5 : f64}}, loss = @xent_3, model = @net, model_name = "net", optimizer = @momentum, reduction = "mean"}
 
 // Arguments: params (W, b), their states (v of W, v of b), lr, mu, t, seed,
-// x, y, loss, status.
+// x, y, loss, status, then the next params and states, which it writes.
 // STEP-LABEL: func.func @gd_step(
-// STEP-SAME: %{{.*}}: memref<4x3xf32>, %{{.*}}: memref<3xf32>, %{{.*}}: memref<4x3xf32>, %{{.*}}: memref<3xf32>,
-// STEP-SAME: %{{.*}}: memref<f32>, %{{.*}}: memref<f32>, %{{.*}}: memref<f32>, %{{.*}}: memref<i64>, %{{.*}}: memref<?x4xf32>, %{{.*}}: memref<?xi32>, %{{.*}}: memref<f32>, %[[STATUS:.*]]: memref<i32>)
+// STEP-SAME: %{{[a-z0-9]+}}: memref<4x3xf32>, %{{[a-z0-9]+}}: memref<3xf32>, %{{[a-z0-9]+}}: memref<4x3xf32>, %{{[a-z0-9]+}}: memref<3xf32>,
+// STEP-SAME: %{{[a-z0-9]+}}: memref<f32>, %{{[a-z0-9]+}}: memref<f32>, %{{[a-z0-9]+}}: memref<f32>, %{{[a-z0-9]+}}: memref<i64>, %{{[a-z0-9]+}}: memref<?x4xf32>, %{{[a-z0-9]+}}: memref<?xi32>, %{{[a-z0-9]+}}: memref<f32>, %[[STATUS:[a-z0-9]+]]: memref<i32>,
+// STEP-SAME: %[[NEXT_W:[a-z0-9]+]]: memref<4x3xf32>, %[[NEXT_B:[a-z0-9]+]]: memref<3xf32>, %[[NEXT_VW:[a-z0-9]+]]: memref<4x3xf32>, %[[NEXT_VB:[a-z0-9]+]]: memref<3xf32>)
 // STEP: %[[H1:.*]] = gd.apply_forward @dense_4_3(
 // STEP: %[[H2:.*]] = gd.apply_forward @relu_3(%[[H1]])
 // STEP: %[[L:.*]] = gd.apply_forward @xent_3(%[[H2]], %{{.*}})
 // STEP: %[[MEAN:.*]] = gd.reduce_mean %[[L]] [0]
-// Every buffer is read before any is written: the writes come last.
-// STEP-NOT: bufferization.materialize_in_destination
 // STEP: %[[D2:.*]] = gd.apply_backward @xent_3(%[[H2]], %{{.*}}, %{{.*}})
-// STEP-NOT: bufferization.materialize_in_destination
 // STEP: %[[D1:.*]] = gd.apply_backward @relu_3(%[[H1]], %[[D2]])
-// STEP-NOT: bufferization.materialize_in_destination
 // STEP: %[[GRADS:.*]]:3 = gd.apply_backward @dense_4_3(%{{.*}}, %{{.*}}, %{{.*}}, %[[D1]])
-// STEP-NOT: bufferization.materialize_in_destination
 // Each update poisons its parameter where the gradient or a new state is not
-// finite, so that checking the loss and the parameters checks all of them;
-// the loss and status are always written, the updates only when finite.
-// STEP: %[[W:.*]], %{{.*}} = gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#0, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 0 : i64}
-// STEP-NOT: bufferization.materialize_in_destination
-// STEP: %[[B:.*]], %{{.*}} = gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#1, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 1 : i64}
-// STEP-NEXT: %[[OK:.*]] = gd.all_finite %[[MEAN]], %[[W]], %[[B]] : tensor<f32>, tensor<4x3xf32>, tensor<3xf32> -> tensor<i1>
+// finite, so that checking the loss and the parameters checks all of them.
+// The updates are written to the next buffers, never to one the step reads
+// (so each may be computed in its destination); the loss and the status
+// after them.
+// STEP: %[[W:.*]], %[[VW:.*]] = gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#0, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 0 : i64}
+// STEP: %[[B:.*]], %[[VB:.*]] = gd.apply_optimizer @momentum(%{{.*}}, %[[GRADS]]#1, %{{.*}}) hypers(%{{.*}}, %{{.*}}) states(%{{.*}}) seed %{{.*}} {gd.poison_non_finite, instance = 1 : i64}
+// STEP-DAG: bufferization.materialize_in_destination %[[W]] in restrict writable %[[NEXT_W]]
+// STEP-DAG: bufferization.materialize_in_destination %[[VW]] in restrict writable %[[NEXT_VW]]
+// STEP-DAG: bufferization.materialize_in_destination %[[B]] in restrict writable %[[NEXT_B]]
+// STEP-DAG: bufferization.materialize_in_destination %[[VB]] in restrict writable %[[NEXT_VB]]
+// STEP: %[[OK:.*]] = gd.all_finite %[[MEAN]], %[[W]], %[[B]] : tensor<f32>, tensor<4x3xf32>, tensor<3xf32> -> tensor<i1>
 // STEP-NEXT: bufferization.materialize_in_destination %[[MEAN]] in restrict writable
 // STEP: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[STATUS]]
-// STEP: scf.if
-// STEP-COUNT-4: bufferization.materialize_in_destination
-// STEP-NEXT: }
-// STEP-NEXT: return
+// STEP-NOT: materialize_in_destination
+// STEP-NOT: scf.if
+// STEP: return
 // STEP-LABEL: func.func @gd_eval(
 // The diagnosis: the same step and `site`; it writes nothing yet.
 // STEP-LABEL: func.func @gd_diagnose(
@@ -94,7 +94,8 @@ gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, t
 // INLINED-LABEL: func.func @gd_diagnose
 // INLINED: %[[MM:.*]] = gd.matmul
 // INLINED: gd.all_finite %[[MM]] : tensor<?x3xf32> -> tensor<i1>
-// INLINED: bufferization.materialize_in_destination %{{.*}} in restrict writable %arg12 : (tensor<i32>, memref<i32>)
+// The site is the argument after the next params and states.
+// INLINED: bufferization.materialize_in_destination %{{.*}} in restrict writable %arg16 : (tensor<i32>, memref<i32>)
 // INLINED-NEXT: return
 // INLINED: @gd_model_manifest("{{.*}}\0Asite matmul {{.*}}train-step.mlir:11:8 the%20forward%20map%20of%20net.0\0Asite add {{.*}}train-step.mlir:12:8 the%20forward%20map%20of%20net.0\0Asite logsumexp {{.*}}the%20forward%20map%20of%20the%20loss{{.*}}\0Asite reduce_mean {{.*}} the%20mean%20of%20the%20loss%20over%20the%20batch\0A{{.*}}\0Asite apply_optimizer {{.*}} the%20update%20of%20net.0.W\0Asite apply_optimizer {{.*}} the%20update%20of%20net.0.b\0A\00")
 

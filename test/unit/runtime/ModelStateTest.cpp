@@ -1,7 +1,8 @@
 //===- ModelStateTest.cpp - The step's arguments, in ModelABI.h's order ---===//
 //
 // A fake step checks what ModelState passes it: params[P], states[P * S],
-// globals[G], hypers[H], t, seed, x, y, loss, each where ModelABI.h says.
+// globals[G], hypers[H], t, seed, x, y, loss, status, then the next
+// params, states and globals, each where ModelABI.h says.
 
 #include "ModelState.h"
 
@@ -21,7 +22,11 @@ struct Seen {
   float w0 = -1, b0 = -1, state = -1, global = -1, lr = -1, mu = -1, t = -1;
   int64_t seed = -1, batch = -1;
   const void *x = nullptr, *y = nullptr;
+  bool nextApart = false; ///< no next buffer is a current one
 } seen;
+
+/// The status the fake step reports: 1 says its update is not finite.
+int32_t fakeStatus = 0;
 
 void fakeStep(void **args, int64_t batch) {
   // 2 params, 2 * 2 states, 1 global, 2 hypers, then t, seed, x, y, loss.
@@ -36,8 +41,19 @@ void fakeStep(void **args, int64_t batch) {
   seen.x = args[11];
   seen.y = args[12];
   *static_cast<float *>(args[13]) = 4.5f;
+  *static_cast<int32_t *>(args[14]) = fakeStatus;
   seen.batch = batch;
-  static_cast<float *>(args[0])[0] += 1; // an update, in place
+  // The next values: W + 1, the rest as they are.
+  const int64_t sizes[] = {6, 3, 6, 6, 3, 3, 1};
+  seen.nextApart = true;
+  for (int i = 0; i < 7; ++i) {
+    const float *current = static_cast<float *>(args[i]);
+    float *next = static_cast<float *>(args[15 + i]);
+    for (int j = 0; j < 7; ++j)
+      seen.nextApart &= next != args[j];
+    for (int64_t k = 0; k < sizes[i]; ++k)
+      next[k] = current[k] + (i == 0 ? 1.0f : 0.0f);
+  }
 }
 
 void fakeEval(void **args, int64_t batch) {
@@ -72,6 +88,7 @@ TEST(ModelState, PassesTheStepItsArgumentsInABIOrder) {
   EXPECT_EQ(seen.x, x);
   EXPECT_EQ(seen.y, y);
   EXPECT_EQ(seen.batch, 2);
+  EXPECT_TRUE(seen.nextApart);
   // The update stays, t counts the steps, hyperparameters can be set.
   state.hyperparameters()[0] = 0.125f;
   state.step(model, x, y, 2);
@@ -105,4 +122,26 @@ TEST(ModelState, ABadParameterFileChangesNothing) {
             std::string::npos)
       << error;
   EXPECT_EQ(state.parameters()[0].data[0], 0.0f);
+}
+
+TEST(ModelState, AStepThatIsNotFiniteChangesNothingButTheCount) {
+  Manifest manifest;
+  std::string error;
+  ASSERT_TRUE(parseManifest(kManifest, manifest, error)) << error;
+  ModelState state(manifest);
+  state.initialize(7);
+  ModelEntryPoints model{kManifest, fakeStep, fakeEval};
+  float x[4] = {1, 2, 3, 4};
+  int32_t y[2] = {0, 2};
+  state.step(model, x, y, 2); // W: 0 -> 1
+  fakeStatus = 1;
+  state.step(model, x, y, 2); // wrote W = 2 into the next buffer, not applied
+  fakeStatus = 0;
+  EXPECT_FALSE(state.lastStepFinite());
+  EXPECT_EQ(state.parameters()[0].data[0], 1.0f);
+  EXPECT_EQ(state.stepsTaken(), 2);
+  state.step(model, x, y, 2); // from W = 1 again
+  EXPECT_TRUE(state.lastStepFinite());
+  EXPECT_EQ(seen.w0, 1.0f);
+  EXPECT_EQ(state.parameters()[0].data[0], 2.0f);
 }

@@ -14,6 +14,7 @@
 
 #include "TestSupport.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <gtest/gtest.h>
@@ -44,10 +45,13 @@ void predict(const float *W, const float *b, const float *x, int64_t batch,
   }
 }
 
-/// args: W, b, lr, t, seed, x, y (float* [batch]), loss.
+/// args: W, b, lr, t, seed, x, y (float* [batch]), loss, status, then the
+/// next W and b, which it writes.
 void regressionStep(void **args, int64_t batch) {
-  float *W = static_cast<float *>(args[0]);
-  float *b = static_cast<float *>(args[1]);
+  float *W = static_cast<float *>(args[9]);
+  float *b = static_cast<float *>(args[10]);
+  std::copy_n(static_cast<const float *>(args[0]), kFeatures, W);
+  std::copy_n(static_cast<const float *>(args[1]), 1, b);
   float lr = *static_cast<float *>(args[2]);
   const float *x = static_cast<const float *>(args[5]);
   const float *y = static_cast<const float *>(args[6]);

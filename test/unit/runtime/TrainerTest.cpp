@@ -14,6 +14,7 @@
 #include "ModelABI.h"
 #include "TestSupport.h"
 
+#include <algorithm>
 #include <cmath>
 #include <gtest/gtest.h>
 #include <regex.h>
@@ -72,11 +73,18 @@ static void logits(const float *W, const float *bias, const float *x,
     }
 }
 
+/// args (ModelABI.h): W, bias, vW, vb, lr, momentum, t, seed, x, y, loss,
+/// status, then the next W, bias, vW and vb, which it writes (here by
+/// copying the current values and updating the copies in place).
 void gd_model_step(void **args, int64_t batch) {
-  float *W = static_cast<float *>(args[0]);
-  float *bias = static_cast<float *>(args[1]);
-  float *vW = static_cast<float *>(args[2]);
-  float *vb = static_cast<float *>(args[3]);
+  float *W = static_cast<float *>(args[12]);
+  float *bias = static_cast<float *>(args[13]);
+  float *vW = static_cast<float *>(args[14]);
+  float *vb = static_cast<float *>(args[15]);
+  std::copy_n(static_cast<const float *>(args[0]), kFeatures * kClasses, W);
+  std::copy_n(static_cast<const float *>(args[1]), kClasses, bias);
+  std::copy_n(static_cast<const float *>(args[2]), kFeatures * kClasses, vW);
+  std::copy_n(static_cast<const float *>(args[3]), kClasses, vb);
   float lr = *static_cast<float *>(args[4]);
   float momentum = *static_cast<float *>(args[5]);
   float t = *static_cast<float *>(args[6]);
@@ -133,7 +141,7 @@ void gd_model_step(void **args, int64_t batch) {
 }
 
 // No operation to blame: the diagnosis finds no site.
-void gd_model_diagnose(void **args, int64_t batch) { *static_cast<int32_t *>(args[12]) = -1; }
+void gd_model_diagnose(void **args, int64_t batch) { *static_cast<int32_t *>(args[16]) = -1; }
 
 void gd_model_eval(void **args, int64_t batch) {
   logits(static_cast<const float *>(args[0]),
