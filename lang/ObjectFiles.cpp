@@ -13,7 +13,7 @@
 namespace gdc {
 
 std::unique_ptr<llvm::Module> splitOffDiagnosis(llvm::Module &module, llvm::LLVMContext &context) {
-  llvm::Function *diagnose = module.getFunction("gd_diagnose");
+  llvm::Function *diagnose = module.getFunction("gd_model_diagnose");
   if (!diagnose || diagnose->isDeclaration())
     return nullptr;
   // A symbol of one object used by the other must be external; hidden, it
@@ -31,7 +31,7 @@ std::unique_ptr<llvm::Module> splitOffDiagnosis(llvm::Module &module, llvm::LLVM
   llvm::SmallString<0> bitcode;
   llvm::raw_svector_ostream os(bitcode);
   llvm::WriteBitcodeToFile(*part, os);
-  auto parsed = llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "gd_diagnose"), context);
+  auto parsed = llvm::parseBitcodeFile(llvm::MemoryBufferRef(bitcode, "gd_model_diagnose"), context);
   if (!parsed) {
     llvm::consumeError(parsed.takeError());
     return nullptr;

@@ -1,6 +1,6 @@
 //===- ObjectFiles.h - Object files, and the diagnosis beside the step -*- C++ -*-===//
 //
-// Writing host object files. gd_diagnose (gd-locate-non-finite) is as
+// Writing host object files. gd_model_diagnose (gd-locate-non-finite) is as
 // large as the train step and runs at most once per run, after a step that
 // was not finite. An executable gets it as a second object: split off the
 // LLVM module before optimisation and compiled without optimisation on
@@ -21,7 +21,7 @@
 
 namespace gdc {
 
-/// Moves the definition of gd_diagnose out of `module` (which keeps a
+/// Moves the definition of gd_model_diagnose out of `module` (which keeps a
 /// declaration) into a module of its own in `context`; null if `module`
 /// defines none. The symbols the two share are made hidden externals so
 /// that the two objects link.

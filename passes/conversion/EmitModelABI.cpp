@@ -3,7 +3,8 @@
 // The runtime calls gd_model_step(void **args, int64_t batch): one pointer
 // per tensor, in the order of @gd_step's arguments (runtime/ModelABI.h).
 // Each pointer becomes a memref descriptor (contiguous, row-major; a
-// dynamic leading dimension is the batch size) handed to @gd_step. The
+// dynamic leading dimension is the batch size) that replaces the argument
+// in @gd_step's body, which becomes gd_model_step's. The
 // descriptor enters memref land through an unrealized cast that
 // reconcile-unrealized-casts removes once memrefs are lowered to LLVM.
 //
@@ -60,6 +61,8 @@ LogicalResult wrap(ModuleOp module, StringRef implName, StringRef abiName) {
   auto impl = module.lookupSymbol<func::FuncOp>(implName);
   if (!impl)
     return module.emitError("no @") << implName << " to export";
+  if (!impl.getBody().hasOneBlock())
+    return impl.emitOpError("must have one block to export");
   MLIRContext *ctx = module.getContext();
   Type ptr = LLVM::LLVMPointerType::get(ctx);
   OpBuilder b = OpBuilder::atBlockEnd(module.getBody());
@@ -79,9 +82,15 @@ LogicalResult wrap(ModuleOp module, StringRef implName, StringRef abiName) {
     Value data = LLVM::LoadOp::create(b, loc, ptr, slot);
     args.push_back(memrefFromPointer(b, loc, data, memref, batch));
   }
-  func::CallOp::create(b, loc, impl, args);
-  func::ReturnOp::create(b, loc);
-  impl.setPrivate();
+  // The body moves into the exported function rather than being called
+  // with every descriptor as scalar arguments: a call with thousands of
+  // arguments (a transformer's step has over a thousand) is one huge basic
+  // block of stack stores, on which instruction selection is quadratic.
+  Block &body = impl.getBody().front();
+  for (auto [arg, value] : llvm::zip(body.getArguments(), args))
+    arg.replaceAllUsesWith(value);
+  entry->getOperations().splice(entry->end(), body.getOperations());
+  impl.erase();
   return success();
 }
 
