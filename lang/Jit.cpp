@@ -1,12 +1,12 @@
 //===- Jit.cpp - In-memory compilation of an LLVM-dialect module ----------===//
 #include "lang/Jit.h"
+#include "lang/Optimizer.h"
 
 #include "runtime/Blas.h"
 #include "runtime/Conv.h"
 #include "runtime/StepMemory.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
@@ -48,7 +48,7 @@ llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module,
   jit->machine = createHostTargetMachine();
   // The engine keeps a reference to its transformer (code is compiled as it
   // is looked up), so the transformer lives as long as the engine.
-  jit->optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, jit->machine.get());
+  jit->optimize = makeModuleOptimizer(optLevel, jit->machine.get());
   ExecutionEngineOptions options;
   options.transformer = jit->optimize;
   options.jitCodeGenOptLevel = optLevel >= 3   ? llvm::CodeGenOptLevel::Aggressive

@@ -1,5 +1,6 @@
 //===- LensJit.cpp - One gd.lens's forward and backward maps, JIT-compiled ===//
 #include "lang/LensJit.h"
+#include "lang/Optimizer.h"
 
 #include "dialects/gd/GDDialect.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -11,7 +12,6 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/CRunnerUtils.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/IR/LLVMContext.h"
@@ -327,7 +327,7 @@ llvm::Expected<std::unique_ptr<LensJit>> LensJit::compile(ModuleOp module, Strin
     auto translated = translateModuleToLLVMIR(module, llvmContext, "gd_lens");
     if (!translated)
       return makeError("translation to LLVM IR failed");
-    if (auto err = makeOptimizingTransformer(options.optLevel, 0, nullptr)(translated.get()))
+    if (auto err = makeModuleOptimizer(options.optLevel, nullptr)(translated.get()))
       return err;
     llvm::raw_string_ostream os(*llvmIR);
     translated->print(os, nullptr);

@@ -1,5 +1,6 @@
 //===- Session.cpp - One compilation, from source to executable -----------===//
 #include "lang/Session.h"
+#include "lang/Optimizer.h"
 
 #include "lang/ObjectFiles.h"
 #include "lang/Jit.h"
@@ -10,7 +11,6 @@
 
 #include "dialects/gd/GDDialect.h"
 
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Verifier.h"
 #include "mlir/InitAllDialects.h"
@@ -312,7 +312,7 @@ Session::translate(ModuleOp module, llvm::LLVMContext &llvmContext,
   llvmModule->setTargetTriple(machine->getTargetTriple());
   if (beforeOptimizing)
     beforeOptimizing(*llvmModule);
-  auto optimize = makeOptimizingTransformer(3, 0, machine);
+  auto optimize = makeModuleOptimizer(3, machine);
   if (auto err = optimize(llvmModule.get())) {
     fail("internal error, please report: LLVM optimisation failed: " +
                 llvm::toString(std::move(err)));
