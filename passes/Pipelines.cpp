@@ -64,7 +64,7 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   // fresh one that is then copied there. Sound because no function here
   // writes a buffer it reads: the train step writes the updated parameters
   // and states into separate next buffers (gd-build-train-step).
-  pm.addPass(bufferization::createEmptyTensorEliminationPass());
+  pm.addNestedPass<func::FuncOp>(createGDComputeInDestination());
   pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
   pm.addPass(createCanonicalizerPass());
   bufferization::buildBufferDeallocationPipeline(pm);
@@ -82,7 +82,8 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   // sizes with affine.apply.
   pm.addPass(memref::createExpandStridedMetadataPass());
   pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
+  pm.addNestedPass<func::FuncOp>(createGDLowerControlFlow());
+  pm.addPass(createSCFToControlFlowPass()); // anything outside a function
   // The train step allocates through the runtime (runtime/StepMemory.h),
   // which turns a failed allocation into a clear error.
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
