@@ -72,8 +72,9 @@ bool ModelState::fits(std::string &error) const {
   if (available > 0 && needed > available) {
     char message[256];
     snprintf(message, sizeof(message),
-             "the model's parameters and optimizer state need %.1f GB, more "
-             "than this machine's %.1f GB of memory",
+             "the model's parameters and optimizer state need %.1f GB (the "
+             "current values and the next step's), more than this machine's "
+             "%.1f GB of memory",
              needed / 1e9, available / 1e9);
     error = message;
     return false;
