@@ -112,16 +112,19 @@ void ModelState::initialize(uint64_t runSeed) {
   bindStepArguments();
 }
 
+/// Appends a pointer to each of `tensors`' data to `args`.
+static void appendData(std::vector<void *> &args, std::vector<std::vector<float>> &tensors) {
+  for (std::vector<float> &tensor : tensors)
+    args.push_back(tensor.data());
+}
+
 void ModelState::bindStepArguments() {
   // The argument vector of ModelABI.h: params, states, globals, hypers, t,
   // seed, x, y, loss, status, then the next params, states and globals.
   stepArgs.clear();
-  for (std::vector<float> &param : params)
-    stepArgs.push_back(param.data());
-  for (std::vector<float> &state : states)
-    stepArgs.push_back(state.data());
-  for (std::vector<float> &global : globals)
-    stepArgs.push_back(global.data());
+  appendData(stepArgs, params);
+  appendData(stepArgs, states);
+  appendData(stepArgs, globals);
   for (float &hyper : hypers)
     stepArgs.push_back(&hyper);
   stepArgs.push_back(&stepNumber);
@@ -131,12 +134,9 @@ void ModelState::bindStepArguments() {
   stepArgs.push_back(nullptr); // y
   stepArgs.push_back(&loss);
   stepArgs.push_back(&status);
-  for (std::vector<float> &param : nextParams)
-    stepArgs.push_back(param.data());
-  for (std::vector<float> &state : nextStates)
-    stepArgs.push_back(state.data());
-  for (std::vector<float> &global : nextGlobals)
-    stepArgs.push_back(global.data());
+  appendData(stepArgs, nextParams);
+  appendData(stepArgs, nextStates);
+  appendData(stepArgs, nextGlobals);
 }
 
 bool ModelState::loadParameters(const std::string &path, std::string &error) {
@@ -264,8 +264,7 @@ void ModelState::eval(const ModelEntryPoints &model, const float *x, int64_t bat
                       float *out) {
   // gd_model_eval's arguments: params, x, out.
   std::vector<void *> args;
-  for (std::vector<float> &param : params)
-    args.push_back(param.data());
+  appendData(args, params);
   args.push_back(const_cast<float *>(x));
   args.push_back(out);
   unsigned mode = enterDenormalMode(flushDenormals);
@@ -277,8 +276,7 @@ void ModelState::evalLoss(const ModelEntryPoints &model, const float *x, const v
                           int64_t batch, float *losses) {
   // gd_model_loss's arguments: params, x, y, losses.
   std::vector<void *> args;
-  for (std::vector<float> &param : params)
-    args.push_back(param.data());
+  appendData(args, params);
   args.push_back(const_cast<float *>(x));
   args.push_back(const_cast<void *>(labels));
   args.push_back(losses);

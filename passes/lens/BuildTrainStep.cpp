@@ -170,7 +170,7 @@ public:
   }
 
   /// Writes `tensor` into `buffer`, a buffer the step does not read
-  /// (`restrict`): eliminate-empty-tensors may then compute `tensor` in it.
+  /// (`restrict`): gd-compute-in-destination may then compute `tensor` in it.
   void write(Value tensor, Value buffer) {
     auto op = bufferization::MaterializeInDestinationOp::create(b, loc, tensor, buffer);
     op.setRestrict(true);

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import write_classification, write_safetensors  # noqa: E402
+from make_reference import classification_loss, write_classification, write_safetensors  # noqa: E402
 
 N, FEATURES, HIDDEN, CLASSES, BATCH, WINDOW = 160, 6, 8, 3, 8, 8
 
@@ -39,9 +39,8 @@ def main():
     clipped = 0
     for t in range(1, args.steps + 1):
         rows = slice((t - 1) * BATCH, t * BATCH)
-        h = torch.tanh(torch.from_numpy(x[rows].astype(np.float64)) @ p["model.0.W"] + p["model.0.b"])
-        logits = h @ p["model.2.W"] + p["model.2.b"]
-        loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(y[rows]).long())
+        loss = classification_loss(p, torch.from_numpy(x[rows].astype(np.float64)),
+                                   torch.from_numpy(y[rows]).long())
         grads = torch.autograd.grad(loss, list(p.values()))
         norm = torch.sqrt(sum((g * g).sum() for g in grads)).item()
         history = history[1:] + [norm]

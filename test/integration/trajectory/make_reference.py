@@ -104,6 +104,19 @@ def write_classification(out_dir, seed, n, sizes, weight_std=None):
     return x, y, init
 
 
+def classification_loss(p, x, y):
+    """The mean cross-entropy of write_classification's MLP: torch tensors
+    p by gd's paths (model.0.W, model.0.b, model.2.W, ...), tanh between
+    layers; x [batch, features], y [batch] class indices."""
+    layers = len([name for name in p if name.endswith(".W")])
+    h = x
+    for i in range(layers):
+        h = h @ p[f"model.{2 * i}.W"] + p[f"model.{2 * i}.b"]
+        if i + 1 < layers:
+            h = torch.tanh(h)
+    return F.cross_entropy(h, y)
+
+
 def read_safetensors(path):
     with open(path, "rb") as f:
         data = f.read()

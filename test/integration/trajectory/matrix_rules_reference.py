@@ -36,19 +36,12 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import write_classification, write_safetensors  # noqa: E402
+from make_reference import classification_loss, write_classification, write_safetensors  # noqa: E402
 
 N, SIZES, BATCH = 160, [6, 16, 8, 3], 8
 LR = {"muon": 0.02, "adafactor": 0.05}
 NAMES = ["model.0.W", "model.0.b", "model.2.W", "model.2.b", "model.4.W", "model.4.b"]
 NS = (3.4445, -4.7750, 2.0315)
-
-
-def loss_of(p, x, y):
-    h = torch.tanh(x @ p["model.0.W"] + p["model.0.b"])
-    h = torch.tanh(h @ p["model.2.W"] + p["model.2.b"])
-    logits = h @ p["model.4.W"] + p["model.4.b"]
-    return torch.nn.functional.cross_entropy(logits, y)
 
 
 def orthogonalize(x):
@@ -106,7 +99,7 @@ def run_torch(rule, init, x, y, steps):
     for t in range(1, steps + 1):
         rows = slice((t - 1) * BATCH, t * BATCH)
         q = {k: v.clone().requires_grad_() for k, v in p.items()}
-        loss = loss_of(q, torch.from_numpy(x[rows].astype(np.float64)),
+        loss = classification_loss(q, torch.from_numpy(x[rows].astype(np.float64)),
                        torch.from_numpy(y[rows].astype(np.int64)))
         grads = dict(zip(q, torch.autograd.grad(loss, list(q.values()))))
         with torch.no_grad():

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import write_classification, write_safetensors  # noqa: E402
+from make_reference import classification_loss, write_classification, write_safetensors  # noqa: E402
 
 N, SIZES, BATCH = 240, [6, 16, 3], 8
 
@@ -35,9 +35,7 @@ def main():
     opt = torch.optim.RAdam(list(p.values()), lr=args.lr, betas=(0.9, 0.999), eps=1e-8)
     for t in range(args.steps):
         rows = slice(t * BATCH, (t + 1) * BATCH)
-        h = torch.tanh(torch.from_numpy(x[rows]) @ p["model.0.W"] + p["model.0.b"])
-        logits = h @ p["model.2.W"] + p["model.2.b"]
-        loss = torch.nn.functional.cross_entropy(logits, torch.from_numpy(y[rows]).long())
+        loss = classification_loss(p, torch.from_numpy(x[rows]), torch.from_numpy(y[rows]).long())
         opt.zero_grad()
         loss.backward()
         opt.step()
