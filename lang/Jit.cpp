@@ -4,6 +4,7 @@
 
 #include "runtime/Blas.h"
 #include "runtime/Conv.h"
+#include "runtime/Parallel.h"
 #include "runtime/StepMemory.h"
 
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
@@ -70,6 +71,7 @@ llvm::Expected<std::unique_ptr<JitModule>> JitModule::create(ModuleOp module,
     add("_mlir_ciface_gdrt_matmul", &_mlir_ciface_gdrt_matmul);
     add("_mlir_ciface_gdrt_batch_matmul", &_mlir_ciface_gdrt_batch_matmul);
     add("_mlir_ciface_gdrt_conv2d", &_mlir_ciface_gdrt_conv2d);
+    add("gdrt_parallel_for", &gdrt_parallel_for);
     add("_mlir_memref_to_llvm_alloc", &_mlir_memref_to_llvm_alloc);
     add("_mlir_memref_to_llvm_aligned_alloc", &_mlir_memref_to_llvm_aligned_alloc);
     add("_mlir_memref_to_llvm_free", &_mlir_memref_to_llvm_free);

@@ -354,7 +354,7 @@ bool Session::link(llvm::ArrayRef<llvm::StringRef> objects, llvm::StringRef exec
   }
   llvm::SmallVector<llvm::StringRef> args{linker};
   llvm::append_range(args, objects);
-  args.append({runtime, "-ldnnl", "-lz", "-lm", "-o", executable});
+  args.append({runtime, "-ldnnl", "-lgomp", "-lz", "-lm", "-o", executable});
   std::string message;
   int rc = llvm::sys::ExecuteAndWait(linker, args, std::nullopt, {}, 0, 0, &message);
   if (rc != 0) {

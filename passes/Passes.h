@@ -29,6 +29,11 @@ namespace gdc {
 /// Marks @gd_diagnose, the step that gd-locate-non-finite completes.
 inline constexpr llvm::StringLiteral kDiagnoseAttr = "gd.diagnose";
 
+/// Marks a function gd-outline-parallel-loops made of a loop, which runs
+/// the iterations [lo, hi) of its first two arguments; its calls become
+/// parallel dispatches (gd-dispatch-parallel-bodies).
+inline constexpr llvm::StringLiteral kParallelBodyAttr = "gd.parallel_body";
+
 /// Marks a gd.apply_optimizer of the train step whose new parameter is to
 /// be NaN wherever its gradient or one of its new states is not finite
 /// (gd-build-train-step checks only the parameters; convert-gd-to-linalg

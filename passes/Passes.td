@@ -232,4 +232,41 @@ def GDEmitModelABI : Pass<"gd-emit-model-abi", "mlir::ModuleOp"> {
                            "mlir::memref::MemRefDialect", "mlir::arith::ArithDialect"];
 }
 
+def GDOutlineParallelLoops : Pass<"gd-outline-parallel-loops", "mlir::ModuleOp"> {
+  let summary = "Outline the scf.parallel loops that can run on every core";
+  let description = [{
+    An `scf.parallel` with a unit first step that no other loop encloses
+    moves into a function of its own, marked `gd.parallel_body`,
+    `@<caller>_par<k>(%lo: index, %hi: index, %work: index, captures...)`,
+    that runs the loop's iterations [%lo, %hi) of its first dimension; the
+    loop is replaced by a call over the whole range. %work, which the body
+    ignores, is what the whole loop costs in innermost iterations, computed
+    before the loop from its bounds (the batch's size is known only then).
+    gd-dispatch-parallel-bodies later turns the call into the runtime's
+    `gdrt_parallel_for`, which shares the range among the threads of the
+    OpenMP pool oneDNN also uses when the loop is worth it
+    (`gdrt::kMinParallelWork`, runtime/Parallel.h); a loop whose cost is
+    known and smaller stays where it is. Each iteration of a parallel
+    dimension writes its own elements, so the result is the same, bit for
+    bit, on any number of threads. Loops that allocate, call, or store
+    other than at an index of their first dimension are left alone.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect",
+                           "mlir::scf::SCFDialect"];
+}
+
+def GDDispatchParallelBodies : Pass<"gd-dispatch-parallel-bodies", "mlir::ModuleOp"> {
+  let summary = "Run each call of a gd.parallel_body through gdrt_parallel_for";
+  let description = [{
+    On the LLVM dialect, after gd-outline-parallel-loops: a call
+    `@body(%lo, %hi, %work, captures...)` of a function marked
+    `gd.parallel_body` stores the captures in a stack record and becomes
+    `gdrt_parallel_for(@body.task, record, %lo, %hi, %work)`, where
+    `@body.task(ptr, i64 lo, i64 hi)` loads them and calls `@body`.
+    One entry point of one signature for every loop, so the runtime needs
+    no knowledge of what a loop captures.
+  }];
+  let dependentDialects = ["mlir::LLVM::LLVMDialect"];
+}
+
 #endif // GDC_PASSES

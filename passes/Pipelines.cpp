@@ -74,7 +74,12 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
     pm.addPass(createGDMatmulToBlas());
     pm.addPass(createGDConvToDnnl());
   }
-  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  if (options.parallelLoops) {
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+    pm.addPass(createGDOutlineParallelLoops());
+  } else {
+    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  }
   pm.addPass(createGDApproximateMath());
   if (options.emitModelABI)
     pm.addPass(createGDEmitModelABI());
@@ -95,6 +100,8 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
+  if (options.parallelLoops)
+    pm.addPass(createGDDispatchParallelBodies());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());

@@ -1,7 +1,7 @@
 //===- main.cpp - Entry point of a gdc training executable ----------------===//
 //
 // Linked from libgdrt.a next to the compiled model:
-//   clang++ model.o libgdrt.a -ldnnl -lz -lm -o train
+//   clang++ model.o libgdrt.a -ldnnl -lgomp -lz -lm -o train
 //
 //===----------------------------------------------------------------------===//
 

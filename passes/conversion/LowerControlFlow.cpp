@@ -27,6 +27,14 @@ struct LowerControlFlowPass : gdc::impl::GDLowerControlFlowBase<LowerControlFlow
     RewritePatternSet patterns(&getContext());
     populateSCFToControlFlowConversionPatterns(patterns);
     FrozenRewritePatternSet frozen(std::move(patterns));
+    // scf.parallel first becomes scf.for nests, in the whole function at
+    // once (that moves nothing): lowered on its own as a root, the loops it
+    // is replaced by are left outside what the conversion legalises.
+    ConversionTarget forLoops(getContext());
+    forLoops.addIllegalOp<scf::ParallelOp>();
+    forLoops.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+    if (failed(applyPartialConversion(getOperation(), forLoops, frozen)))
+      return signalPassFailure();
     ConversionTarget target(getContext());
     target.addIllegalDialect<scf::SCFDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

@@ -1,0 +1,118 @@
+// RUN: gdc-opt %s -split-input-file -gd-outline-parallel-loops | FileCheck %s
+
+// A loop of 512 x 1024 stores (each iteration: a load, an add, a store)
+// is worth sharing: it moves into a function of its first dimension's
+// range and its cost, and is called over the whole range.
+// CHECK-LABEL: func.func @large(
+// CHECK-SAME: %[[A:.*]]: memref<512x1024xf32>, %[[B:.*]]: memref<512x1024xf32>, %[[S:.*]]: f32)
+// CHECK-DAG: %[[C0:.*]] = arith.constant 0 : index
+// CHECK-DAG: %[[C512:.*]] = arith.constant 512 : index
+// CHECK-DAG: %[[WORK:.*]] = arith.constant 2097152 : index
+// CHECK: call @large_par0(%[[C0]], %[[C512]], %[[WORK]], %[[A]], %[[S]], %[[B]])
+// CHECK-NOT: scf.parallel
+// CHECK: return
+// CHECK: func.func private @large_par0(%[[LO:.*]]: index, %[[HI:.*]]: index, %{{.*}}: index, %[[PA:.*]]: memref<512x1024xf32>, %[[PS:.*]]: f32, %[[PB:.*]]: memref<512x1024xf32>)
+// CHECK-SAME: attributes {gd.parallel_body}
+// CHECK: scf.parallel (%[[I:.*]], %[[J:.*]]) = (%[[LO]], %{{.*}}) to (%[[HI]], %{{.*}})
+// CHECK: memref.load %[[PA]][%[[I]], %[[J]]]
+// CHECK: arith.addf %{{.*}}, %[[PS]]
+// CHECK: memref.store %{{.*}}, %[[PB]][%[[I]], %[[J]]]
+func.func @large(%a: memref<512x1024xf32>, %b: memref<512x1024xf32>, %s: f32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c512 = arith.constant 512 : index
+  %c1024 = arith.constant 1024 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c512, %c1024) step (%c1, %c1) {
+    %x = memref.load %a[%i, %j] : memref<512x1024xf32>
+    %y = arith.addf %x, %s : f32
+    memref.store %y, %b[%i, %j] : memref<512x1024xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Too small to be worth waking the pool (16 x 16 iterations): stays.
+// CHECK-LABEL: func.func @small(
+// CHECK-NOT: call
+// CHECK: scf.parallel
+// CHECK-NOT: func.func private
+func.func @small(%a: memref<16x16xf32>, %s: f32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c16 = arith.constant 16 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c16, %c16) step (%c1, %c1) {
+    memref.store %s, %a[%i, %j] : memref<16x16xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Over the batch, with a reduction inside: the cost is computed before the
+// loop from the batch's size (rows x 64 x (1 + 2 operations in the inner
+// loop + 2 more)), for the runtime to decide.
+// CHECK-LABEL: func.func @batch(
+// CHECK-SAME: %[[X:.*]]: memref<?x64xf32>, %[[Y:.*]]: memref<?xf32>)
+// CHECK: %[[N:.*]] = memref.dim %[[X]], %{{.*}}
+// CHECK: %[[WORK:.*]] = arith.muli %[[N]], %{{.*}}
+// CHECK: call @batch_par0(%{{.*}}, %[[N]], %[[WORK]], %[[X]], %[[Y]]
+func.func @batch(%x: memref<?x64xf32>, %y: memref<?xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c64 = arith.constant 64 : index
+  %n = memref.dim %x, %c0 : memref<?x64xf32>
+  scf.parallel (%i) = (%c0) to (%n) step (%c1) {
+    scf.for %k = %c0 to %c64 step %c1 {
+      %v = memref.load %x[%i, %k] : memref<?x64xf32>
+      %acc = memref.load %y[%i] : memref<?xf32>
+      %sum = arith.addf %v, %acc : f32
+      memref.store %sum, %y[%i] : memref<?xf32>
+    }
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// Left alone: a store that two shares could both make (its index is not
+// the first dimension's), an allocation in the loop, a call in the loop,
+// a loop inside another loop, and a step other than 1.
+// CHECK-LABEL: func.func @unshareable(
+// CHECK-NOT: call @unshareable_par
+// CHECK-NOT: func.func private @unshareable_par
+func.func private @opaque(f32)
+func.func @unshareable(%a: memref<1024x1024xf32>, %t: memref<1024xf32>, %s: f32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  %c1024 = arith.constant 1024 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c1024) step (%c1, %c1) {
+    memref.store %s, %t[%j] : memref<1024xf32>
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c1024) step (%c1, %c1) {
+    %buffer = memref.alloc() : memref<4xf32>
+    memref.store %s, %buffer[%c0] : memref<4xf32>
+    memref.dealloc %buffer : memref<4xf32>
+    scf.reduce
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c1024) step (%c1, %c1) {
+    func.call @opaque(%s) : (f32) -> ()
+    scf.reduce
+  }
+  scf.for %k = %c0 to %c2 step %c1 {
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c1024) step (%c1, %c1) {
+      memref.store %s, %a[%i, %j] : memref<1024x1024xf32>
+      scf.reduce
+    }
+  }
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c1024) step (%c2, %c1) {
+    memref.store %s, %a[%i, %j] : memref<1024x1024xf32>
+    scf.reduce
+  }
+  return
+}
