@@ -11,8 +11,9 @@ run on one machine, reported as ratios gdc / best peer.
 
 Throughput: for each workload it compiles the matching example with
 build/bin/gdc, trains it (examples per second over whole epochs, evaluation
-excluded, as the peers measure it; tiny-mlp: steps per second over 20000
-steps; cnn-fmnist: on the first 6400 examples, as the peers), runs the peers
+and the run's first 3 steps excluded, as the peers measure it; tiny-mlp:
+steps per second over 20000 steps; cnn-fmnist: on the first 6400 examples,
+as the peers), runs the peers
 for the same workload and epochs, then gdc again: machines are shared and
 noisy, so gdc runs before and after the peers and only ratios from the same
 run compare. The peers run in the virtualenv --venv, created on first use
@@ -45,6 +46,9 @@ EXAMPLES = {"mlp-fmnist": "mlp_fmnist.gd", "logreg-fmnist": "logreg_fmnist.gd",
 # Workloads measured in steps per second over a fixed number of steps (the
 # peers' tiny-mlp runs 20000), not in examples per second over epochs.
 STEPS = {"tiny-mlp": 20000}
+# The steps each run leaves out of its timing, gdc's (runtime/Trainer.h's
+# kWarmupSteps, logged as warmup_*) as the peers'.
+WARMUP_STEPS = 3
 # Workloads the peers train on a slice of the training set (their
 # cnn-fmnist throughput run takes the first 6400 examples).
 LIMITS = {"cnn-fmnist": 6400}
@@ -86,13 +90,17 @@ def run_gdc(workload, exe, epochs, threads, workdir):
     subprocess.run([exe, "--data-dir", FMNIST, "--log", log_path, "--quiet"] + limit,
                    check=True, env=env, stderr=subprocess.DEVNULL)
     rows = [json.loads(line) for line in open(log_path)]
-    examples = sum(r["examples"] for r in rows)
-    seconds = sum(r["seconds"] for r in rows)
+    # The run's first steps (warmup_*: building oneDNN's kernels, touching
+    # fresh buffers) are trained on but not timed, as peers.py leaves out
+    # each peer's first 3 steps.
+    examples = sum(r["examples"] - r["warmup_examples"] for r in rows)
+    seconds = sum(r["seconds"] - r["warmup_seconds"] for r in rows)
     result = {"workload": workload, "impl": "gdc", "threads": threads, "metric": "throughput",
               "epochs": epochs}
     if workload in STEPS:
         steps = rows[-1]["step"]
-        result.update(value=round(steps / seconds), unit="steps/s", steps=steps,
+        timed = steps - min(steps, WARMUP_STEPS)
+        result.update(value=round(timed / seconds), unit="steps/s", steps=steps,
                       final_loss=rows[-1]["train_loss"])
     else:
         result.update(value=round(examples / seconds), unit="examples/s",

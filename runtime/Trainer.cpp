@@ -363,6 +363,11 @@ bool Trainer::trainEpoch(int64_t epoch, EpochStats &stats, std::string &error) {
       if (!options.plotPath.empty())
         stepLosses.push_back({double(steps), double(batchLoss)});
     }
+    if (++runSteps <= kWarmupSteps) {
+      stats.warmupSeconds =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      stats.warmupExamples = stats.examples - examplesBefore;
+    }
     position = {epoch, b + 1, lossSum, stats.examples, stats.skippedSteps,
                 options.batch, options.shuffle};
     if (options.saveEvery && steps % *options.saveEvery == 0 &&
@@ -422,6 +427,8 @@ bool Trainer::writeLogLine(FILE *log, const EpochStats &stats,
       ",\"test_loss\":" + metric(stats.testLoss) + metrics +
       ",\"examples_per_sec\":" + jsonNumber(stats.examplesPerSec) +
       ",\"seconds\":" + jsonNumber(stats.seconds) +
+      ",\"warmup_examples\":" + std::to_string(stats.warmupExamples) +
+      ",\"warmup_seconds\":" + jsonNumber(stats.warmupSeconds) +
       ",\"skipped_steps\":" + std::to_string(stats.skippedSteps) + "}\n";
   if (fputs(line.c_str(), log) < 0 || fflush(log) != 0) {
     error = options.logPath + ": " + std::strerror(errno);

@@ -50,6 +50,12 @@ struct EpochStats {
   std::optional<double> validLoss;
   double examplesPerSec = 0;
   double seconds = 0; ///< training time, evaluation excluded
+  /// The part of `seconds` and `examples` that the run's first
+  /// kWarmupSteps steps took (0 in the epochs after them): the first steps
+  /// also build oneDNN's kernels and touch fresh buffers, and benchmarks
+  /// leave them out, as compiled peers leave out their compile.
+  double warmupSeconds = 0;
+  int64_t warmupExamples = 0;
   /// Steps not applied for a NaN or an infinity (--on-nan skip); their
   /// examples are not counted in `examples` nor their losses in trainLoss.
   int64_t skippedSteps = 0;
@@ -142,6 +148,8 @@ private:
   FileLock logLock, saveLock; ///< held from prepare() to the end
   std::vector<std::pair<double, double>> stepLosses; ///< (step, loss), for --plot
   int64_t skipsReported = 0; ///< skipped steps reported so far (--on-nan skip)
+  int64_t runSteps = 0;      ///< steps taken (or skipped) by this run
+  static constexpr int64_t kWarmupSteps = 3;
 
   ModelState state{manifest};
   std::vector<float> batchX;

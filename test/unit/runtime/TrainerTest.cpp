@@ -405,6 +405,16 @@ TEST_F(TrainerTest, StepsStopMidEpochAndTheEpochIsStillLogged) {
   EXPECT_NE(output.find("epoch 2/3: train_loss"), std::string::npos) << output;
   EXPECT_EQ(output.find("epoch 3/3"), std::string::npos) << output;
 
+  // The run's first three steps, timed apart, in the first epoch only.
+  ASSERT_TRUE(lines[0].find("warmup_examples")->asUint64(n));
+  EXPECT_EQ(n, 3u * 16);
+  ASSERT_TRUE(lines[1].find("warmup_examples")->asUint64(n));
+  EXPECT_EQ(n, 0u);
+  double warmup = std::stod(lines[0].find("warmup_seconds")->text);
+  EXPECT_GT(warmup, 0.0);
+  EXPECT_LE(warmup, std::stod(lines[0].find("seconds")->text));
+  EXPECT_EQ(lines[1].find("warmup_seconds")->text, "0");
+
   // A step budget beyond the epochs changes nothing.
   modelLog = ModelLog();
   ASSERT_EQ(runProgram({"--steps", "1000", "--epochs", "1"}, output), 0);
