@@ -249,7 +249,11 @@ def GDOutlineParallelLoops : Pass<"gd-outline-parallel-loops", "mlir::ModuleOp">
     known and smaller stays where it is. Each iteration of a parallel
     dimension writes its own elements, so the result is the same, bit for
     bit, on any number of threads. Loops that allocate, call, or store
-    other than at an index of their first dimension are left alone.
+    other than at an index of their first dimension are left alone, and so
+    is `@gd_diagnose` (run once, after a step that was not finite). A
+    captured buffer that the function allocated and that no other capture
+    views is marked `llvm.noalias`: the body vectorises without run-time
+    overlap checks.
   }];
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::func::FuncDialect",
                            "mlir::scf::SCFDialect"];

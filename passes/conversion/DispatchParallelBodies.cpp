@@ -44,6 +44,19 @@ struct DispatchParallelBodiesPass
                                       {ptrType, ptrType, i64Type, i64Type, i64Type}));
     }
 
+    // The calls to dispatch, found in one walk (a walk per body grows with
+    // the square of the step's size) and before the tasks add their own.
+    llvm::StringMap<SmallVector<LLVM::CallOp>> callsTo;
+    for (LLVM::LLVMFuncOp body : bodies)
+      callsTo[body.getSymName()];
+    module.walk([&](LLVM::CallOp call) {
+      if (std::optional<StringRef> callee = call.getCallee()) {
+        auto calls = callsTo.find(*callee);
+        if (calls != callsTo.end())
+          calls->second.push_back(call);
+      }
+    });
+
     for (LLVM::LLVMFuncOp body : bodies) {
       ArrayRef<Type> params = body.getFunctionType().getParams();
       if (params.size() < 3 || params[0] != i64Type || params[1] != i64Type ||
@@ -54,14 +67,7 @@ struct DispatchParallelBodiesPass
       // Called only through its task, where it inlines.
       body.setLinkage(LLVM::Linkage::Internal);
       auto record = LLVM::LLVMStructType::getLiteral(context, params.drop_front(3));
-      // The calls to dispatch, collected before the task adds its own.
-      SmallVector<LLVM::CallOp> calls;
-      std::optional<SymbolTable::UseRange> uses = SymbolTable::getSymbolUses(body, module);
-      for (const SymbolTable::SymbolUse &use : *uses) {
-        auto call = dyn_cast<LLVM::CallOp>(use.getUser());
-        if (call && call.getCallee() == body.getSymName())
-          calls.push_back(call);
-      }
+      SmallVector<LLVM::CallOp> &calls = callsTo[body.getSymName()];
       LLVM::LLVMFuncOp task = createTask(body, record, symbols);
       for (LLVM::CallOp call : calls)
         dispatch(call, record, task, parallelFor);

@@ -116,3 +116,56 @@ func.func @unshareable(%a: memref<1024x1024xf32>, %t: memref<1024xf32>, %s: f32)
   }
   return
 }
+
+// -----
+
+// The diagnosis (run once, after a step that was not finite, and compiled
+// without optimisation) keeps its loops.
+// CHECK-LABEL: func.func @diagnose(
+// CHECK-NOT: call
+// CHECK: scf.parallel
+// CHECK-NOT: func.func private
+func.func @diagnose(%a: memref<1024x1024xf32>, %s: f32) attributes {gd.diagnose} {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c1024 = arith.constant 1024 : index
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c1024) step (%c1, %c1) {
+    memref.store %s, %a[%i, %j] : memref<1024x1024xf32>
+    scf.reduce
+  }
+  return
+}
+
+// -----
+
+// A buffer the function allocated, which no other capture views, cannot
+// overlap another: it is marked noalias, so that the body vectorises
+// without run-time overlap checks. An argument (%out), or two views of one
+// allocation (%pair), are not.
+// CHECK-LABEL: func.func private @buffers_par0(
+// CHECK-SAME: %{{[^:]*}}: memref<1024x1024xf32> {llvm.noalias}
+// CHECK-SAME: %{{[^:]*}}: memref<1024x512xf32, strided<[1024, 1]>>,
+// CHECK-SAME: %{{[^:]*}}: memref<1024x512xf32, strided<[1024, 1], offset: 512>>,
+// CHECK-SAME: %{{[^:]*}}: memref<1024x1024xf32>)
+func.func @buffers(%out: memref<1024x1024xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c512 = arith.constant 512 : index
+  %c1024 = arith.constant 1024 : index
+  %own = memref.alloc() : memref<1024x1024xf32>
+  %pair = memref.alloc() : memref<1024x1024xf32>
+  %left = memref.subview %pair[0, 0] [1024, 512] [1, 1] : memref<1024x1024xf32> to memref<1024x512xf32, strided<[1024, 1]>>
+  %right = memref.subview %pair[0, 512] [1024, 512] [1, 1] : memref<1024x1024xf32> to memref<1024x512xf32, strided<[1024, 1], offset: 512>>
+  scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c512) step (%c1, %c1) {
+    %a = memref.load %own[%i, %j] : memref<1024x1024xf32>
+    %b = memref.load %left[%i, %j] : memref<1024x512xf32, strided<[1024, 1]>>
+    %c = memref.load %right[%i, %j] : memref<1024x512xf32, strided<[1024, 1], offset: 512>>
+    %s = arith.addf %a, %b : f32
+    %t = arith.addf %s, %c : f32
+    memref.store %t, %out[%i, %j] : memref<1024x1024xf32>
+    scf.reduce
+  }
+  memref.dealloc %own : memref<1024x1024xf32>
+  memref.dealloc %pair : memref<1024x1024xf32>
+  return
+}

@@ -6,7 +6,7 @@
 Every tensor of the two checkpoints (parameters, optimizer state slots,
 global states) must be byte-identical, and so must their step counts. Each
 epoch the resumed run logged must match the uninterrupted run's record of
-that epoch in every value but the timings.
+that epoch in every value but the timings (the warmup's among them).
 """
 import json
 import struct
@@ -37,7 +37,8 @@ def main():
     for key in ("step", "epoch", "batches_done", "epoch_loss_sum"):
         if meta_a.get(key) != meta_b.get(key):
             sys.exit("metadata %s differs: %s vs %s" % (key, meta_a.get(key), meta_b.get(key)))
-    timings = {"examples_per_sec", "seconds"}
+    # A run's first steps are its warmup: a resumed run has its own.
+    timings = {"examples_per_sec", "seconds", "warmup_examples", "warmup_seconds"}
     full_records = {r["epoch"]: r for r in map(json.loads, open(full_log))}
     resumed_records = [json.loads(line) for line in open(resumed_log)]
     if not resumed_records:
