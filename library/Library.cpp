@@ -15,6 +15,7 @@
 #include "lang/DiagnosticCapture.h"
 #include "lang/Session.h"
 #include "runtime/Dataset.h"
+#include "runtime/FloatMode.h"
 #include "runtime/StepMemory.h"
 
 #include "llvm/Support/MemoryBuffer.h"
@@ -27,9 +28,6 @@
 #include <new>
 #include <string>
 #include <vector>
-#if defined(__x86_64__) || defined(__SSE__)
-#include <xmmintrin.h>
-#endif
 
 using gdc::DiagnosticRecord;
 
@@ -57,16 +55,11 @@ thread_local size_t stepWanted = 0;
 template <typename Call> bool runCompiled(Call call, size_t &wanted) {
   jmp_buf escape;
   jmp_buf *outer = stepEscape;
-  unsigned mode = 0;
-#if defined(__x86_64__) || defined(__SSE__)
-  mode = _mm_getcsr();
-#endif
+  unsigned mode = gdrt::currentFloatMode();
   gdrt::StepOutOfMemoryHandler previous = gdrt::setStepOutOfMemoryHandler(&escapeStep);
   stepEscape = &escape;
   if (setjmp(escape) != 0) {
-#if defined(__x86_64__) || defined(__SSE__)
-    _mm_setcsr(mode); // the step's floating-point mode, left unrestored
-#endif
+    gdrt::setFloatMode(mode); // the step's floating-point mode, left unrestored
     stepEscape = outer;
     gdrt::setStepOutOfMemoryHandler(previous);
     wanted = stepWanted;

@@ -74,12 +74,10 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
     pm.addPass(createGDMatmulToBlas());
     pm.addPass(createGDConvToDnnl());
   }
-  if (options.parallelLoops) {
-    pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
-    pm.addPass(createGDOutlineParallelLoops());
-  } else {
-    pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
-  }
+  // Large loops run on every thread of the OpenMP pool, through the
+  // runtime's gdrt_parallel_for (gd-dispatch-parallel-bodies, below).
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createGDOutlineParallelLoops());
   pm.addPass(createGDApproximateMath());
   if (options.emitModelABI)
     pm.addPass(createGDEmitModelABI());
@@ -100,8 +98,7 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertFuncToLLVMPass());
-  if (options.parallelLoops)
-    pm.addPass(createGDDispatchParallelBodies());
+  pm.addPass(createGDDispatchParallelBodies());
   pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCanonicalizerPass());

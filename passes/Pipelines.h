@@ -42,10 +42,6 @@ struct CPULoweringOptions {
   /// memrefs), as a JIT of plain functions needs; the train step instead
   /// writes into the runtime's buffers.
   bool bufferizeFunctionBoundaries = false;
-  /// Large loops run on every thread of the OpenMP pool
-  /// (gd-outline-parallel-loops, gd-dispatch-parallel-bodies), through the
-  /// runtime's gdrt_parallel_for.
-  bool parallelLoops = true;
 };
 /// Fused linalg on tensors to the LLVM dialect, for the host CPU.
 void addCPULowering(mlir::OpPassManager &pm, const CPULoweringOptions &options);

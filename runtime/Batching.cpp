@@ -49,6 +49,8 @@ template <typename Label> struct Gather {
   void rows(int64_t begin, int64_t end) const;
 
   void run() const {
+    // A copied element is a load and a store: two iterations, as the
+    // compiler counts a copy loop's (gd-outline-parallel-loops).
     int64_t work = 2 * range.size * (data.exampleSize + data.labelsPerExample + data.targetSize);
     gdrt_parallel_for(
         [](void *self, int64_t begin, int64_t end) {

@@ -1,6 +1,7 @@
 //===- ModelState.cpp - A compiled model's state between steps ------------===//
 #include "ModelState.h"
 
+#include "FloatMode.h"
 #include "Init.h"
 
 #include <cmath>
@@ -8,41 +9,10 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
-#if defined(__x86_64__) || defined(__SSE__)
-#include <xmmintrin.h>
-#endif
 #include <map>
 #include <unistd.h>
 
 namespace gdrt {
-namespace {
-
-/// Flushes subnormal floats to zero (FTZ) and treats subnormal inputs as
-/// zero (DAZ) on this thread, if asked to; returns the mode to restore.
-/// Plain calls rather than an RAII object: a host may leave the step by
-/// longjmp (the library, when the step runs out of memory), which skips
-/// destructors; it restores the mode itself.
-unsigned enterDenormalMode(bool flush) {
-#if defined(__x86_64__) || defined(__SSE__)
-  unsigned saved = _mm_getcsr();
-  if (flush)
-    _mm_setcsr(saved | 0x8040);
-  return saved;
-#else
-  (void)flush;
-  return 0;
-#endif
-}
-
-void leaveDenormalMode(unsigned saved) {
-#if defined(__x86_64__) || defined(__SSE__)
-  _mm_setcsr(saved);
-#else
-  (void)saved;
-#endif
-}
-
-} // namespace
 
 /// Physical memory in bytes (0 if unknown).
 static double physicalMemoryBytes() {
@@ -225,7 +195,7 @@ float ModelState::step(const ModelEntryPoints &model, const float *x, const void
   status = 0;
   unsigned mode = enterDenormalMode(flushDenormals);
   model.step(stepArgs.data(), batch);
-  leaveDenormalMode(mode);
+  setFloatMode(mode);
   ++steps;
   if (status == 0) {
     // The step wrote its results into the next buffers: they become the
@@ -254,7 +224,7 @@ const SiteSpec *ModelState::diagnoseLastStep(const ModelEntryPoints &model, cons
   stepNumber = static_cast<float>(steps);
   unsigned mode = enterDenormalMode(flushDenormals);
   model.diagnose(diagnoseArgs.data(), batch);
-  leaveDenormalMode(mode);
+  setFloatMode(mode);
   if (site < 0 || static_cast<size_t>(site) >= manifest->sites.size())
     return nullptr;
   return &manifest->sites[static_cast<size_t>(site)];
@@ -269,7 +239,7 @@ void ModelState::eval(const ModelEntryPoints &model, const float *x, int64_t bat
   args.push_back(out);
   unsigned mode = enterDenormalMode(flushDenormals);
   model.eval(args.data(), batch);
-  leaveDenormalMode(mode);
+  setFloatMode(mode);
 }
 
 void ModelState::evalLoss(const ModelEntryPoints &model, const float *x, const void *labels,
@@ -282,7 +252,7 @@ void ModelState::evalLoss(const ModelEntryPoints &model, const float *x, const v
   args.push_back(losses);
   unsigned mode = enterDenormalMode(flushDenormals);
   model.loss(args.data(), batch);
-  leaveDenormalMode(mode);
+  setFloatMode(mode);
 }
 
 /// What a step that was not finite held, and where the diagnosis found its

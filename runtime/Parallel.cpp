@@ -9,9 +9,9 @@
 //===----------------------------------------------------------------------===//
 #include "Parallel.h"
 
-#if defined(__x86_64__) || defined(__SSE__)
-#include <xmmintrin.h>
-#endif
+#include "FloatMode.h"
+
+#include <algorithm>
 
 extern "C" {
 void GOMP_parallel(void (*fn)(void *), void *data, unsigned numThreads, unsigned flags);
@@ -23,6 +23,9 @@ int omp_in_parallel(void);
 
 namespace {
 
+using gdrt::currentFloatMode;
+using gdrt::setFloatMode;
+
 struct Loop {
   void (*task)(void *, int64_t, int64_t);
   void *context;
@@ -30,29 +33,15 @@ struct Loop {
   unsigned floatMode;
 };
 
-unsigned currentFloatMode() {
-#if defined(__x86_64__) || defined(__SSE__)
-  return _mm_getcsr();
-#else
-  return 0;
-#endif
-}
-
-void setFloatMode(unsigned mode) {
-#if defined(__x86_64__) || defined(__SSE__)
-  _mm_setcsr(mode);
-#else
-  (void)mode;
-#endif
-}
-
 /// One thread's share: the t-th of n nearly equal, contiguous pieces.
 void runShare(void *data) {
   const Loop &loop = *static_cast<const Loop *>(data);
   int64_t threads = omp_get_num_threads(), thread = omp_get_thread_num();
   int64_t length = loop.hi - loop.lo;
-  int64_t begin = loop.lo + length / threads * thread + (thread < length % threads ? thread : length % threads);
-  int64_t end = begin + length / threads + (thread < length % threads ? 1 : 0);
+  // The first `longer` threads take one iteration more than the others.
+  int64_t share = length / threads, longer = length % threads;
+  int64_t begin = loop.lo + share * thread + std::min(thread, longer);
+  int64_t end = begin + share + (thread < longer ? 1 : 0);
   if (begin >= end)
     return;
   unsigned saved = currentFloatMode();
