@@ -67,7 +67,10 @@ def GDBuildTrainStep : Pass<"gd-build-train-step", "mlir::ModuleOp"> {
   }];
   let options = [Option<"checkFinite", "check-finite", "bool", /*default=*/"true",
       "check the loss, gradients and updated parameters for NaN and infinity, "
-      "and write nothing when one is not finite (off only to measure the check)">];
+      "and write nothing when one is not finite (off only to measure the check)">,
+    Option<"minLoopRepeats", "min-loop-repeats", "unsigned", /*default=*/"4",
+      "apply a block of stages repeated at least this many times as one loop "
+      "over its stacked parameters (0: apply every stage on its own)">];
   let dependentDialects = ["::gdc::gd::GDDialect", "mlir::func::FuncDialect",
                            "mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect",
@@ -206,6 +209,17 @@ def GDLowerControlFlow : Pass<"gd-lower-control-flow", "mlir::func::FuncOp"> {
     step), from the end only what lies between two loops.
   }];
   let dependentDialects = ["mlir::cf::ControlFlowDialect"];
+}
+
+def GDCopiesToLoops : Pass<"gd-copies-to-loops", "mlir::ModuleOp"> {
+  let summary = "Copy between strided buffers with loops, not MLIR's runtime";
+  let description = [{
+    Rewrites each `memref.copy` that memref-to-llvm would lower to a call of
+    the C runner utilities' `memrefCopy` (a buffer of neither identity
+    layout nor static contiguous shape on either side) to `linalg.copy`,
+    which becomes loops.
+  }];
+  let dependentDialects = ["mlir::linalg::LinalgDialect"];
 }
 
 def GDApproximateMath : Pass<"gd-approximate-math", "mlir::ModuleOp"> {

@@ -36,6 +36,7 @@ void addDifferentiation(OpPassManager &pm) { pm.addPass(createGDReverseMode()); 
 void addTrainStep(OpPassManager &pm, const TrainStepOptions &options) {
   GDBuildTrainStepOptions build;
   build.checkFinite = options.checkFinite;
+  build.minLoopRepeats = options.minLoopRepeats;
   pm.addPass(createGDBuildTrainStep(build));
   pm.addPass(createGDInlineLenses());
   pm.addPass(createGDLocateNonFinite());
@@ -60,6 +61,10 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
     bufferize.functionBoundaryTypeConversion =
         bufferization::LayoutMapOption::IdentityLayoutMap;
   }
+  // A loop over repeated stages (StageLoops.h) carries each stage's output
+  // to the next iteration in a buffer the body allocates; the deallocation
+  // pipeline frees the one it replaces.
+  bufferize.allowReturnAllocsFromLoops = true;
   // Computes each result in the buffer it is written to, rather than in a
   // fresh one that is then copied there. Sound because no function here
   // writes a buffer it reads: the train step writes the updated parameters
@@ -74,6 +79,7 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
     pm.addPass(createGDMatmulToBlas());
     pm.addPass(createGDConvToDnnl());
   }
+  pm.addPass(createGDCopiesToLoops());
   // Large loops run on every thread of the OpenMP pool, through the
   // runtime's gdrt_parallel_for (gd-dispatch-parallel-bodies, below).
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());

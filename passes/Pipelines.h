@@ -24,6 +24,11 @@ struct TrainStepOptions {
   /// infinity and writes nothing when one is not finite. Off only to
   /// measure what the check costs (`gdc --no-step-check`).
   bool checkFinite = true;
+  /// A block of stages repeated at least this many times (`repeat(n, ...)`)
+  /// is applied as one loop over its stacked parameters, so that the step's
+  /// code does not grow with n (passes/lens/StageLoops.h); 0 applies every
+  /// stage on its own (`gdc --unroll-repeats`, to compare the two).
+  unsigned minLoopRepeats = 4;
 };
 /// gd-build-train-step, gd-inline-lenses and gd-locate-non-finite: @gd_step,
 /// @gd_diagnose and @gd_eval.

@@ -14,6 +14,7 @@
 #include "passes/Passes.h"
 #include "passes/lens/PerExampleRules.h"
 #include "passes/lens/RulePhases.h"
+#include "passes/lens/StageLoops.h"
 #include "passes/lens/UpdatePlan.h"
 
 #include "dialects/gd/ModelStructure.h"
@@ -199,20 +200,45 @@ public:
     return copies;
   }
 
-  /// Runs the model's forward maps; returns every stage's input and the output.
-  SmallVector<Value> forward(ArrayRef<ModelInstance> model,
-                             ArrayRef<SmallVector<Value>> params, Value x) {
-    SmallVector<Value> wires{x};
+  /// The model's forward maps applied to `x`: every stage's input (null
+  /// inside a loop's run) and the output, and the loops that ran the runs
+  /// of repeated stages (StageLoops.h), for the backward maps.
+  struct ForwardPass {
+    SmallVector<Value> wires;
+    SmallVector<std::unique_ptr<StageLoop>> loops; ///< one per run
+  };
+
+  /// Runs the model's forward maps, each run of `runs` as one loop (saving
+  /// its stages' inputs when `saveInputs`, as a step's backward needs).
+  ForwardPass forward(ArrayRef<ModelInstance> model, ArrayRef<RepeatedStages> runs,
+                      ArrayRef<SmallVector<Value>> params, Value x, bool saveInputs) {
+    ForwardPass pass;
+    pass.wires.push_back(x);
+    const RepeatedStages *run = runs.begin();
     for (size_t i = 0; i < model.size(); ++i) {
+      if (run != runs.end() && run->first == i) {
+        auto loop = std::make_unique<StageLoop>(
+            b, loc, *run, model, context,
+            [this](const std::string &what) { return mapLoc(what); });
+        loop->stackParams(params);
+        Value out = loop->forward(pass.wires.back(), saveInputs);
+        pass.wires.resize(run->end(), Value());
+        pass.wires.push_back(out);
+        pass.loops.push_back(std::move(loop));
+        i = run->end() - 1;
+        ++run;
+        continue;
+      }
       const ModelInstance &inst = model[i];
       SmallVector<Value> args(params[i].begin(), params[i].end());
-      args.push_back(wires.back());
+      args.push_back(pass.wires.back());
       Type out = inst.lens.getForward().front().getTerminator()->getOperand(0).getType();
-      wires.push_back(ApplyForwardOp::create(b, mapLoc("the forward map of " + inst.path), out,
-                                             FlatSymbolRefAttr::get(inst.lens.getSymNameAttr()),
-                                             args, context, b.getI64IntegerAttr(i)));
+      pass.wires.push_back(ApplyForwardOp::create(
+          b, mapLoc("the forward map of " + inst.path), out,
+          FlatSymbolRefAttr::get(inst.lens.getSymNameAttr()), args, context,
+          b.getI64IntegerAttr(i)));
     }
-    return wires;
+    return pass;
   }
 
   /// The location of a lens application: the step's, named for what the
@@ -233,7 +259,8 @@ public:
   SmallVector<Value, 3> context;
 };
 
-LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite) {
+LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite,
+                             unsigned minLoopRepeats) {
   SmallVector<ModelInstance> model;
   Operation *root = SymbolTable::lookupSymbolIn(module, step.getModelAttr());
   if (failed(flattenModel(module, root, step.getModelName(), model)) || model.empty())
@@ -273,6 +300,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   // With per_example transforms, gd-batch gave the lenses one copy of each
   // parameter per example, and the loss seeds each example's own gradient.
   bool perExampleGradients = model.front().lens->hasAttr(kPerExampleParamsAttr);
+  // Runs of repeated stages, each applied as one loop (StageLoops.h).
+  SmallVector<RepeatedStages> runs = findRepeatedStages(model, minLoopRepeats, perExampleGradients);
   bool meanLoss = step.getReduction() == "mean";
   // A group whose rule has a per-example part runs it on the per-example
   // gradients (PerExampleRules.h), then the rest: `group.rule` becomes the
@@ -349,11 +378,15 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     auto lossRef = FlatSymbolRefAttr::get(lossLens.getSymNameAttr());
     Type perExampleLoss = lossBlock.getTerminator()->getOperand(0).getType();
     auto lossInstance = b.getI64IntegerAttr(model.size());
+    // The loops of the first differentiation's runs, whose stacks the
+    // update of an elementwise rule takes as they are (below).
+    SmallVector<std::unique_ptr<StageLoop>> stepLoops;
     auto differentiate = [&](ArrayRef<SmallVector<Value>> unbatchedParams, Value &loss)
         -> FailureOr<SmallVector<Value>> {
       SmallVector<SmallVector<Value>> params = sb.perExampleCopies(unbatchedParams, x,
                                                                   perExampleGradients);
-      SmallVector<Value> wires = sb.forward(model, params, x);
+      StepBuilder::ForwardPass pass = sb.forward(model, runs, params, x, /*saveInputs=*/true);
+      SmallVector<Value> &wires = pass.wires;
       Value losses = ApplyForwardOp::create(b, sb.mapLoc("the forward map of the loss"),
                                             perExampleLoss, lossRef,
                                             ValueRange{wires.back(), y}, sb.context, lossInstance);
@@ -379,7 +412,14 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
                                           lossInstance)
                       .getResult(0);
       SmallVector<SmallVector<Value>> grads(model.size());
+      auto loop = pass.loops.rbegin();
       for (int64_t i = model.size() - 1; i >= 0; --i) {
+        if (loop != pass.loops.rend() && (*loop)->end() == i + 1) {
+          cot = (*loop)->backward(cot, grads);
+          i = (*loop)->first();
+          ++loop;
+          continue;
+        }
         SmallVector<Value> bargs(params[i]);
         bargs.push_back(wires[i]);
         bargs.push_back(cot);
@@ -403,6 +443,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
       for (auto [inst, gs] : llvm::zip(model, grads))
         if (inst.owner < 0)
           llvm::append_range(flatGrads, gs);
+      if (stepLoops.empty())
+        stepLoops = std::move(pass.loops);
       return flatGrads;
   };
   // The batch's gradient: per-example ones reduced as the loss is.
@@ -436,9 +478,38 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   for (auto [inst, ps] : llvm::zip(model, params))
     if (inst.owner < 0)
       llvm::append_range(flatParams, ps);
+  // The stacked parameters of each loop's runs: position q's parameter r,
+  // the flat indices of its repetitions.
+  struct Stack {
+    StageLoop *loop;
+    unsigned q, r;
+    SmallVector<unsigned> tensors;
+  };
+  SmallVector<Stack> stacks;
+  {
+    SmallVector<unsigned> firstParam; // per instance, its first flat index
+    unsigned nextParam = 0;
+    for (const ModelInstance &inst : model) {
+      firstParam.push_back(nextParam);
+      if (inst.owner < 0)
+        nextParam += inst.lens.getNumParams();
+    }
+    for (const std::unique_ptr<StageLoop> &loop : stepLoops) {
+      const RepeatedStages &run = loop->stages();
+      for (unsigned q = 0; q < run.period; ++q)
+        for (unsigned r = 0; r < model[run.first + q].lens.getNumParams(); ++r) {
+          Stack &stack = stacks.emplace_back(Stack{loop.get(), q, r, {}});
+          for (unsigned j = 0; j < run.count; ++j)
+            stack.tensors.push_back(firstParam[run.first + j * run.period + q] + r);
+        }
+    }
+  }
   struct GroupUpdate {
     UpdateGroup *group;
     SmallVector<RuleInputs> tensors;
+    /// Per entry of `tensors`: the flat indices it updates (several for a
+    /// stack of repeated stages' parameters).
+    SmallVector<SmallVector<unsigned, 1>, 0> targets;
     SmallVector<Value> globals;
     std::unique_ptr<RuleApplication> rule;
   };
@@ -466,11 +537,37 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
         return failure();
       groupGrads = std::move(*reduced);
     }
+    // An elementwise rule updates a stack of repeated stages' parameters
+    // as one tensor: one loop, whatever the number of repetitions.
+    llvm::SmallDenseSet<unsigned> inGroup(group.tensors.begin(), group.tensors.end());
+    llvm::SmallDenseSet<unsigned> stacked;
+    if (!whole && isElementwise(group.rule))
+      for (const Stack &stack : stacks) {
+        if (!llvm::all_of(stack.tensors, [&](unsigned i) { return inGroup.contains(i); }))
+          continue;
+        RuleInputs in{stack.loop->stackedParam(stack.q, stack.r),
+                      seen(stack.loop->stackedGrad(stack.q, stack.r)),
+                      {},
+                      stack.tensors.front(),
+                      oneOf(paths[stack.tensors.front()], paths[stack.tensors.back()])};
+        for (unsigned s = 0; s < ruleStates; ++s) {
+          SmallVector<Value> states;
+          for (unsigned i : stack.tensors)
+            states.push_back(sb.load(arg(numParams + i * numStates + s)));
+          in.states.push_back(stackValues(b, loc, states));
+        }
+        u.tensors.push_back(std::move(in));
+        u.targets.emplace_back(stack.tensors.begin(), stack.tensors.end());
+        stacked.insert(stack.tensors.begin(), stack.tensors.end());
+      }
     for (auto [i, g] : llvm::zip(group.tensors, groupGrads)) {
+      if (stacked.contains(i))
+        continue;
       RuleInputs in{flatParams[i], g, {}, i, paths[i]};
       for (unsigned s = 0; s < ruleStates; ++s)
         in.states.push_back(sb.load(arg(numParams + i * numStates + s)));
       u.tensors.push_back(std::move(in));
+      u.targets.push_back({i});
     }
     for (unsigned g = 0; g < group.rule.getGlobalStateNames().size(); ++g)
       u.globals.push_back(sb.load(arg(globalBase + group.firstGlobal + g)));
@@ -498,8 +595,9 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
       auto points = u.rule->nextGradAtPoints();
       if (!points)
         continue;
-      for (auto [i, p] : llvm::zip(u.group->tensors, *points))
-        point[i] = p;
+      // (A rule with grad_at is not elementwise: no entry is a stack.)
+      for (auto [targets, p] : llvm::zip(u.targets, *points))
+        point[targets.front()] = p;
       asking.push_back(&u);
     }
     if (asking.empty())
@@ -509,9 +607,10 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
       return failure();
     for (GroupUpdate *u : asking) {
       SmallVector<Value> mine;
-      for (unsigned i : u->group->tensors)
-        mine.push_back(u->group->ascend ? NegOp::create(b, loc, (*grads)[i]).getResult()
-                                        : (*grads)[i]);
+      for (ArrayRef<unsigned> targets : u->targets) {
+        Value g = (*grads)[targets.front()];
+        mine.push_back(u->group->ascend ? NegOp::create(b, loc, g).getResult() : g);
+      }
       u->rule->provideGradients(mine);
     }
   }
@@ -537,17 +636,24 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
       checked.push_back(value);
     }
     unsigned ruleStates = u.group->rule.getStateNames().size();
-    for (auto [i, update] : llvm::zip(u.group->tensors, applied)) {
+    for (auto [in, indices, update] : llvm::zip(u.tensors, u.targets, applied)) {
+      ArrayRef<unsigned> targets = indices;
       // Where the rule is defined, and which parameter this updates.
       update->setLoc(b.getFusedLoc(
-          {u.group->rule.getLoc(), sb.mapLoc("the update of " + paths[i])}));
-      writeNext(update.getNewParam(), i);
-      paramWritten.set(i);
+          {u.group->rule.getLoc(), sb.mapLoc("the update of " + in.path)}));
       checked.push_back(update.getNewParam());
       if (!diagnose && checkFinite)
         update->setAttr(kPoisonNonFiniteAttr, b.getUnitAttr());
-      for (unsigned s = 0; s < ruleStates; ++s)
-        writeNext(update.getNewStates()[s], numParams + i * numStates + s);
+      // A stack's update goes to each repetition's buffers.
+      auto part = [&](Value value, unsigned j) {
+        return targets.size() == 1 ? value : sliceAt(b, loc, value, b.getIndexAttr(j));
+      };
+      for (auto [j, i] : llvm::enumerate(targets)) {
+        writeNext(part(update.getNewParam(), j), i);
+        paramWritten.set(i);
+        for (unsigned s = 0; s < ruleStates; ++s)
+          writeNext(part(update.getNewStates()[s], j), numParams + i * numStates + s);
+      }
     }
   }
   // A frozen parameter, and a global no rule updates, carry over unchanged.
@@ -603,9 +709,10 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
                   ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, 0.0f)),
                   /*training=*/false);
     Value x = sb.load(entry->getArgument(next));
-    SmallVector<Value> wires =
-        sb.forward(model, sb.perExampleCopies(params, x, perExampleGradients), x);
-    return {entry, wires.back()};
+    StepBuilder::ForwardPass pass =
+        sb.forward(model, runs, sb.perExampleCopies(params, x, perExampleGradients), x,
+                   /*saveInputs=*/false);
+    return {entry, pass.wires.back()};
   };
 
   // @gd_eval(params, x, out): the model's forward map alone.
@@ -655,7 +762,7 @@ struct BuildTrainStepPass : gdc::impl::GDBuildTrainStepBase<BuildTrainStepPass> 
           << steps.size();
       return signalPassFailure();
     }
-    if (failed(buildTrainStep(getOperation(), steps.front(), checkFinite)))
+    if (failed(buildTrainStep(getOperation(), steps.front(), checkFinite, minLoopRepeats)))
       signalPassFailure();
   }
 };

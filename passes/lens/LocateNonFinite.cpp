@@ -14,6 +14,9 @@
 
 #include "runtime/Manifest.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+
 namespace gdc {
 #define GEN_PASS_DEF_GDLOCATENONFINITE
 #include "passes/Passes.h.inc"
@@ -37,7 +40,7 @@ bool isSite(Operation &op) {
       isa<bufferization::ToTensorOp, FullLikeOp, tensor::EmptyOp, TransposeOp, ExpandDimsOp,
           ReshapeOp, TakeOp, OneHotOp, ConcatOp, SliceOp, SelectOp, MaxOp, MinOp, NegOp, AbsOp,
           SignOp, FloorOp, CeilOp, StopGradientOp, ReduceMaxOp, ReduceMinOp, DimSizeOp, TupleOp,
-          TupleGetOp>(op))
+          TupleGetOp, tensor::ExtractSliceOp, tensor::InsertSliceOp>(op))
     return false;
   return llvm::any_of(op.getResultTypes(), [](Type type) {
     auto tensor = dyn_cast<RankedTensorType>(type);
@@ -81,6 +84,51 @@ LogicalResult recordSites(ModuleOp module, ArrayRef<gdrt::SiteSpec> sites) {
   return success();
 }
 
+/// Checks each site of `block` right after it: returns the first site
+/// (in `sites`' numbering) whose results are not all finite, `first` when
+/// that is not -1. A loop (the repeated stages of StageLoops.h) carries
+/// the answer through its iterations; its sites are those of its body.
+Value instrument(Block &block, OpBuilder &b, Location loc, Value first,
+                 SmallVectorImpl<gdrt::SiteSpec> &sites) {
+  auto i32 = [&](int32_t v) -> Value {
+    return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
+  };
+  for (Operation &op : llvm::make_early_inc_range(block.without_terminator())) {
+    if (auto loop = dyn_cast<scf::ForOp>(op)) {
+      IRRewriter rewriter(b.getContext());
+      rewriter.setInsertionPoint(loop);
+      auto carried = loop.replaceWithAdditionalYields(
+          rewriter, ValueRange{first}, /*replaceInitOperandUsesInLoop=*/false,
+          [](OpBuilder &, Location, ArrayRef<BlockArgument> args) {
+            return SmallVector<Value>{args.back()};
+          });
+      if (failed(carried))
+        continue;
+      auto wider = cast<scf::ForOp>(carried->getOperation());
+      Block &inner = *wider.getBody();
+      OpBuilder nb(inner.getTerminator());
+      Value found = instrument(inner, nb, loc, inner.getArguments().back(), sites);
+      inner.getTerminator()->setOperand(inner.getTerminator()->getNumOperands() - 1, found);
+      first = wider.getResults().back();
+      continue;
+    }
+    if (!isSite(op))
+      continue;
+    b.setInsertionPointAfter(&op);
+    SmallVector<Value> floats;
+    for (Value result : op.getResults())
+      if (isa<FloatType>(cast<ShapedType>(result.getType()).getElementType()))
+        floats.push_back(result);
+    Value finite =
+        tensor::ExtractOp::create(b, loc, AllFiniteOp::create(b, loc, floats), ValueRange{});
+    Value found = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, first, i32(-1));
+    Value here = arith::SelectOp::create(b, loc, finite, i32(-1), i32(sites.size()));
+    first = arith::SelectOp::create(b, loc, found, first, here);
+    sites.push_back(describe(op));
+  }
+  return first;
+}
+
 struct LocateNonFinitePass : gdc::impl::GDLocateNonFiniteBase<LocateNonFinitePass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -92,28 +140,12 @@ struct LocateNonFinitePass : gdc::impl::GDLocateNonFiniteBase<LocateNonFinitePas
       return;
     Block &body = diagnose.getBody().front();
     Operation *end = body.getTerminator();
-    OpBuilder b(end);
+    OpBuilder b = OpBuilder::atBlockBegin(&body);
     Location loc = diagnose.getLoc();
-    auto i32 = [&](int32_t v) -> Value {
-      return arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(v));
-    };
     SmallVector<gdrt::SiteSpec> sites;
-    // site = the first k whose results are not all finite, else -1.
-    Value first = i32(-1);
-    for (Operation &op : llvm::make_early_inc_range(body.without_terminator())) {
-      if (!isSite(op))
-        continue;
-      SmallVector<Value> floats;
-      for (Value result : op.getResults())
-        if (isa<FloatType>(cast<ShapedType>(result.getType()).getElementType()))
-          floats.push_back(result);
-      Value finite = tensor::ExtractOp::create(b, loc, AllFiniteOp::create(b, loc, floats),
-                                               ValueRange{});
-      Value found = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, first, i32(-1));
-      Value here = arith::SelectOp::create(b, loc, finite, i32(-1), i32(sites.size()));
-      first = arith::SelectOp::create(b, loc, found, first, here);
-      sites.push_back(describe(op));
-    }
+    Value none = arith::ConstantOp::create(b, loc, b.getI32IntegerAttr(-1));
+    Value first = instrument(body, b, loc, none, sites);
+    b.setInsertionPoint(end);
     Value site = tensor::FromElementsOp::create(b, loc, RankedTensorType::get({}, b.getI32Type()),
                                                 ValueRange{first});
     auto write = bufferization::MaterializeInDestinationOp::create(

@@ -159,6 +159,14 @@ OptimizerOp derive(OptimizerOp rule, ArrayRef<Operation *> barriers, unsigned k,
 
 } // namespace
 
+bool gdc::isElementwise(OptimizerOp rule) {
+  return !rule->walk([](Operation *op) {
+                 return barrierPhase(op) || isa<RandomOp>(op) ? WalkResult::interrupt()
+                                                             : WalkResult::advance();
+               })
+              .wasInterrupted();
+}
+
 RuleApplication::RuleApplication(OpBuilder &b, Location loc, OptimizerOp rule,
                                  ArrayRef<RuleInputs> tensors, Value t, ValueRange hypers,
                                  ValueRange globals, Value loss, Value seed)

@@ -20,6 +20,13 @@ struct RuleInputs {
   std::string path = {}; ///< the parameter's path, for diagnostics
 };
 
+/// Whether `rule`'s update of each element depends only on that element
+/// (and on scalars shared by all): no barrier (a norm, size or mean of the
+/// tensor, grad_at, ...) and no random draw (a draw's stream holds the
+/// tensor's index). Such a rule updates several tensors stacked into one
+/// as it updates each on its own, value for value.
+bool isElementwise(gd::OptimizerOp rule);
+
 /// One update rule applied to its tensors. A rule that reads `loss` or has
 /// barriers (`norm`, `global_norm`, `grad_at`, whole-tensor means, sums,
 /// sizes and orthogonalize) is applied in phases: for

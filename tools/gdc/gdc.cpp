@@ -59,6 +59,14 @@ cl::opt<bool> noStepCheck(
              "costs: the executable can then neither stop at nor skip a non-finite update)"),
     cl::Hidden, cl::cat(gdcCategory));
 
+// Hidden: to compare a repeated block applied as one loop with the same
+// stages applied one by one (test/examples/repeat-loop.test, benchmarks).
+cl::opt<bool> unrollRepeats(
+    "unroll-repeats",
+    cl::desc("Apply every stage of a repeated block on its own instead of as one loop over "
+             "its stacked parameters (slower to compile; the same values)"),
+    cl::Hidden, cl::cat(gdcCategory));
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -85,7 +93,11 @@ int main(int argc, char **argv) {
                               "JIT-compiled as you type\n"
                               "  gdc plot RUN.jsonl -o F.svg draw a run from its --log file\n");
   Session session;
-  session.setTrainStepOptions({/*checkFinite=*/!noStepCheck});
+  TrainStepOptions stepOptions;
+  stepOptions.checkFinite = !noStepCheck;
+  if (unrollRepeats)
+    stepOptions.minLoopRepeats = 0;
+  session.setTrainStepOptions(stepOptions);
   session.setPassManagerConfigurator(
       [](mlir::PassManager &pm) { return mlir::applyPassManagerCLOptions(pm); });
   if (verifyDiagnostics) {
