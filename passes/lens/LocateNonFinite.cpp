@@ -40,7 +40,8 @@ bool isSite(Operation &op) {
       isa<bufferization::ToTensorOp, FullLikeOp, tensor::EmptyOp, TransposeOp, ExpandDimsOp,
           ReshapeOp, TakeOp, OneHotOp, ConcatOp, SliceOp, SelectOp, MaxOp, MinOp, NegOp, AbsOp,
           SignOp, FloorOp, CeilOp, StopGradientOp, ReduceMaxOp, ReduceMinOp, DimSizeOp, TupleOp,
-          TupleGetOp, tensor::ExtractSliceOp, tensor::InsertSliceOp>(op))
+          TupleGetOp, tensor::ExtractSliceOp, tensor::InsertSliceOp, tensor::ExpandShapeOp,
+          tensor::CollapseShapeOp, tensor::ConcatOp>(op))
     return false;
   return llvm::any_of(op.getResultTypes(), [](Type type) {
     auto tensor = dyn_cast<RankedTensorType>(type);
