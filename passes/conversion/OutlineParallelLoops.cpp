@@ -114,6 +114,17 @@ bool runsAnywhere(scf::ParallelOp loop) {
   return !result.wasInterrupted();
 }
 
+/// Whether `loop` runs inside a loop other than scf.for: a loop nested in
+/// a parallel one is shared with it, and a sequential scf.for (the
+/// repetitions of a repeated block, a reduction over the batch) runs one
+/// iteration after the other, each of which may share its parallel loops.
+bool insideParallelLoop(scf::ParallelOp loop) {
+  for (Operation *op = loop->getParentOp(); op; op = op->getParentOp())
+    if (isa<LoopLikeOpInterface>(op) && !isa<scf::ForOp>(op))
+      return true;
+  return false;
+}
+
 struct OutlineParallelLoopsPass
     : gdc::impl::GDOutlineParallelLoopsBase<OutlineParallelLoopsPass> {
   void runOnOperation() override {
@@ -130,7 +141,7 @@ struct OutlineParallelLoopsPass
         // A share starts anywhere in the range: only a unit step keeps it
         // on the loop's iterations.
         std::optional<int64_t> step = getConstantIntValue(loop.getStep()[0]);
-        if (!loop->getParentOfType<LoopLikeOpInterface>() && step == 1 && runsAnywhere(loop))
+        if (!insideParallelLoop(loop) && step == 1 && runsAnywhere(loop))
           loops.push_back(loop);
       });
       unsigned index = 0;

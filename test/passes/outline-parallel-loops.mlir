@@ -80,7 +80,7 @@ func.func @batch(%x: memref<?x64xf32>, %y: memref<?xf32>) {
 
 // Left alone: a store that two shares could both make (its index is not
 // the first dimension's), an allocation in the loop, a call in the loop,
-// a loop inside another loop, and a step other than 1.
+// a loop inside another parallel loop, and a step other than 1.
 // CHECK-LABEL: func.func @unshareable(
 // CHECK-NOT: call @unshareable_par
 // CHECK-NOT: func.func private @unshareable_par
@@ -104,11 +104,12 @@ func.func @unshareable(%a: memref<1024x1024xf32>, %t: memref<1024xf32>, %s: f32)
     func.call @opaque(%s) : (f32) -> ()
     scf.reduce
   }
-  scf.for %k = %c0 to %c2 step %c1 {
+  scf.parallel (%k) = (%c0) to (%c2) step (%c1) {
     scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c1024) step (%c1, %c1) {
       memref.store %s, %a[%i, %j] : memref<1024x1024xf32>
       scf.reduce
     }
+    scf.reduce
   }
   scf.parallel (%i, %j) = (%c0, %c0) to (%c1024, %c1024) step (%c2, %c1) {
     memref.store %s, %a[%i, %j] : memref<1024x1024xf32>
@@ -167,5 +168,35 @@ func.func @buffers(%out: memref<1024x1024xf32>) {
   }
   memref.dealloc %own : memref<1024x1024xf32>
   memref.dealloc %pair : memref<1024x1024xf32>
+  return
+}
+
+// -----
+
+// A loop inside a sequential scf.for (the repetitions of a repeated block)
+// is shared each iteration; its captures include the iteration's values.
+// A loop inside another parallel loop is not.
+// CHECK-LABEL: func.func @in_sequence(
+// CHECK: scf.for %[[K:.*]] =
+// CHECK: %[[ROW:.*]] = memref.subview
+// CHECK: call @in_sequence_par0(%{{.*}}, %{{.*}}, %{{.*}}, %[[ROW]],
+// CHECK: func.func private @in_sequence_par0(
+// CHECK-SAME: attributes {gd.parallel_body}
+func.func @in_sequence(%stack: memref<8x512x1024xf32>, %s: f32) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c8 = arith.constant 8 : index
+  %c512 = arith.constant 512 : index
+  %c1024 = arith.constant 1024 : index
+  scf.for %k = %c0 to %c8 step %c1 {
+    %row = memref.subview %stack[%k, 0, 0] [1, 512, 1024] [1, 1, 1]
+        : memref<8x512x1024xf32> to memref<512x1024xf32, strided<[1024, 1], offset: ?>>
+    scf.parallel (%i, %j) = (%c0, %c0) to (%c512, %c1024) step (%c1, %c1) {
+      %x = memref.load %row[%i, %j] : memref<512x1024xf32, strided<[1024, 1], offset: ?>>
+      %y = arith.addf %x, %s : f32
+      memref.store %y, %row[%i, %j] : memref<512x1024xf32, strided<[1024, 1], offset: ?>>
+      scf.reduce
+    }
+  }
   return
 }
