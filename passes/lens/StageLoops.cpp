@@ -99,6 +99,11 @@ SmallVector<RepeatedStages> gdc::findRepeatedStages(ArrayRef<ModelInstance> mode
   SmallVector<bool> ok;
   for (const ModelInstance &inst : model)
     ok.push_back(loopable(inst));
+  // An instance whose parameters a later one shares gets that use's
+  // gradient added to its own, which the loop's stacked gradients lack.
+  for (const ModelInstance &inst : model)
+    if (inst.owner >= 0)
+      ok[inst.owner] = false;
   auto same = [&](unsigned a, unsigned b) {
     return ok[a] && ok[b] && model[a].lens == model[b].lens;
   };

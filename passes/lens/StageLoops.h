@@ -33,8 +33,8 @@ struct RepeatedStages {
 
 /// The runs of at least `minRepeats` repetitions in `model`, in order and
 /// disjoint, each as long as it can be (and of the shortest period among
-/// the longest). An instance joins a run only when it owns its parameters,
-/// draws no random numbers (a draw's stream depends on the instance) and
+/// the longest). An instance joins a run only when it owns its parameters
+/// and shares them with no other, draws no random numbers (a draw's stream depends on the instance) and
 /// its wires are dynamic in the batch dimension alone. Each repetition's
 /// parameters must be owned by it (a run of per-example parameters is
 /// left unrolled: `perExampleParams`). `minRepeats` 0 finds none.
