@@ -23,8 +23,10 @@ def GD_RandomOp : GD_TensorOp<"random", [
     instance's position in the step, so that two uses of one lens draw
     differently while a lens's forward map and its backward map's
     recomputation of it draw the same. `key` is empty until
-    gd-inline-lenses binds it to the step's `(seed, t)`; the lowering
-    rejects an unbound draw.
+    gd-inline-lenses binds it to the step's `(seed, t)`, or to `(seed, t,
+    instance)` where the instance is known only at run time (a loop over
+    repeated stages): the stream is then `stream + (instance << 32)`. The
+    lowering rejects an unbound draw.
 
     Not differentiable: the result does not depend on `like`'s values.
     ```mlir

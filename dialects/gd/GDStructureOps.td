@@ -243,7 +243,8 @@ def GD_ApplyForwardOp : GD_Op<"apply_forward", [Pure, AttrSizedOperandSegments]>
     Calls the forward region of `lens` on parameters followed by inputs.
     `gd-inline-lenses` replaces it with a copy of that region, binding its
     random draws and `training` to `context` (seed, t, training) and
-    `instance`.
+    `instance`; a fourth context value is the instance where only the run
+    knows it (a loop over repeated stages), which the draws' keys carry.
   }];
   let arguments = !con((ins FlatSymbolRefAttr:$lens, Variadic<AnyType>:$args),
                        GD_ApplyContext);

@@ -33,9 +33,11 @@ LogicalResult RandomOp::verify() {
     return t.getRank() == 0 && t.getElementType() == element;
   };
   Builder b(getContext());
-  if (getKey().size() != 2 || !scalarOf(getKey()[0], b.getI64Type()) ||
-      !scalarOf(getKey()[1], b.getF32Type()))
-    return emitOpError("key must be (seed: tensor<i64>, t: tensor<f32>)");
+  if (getKey().size() < 2 || getKey().size() > 3 || !scalarOf(getKey()[0], b.getI64Type()) ||
+      !scalarOf(getKey()[1], b.getF32Type()) ||
+      (getKey().size() == 3 && !scalarOf(getKey()[2], b.getI64Type())))
+    return emitOpError("key must be (seed: tensor<i64>, t: tensor<f32>), and the instance "
+                       "(tensor<i64>) where it is known only at run time");
   return success();
 }
 

@@ -68,10 +68,16 @@ Value gdc::rowMajorIndex(OpBuilder &b, Location l, ArrayRef<Value> sizes) {
 }
 
 Value gdc::buildDraw(OpBuilder &b, Location l, StringRef distribution, uint64_t stream,
-                     Value seed, Value t, Value index, Type element) {
+                     Value seed, Value t, Value index, Type element, Value instance) {
   Hasher h{b, l};
+  constexpr uint64_t kStreamFactor = 0xd1b54a32d192ed03ull;
   Value step = arith::FPToSIOp::create(b, l, b.getI64Type(), t);
-  Value bits = h.mix(arith::XOrIOp::create(b, l, seed, h.c(stream * 0xd1b54a32d192ed03ull)));
+  // (stream + (instance << 32)) * factor, wrapping as the constant does.
+  Value streamBits = h.c(stream * kStreamFactor);
+  if (instance)
+    streamBits = h.add(streamBits,
+                       h.mul(arith::ShLIOp::create(b, l, instance, h.c(32)), h.c(kStreamFactor)));
+  Value bits = h.mix(arith::XOrIOp::create(b, l, seed, streamBits));
   bits = h.mix(h.add(bits, step));
   bits = h.mix(h.add(bits, index));
   Value draw;
@@ -99,7 +105,7 @@ struct RandomLoweringPattern : OpConversionPattern<RandomOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(RandomOp op, OpAdaptor adaptor,
                                 ConversionPatternRewriter &rw) const override {
-    if (adaptor.getKey().size() != 2)
+    if (adaptor.getKey().size() != 2 && adaptor.getKey().size() != 3)
       return op.emitOpError("is not bound to a step's seed and t (a random draw "
                             "outside a lens applied by gd-build-train-step)");
     Location loc = op.getLoc();
@@ -121,14 +127,17 @@ struct RandomLoweringPattern : OpConversionPattern<RandomOp> {
                                          dynamicSizes);
     MLIRContext *ctx = rw.getContext();
     AffineMap scalarMap = AffineMap::get(rank, 0, {}, ctx);
-    SmallVector<AffineMap> maps{scalarMap, scalarMap,
-                                AffineMap::getMultiDimIdentityMap(rank, ctx)};
+    // The key's scalars (seed, t, and an instance known only at run time),
+    // then the result.
+    SmallVector<AffineMap> maps(adaptor.getKey().size(), scalarMap);
+    maps.push_back(AffineMap::getMultiDimIdentityMap(rank, ctx));
     SmallVector<utils::IteratorType> iterators(rank, utils::IteratorType::parallel);
     auto generic = linalg::GenericOp::create(
         rw, loc, TypeRange{type}, adaptor.getKey(), ValueRange{init}, maps, iterators,
         [&](OpBuilder &b, Location l, ValueRange args) {
+          Value instance = args.size() == 4 ? args[2] : Value();
           Value draw = buildDraw(b, l, op.getDistribution(), op.getStream(), args[0], args[1],
-                                 rowMajorIndex(b, l, sizes), type.getElementType());
+                                 rowMajorIndex(b, l, sizes), type.getElementType(), instance);
           linalg::YieldOp::create(b, l, draw);
         });
     rw.replaceOp(op, generic->getResults());

@@ -17,10 +17,13 @@ mlir::Value rowMajorIndex(mlir::OpBuilder &b, mlir::Location loc,
 
 /// One draw from `distribution` ("normal" or "uniform") as a scalar of the
 /// float type `element`: a hash of `seed` (i64), `t` (f32), `stream` and
-/// `index` (i64), so the same four always draw the same number.
+/// `index` (i64), so the same four always draw the same number. With
+/// `instance` (i64, known only at run time: a loop over repeated stages),
+/// the stream is `stream + (instance << 32)`, as gd-inline-lenses makes it
+/// for an instance known when it inlines.
 mlir::Value buildDraw(mlir::OpBuilder &b, mlir::Location loc, llvm::StringRef distribution,
                       uint64_t stream, mlir::Value seed, mlir::Value t, mlir::Value index,
-                      mlir::Type element);
+                      mlir::Type element, mlir::Value instance = {});
 
 } // namespace gdc
 

@@ -17,11 +17,16 @@ namespace {
 /// Binds a copy of a random draw to the step it now runs in: the step's
 /// (seed, t), and a stream that also tells this use of the lens from the
 /// others (the forward and backward maps of one use share `instance`, so
-/// they draw the same).
+/// they draw the same). A context's fourth value is the instance when only
+/// the run knows it (StageLoops.h): the key then carries it.
 void bindDraw(Operation *copy, ValueRange context, std::optional<int64_t> instance) {
   auto draw = dyn_cast<RandomOp>(copy);
-  if (!draw || context.size() != 3 || !draw.getKey().empty())
+  if (!draw || context.size() < 3 || !draw.getKey().empty())
     return; // unbound draws are reported by the lowering
+  if (context.size() == 4) {
+    draw.getKeyMutable().assign({context[0], context[1], context[3]});
+    return;
+  }
   draw.getKeyMutable().assign(context.take_front(2));
   if (instance)
     draw.setStream(draw.getStream() + (*instance << 32));
@@ -39,8 +44,10 @@ LogicalResult inlineRegion(ApplyOp apply, Region &region) {
     return apply->emitOpError("passes ") << apply.getArgs().size()
                                          << " operands to a region taking "
                                          << body.getNumArguments();
-  if (!apply.getStepContext().empty() && apply.getStepContext().size() != 3)
-    return apply->emitOpError("needs a context of (seed, t, training), got ")
+  if (!apply.getStepContext().empty() && apply.getStepContext().size() != 3 &&
+      apply.getStepContext().size() != 4)
+    return apply->emitOpError("needs a context of (seed, t, training) and an instance "
+                              "known only at run time, got ")
            << apply.getStepContext().size() << " values";
   IRMapping map;
   map.map(body.getArguments(), apply.getArgs());

@@ -46,9 +46,12 @@ bool loopable(const ModelInstance &inst) {
   for (unsigned i = 0; i < lens.getNumParams(); ++i)
     if (!paramType(lens, i).hasStaticShape())
       return false;
-  // A draw's stream holds its instance (gd-inline-lenses), which a loop
-  // over instances does not have as a constant.
-  return !lens->walk([](RandomOp) { return WalkResult::interrupt(); }).wasInterrupted();
+  return true;
+}
+
+/// Whether `lens` draws random numbers, whose streams hold the instance.
+bool draws(LensOp lens) {
+  return lens->walk([](RandomOp) { return WalkResult::interrupt(); }).wasInterrupted();
 }
 
 } // namespace
@@ -159,6 +162,23 @@ StageLoop::StageLoop(OpBuilder &b, Location loc, const RepeatedStages &run,
     : b(b), loc(loc), run(run), model(model), context(context.begin(), context.end()),
       mapLoc(std::move(mapLoc)) {}
 
+ValueRange StageLoop::contextAt(OpBuilder &nb, Location nloc, Value j, unsigned position,
+                                SmallVectorImpl<Value> &storage) const {
+  if (!draws(model[run.first + position].lens))
+    return context;
+  // The instance of repetition j at this position, as the unrolled step
+  // numbers it: its draws are the same.
+  auto i64 = nb.getI64Type();
+  Value index = arith::IndexCastOp::create(nb, nloc, i64, j);
+  Value instance = arith::AddIOp::create(
+      nb, nloc, arith::MulIOp::create(nb, nloc, index, arith::ConstantIntOp::create(nb, nloc, i64, run.period)),
+      arith::ConstantIntOp::create(nb, nloc, i64, run.first + position));
+  storage.assign(context.begin(), context.end());
+  storage.push_back(tensor::FromElementsOp::create(nb, nloc, RankedTensorType::get({}, i64),
+                                                   ValueRange{instance}));
+  return storage;
+}
+
 Location StageLoop::stageLoc(StringRef map, unsigned position) const {
   const ModelInstance &first = model[run.first + position];
   const ModelInstance &last = model[run.first + (run.count - 1) * run.period + position];
@@ -197,9 +217,11 @@ Value StageLoop::forward(Value x, bool saveInputs) {
           for (Value stack : stackedParams[q])
             operands.push_back(sliceAt(nb, nloc, stack, j));
           operands.push_back(wire);
+          SmallVector<Value> storage;
           wire = ApplyForwardOp::create(nb, stageLoc("forward", q), outputType(lens),
                                         FlatSymbolRefAttr::get(lens.getSymNameAttr()), operands,
-                                        context, nb.getI64IntegerAttr(run.first + q));
+                                        contextAt(nb, nloc, j, q, storage),
+                                        nb.getI64IntegerAttr(run.first + q));
         }
         SmallVector<Value> yields{wire};
         llvm::append_range(yields, saved);
@@ -239,9 +261,10 @@ Value StageLoop::backward(Value cotangent, MutableArrayRef<SmallVector<Value>> g
           operands.push_back(sliceAt(nb, nloc, savedInputs[q], j));
           results.push_back(operands.back().getType());
           operands.push_back(cot);
+          SmallVector<Value> storage;
           auto back = ApplyBackwardOp::create(nb, stageLoc("backward", q), results,
                                               FlatSymbolRefAttr::get(lens.getSymNameAttr()),
-                                              operands, context,
+                                              operands, contextAt(nb, nloc, j, q, storage),
                                               nb.getI64IntegerAttr(run.first + q));
           for (unsigned r = 0; r < lens.getNumParams(); ++r)
             stacks[slot[q] + r] = insertAt(nb, nloc, back.getResult(r), stacks[slot[q] + r], j);

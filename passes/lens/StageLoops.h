@@ -34,10 +34,10 @@ struct RepeatedStages {
 /// The runs of at least `minRepeats` repetitions in `model`, in order and
 /// disjoint, each as long as it can be (and of the shortest period among
 /// the longest). An instance joins a run only when it owns its parameters
-/// and shares them with no other, draws no random numbers (a draw's stream depends on the instance) and
-/// its wires are dynamic in the batch dimension alone. Each repetition's
-/// parameters must be owned by it (a run of per-example parameters is
-/// left unrolled: `perExampleParams`). `minRepeats` 0 finds none.
+/// and shares them with no other, and its wires are dynamic in the batch
+/// dimension alone (a run of per-example parameters is left unrolled:
+/// `perExampleParams`). A stage's random draws get its instance at run
+/// time, so they are the unrolled step's. `minRepeats` 0 finds none.
 llvm::SmallVector<RepeatedStages> findRepeatedStages(llvm::ArrayRef<gd::ModelInstance> model,
                                                      unsigned minRepeats,
                                                      bool perExampleParams);
@@ -89,6 +89,11 @@ public:
 
 private:
   mlir::Location stageLoc(llvm::StringRef map, unsigned position) const;
+  /// The context a stage at `position` of repetition `j` runs in: with its
+  /// instance appended when its lens draws random numbers.
+  mlir::ValueRange contextAt(mlir::OpBuilder &nb, mlir::Location nloc, mlir::Value j,
+                             unsigned position,
+                             llvm::SmallVectorImpl<mlir::Value> &storage) const;
 
   mlir::OpBuilder &b;
   mlir::Location loc;

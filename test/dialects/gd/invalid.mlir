@@ -454,6 +454,14 @@ gd.compose @c [@a, @a] {shares = ["", "c.0", ""]}
 
 // -----
 
+%x = arith.constant dense<1.0> : tensor<4xf32>
+%s = arith.constant dense<1> : tensor<i64>
+%t = arith.constant dense<1.0> : tensor<f32>
+// expected-error @+1 {{key must be (seed: tensor<i64>, t: tensor<f32>), and the instance (tensor<i64>) where it is known only at run time}}
+%r = gd.random "uniform" %x stream 0 key(%s, %t, %t : tensor<i64>, tensor<f32>, tensor<f32>) : tensor<4xf32> -> tensor<4xf32>
+
+// -----
+
 func.func @custom_backward_cotangent(%x: tensor<3xf32>) {
   // expected-error @+1 {{backward region must yield one cotangent per operand, of the operand's type}}
   %y = gd.custom_backward %x : tensor<3xf32> -> tensor<3xf32> forward {
