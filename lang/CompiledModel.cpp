@@ -51,6 +51,12 @@ std::unique_ptr<CompiledModel> CompiledModel::compile(Session &session, ModuleOp
   model->entries.eval = reinterpret_cast<void (*)(void **, int64_t)>(*eval);
   model->entries.diagnose = reinterpret_cast<void (*)(void **, int64_t)>(*diagnose);
   model->entries.loss = reinterpret_cast<void (*)(void **, int64_t)>(*loss);
+  // Present when the session asked for it (TrainStepOptions::buildApply)
+  // and the rules can take given gradients.
+  if (auto apply = model->jit->lookup("gd_model_apply"))
+    model->entries.apply = reinterpret_cast<void (*)(void **, int64_t)>(*apply);
+  else
+    llvm::consumeError(apply.takeError());
   return model;
 }
 

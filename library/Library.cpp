@@ -238,6 +238,10 @@ gdc_program *compileText(gdc_context *context, llvm::StringRef filename, llvm::S
   program->context = context;
   gdc::Session session(*context->mlir);
   gdc::DiagnosticCapture diagnostics(session.context(), session.sourceManager());
+  // gdc_trainer_apply_gradients' entry point.
+  gdc::TrainStepOptions stepOptions;
+  stepOptions.buildApply = true;
+  session.setTrainStepOptions(stepOptions);
   auto finish = [&]() -> gdc_program * {
     context->lastStatus = GDC_ERROR_COMPILE;
     context->lastError = diagnostics.text();
@@ -450,6 +454,43 @@ int gdc_trainer_step(gdc_trainer *trainer, const void *x, const void *labels, in
       return fail(context, GDC_ERROR_NOT_FINITE,
                   "step " + std::to_string(trainer->state.stepsTaken()) + ": " +
                       gdrt::describeNonFiniteStep(value, site) +
+                      "; the parameters and optimizer state are unchanged");
+    return int(GDC_OK);
+  });
+}
+
+int gdc_trainer_apply_gradients(gdc_trainer *trainer, const float *const *grads,
+                                int64_t count) {
+  return withTrainer(trainer, [&](gdc_context *context) {
+    const gdrt::Manifest &manifest = trainer->manifest();
+    if (!trainer->model().apply)
+      return fail(context, GDC_ERROR_UNSUPPORTED,
+                  "the optimizer of train block '" + trainer->program->model->name() +
+                      "' cannot take given gradients: a rule of it reads the loss, takes "
+                      "grad_at or has a per-example part, which need the model");
+    if (!grads)
+      return fail(context, GDC_ERROR_ARGUMENT, "the gradients are NULL");
+    if (count != static_cast<int64_t>(manifest.params.size()))
+      return fail(context, GDC_ERROR_ARGUMENT,
+                  std::to_string(count) + " gradients given; the model has " +
+                      std::to_string(manifest.params.size()) + " parameters");
+    for (int64_t i = 0; i < count; ++i)
+      if (!grads[i])
+        return fail(context, GDC_ERROR_ARGUMENT,
+                    "the gradient of parameter '" + manifest.params[i].path + "' is NULL");
+    size_t wanted = 0;
+    bool finite = true;
+    if (!runCompiled(
+            [&] {
+              trainer->state.applyGradients(trainer->model(), grads);
+              finite = trainer->state.lastStepFinite();
+            },
+            wanted))
+      return outOfMemory(context, wanted);
+    if (!finite)
+      return fail(context, GDC_ERROR_NOT_FINITE,
+                  "step " + std::to_string(trainer->state.stepsTaken()) + ": " +
+                      trainer->state.describeNonFiniteUpdate(grads) +
                       "; the parameters and optimizer state are unchanged");
     return int(GDC_OK);
   });

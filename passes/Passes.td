@@ -61,7 +61,9 @@ def GDBuildTrainStep : Pass<"gd-build-train-step", "mlir::ModuleOp"> {
     (`gd.apply_forward`), the loss reduced over the batch, the backward maps
     applied in reverse order (`gd.apply_backward`, the chain rule), then the
     optimizer's body applied elementwise to every parameter (the
-    reparametrisation of the parameter wire). Also emits the manifest
+    reparametrisation of the parameter wire). With `build-apply`, also
+    `func.func @gd_apply`: the same update of gradients the caller gives.
+    Also emits the manifest
     global that tells the runtime the parameters' paths, shapes and
     initializers, the hyperparameters, the states and the data.
   }];
@@ -70,7 +72,10 @@ def GDBuildTrainStep : Pass<"gd-build-train-step", "mlir::ModuleOp"> {
       "and write nothing when one is not finite (off only to measure the check)">,
     Option<"minLoopRepeats", "min-loop-repeats", "unsigned", /*default=*/"4",
       "apply a block of stages repeated at least this many times as one loop "
-      "over its stacked parameters (0: apply every stage on its own)">];
+      "over its stacked parameters (0: apply every stage on its own)">,
+    Option<"buildApply", "build-apply", "bool", /*default=*/"false",
+      "also build @gd_apply, the optimizer's update of given gradients "
+      "(runtime/ModelABI.h's gd_model_apply), when every rule can take them">];
   let dependentDialects = ["::gdc::gd::GDDialect", "mlir::func::FuncDialect",
                            "mlir::LLVM::LLVMDialect", "mlir::scf::SCFDialect",
                            "mlir::tensor::TensorDialect",

@@ -37,6 +37,7 @@ void addTrainStep(OpPassManager &pm, const TrainStepOptions &options) {
   GDBuildTrainStepOptions build;
   build.checkFinite = options.checkFinite;
   build.minLoopRepeats = options.minLoopRepeats;
+  build.buildApply = options.buildApply;
   pm.addPass(createGDBuildTrainStep(build));
   pm.addPass(createGDInlineLenses());
   pm.addPass(createGDLocateNonFinite());
@@ -123,12 +124,24 @@ void buildPipeline(OpPassManager &pm, Stage stage, const TrainStepOptions &train
     addCPULowering(pm, CPULoweringOptions());
 }
 
+namespace {
+/// The pipelines' options on gdc-opt's command line (`-gd-to-llvm=build-apply=true`).
+struct PipelineCommandLine : PassPipelineOptions<PipelineCommandLine> {
+  Option<bool> buildApply{*this, "build-apply",
+                          llvm::cl::desc("also build @gd_apply (TrainStepOptions::buildApply)"),
+                          llvm::cl::init(false)};
+};
+} // namespace
+
 void registerPasses() {
   registerGDCPasses();
   auto reg = [](const char *name, const char *summary, Stage stage) {
-    PassPipelineRegistration<>(name, summary, [stage](OpPassManager &pm) {
-      buildPipeline(pm, stage);
-    });
+    PassPipelineRegistration<PipelineCommandLine>(
+        name, summary, [stage](OpPassManager &pm, const PipelineCommandLine &options) {
+          TrainStepOptions trainStep;
+          trainStep.buildApply = options.buildApply;
+          buildPipeline(pm, stage, trainStep);
+        });
   };
   reg("gd-to-train-step", "gdc's pipeline up to the train step functions",
       Stage::TrainStep);

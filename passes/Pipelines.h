@@ -29,6 +29,10 @@ struct TrainStepOptions {
   /// code does not grow with n (passes/lens/StageLoops.h); 0 applies every
   /// stage on its own (`gdc --unroll-repeats`, to compare the two).
   unsigned minLoopRepeats = 4;
+  /// Also build @gd_apply, the optimizer's update of gradients the caller
+  /// computed (ModelABI.h's gd_model_apply), for an in-process host (the
+  /// library); an executable has no use for it.
+  bool buildApply = false;
 };
 /// gd-build-train-step, gd-inline-lenses and gd-locate-non-finite: @gd_step,
 /// @gd_diagnose and @gd_eval.

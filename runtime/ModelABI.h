@@ -60,6 +60,19 @@ void gd_model_step(void **args, int64_t batch);
  * It writes nothing else. */
 void gd_model_diagnose(void **args, int64_t batch);
 
+/* One optimizer step on gradients the caller computed, for an in-process
+ * host (the library): the executable does not have it, nor does a model
+ * whose rules read `loss`, take grad_at or have a per-example part.
+ * `args`: gd_model_step's up to `seed`, then
+ *   grads[P]       float*, parameter p's gradient, its shape (read only)
+ *   status         int32_t*, as the step's (the gradients, the new states
+ *                  and the updated parameters are checked)
+ *   next_params[P], next_states[P * S], next_globals[G]
+ *                  as the step's.
+ * `batch` is not read. The caller makes the next buffers current as after
+ * a step. */
+void gd_model_apply(void **args, int64_t batch);
+
 /* Forward only, for evaluation. `args`: params[P], x, out where out is
  * float* [batch, output...] receiving the model's output (e.g. logits).
  * The runtime scores it by accuracy (argmax against the class) for i32

@@ -208,6 +208,41 @@ float ModelState::step(const ModelEntryPoints &model, const float *x, const void
   return loss;
 }
 
+void ModelState::applyGradients(const ModelEntryPoints &model, const float *const *grads) {
+  // gd_model_apply's arguments: the step's up to the seed, the gradients in
+  // place of x, y and loss, then the status and the next buffers.
+  applyArgs.assign(stepArgs.begin(), stepArgs.begin() + xSlot);
+  for (size_t p = 0; p < params.size(); ++p)
+    applyArgs.push_back(const_cast<float *>(grads[p]));
+  applyArgs.push_back(&status);
+  applyArgs.insert(applyArgs.end(), stepArgs.begin() + xSlot + 4, stepArgs.end());
+  stepNumber = static_cast<float>(steps + 1);
+  loss = 0;
+  status = 0;
+  unsigned mode = enterDenormalMode(flushDenormals);
+  model.apply(applyArgs.data(), 0);
+  setFloatMode(mode);
+  ++steps;
+  if (status == 0) {
+    params.swap(nextParams);
+    states.swap(nextStates);
+    globals.swap(nextGlobals);
+    bindStepArguments();
+  }
+}
+
+std::string ModelState::describeNonFiniteUpdate(const float *const *grads) const {
+  for (size_t p = 0; p < params.size(); ++p)
+    if (anyNonFinite(grads[p], params[p].size()))
+      return "the gradient of '" + manifest->params[p].path + "' holds a NaN or an infinity";
+  // The step writes each update poisoned (a NaN) where a new state or the
+  // rule's value is not finite; the unapplied next buffers still hold it.
+  for (size_t p = 0; p < params.size(); ++p)
+    if (anyNonFinite(nextParams[p].data(), nextParams[p].size()))
+      return "the update of '" + manifest->params[p].path + "' is not finite";
+  return "a global state of the optimizer is not finite";
+}
+
 const SiteSpec *ModelState::diagnoseLastStep(const ModelEntryPoints &model, const float *x,
                                              const void *labels, int64_t batch) {
   if (!model.diagnose || steps == 0)

@@ -30,6 +30,9 @@ struct ModelEntryPoints {
   void (*eval)(void **args, int64_t batch) = nullptr;
   void (*diagnose)(void **args, int64_t batch) = nullptr; ///< optional
   void (*loss)(void **args, int64_t batch) = nullptr;     ///< optional
+  /// The update of given gradients: built for in-process hosts only, and
+  /// only for rules that can take them (ModelABI.h).
+  void (*apply)(void **args, int64_t batch) = nullptr;
 };
 
 /// Every step allocates and frees the same activation-sized buffers. Above
@@ -128,6 +131,18 @@ public:
   float step(const ModelEntryPoints &model, const float *x, const void *labels,
              int64_t batch);
 
+  /// One optimizer step on gradients the caller computed (`model.apply`,
+  /// which must exist): `grads[p]` holds parameter p's gradient, its shape,
+  /// row-major. Counts the step like step(); a step whose gradients, new
+  /// states or updated parameters hold a NaN or an infinity changes nothing
+  /// but the count (lastStepFinite() says false).
+  void applyGradients(const ModelEntryPoints &model, const float *const *grads);
+
+  /// What made the last applyGradients() not finite, after it: the first
+  /// gradient of `grads` with a NaN or an infinity, else the first
+  /// parameter whose update was not (its new state or the rule's value).
+  std::string describeNonFiniteUpdate(const float *const *grads) const;
+
   /// Whether the last step's values were all finite (and it was applied).
   bool lastStepFinite() const { return status == 0 && std::isfinite(loss); }
 
@@ -184,6 +199,7 @@ private:
   /// gd_model_step's arguments; x and y are filled in by step().
   std::vector<void *> stepArgs;
   std::vector<void *> diagnoseArgs; ///< gd_model_diagnose's: stepArgs and `site`
+  std::vector<void *> applyArgs;    ///< gd_model_apply's
   size_t xSlot = 0;
 };
 

@@ -51,7 +51,8 @@ typedef enum gdc_status {
   GDC_ERROR_IO = 3,       /* a file could not be read or written, or is malformed */
   GDC_ERROR_COMPILE = 4,  /* the program has errors (see the diagnostics) */
   GDC_ERROR_INTERNAL = 5, /* a bug in gdc or out of memory */
-  GDC_ERROR_NOT_FINITE = 6 /* a step's values held a NaN or an infinity: nothing was updated */
+  GDC_ERROR_NOT_FINITE = 6, /* a step's values held a NaN or an infinity: nothing was updated */
+  GDC_ERROR_UNSUPPORTED = 7 /* the program cannot do what was asked (see the message) */
 } gdc_status;
 
 typedef enum gdc_severity {
@@ -132,6 +133,18 @@ void gdc_trainer_destroy(gdc_trainer *trainer);
  * naming the source location that first produced a non-finite value. */
 int gdc_trainer_step(gdc_trainer *trainer, const void *x, const void *labels, int64_t batch,
                      float *loss);
+
+/* One optimizer step on gradients the caller computed, as an optimizer
+ * library's `step` is: `grads` holds `count` pointers (count: the number of
+ * parameters), grads[i] parameter i's gradient (the order and shapes of
+ * gdc_trainer_param_info; f32, row-major). The train block's optimizer
+ * updates the parameters and its state as a training step would after
+ * computing those gradients; the step is counted (t advances). Gradients,
+ * new states or updated parameters with a NaN or an infinity update
+ * nothing and return GDC_ERROR_NOT_FINITE. A rule that needs the model
+ * (it reads `loss`, takes grad_at or has a per-example part) cannot take
+ * given gradients: GDC_ERROR_UNSUPPORTED. */
+int gdc_trainer_apply_gradients(gdc_trainer *trainer, const float *const *grads, int64_t count);
 
 /* The model's forward map: `out` receives batch x output elements (f32). */
 int gdc_trainer_predict(gdc_trainer *trainer, const void *x, int64_t batch, float *out);

@@ -121,6 +121,11 @@ public:
     check(gdc_trainer_step(get(), x, labels, batch, &loss));
     return loss;
   }
+  /// One optimizer step on given gradients, one per parameter in the
+  /// model's order (gdc_trainer_apply_gradients).
+  void applyGradients(const std::vector<const float *> &grads) {
+    check(gdc_trainer_apply_gradients(get(), grads.data(), static_cast<int64_t>(grads.size())));
+  }
   /// The model's outputs on `batch` examples: batch x output().size() floats.
   std::vector<float> predict(const void *x, int64_t batch) {
     std::vector<float> out(static_cast<size_t>(batch > 0 ? batch * output().size() : 0));

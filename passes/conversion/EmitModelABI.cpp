@@ -100,6 +100,11 @@ struct EmitModelABIPass : gdc::impl::GDEmitModelABIBase<EmitModelABIPass> {
         failed(wrap(getOperation(), "gd_diagnose", "gd_model_diagnose")) ||
         failed(wrap(getOperation(), "gd_eval", "gd_model_eval")) ||
         failed(wrap(getOperation(), "gd_loss", "gd_model_loss")))
+      return signalPassFailure();
+    // Built only for an in-process host, and only for rules that can take
+    // given gradients (gd-build-train-step's build-apply).
+    if (getOperation().lookupSymbol("gd_apply") &&
+        failed(wrap(getOperation(), "gd_apply", "gd_model_apply")))
       signalPassFailure();
   }
 };

@@ -168,8 +168,27 @@ public:
 /// elementwise rule updates as one tensor; see the update below.
 constexpr int64_t kMaxStackedUpdateElements = 1 << 16;
 
+/// What a function buildTrainStep builds does: the training step, its
+/// diagnosis, or the update of gradients the caller gives.
+enum class StepKind { Train, Diagnose, Apply };
+
+/// Whether every rule of `plan` can update gradients the caller computed:
+/// none reads the loss, takes grad_at (both need the model and the batch)
+/// or has a per-example part (which needs each example's gradient).
+bool takesGivenGradients(const UpdatePlan &plan) {
+  return llvm::all_of(plan.groups, [](const UpdateGroup &group) {
+    OptimizerOp rule = group.rule;
+    if (!rule)
+      return true;
+    bool gradAt = rule.getBody()
+                      .walk([](GradAtOp) { return WalkResult::interrupt(); })
+                      .wasInterrupted();
+    return !rule.getUsesLoss() && !gradAt && !hasPerExamplePart(rule);
+  });
+}
+
 LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite,
-                             unsigned minLoopRepeats) {
+                             unsigned minLoopRepeats, bool buildApply) {
   SmallVector<ModelInstance> model;
   Operation *root = SymbolTable::lookupSymbolIn(module, step.getModelAttr());
   if (failed(flattenModel(module, root, step.getModelName(), model)) || model.empty())
@@ -215,6 +234,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   // A group whose rule has a per-example part runs it on the per-example
   // gradients (PerExampleRules.h), then the rest: `group.rule` becomes the
   // rest, `perExampleRule` keeps the whole.
+  buildApply &= !perExampleGradients && takesGivenGradients(*plan);
   SmallVector<OptimizerOp> perExampleRule(plan->groups.size());
   for (auto [group, whole] : llvm::zip(plan->groups, perExampleRule))
     if (group.rule && hasPerExamplePart(group.rule)) {
@@ -226,13 +246,15 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   Location loc = step.getLoc();
 
   // @gd_step(params, states, globals, hypers, t, seed, x, y, loss, status,
-  // next params, next states, next globals), and @gd_diagnose, the same
-  // step with `site` added, which writes only `site` (gd-locate-non-finite
-  // fills it in).
+  // next params, next states, next globals); @gd_diagnose, the same step
+  // with `site` added, which writes only `site` (gd-locate-non-finite fills
+  // it in); and @gd_apply, the step's update of given gradients: `grads`
+  // (one per parameter) in place of x, y and loss.
   auto statusType = MemRefType::get({}, b.getI32Type());
   auto seedType = RankedTensorType::get({}, b.getI64Type());
   StepBuilder sb(b, loc);
-  auto buildStep = [&](StringRef name, bool diagnose) -> LogicalResult {
+  auto buildStep = [&](StringRef name, StepKind kind) -> LogicalResult {
+    bool diagnose = kind == StepKind::Diagnose, apply = kind == StepKind::Apply;
     b.setInsertionPointToEnd(module.getBody());
     SmallVector<Type> args;
     for (Type t : paramTypes)
@@ -245,9 +267,14 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     for (unsigned h = 0; h < numHypers + 1; ++h)
       args.push_back(bufferType(scalar));
     args.push_back(bufferType(seedType));
-    args.push_back(bufferType(xType));
-    args.push_back(bufferType(yType));
-    args.push_back(bufferType(scalar));
+    if (apply) {
+      for (Type t : paramTypes)
+        args.push_back(bufferType(t));
+    } else {
+      args.push_back(bufferType(xType));
+      args.push_back(bufferType(yType));
+      args.push_back(bufferType(scalar));
+    }
     args.push_back(statusType);
     // The next params and states have the types of the leading ones.
     unsigned nextBase = args.size();
@@ -275,10 +302,16 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
       hypers.push_back(sb.load(arg(hyperBase + h)));
     Value t = sb.load(arg(hyperBase + numHypers));
     sb.setContext(sb.load(arg(hyperBase + numHypers + 1)), t, /*training=*/true);
-    Value x = sb.load(arg(hyperBase + numHypers + 2));
-    Value y = sb.load(arg(hyperBase + numHypers + 3));
-    Value lossBuffer = arg(hyperBase + numHypers + 4);
-    Value statusBuffer = arg(hyperBase + numHypers + 5);
+    unsigned inputBase = hyperBase + numHypers + 2;
+    Value x, y, lossBuffer, statusBuffer;
+    if (apply) {
+      statusBuffer = arg(inputBase + numParams);
+    } else {
+      x = sb.load(arg(inputBase));
+      y = sb.load(arg(inputBase + 1));
+      lossBuffer = arg(inputBase + 2);
+      statusBuffer = arg(inputBase + 3);
+    }
 
     // The batch's reduced loss and the gradients of the owned parameters (in
     // the step's flat order) at `params`: the forward maps, the loss, then
@@ -365,8 +398,18 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
                      : ReduceSumOp::create(b, loc, g, ArrayRef<int64_t>{0}).getResult();
     return reduced;
   };
+  // The batch's loss and gradients; given, the gradients alone (no rule
+  // that reads the loss can take them: takesGivenGradients).
   Value batchLoss;
-  auto exampleGrads = differentiate(params, batchLoss);
+  FailureOr<SmallVector<Value>> exampleGrads;
+  if (apply) {
+    exampleGrads.emplace();
+    for (unsigned i = 0; i < numParams; ++i)
+      exampleGrads->push_back(sb.load(arg(inputBase + i)));
+    batchLoss = ConstantOp::create(b, loc, DenseElementsAttr::get(scalar, 0.0f));
+  } else {
+    exampleGrads = differentiate(params, batchLoss);
+  }
   if (failed(exampleGrads))
     return failure();
   SmallVector<Value> flatGrads = overBatch(*exampleGrads);
@@ -535,7 +578,9 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   // the parameters checks those too, in the loop that reads them anyway: a
   // separate pass over every gradient and state would cost a few percent of
   // the step in memory traffic.
-  SmallVector<Value> checked{batchLoss};
+  SmallVector<Value> checked;
+  if (!apply)
+    checked.push_back(batchLoss);
   // The diagnosis writes nothing but `site`; every value stays for the checks.
   auto writeNext = [&](Value tensor, unsigned buffer) {
     if (!diagnose)
@@ -589,7 +634,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
                                                         RankedTensorType::get({}, b.getI1Type()),
                                                         true))
                                      .getResult();
-    sb.write(batchLoss, lossBuffer);
+    if (!apply)
+      sb.write(batchLoss, lossBuffer);
     Value flag = tensor::ExtractOp::create(b, loc, finite, ValueRange{});
     Value status = arith::SelectOp::create(b, loc, flag, i32Constant(b, loc, 0),
                                            i32Constant(b, loc, 1));
@@ -600,7 +646,9 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   func::ReturnOp::create(b, loc);
   return success();
   };
-  if (failed(buildStep("gd_step", /*diagnose=*/false)))
+  if (failed(buildStep("gd_step", StepKind::Train)))
+    return failure();
+  if (buildApply && failed(buildStep("gd_apply", StepKind::Apply)))
     return failure();
 
   // The evaluation functions: @name(params, x, extra...) running the
@@ -647,7 +695,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   sb.write(heldOut, lossEntry->getArgument(next + 2));
   func::ReturnOp::create(b, loc);
 
-  if (failed(buildStep("gd_diagnose", /*diagnose=*/true)))
+  if (failed(buildStep("gd_diagnose", StepKind::Diagnose)))
     return failure();
 
   // The manifest, a NUL-terminated string the runtime reads.
@@ -677,7 +725,8 @@ struct BuildTrainStepPass : gdc::impl::GDBuildTrainStepBase<BuildTrainStepPass> 
           << steps.size();
       return signalPassFailure();
     }
-    if (failed(buildTrainStep(getOperation(), steps.front(), checkFinite, minLoopRepeats)))
+    if (failed(buildTrainStep(getOperation(), steps.front(), checkFinite, minLoopRepeats,
+                                 buildApply)))
       signalPassFailure();
   }
 };

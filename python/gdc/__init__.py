@@ -50,6 +50,7 @@ ERROR_IO = 3
 ERROR_COMPILE = 4
 ERROR_INTERNAL = 5
 ERROR_NOT_FINITE = 6
+ERROR_UNSUPPORTED = 7
 
 _SEVERITIES = {0: "error", 1: "warning", 2: "note", 3: "remark"}
 # gdc_dtype.
@@ -131,6 +132,7 @@ def _declare(lib):
         "gdc_trainer_destroy": (None, [vp]),
         "gdc_trainer_step": (i, [vp, vp, vp, i64, p_f32]),
         "gdc_trainer_predict": (i, [vp, vp, i64, p_f32]),
+        "gdc_trainer_apply_gradients": (i, [vp, ctypes.POINTER(vp), i64]),
         "gdc_trainer_steps": (i, [vp, p_i64]),
         "gdc_trainer_get_hyper": (i, [vp, cp, p_f64]),
         "gdc_trainer_set_hyper": (i, [vp, cp, ctypes.c_double]),
@@ -522,6 +524,38 @@ class Trainer:
                             x.ctypes.data, y.ctypes.data, batch,
                             ctypes.byref(loss))
         return loss.value
+
+    def apply_gradients(self, grads):
+        """One optimizer step on gradients computed elsewhere, as an
+        optimizer library's step is: `grads` maps each parameter's path to
+        its gradient (an array of the parameter's shape), or lists them in
+        the model's order (`params`). The train block's optimizer updates
+        the parameters and its state; the step is counted. A C-contiguous
+        float32 array is read where it is, without a copy."""
+        if isinstance(grads, dict):
+            unknown = [path for path in grads if path not in self._params]
+            if unknown:
+                self._param_shape(unknown[0])  # raises, naming the paths
+            missing = [path for path in self._params if path not in grads]
+            if missing:
+                raise Error("no gradient for parameter '%s'" % missing[0])
+            grads = [grads[path] for path in self._params]
+        else:
+            grads = list(grads)
+            if len(grads) != len(self._params):
+                raise Error("%d gradients given; the model has %d parameters"
+                            % (len(grads), len(self._params)))
+        arrays = []
+        for (path, shape), g in zip(self._params.items(), grads):
+            array = np.ascontiguousarray(g, dtype=np.float32)
+            if array.shape != shape:
+                raise Error("the gradient of '%s' has shape %s; the parameter "
+                            "has %s" % (path, array.shape, shape))
+            arrays.append(array)
+        pointers = (ctypes.c_void_p * len(arrays))(
+            *[a.ctypes.data for a in arrays])
+        self._context.check(_lib.gdc_trainer_apply_gradients, self._handle,
+                            pointers, len(arrays))
 
     def predict(self, x):
         """The model's forward map on the batch x ([batch, *input_shape]):

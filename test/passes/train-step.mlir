@@ -112,3 +112,26 @@ gd.train_step @t {config = {batch = 2 : i64, epochs = 1 : i64, seed = 7 : i64, t
 // LLVM: llvm.func @_mlir_ciface_gdrt_matmul
 // LLVM: llvm.func @gd_model_step(%{{.*}}: !llvm.ptr, %{{.*}}: i64)
 // LLVM: llvm.func @gd_model_eval(%{{.*}}: !llvm.ptr, %{{.*}}: i64)
+
+// RUN: gdc-opt %s -gd-batch -gd-reverse-mode -gd-build-train-step=build-apply=true | FileCheck %s --check-prefix=APPLY
+// RUN: gdc-opt %s -gd-to-llvm=build-apply=true | FileCheck %s --check-prefix=APPLY-ABI
+// With build-apply, @gd_apply: the step's update of gradients the caller
+// gives, in place of x, y and loss (params, states, lr, mu, t, seed, grads,
+// status, next params and states), checked and written as the step's.
+// APPLY-LABEL: func.func @gd_apply(
+// APPLY-SAME: %[[W:[a-z0-9]+]]: memref<4x3xf32>, %{{[a-z0-9]+}}: memref<3xf32>, %{{[a-z0-9]+}}: memref<4x3xf32>, %{{[a-z0-9]+}}: memref<3xf32>,
+// APPLY-SAME: %{{[a-z0-9]+}}: memref<f32>, %{{[a-z0-9]+}}: memref<f32>, %{{[a-z0-9]+}}: memref<f32>, %{{[a-z0-9]+}}: memref<i64>, %[[GW:[a-z0-9]+]]: memref<4x3xf32>, %[[GB:[a-z0-9]+]]: memref<3xf32>, %[[STATUS:[a-z0-9]+]]: memref<i32>,
+// APPLY-SAME: %[[NEXT_W:[a-z0-9]+]]: memref<4x3xf32>, %{{[a-z0-9]+}}: memref<3xf32>, %{{[a-z0-9]+}}: memref<4x3xf32>, %{{[a-z0-9]+}}: memref<3xf32>)
+// APPLY-NOT: gd.apply_forward
+// APPLY-NOT: gd.apply_backward
+// APPLY-DAG: %[[WT:.*]] = bufferization.to_tensor %[[W]] restrict
+// APPLY-DAG: %[[GWT:.*]] = bufferization.to_tensor %[[GW]] restrict
+// APPLY: %[[NEW_W:new_param[_0-9]*]], %{{.*}} = gd.apply_optimizer @momentum(%[[WT]], %[[GWT]], %{{.*}}) {{.*}}gd.poison_non_finite
+// APPLY: bufferization.materialize_in_destination %[[NEW_W]] in restrict writable %[[NEXT_W]]
+// APPLY: gd.all_finite %[[NEW_W]],
+// APPLY: bufferization.materialize_in_destination %{{.*}} in restrict writable %[[STATUS]]
+// APPLY-NEXT: return
+
+// The runtime's entry point for it (ModelABI.h), only when asked for.
+// LLVM-NOT: gd_model_apply
+// APPLY-ABI: llvm.func @gd_model_apply(%{{.*}}: !llvm.ptr, %{{.*}}: i64)

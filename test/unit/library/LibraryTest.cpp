@@ -234,6 +234,65 @@ TEST_F(Library, StepsFollowGradientDescentInClosedForm) {
 
 // A step whose loss is not finite updates nothing, is counted, and says
 // which source location produced the first non-finite value.
+TEST_F(Library, GivenGradientsUpdateAsTheRuleSays) {
+  gdc_program *prog = gdc_compile(ctx, kRegression, "fit.gd");
+  ASSERT_NE(prog, nullptr) << error();
+  gdc_trainer *t = gdc_trainer_create(prog, nullptr, 7);
+  ASSERT_NE(t, nullptr) << error();
+  float w[2] = {0.5f, -0.25f}, b = 0.125f;
+  ASSERT_EQ(gdc_trainer_set_param(t, "net.W", w, 2), GDC_OK) << error();
+  ASSERT_EQ(gdc_trainer_set_param(t, "net.b", &b, 1), GDC_OK) << error();
+  const float gw[2] = {1.0f, -2.0f}, gb = 0.5f;
+  const float *grads[2] = {gw, &gb};
+  // Bad arguments change nothing and count no step.
+  EXPECT_EQ(gdc_trainer_apply_gradients(t, nullptr, 2), GDC_ERROR_ARGUMENT);
+  EXPECT_EQ(gdc_trainer_apply_gradients(t, grads, 3), GDC_ERROR_ARGUMENT);
+  EXPECT_NE(error().find("3 gradients given; the model has 2 parameters"), std::string::npos)
+      << error();
+  const float *missing[2] = {gw, nullptr};
+  EXPECT_EQ(gdc_trainer_apply_gradients(t, missing, 2), GDC_ERROR_ARGUMENT);
+  EXPECT_NE(error().find("'net.b' is NULL"), std::string::npos) << error();
+  EXPECT_EQ(gdc_trainer_apply_gradients(nullptr, grads, 2), GDC_ERROR_ARGUMENT);
+  int64_t steps = -1;
+  ASSERT_EQ(gdc_trainer_steps(t, &steps), GDC_OK);
+  EXPECT_EQ(steps, 0);
+  // sgd(lr = 0.1): p - lr * g, twice.
+  for (int step = 0; step < 2; ++step)
+    ASSERT_EQ(gdc_trainer_apply_gradients(t, grads, 2), GDC_OK) << error();
+  float got[2], gotB;
+  ASSERT_EQ(gdc_trainer_get_param(t, "net.W", got, 2), GDC_OK);
+  ASSERT_EQ(gdc_trainer_get_param(t, "net.b", &gotB, 1), GDC_OK);
+  EXPECT_FLOAT_EQ(got[0], 0.5f - 0.1f * 1.0f - 0.1f * 1.0f);
+  EXPECT_FLOAT_EQ(got[1], -0.25f + 0.1f * 2.0f + 0.1f * 2.0f);
+  EXPECT_FLOAT_EQ(gotB, 0.125f - 0.1f * 0.5f - 0.1f * 0.5f);
+  ASSERT_EQ(gdc_trainer_steps(t, &steps), GDC_OK);
+  EXPECT_EQ(steps, 2);
+  // A NaN in a gradient updates nothing and names the parameter.
+  const float bad[2] = {NAN, 0.0f};
+  const float *badGrads[2] = {bad, &gb};
+  EXPECT_EQ(gdc_trainer_apply_gradients(t, badGrads, 2), GDC_ERROR_NOT_FINITE);
+  EXPECT_NE(error().find("the gradient of 'net.W' holds a NaN"), std::string::npos) << error();
+  float after[2];
+  ASSERT_EQ(gdc_trainer_get_param(t, "net.W", after, 2), GDC_OK);
+  EXPECT_EQ(after[0], got[0]);
+  EXPECT_EQ(after[1], got[1]);
+  gdc_trainer_destroy(t);
+  gdc_program_destroy(prog);
+
+  // A rule that needs the model cannot take given gradients.
+  std::string polyak = kRegression;
+  polyak.replace(polyak.find("optimizer = sgd(lr = 0.1)"), 25,
+              "optimizer = polyak()");
+  prog = gdc_compile(ctx, polyak.c_str(), "polyak.gd");
+  ASSERT_NE(prog, nullptr) << error();
+  t = gdc_trainer_create(prog, nullptr, 0);
+  ASSERT_NE(t, nullptr) << error();
+  EXPECT_EQ(gdc_trainer_apply_gradients(t, grads, 2), GDC_ERROR_UNSUPPORTED);
+  EXPECT_NE(error().find("cannot take given gradients"), std::string::npos) << error();
+  gdc_trainer_destroy(t);
+  gdc_program_destroy(prog);
+}
+
 TEST_F(Library, NonFiniteStepUpdatesNothingAndNamesTheSource) {
   const char *source = R"(use std.nn
 use std.losses
@@ -392,6 +451,12 @@ TEST(LibraryCpp, WrapperThrowsLocatedErrorsAndTrains) {
   EXPECT_LT(t.step(x, &y, 1), first);
   EXPECT_EQ(t.steps(), 22);
   EXPECT_EQ(t.predict(x, 1).size(), 1u);
+  const float gw[2] = {1, 1}, gb = 1;
+  EXPECT_THROW(t.applyGradients({gw}), gdc::Error);
+  std::vector<float> before = t.param("net.b");
+  t.applyGradients({gw, &gb});
+  EXPECT_FLOAT_EQ(t.param("net.b")[0], before[0] - 0.1f);
+  EXPECT_EQ(t.steps(), 23);
 }
 
 } // namespace
