@@ -216,6 +216,18 @@ def GDLowerControlFlow : Pass<"gd-lower-control-flow", "mlir::func::FuncOp"> {
   let dependentDialects = ["mlir::cf::ControlFlowDialect"];
 }
 
+def GDFuseFiniteChecks : Pass<"gd-fuse-finite-checks", "mlir::ModuleOp"> {
+  let summary = "Check updated values for NaN and infinity in the loop that writes them";
+  let description = [{
+    A bufferized `gd.all_finite` check of a buffer (an scf.for keeping the
+    largest exponent of its elements) that the scf.parallel before it wrote
+    in full, element by element, becomes a reduction of that scf.parallel
+    over the values it stores: one pass over memory instead of two, shared
+    by the threads of the outlined loop. Any other check stays as it is.
+  }];
+  let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
+}
+
 def GDCopiesToLoops : Pass<"gd-copies-to-loops", "mlir::ModuleOp"> {
   let summary = "Copy between strided buffers with loops, not MLIR's runtime";
   let description = [{

@@ -84,6 +84,7 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   // Large loops run on every thread of the OpenMP pool, through the
   // runtime's gdrt_parallel_for (gd-dispatch-parallel-bodies, below).
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
+  pm.addPass(createGDFuseFiniteChecks());
   pm.addPass(createGDOutlineParallelLoops());
   pm.addPass(createGDApproximateMath());
   if (options.emitModelABI)

@@ -114,6 +114,37 @@ bool runsAnywhere(scf::ParallelOp loop) {
   return !result.wasInterrupted();
 }
 
+/// How the threads' shares of reduction `index` of `loop` combine: the
+/// atomic update of a shared cell that its combining operation is. Only
+/// idempotent operations, so that each share may start from the loop's
+/// initial value as the cell does.
+std::optional<arith::AtomicRMWKind> sharedCombine(scf::ParallelOp loop, unsigned index) {
+  auto reduce = cast<scf::ReduceOp>(loop.getBody()->getTerminator());
+  Block &combine = reduce.getReductions()[index].front();
+  if (combine.getOperations().size() != 2)
+    return std::nullopt;
+  Operation &op = combine.front();
+  if (op.getNumOperands() != 2 || op.getOperand(0) != combine.getArgument(0) ||
+      op.getOperand(1) != combine.getArgument(1) ||
+      combine.getTerminator()->getOperand(0) != op.getResult(0))
+    return std::nullopt;
+  if (isa<arith::MaxUIOp>(op))
+    return arith::AtomicRMWKind::maxu;
+  if (isa<arith::OrIOp>(op))
+    return arith::AtomicRMWKind::ori;
+  if (isa<arith::AndIOp>(op))
+    return arith::AtomicRMWKind::andi;
+  return std::nullopt;
+}
+
+/// Whether each reduction of `loop` can combine its shares (sharedCombine).
+bool sharesCombine(scf::ParallelOp loop) {
+  for (unsigned i = 0; i < loop.getNumResults(); ++i)
+    if (!sharedCombine(loop, i))
+      return false;
+  return true;
+}
+
 /// Whether `loop` runs inside a loop other than scf.for: a loop nested in
 /// a parallel one is shared with it, and a sequential scf.for (the
 /// repetitions of a repeated block, a reduction over the batch) runs one
@@ -141,7 +172,7 @@ struct OutlineParallelLoopsPass
         // A share starts anywhere in the range: only a unit step keeps it
         // on the loop's iterations.
         std::optional<int64_t> step = getConstantIntValue(loop.getStep()[0]);
-        if (!insideParallelLoop(loop) && step == 1 && runsAnywhere(loop))
+        if (!insideParallelLoop(loop) && step == 1 && runsAnywhere(loop) && sharesCombine(loop))
           loops.push_back(loop);
       });
       unsigned index = 0;
@@ -207,9 +238,19 @@ struct OutlineParallelLoopsPass
   /// Moves `loop` into `@<function>_par<index>(lo, hi, work, captures...)`
   /// and calls it over the loop's whole first dimension. The body ignores
   /// `work`, what the whole call costs; gd-dispatch-parallel-bodies passes
-  /// it on to the runtime.
+  /// it on to the runtime. Each reduction's result goes through a cell on
+  /// the caller's stack, holding the initial value, into which each share
+  /// combines its own atomically.
   void outline(scf::ParallelOp loop, Value work, func::FuncOp function, SymbolTable &symbols,
                unsigned index) {
+    OpBuilder callBuilder(loop);
+    SmallVector<Value> cells;
+    for (Value init : loop.getInitVals()) {
+      auto cell = memref::AllocaOp::create(callBuilder, loop.getLoc(),
+                                           MemRefType::get({}, init.getType()));
+      memref::StoreOp::create(callBuilder, loop.getLoc(), init, cell, ValueRange{});
+      cells.push_back(cell);
+    }
     // What the loop uses from outside, constants excepted: those are
     // cloned into the body, where they keep folding.
     SetVector<Value> used;
@@ -225,6 +266,8 @@ struct OutlineParallelLoopsPass
       else
         captures.push_back(value);
     }
+    unsigned firstCell = captures.size();
+    captures.append(cells);
 
     MLIRContext *context = loop.getContext();
     Location loc = loop.getLoc();
@@ -252,12 +295,16 @@ struct OutlineParallelLoopsPass
     auto copy = cast<scf::ParallelOp>(builder.clone(*loop, mapping));
     copy.getLowerBoundMutable()[0].set(entry->getArgument(0));
     copy.getUpperBoundMutable()[0].set(entry->getArgument(1));
+    for (unsigned i = 0; i < copy.getNumResults(); ++i)
+      memref::AtomicRMWOp::create(builder, loc, *sharedCombine(copy, i), copy.getResult(i),
+                                  entry->getArgument(3 + firstCell + i), ValueRange{});
     func::ReturnOp::create(builder, loc);
 
-    OpBuilder callBuilder(loop);
     SmallVector<Value> callArgs = {loop.getLowerBound()[0], loop.getUpperBound()[0], work};
     callArgs.append(captures);
     func::CallOp::create(callBuilder, loc, body, callArgs);
+    for (auto [result, cell] : llvm::zip(loop.getResults(), cells))
+      result.replaceAllUsesWith(memref::LoadOp::create(callBuilder, loc, cell, ValueRange{}));
     loop.erase();
   }
 };
