@@ -4,7 +4,7 @@
 PyTorch 2 eager with fused optimizers, torch.compile), side by side in one
 run on one machine, reported as ratios gdc / best peer.
 
-  bench/run.py [--workloads mlp-fmnist,logreg-fmnist,tiny-mlp,cnn-fmnist]
+  bench/run.py [--workloads mlp-fmnist,logreg-fmnist,tiny-mlp,cnn-fmnist,adam-step]
                [--epochs 5] [--threads 2] [--venv bench/.venv]
                [--impls jax,torch-eager,torch-compile] [--no-peers]
   bench/run.py --compile-time [--repeat 50,100,200,400,1000] [--timeout 300]
@@ -25,8 +25,14 @@ and for a model of n repeated blocks (`repeat(n, dense(16, 16) >> relu)`)
 for each n of --repeat: wall seconds and the compiler's peak memory. A
 compile that runs past --timeout is stopped and reported as such.
 
-adam-step (one Adam update of a given gradient) has no gdc counterpart yet:
-gdc compiles whole training steps, whose gradient comes from a model.
+adam-step (one Adam update of 10M parameters with a given gradient) runs
+bench/adam_step.py: the update compiled through the library and applied
+to the gradient (Trainer.apply_gradients), with the Python package in
+python/ and build/lib/libgdc.so. Its row also gives the machine's memory
+bandwidth, measured in the same run by bench/stream.c (STREAM's four
+kernels on --threads threads, compiled with cc -O3 -march=native
+-fopenmp), and gdc's share of it: Adam's traffic counted as the workload
+counts it, 28 bytes per parameter, against the STREAM triad.
 """
 import argparse
 import json
@@ -42,7 +48,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GDC = os.path.join(ROOT, "build", "bin", "gdc")
 PEERS = os.path.join(ROOT, "..", "shared", "bench", "peers.py")
 EXAMPLES = {"mlp-fmnist": "mlp_fmnist.gd", "logreg-fmnist": "logreg_fmnist.gd",
-            "tiny-mlp": "tiny_mlp.gd", "cnn-fmnist": "cnn_fmnist.gd"}
+            "tiny-mlp": "tiny_mlp.gd", "cnn-fmnist": "cnn_fmnist.gd",
+            "adam-step": None}  # bench/adam_step.py, through the library
 # Workloads measured in steps per second over a fixed number of steps (the
 # peers' tiny-mlp runs 20000), not in examples per second over epochs.
 STEPS = {"tiny-mlp": 20000}
@@ -108,10 +115,33 @@ def run_gdc(workload, exe, epochs, threads, workdir):
     return result
 
 
+def run_adam_step(threads, python):
+    """bench/adam_step.py under `python` (numpy's: the peers' virtualenv, or
+    this interpreter)."""
+    env = dict(os.environ, OMP_NUM_THREADS=str(threads),
+               PYTHONPATH=os.path.join(ROOT, "python"),
+               GDC_LIBRARY=os.path.join(ROOT, "build", "lib", "libgdc.so"))
+    out = subprocess.run([python, os.path.join(ROOT, "bench", "adam_step.py")],
+                         check=True, capture_output=True, text=True, env=env).stdout
+    result = json.loads(out.splitlines()[-1])
+    result["threads"] = threads
+    return result
+
+
+def measure_stream(threads, workdir):
+    """bench/stream.c's bandwidths (GB/s) on `threads` threads."""
+    exe = os.path.join(workdir, "stream")
+    subprocess.run(["cc", "-O3", "-march=native", "-fopenmp",
+                    os.path.join(ROOT, "bench", "stream.c"), "-o", exe], check=True)
+    out = subprocess.run([exe], check=True, capture_output=True, text=True,
+                         env=dict(os.environ, OMP_NUM_THREADS=str(threads))).stdout
+    return json.loads(out)
+
+
 def run_peers(python, workload, epochs, threads, impls):
     command = [python, PEERS, "--threads", str(threads), "--workloads", workload,
                "--epochs", str(epochs), "--impls", impls]
-    if workload not in STEPS:
+    if workload not in STEPS and workload != "adam-step":
         command.append("--accuracy")
     out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return [json.loads(line) for line in out.splitlines() if line.startswith("{")]
@@ -124,16 +154,23 @@ def throughput(args):
         for workload in args.workloads.split(","):
             if workload not in EXAMPLES:
                 sys.exit(f"unknown workload {workload!r}; known: {', '.join(EXAMPLES)}")
-            exe, compile_s = compile_example(workload, workdir)
-            ours = [run_gdc(workload, exe, args.epochs, args.threads, workdir)]
-            ours[0]["compile_seconds"] = round(compile_s, 3)
+            if workload == "adam-step":
+                gdc_run = lambda: run_adam_step(args.threads,  # noqa: E731
+                                                python or sys.executable)
+            else:
+                exe, compile_s = compile_example(workload, workdir)
+                gdc_run = lambda: run_gdc(workload, exe, args.epochs,  # noqa: E731
+                                          args.threads, workdir)
+            ours = [gdc_run()]
+            if workload != "adam-step":
+                ours[0]["compile_seconds"] = round(compile_s, 3)
             print(json.dumps(ours[0]), flush=True)
             peers = []
             if python:
                 peers = run_peers(python, workload, args.epochs, args.threads, args.impls)
                 for peer in peers:
                     print(json.dumps(peer), flush=True)
-                ours.append(run_gdc(workload, exe, args.epochs, args.threads, workdir))
+                ours.append(gdc_run())
                 print(json.dumps(ours[1]), flush=True)
             measured = [p for p in peers if isinstance(p.get("value"), (int, float))]
             best = max(measured, key=lambda p: p["value"]) if measured else None
@@ -143,6 +180,12 @@ def throughput(args):
                    "peers": {p["impl"]: p["value"] for p in measured}}
             if best:
                 row.update(best=best["impl"], value=round(gdc_value / best["value"], 2))
+            if workload == "adam-step":
+                stream = measure_stream(args.threads, workdir)
+                print(json.dumps(stream), flush=True)
+                gbps = statistics.mean(r["gbps"] for r in ours)
+                row.update(gbps=round(gbps, 2), stream_triad_gbps=stream["triad_gbps"],
+                           share_of_stream=round(gbps / stream["triad_gbps"], 2))
             print(json.dumps(row), flush=True)
             table.append(row)
     print()
@@ -152,6 +195,11 @@ def throughput(args):
         best = f"{row['best']} {row['peers'][row['best']]:,}" if "best" in row else "-"
         ratio = f"{row['value']:.2f}" if "value" in row else "-"
         print(f"| {row['workload']} | {row['gdc']:,} {row['unit']} | {best} | {ratio} |")
+    for row in table:
+        if "share_of_stream" in row:
+            print(f"\nadam-step: {row['gbps']} GB/s at 28 bytes per parameter, "
+                  f"{row['share_of_stream']:.0%} of the STREAM triad's "
+                  f"{row['stream_triad_gbps']} GB/s on {args.threads} threads")
 
 
 DEEP = """use std.nn
@@ -216,7 +264,8 @@ def compile_time(args):
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--workloads", default="logreg-fmnist,mlp-fmnist,tiny-mlp,cnn-fmnist")
+    ap.add_argument("--workloads",
+                    default="logreg-fmnist,mlp-fmnist,tiny-mlp,cnn-fmnist,adam-step")
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--venv", default=os.path.join(ROOT, "bench", ".venv"))
