@@ -552,7 +552,7 @@ int gdc_trainer_get_param(gdc_trainer *trainer, const char *path, float *buffer,
     int index = -1;
     if (int s = findParam(trainer, path, index, buffer, count))
       return s;
-    const std::vector<float> &values = trainer->state.parameter(index);
+    const gdrt::StepBuffer &values = trainer->state.parameter(index);
     std::memcpy(buffer, values.data(), values.size() * sizeof(float));
     return int(GDC_OK);
   });
@@ -564,7 +564,7 @@ int gdc_trainer_set_param(gdc_trainer *trainer, const char *path, const float *b
     int index = -1;
     if (int s = findParam(trainer, path, index, buffer, count))
       return s;
-    std::vector<float> &values = trainer->state.parameter(index);
+    gdrt::StepBuffer &values = trainer->state.parameter(index);
     std::memcpy(values.data(), buffer, values.size() * sizeof(float));
     return int(GDC_OK);
   });

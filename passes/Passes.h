@@ -33,6 +33,10 @@ inline constexpr llvm::StringLiteral kDiagnoseAttr = "gd.diagnose";
 /// the iterations [lo, hi) of its first two arguments; its calls become
 /// parallel dispatches (gd-dispatch-parallel-bodies).
 inline constexpr llvm::StringLiteral kParallelBodyAttr = "gd.parallel_body";
+/// On an argument of a parallel body: a buffer the step's caller owns (one
+/// of its arguments, such as a next parameter), not one the step allocated
+/// for itself (gd-outline-parallel-loops sets it, gd-stream-stores reads it).
+inline constexpr llvm::StringLiteral kCallerBufferAttr = "gd.caller_buffer";
 
 /// Marks a gd.apply_optimizer of the train step whose new parameter is to
 /// be NaN wherever its gradient or one of its new states is not finite

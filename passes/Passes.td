@@ -228,6 +228,22 @@ def GDFuseFiniteChecks : Pass<"gd-fuse-finite-checks", "mlir::ModuleOp"> {
   let dependentDialects = ["mlir::arith::ArithDialect", "mlir::scf::SCFDialect"];
 }
 
+def GDStreamStores : Pass<"gd-stream-stores", "mlir::ModuleOp"> {
+  let summary = "Write large caller-owned buffers with non-temporal vector stores";
+  let description = [{
+    In each outlined parallel body whose innermost loop stores, at its
+    variable, into buffers of the step's caller of 4 MiB or more (the next
+    parameters and states) and otherwise only loads and computes
+    elementwise, vectorises that loop by cache lines (16 lanes of 32 bits)
+    with those stores non-temporal and 64-byte aligned, between scalar
+    loops to the first line boundary and for the rest. When the streamed
+    buffers are not at the same offset within a line, the scalar loop does
+    everything.
+  }];
+  let dependentDialects = ["mlir::vector::VectorDialect", "mlir::arith::ArithDialect",
+                           "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect"];
+}
+
 def GDCopiesToLoops : Pass<"gd-copies-to-loops", "mlir::ModuleOp"> {
   let summary = "Copy between strided buffers with loops, not MLIR's runtime";
   let description = [{

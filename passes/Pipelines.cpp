@@ -86,6 +86,7 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToParallelLoopsPass());
   pm.addPass(createGDFuseFiniteChecks());
   pm.addPass(createGDOutlineParallelLoops());
+  pm.addPass(createGDStreamStores());
   pm.addPass(createGDApproximateMath());
   if (options.emitModelABI)
     pm.addPass(createGDEmitModelABI());
@@ -97,6 +98,8 @@ void addCPULowering(OpPassManager &pm, const CPULoweringOptions &options) {
   pm.addPass(createSCFToControlFlowPass()); // anything outside a function
   // The train step allocates through the runtime (runtime/StepMemory.h),
   // which turns a failed allocation into a clear error.
+  // gd-stream-stores' vector loops, before their buffers become pointers.
+  pm.addPass(createConvertVectorToLLVMPass());
   FinalizeMemRefToLLVMConversionPassOptions memrefOptions;
   memrefOptions.useGenericFunctions = options.emitModelABI;
   pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefOptions));

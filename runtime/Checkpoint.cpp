@@ -43,11 +43,13 @@ bool ModelState::saveCheckpoint(const std::string &path, const RunPosition &posi
   for (size_t p = 0; p < manifest->params.size(); ++p) {
     const ParamSpec &spec = manifest->params[p];
     for (size_t s = 0; s < spec.liveSlots(numStates); ++s)
-      tensors.push_back({manifest->stateSlotPath(p, s), spec.shape, states[p * numStates + s]});
+      tensors.push_back({manifest->stateSlotPath(p, s), spec.shape,
+                         std::vector<float>(states[p * numStates + s].begin(),
+                                            states[p * numStates + s].end())});
   }
   for (size_t g = 0; g < globals.size(); ++g)
     tensors.push_back({kGlobalPrefix + manifest->globals[g].name, manifest->globals[g].shape,
-                       globals[g]});
+                       std::vector<float>(globals[g].begin(), globals[g].end())});
   std::map<std::string, std::string> metadata = {
       {"format", kFormat},
       {"producer", "gdc"},
@@ -162,7 +164,7 @@ bool ModelState::loadCheckpoint(const std::string &path, RunPosition &position,
   for (size_t p = 0; p < paramTensors.size(); ++p) {
     std::copy(paramTensors[p]->data.begin(), paramTensors[p]->data.end(), params[p].begin());
     for (size_t s = 0; s < numStates; ++s) {
-      std::vector<float> &slot = states[p * numStates + s];
+      StepBuffer &slot = states[p * numStates + s];
       if (s < slotTensors[p].size())
         std::copy(slotTensors[p][s]->data.begin(), slotTensors[p][s]->data.end(), slot.begin());
       else
@@ -170,7 +172,7 @@ bool ModelState::loadCheckpoint(const std::string &path, RunPosition &position,
     }
   }
   for (size_t g = 0; g < globalTensors.size(); ++g)
-    globals[g] = globalTensors[g]->data;
+    globals[g].assign(globalTensors[g]->data.begin(), globalTensors[g]->data.end());
   bindStepArguments(); // in case an assignment moved a buffer
   std::copy(restoredHypers.begin(), restoredHypers.end(), hypers.begin());
   steps = step;

@@ -83,8 +83,8 @@ void ModelState::initialize(uint64_t runSeed) {
 }
 
 /// Appends a pointer to each of `tensors`' data to `args`.
-static void appendData(std::vector<void *> &args, std::vector<std::vector<float>> &tensors) {
-  for (std::vector<float> &tensor : tensors)
+static void appendData(std::vector<void *> &args, std::vector<StepBuffer> &tensors) {
+  for (StepBuffer &tensor : tensors)
     args.push_back(tensor.data());
 }
 
@@ -180,7 +180,8 @@ std::string ModelState::firstNonFiniteParameter() const {
 std::vector<NamedTensor> ModelState::parameters() const {
   std::vector<NamedTensor> tensors;
   for (size_t p = 0; p < manifest->params.size(); ++p)
-    tensors.push_back({manifest->params[p].path, manifest->params[p].shape, params[p]});
+    tensors.push_back({manifest->params[p].path, manifest->params[p].shape,
+                       std::vector<float>(params[p].begin(), params[p].end())});
   return tensors;
 }
 

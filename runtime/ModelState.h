@@ -17,10 +17,30 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <new>
 #include <string>
 #include <vector>
 
 namespace gdrt {
+
+/// Allocates at the start of a cache line. The step writes a large update
+/// into its next buffers with aligned non-temporal stores, a line at a
+/// time, when they all start at the same offset within a line
+/// (gd-stream-stores); a buffer from malloc starts anywhere 16 bytes apart.
+template <typename T> struct CacheLineAllocator {
+  using value_type = T;
+  static constexpr std::align_val_t kAlignment{64};
+  CacheLineAllocator() = default;
+  template <typename U> CacheLineAllocator(const CacheLineAllocator<U> &) {}
+  T *allocate(size_t n) { return static_cast<T *>(::operator new(n * sizeof(T), kAlignment)); }
+  void deallocate(T *p, size_t) { ::operator delete(p, kAlignment); }
+  template <typename U> bool operator==(const CacheLineAllocator<U> &) const { return true; }
+  template <typename U> bool operator!=(const CacheLineAllocator<U> &) const { return false; }
+};
+
+/// A tensor the step reads or writes between steps: a parameter, a state
+/// slot, a global state.
+using StepBuffer = std::vector<float, CacheLineAllocator<float>>;
 
 /// The entry points of a compiled model (ModelABI.h), as pointers so that
 /// tests and an in-process JIT can supply their own.
@@ -113,7 +133,7 @@ public:
 
   /// Parameter `p`'s current values (the manifest's order), writable in
   /// place until the next step, which may move them to another buffer.
-  std::vector<float> &parameter(size_t p) { return params[p]; }
+  StepBuffer &parameter(size_t p) { return params[p]; }
 
   /// Writes the parameters to the safetensors file `path` (atomically),
   /// with the step count as metadata: the executable's --save format.
@@ -181,14 +201,14 @@ private:
   void bindStepArguments();
 
   const Manifest *manifest;
-  std::vector<std::vector<float>> params;
-  std::vector<std::vector<float>> states; ///< param p, state s at p * S + s
-  std::vector<std::vector<float>> globals; ///< the optimizer's global states
+  std::vector<StepBuffer> params;
+  std::vector<StepBuffer> states;  ///< param p, state s at p * S + s
+  std::vector<StepBuffer> globals; ///< the optimizer's global states
   /// Where the step writes the next parameters, states and globals (the
   /// same shapes). A finite step's are swapped in, so that the step reads
   /// and writes each value once and never copies, and a step that was not
   /// finite leaves the current ones untouched (ModelABI.h).
-  std::vector<std::vector<float>> nextParams, nextStates, nextGlobals;
+  std::vector<StepBuffer> nextParams, nextStates, nextGlobals;
   std::vector<float> hypers;
   bool flushDenormals = true;
   int64_t steps = 0;

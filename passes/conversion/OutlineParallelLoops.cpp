@@ -285,6 +285,12 @@ struct OutlineParallelLoopsPass
     symbols.insert(body); // renames it if the name is taken
 
     markDistinctBuffers(body, captures);
+    Block &callerEntry = function.getBody().front();
+    for (auto [i, capture] : llvm::enumerate(captures)) {
+      auto arg = dyn_cast<BlockArgument>(rootOf(capture));
+      if (isa<MemRefType>(capture.getType()) && arg && arg.getOwner() == &callerEntry)
+        body.setArgAttr(i + 3, gdc::kCallerBufferAttr, UnitAttr::get(context));
+    }
     Block *entry = body.addEntryBlock();
     OpBuilder builder = OpBuilder::atBlockBegin(entry);
     IRMapping mapping;

@@ -11,7 +11,9 @@
 // CHECK: call @large_par0(%[[C0]], %[[C512]], %[[WORK]], %[[A]], %[[S]], %[[B]])
 // CHECK-NOT: scf.parallel
 // CHECK: return
-// CHECK: func.func private @large_par0(%[[LO:.*]]: index, %[[HI:.*]]: index, %{{.*}}: index, %[[PA:.*]]: memref<512x1024xf32>, %[[PS:.*]]: f32, %[[PB:.*]]: memref<512x1024xf32>)
+// The function's own arguments are the caller's buffers (gd-stream-stores
+// may write those with streaming stores).
+// CHECK: func.func private @large_par0(%[[LO:.*]]: index, %[[HI:.*]]: index, %{{.*}}: index, %[[PA:.*]]: memref<512x1024xf32> {gd.caller_buffer}, %[[PS:.*]]: f32, %[[PB:.*]]: memref<512x1024xf32> {gd.caller_buffer})
 // CHECK-SAME: attributes {gd.parallel_body}
 // CHECK: scf.parallel (%[[I:.*]], %[[J:.*]]) = (%[[LO]], %{{.*}}) to (%[[HI]], %{{.*}})
 // CHECK: memref.load %[[PA]][%[[I]], %[[J]]]
@@ -142,12 +144,12 @@ func.func @diagnose(%a: memref<1024x1024xf32>, %s: f32) attributes {gd.diagnose}
 // A buffer the function allocated, which no other capture views, cannot
 // overlap another: it is marked noalias, so that the body vectorises
 // without run-time overlap checks. An argument (%out), or two views of one
-// allocation (%pair), are not.
+// allocation (%pair), are not; the argument is the caller's buffer.
 // CHECK-LABEL: func.func private @buffers_par0(
 // CHECK-SAME: %{{[^:]*}}: memref<1024x1024xf32> {llvm.noalias}
 // CHECK-SAME: %{{[^:]*}}: memref<1024x512xf32, strided<[1024, 1]>>,
 // CHECK-SAME: %{{[^:]*}}: memref<1024x512xf32, strided<[1024, 1], offset: 512>>,
-// CHECK-SAME: %{{[^:]*}}: memref<1024x1024xf32>)
+// CHECK-SAME: %{{[^:]*}}: memref<1024x1024xf32> {gd.caller_buffer})
 func.func @buffers(%out: memref<1024x1024xf32>) {
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index

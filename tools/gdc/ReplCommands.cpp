@@ -373,7 +373,8 @@ bool Commands::train(StringRef args, StringRef) {
   for (size_t p = 0; p < specs.size(); ++p) {
     if (!repl.params.count(specs[p].path))
       repl.paramOrder.push_back(specs[p].path);
-    repl.params[specs[p].path] = {specs[p].shape, state.parameter(p)};
+    repl.params[specs[p].path] = {
+        specs[p].shape, std::vector<float>(state.parameter(p).begin(), state.parameter(p).end())};
   }
   if (!ok)
     repl.err << "error: " << error << "\n";

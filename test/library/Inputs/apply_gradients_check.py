@@ -81,6 +81,49 @@ def check_rules():
                    lr=1e-2))
 
 
+LARGE = """\
+use std.losses
+use std.optim
+lens weights(n: int) {
+  param w: f32[n] = normal(0, 1)
+  fn (x: f32[n]) -> f32[n] = w * x
+}
+train big {
+  model = weights(%d)
+  loss = mse
+  optimizer = adam(lr = 1e-2)
+  data = synthetic(n = 1, features = %d)
+}
+"""
+
+
+def check_large():
+    """A parameter of over 4 MiB, whose update streams its results a cache
+    line at a time (gd-stream-stores) between scalar loops for the ends: an
+    odd size, so that both ends are there, against torch."""
+    n = (1 << 20) + 37
+    trainer = gdc.compile(LARGE % (n, n)).trainer(seed=2)
+    p = torch.tensor(trainer.get_param("model.w"))
+    reference = torch.optim.Adam([p], lr=1e-2)
+    rng = np.random.default_rng(5)
+    for step in range(3):
+        g = rng.standard_normal(n).astype(np.float32)
+        trainer.apply_gradients([g])
+        p.grad = torch.tensor(g)
+        reference.step()
+        error = np.abs(trainer.get_param("model.w") - p.detach().numpy()).max()
+        assert error <= 2e-6, "large, step %d: off by %g" % (step + 1, error)
+    before = trainer.get_param("model.w")
+    g[n - 1] = np.nan  # in the last scalar loop's part
+    expect_error("large nan", lambda: trainer.apply_gradients([g]),
+                 gdc.ERROR_NOT_FINITE, "the gradient of 'model.w'")
+    g[n - 1] = 0
+    g[n // 2] = np.inf  # in the vector loop's part
+    expect_error("large inf", lambda: trainer.apply_gradients([g]),
+                 gdc.ERROR_NOT_FINITE, "the gradient of 'model.w'")
+    assert np.array_equal(trainer.get_param("model.w"), before)
+
+
 def check_interleaved_with_steps():
     """apply_gradients and step share the step count (Adam's t) and the
     optimizer state."""
@@ -131,6 +174,7 @@ def check_errors():
 
 
 check_rules()
+check_large()
 check_interleaved_with_steps()
 check_errors()
 print("apply-gradients: OK")
