@@ -189,13 +189,19 @@ float ModelState::step(const ModelEntryPoints &model, const float *x, const void
                        int64_t batch) {
   stepArgs[xSlot] = const_cast<float *>(x);
   stepArgs[xSlot + 1] = const_cast<void *>(labels);
+  runStep(model.step, stepArgs, batch);
+  return loss;
+}
+
+void ModelState::runStep(void (*entry)(void **, int64_t), std::vector<void *> &args,
+                         int64_t batch) {
   // Counted once it is done: a step that does not complete (a library host
   // escaping an allocation failure) leaves the count as it was.
   stepNumber = static_cast<float>(steps + 1);
   loss = 0;
   status = 0;
   unsigned mode = enterDenormalMode(flushDenormals);
-  model.step(stepArgs.data(), batch);
+  entry(args.data(), batch);
   setFloatMode(mode);
   ++steps;
   if (status == 0) {
@@ -206,7 +212,6 @@ float ModelState::step(const ModelEntryPoints &model, const float *x, const void
     globals.swap(nextGlobals);
     bindStepArguments();
   }
-  return loss;
 }
 
 void ModelState::applyGradients(const ModelEntryPoints &model, const float *const *grads) {
@@ -217,19 +222,7 @@ void ModelState::applyGradients(const ModelEntryPoints &model, const float *cons
     applyArgs.push_back(const_cast<float *>(grads[p]));
   applyArgs.push_back(&status);
   applyArgs.insert(applyArgs.end(), stepArgs.begin() + xSlot + 4, stepArgs.end());
-  stepNumber = static_cast<float>(steps + 1);
-  loss = 0;
-  status = 0;
-  unsigned mode = enterDenormalMode(flushDenormals);
-  model.apply(applyArgs.data(), 0);
-  setFloatMode(mode);
-  ++steps;
-  if (status == 0) {
-    params.swap(nextParams);
-    states.swap(nextStates);
-    globals.swap(nextGlobals);
-    bindStepArguments();
-  }
+  runStep(model.apply, applyArgs, 0);
 }
 
 std::string ModelState::describeNonFiniteUpdate(const float *const *grads) const {

@@ -199,6 +199,10 @@ public:
 private:
   /// Points the step's argument vector at the current and next buffers.
   void bindStepArguments();
+  /// Runs `entry` (the step or the update of given gradients) on `args`
+  /// as step steps + 1, and makes the next buffers current when it was
+  /// finite.
+  void runStep(void (*entry)(void **, int64_t), std::vector<void *> &args, int64_t batch);
 
   const Manifest *manifest;
   std::vector<StepBuffer> params;

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/conversion/BufferRoots.h"
 
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/IR/IRMapping.h"
@@ -24,17 +25,6 @@ namespace gdc {
 using namespace mlir;
 
 namespace {
-
-/// The buffer a memref views: through subviews, reshapes and casts.
-Value rootOf(Value memref) {
-  while (Operation *def = memref.getDefiningOp()) {
-    auto view = dyn_cast<ViewLikeOpInterface>(def);
-    if (!view)
-      break;
-    memref = view.getViewSource();
-  }
-  return memref;
-}
 
 /// A check as AllFiniteLowering builds it, bufferized: over every element
 /// of a buffer, the largest of (bits & mask). `buffer` is what it loads
@@ -80,7 +70,7 @@ bool mayWrite(Operation *op, Value root) {
       if (!isa<MemoryEffects::Write, MemoryEffects::Free>(effect.getEffect()))
         continue;
       Value value = effect.getValue();
-      if (!value || rootOf(value) == root)
+      if (!value || gdc::rootBuffer(value) == root)
         return true;
     }
     if (!op->hasTrait<OpTrait::HasRecursiveMemoryEffects>())
@@ -114,7 +104,7 @@ memref::StoreOp storeOfEveryElement(scf::ParallelOp loop, Value root, int64_t el
   memref::StoreOp found;
   bool other = false;
   loop.getRegion().walk([&](memref::StoreOp store) {
-    if (rootOf(store.getMemRef()) != root)
+    if (gdc::rootBuffer(store.getMemRef()) != root)
       return;
     if (found || store.getMemRef() != root || store->getBlock() != loop.getBody() ||
         store.getIndices() != ValueRange(loop.getInductionVars()))
@@ -166,7 +156,7 @@ struct FuseFiniteChecksPass : gdc::impl::GDFuseFiniteChecksBase<FuseFiniteChecks
           checks.push_back(*check);
       });
       for (ExponentCheck &check : checks) {
-        Value root = rootOf(check.buffer);
+        Value root = gdc::rootBuffer(check.buffer);
         // The loop that last wrote the buffer, if nothing in between may.
         scf::ParallelOp writer;
         for (Operation *op = check.loop->getPrevNode(); op; op = op->getPrevNode()) {

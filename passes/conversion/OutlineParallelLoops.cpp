@@ -11,6 +11,7 @@
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
+#include "passes/conversion/BufferRoots.h"
 #include "runtime/Parallel.h"
 
 #include "mlir/IR/IRMapping.h"
@@ -204,17 +205,6 @@ struct OutlineParallelLoopsPass
     SmallVector<Operation *> ops;
   };
 
-  /// The buffer a memref views: through subviews, reshapes and casts.
-  static Value rootOf(Value memref) {
-    while (Operation *def = memref.getDefiningOp()) {
-      auto view = dyn_cast<ViewLikeOpInterface>(def);
-      if (!view)
-        break;
-      memref = view.getViewSource();
-    }
-    return memref;
-  }
-
   /// Marks `llvm.noalias` the captured buffers that the function allocated
   /// itself and that no other capture views: the body then vectorises
   /// without checking at run time for overlaps that cannot happen (in the
@@ -224,11 +214,11 @@ struct OutlineParallelLoopsPass
     DenseMap<Value, unsigned> uses;
     for (Value capture : captures)
       if (isa<MemRefType>(capture.getType()))
-        ++uses[rootOf(capture)];
+        ++uses[gdc::rootBuffer(capture)];
     for (auto [index, capture] : llvm::enumerate(captures)) {
       if (!isa<MemRefType>(capture.getType()))
         continue;
-      Value root = rootOf(capture);
+      Value root = gdc::rootBuffer(capture);
       if (uses[root] == 1 && root.getDefiningOp<memref::AllocOp>())
         body.setArgAttr(index + 3, LLVM::LLVMDialect::getNoAliasAttrName(),
                         UnitAttr::get(body.getContext()));
@@ -287,7 +277,7 @@ struct OutlineParallelLoopsPass
     markDistinctBuffers(body, captures);
     Block &callerEntry = function.getBody().front();
     for (auto [i, capture] : llvm::enumerate(captures)) {
-      auto arg = dyn_cast<BlockArgument>(rootOf(capture));
+      auto arg = dyn_cast<BlockArgument>(gdc::rootBuffer(capture));
       if (isa<MemRefType>(capture.getType()) && arg && arg.getOwner() == &callerEntry)
         body.setArgAttr(i + 3, gdc::kCallerBufferAttr, UnitAttr::get(context));
     }
