@@ -238,9 +238,11 @@ def GDStreamStores : Pass<"gd-stream-stores", "mlir::ModuleOp"> {
     with those stores non-temporal and 64-byte aligned, between scalar
     loops to the first line boundary and for the rest. When the streamed
     buffers are not at the same offset within a line, the scalar loop does
-    everything.
+    everything. A sequentially consistent fence follows the loops: streaming
+    stores are weakly ordered.
   }];
   let dependentDialects = ["mlir::vector::VectorDialect", "mlir::arith::ArithDialect",
+                           "mlir::LLVM::LLVMDialect",
                            "mlir::memref::MemRefDialect", "mlir::scf::SCFDialect"];
 }
 

@@ -18,11 +18,14 @@
 // vector loop of whole lines with non-temporal stores, and a scalar loop
 // for the rest. When the written buffers do not start at the same offset
 // within a line, the scalar loop does all of it. Values are the scalar
-// loop's: the same operations, element by element.
+// loop's: the same operations, element by element. Streaming stores are
+// weakly ordered: a fence after the loops makes them visible before the
+// thread reports its share done, whatever the pool's barrier is made of.
 //
 //===----------------------------------------------------------------------===//
 #include "passes/Passes.h"
 
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Utils/StaticValueUtils.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/IRMapping.h"
@@ -139,6 +142,10 @@ public:
     scf::ParallelOp loop = plan.loop;
     OpBuilder b(loop);
     Location loc = loop.getLoc();
+    {
+      OpBuilder after(loop->getBlock(), std::next(loop->getIterator()));
+      LLVM::FenceOp::create(after, loc, LLVM::AtomicOrdering::seq_cst);
+    }
     unsigned outerDims = loop.getNumLoops() - 1;
     if (outerDims == 0) {
       SmallVector<Value> results = row(b, loc, plan, {}, loop.getInitVals());

@@ -27,6 +27,9 @@
 // CHECK: %[[MID:.*]] = vector.reduction <maxui>, %[[BODY]], %[[HEAD]] : vector<16xi32> into i32
 // CHECK: %[[TAIL:.*]] = scf.for %{{.*}} = %[[END]] to %[[HI]] step %{{.*}} iter_args(%{{.*}} = %[[MID]]) -> (i32) {
 // CHECK-NOT: scf.parallel
+// Streaming stores are weakly ordered: a fence before the share is done
+// (on x86 a locked instruction, which drains the write-combining buffers).
+// CHECK: llvm.fence seq_cst
 // CHECK: memref.atomic_rmw maxu %[[TAIL]]
 func.func private @update_par0(%lo: index, %hi: index, %work: index,
     %x: memref<2097152xf32> {gd.caller_buffer}, %s: memref<f32> {gd.caller_buffer},
@@ -63,6 +66,7 @@ func.func private @update_par0(%lo: index, %hi: index, %work: index,
 // CHECK: scf.for
 // CHECK: vector.store %{{.*}}[%[[R]], %{{.*}}] {alignment = 64 : i64, nontemporal = true}
 // CHECK: scf.for
+// CHECK: llvm.fence seq_cst
 func.func private @rows_par0(%lo: index, %hi: index, %work: index,
     %x: memref<1024x1024xf32> {gd.caller_buffer}, %y: memref<1024x1024xf32> {gd.caller_buffer}) attributes {gd.parallel_body} {
   %c0 = arith.constant 0 : index
