@@ -43,7 +43,7 @@ bool ModelState::saveCheckpoint(const std::string &path, const RunPosition &posi
   for (size_t p = 0; p < manifest->params.size(); ++p) {
     const ParamSpec &spec = manifest->params[p];
     for (size_t s = 0; s < spec.liveSlots(numStates); ++s)
-      tensors.push_back({manifest->stateSlotPath(p, s), spec.shape,
+      tensors.push_back({manifest->stateSlotPath(p, s), spec.slotShape(s),
                          std::vector<float>(states[p * numStates + s].begin(),
                                             states[p * numStates + s].end())});
   }
@@ -108,7 +108,7 @@ bool ModelState::loadCheckpoint(const std::string &path, RunPosition &position,
       return false;
     slotTensors[p].resize(spec.liveSlots(numStates));
     for (size_t s = 0; s < slotTensors[p].size(); ++s)
-      if (!take(manifest->stateSlotPath(p, s), spec.shape, slotTensors[p][s]))
+      if (!take(manifest->stateSlotPath(p, s), spec.slotShape(s), slotTensors[p][s]))
         return false;
   }
   std::vector<const NamedTensor *> globalTensors(manifest->globals.size());

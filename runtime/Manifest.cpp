@@ -183,6 +183,25 @@ bool ManifestParser::parseInit(const std::vector<std::string_view> &fields,
   return false;
 }
 
+/// `784,256` into its dimensions, each a positive integer.
+static bool parseCommaDims(std::string_view dims, Shape &shape, std::string &problem) {
+  size_t start = 0;
+  while (true) {
+    size_t comma = dims.find(',', start);
+    std::string_view text =
+        dims.substr(start, comma == std::string_view::npos ? comma : comma - start);
+    int64_t dim;
+    if (!parseInt64(text, dim) || dim <= 0) {
+      problem = "dimension '" + std::string(text) + "' is not a positive integer";
+      return false;
+    }
+    shape.push_back(dim);
+    if (comma == std::string_view::npos)
+      return true;
+    start = comma + 1;
+  }
+}
+
 bool ManifestParser::parseParam(const std::vector<std::string_view> &fields,
                                 std::string &problem) {
   if (fields.size() < 4) {
@@ -195,25 +214,8 @@ bool ManifestParser::parseParam(const std::vector<std::string_view> &fields,
     problem = "duplicate parameter '" + param.path + "'";
     return false;
   }
-  if (fields[2] != "-") {
-    std::string_view dims = fields[2];
-    size_t start = 0;
-    while (true) {
-      size_t comma = dims.find(',', start);
-      std::string_view text = dims.substr(
-          start, comma == std::string_view::npos ? comma : comma - start);
-      int64_t dim;
-      if (!parseInt64(text, dim) || dim <= 0) {
-        problem = "parameter dimension '" + std::string(text) +
-                  "' is not a positive integer";
-        return false;
-      }
-      param.shape.push_back(dim);
-      if (comma == std::string_view::npos)
-        break;
-      start = comma + 1;
-    }
-  }
+  if (fields[2] != "-" && !parseCommaDims(fields[2], param.shape, problem))
+    return false;
   if (!parseInit(fields, param.init, problem))
     return false;
   out.params.push_back(std::move(param));
@@ -494,8 +496,29 @@ bool ManifestParser::parseLine(const std::vector<std::string_view> &fields,
       return false;
     }
     param->slotsKnown = true;
-    for (size_t i = 2; i < fields.size(); ++i)
-      param->slots.emplace_back(fields[i]);
+    for (size_t i = 2; i < fields.size(); ++i) {
+      // `<state>` or `<state>:<dims>`, a slot kept with extent 1 along
+      // some of the parameter's axes.
+      std::string_view field = fields[i];
+      size_t colon = field.find(':');
+      param->slots.emplace_back(field.substr(0, colon));
+      Shape &shape = param->slotShapes.emplace_back();
+      if (colon == std::string_view::npos) {
+        shape = param->shape;
+        continue;
+      }
+      if (!parseCommaDims(field.substr(colon + 1), shape, problem))
+        return false;
+      bool fits = shape.size() == param->shape.size();
+      for (size_t d = 0; fits && d < shape.size(); ++d)
+        fits = shape[d] == param->shape[d] || shape[d] == 1;
+      if (!fits) {
+        problem = "state '" + param->slots.back() + "' of '" + param->path + "' has shape " +
+                  formatShape(shape) + ", which is not " + formatShape(param->shape) +
+                  " with some dimensions 1";
+        return false;
+      }
+    }
     return true;
   }
   // `hyper <name> <default>` and `global <name> <init>`: a uniquely named

@@ -19,8 +19,11 @@
 //                                   | he_normal <fan_in>
 //                                   | normal <mean> <std> | uniform <lo> <hi>
 //   state <name>                  optimizer state slots, in order (S of them)
-//   slots <path> [<name>...]      the states param <path>'s optimizer keeps
-//                                 in its first slots (none: frozen)
+//   slots <path> [<name>[:<dims>]...]
+//                                 the states param <path>'s optimizer keeps
+//                                 in its first slots (none: frozen); dims
+//                                 (`256,1`): a state kept with extent 1
+//                                 along some axes, the param's otherwise
 //   global <name> <init> [<dim>...] optimizer global states (a scalar
 //                                 without dims), in order, each filled with
 //                                 <init> at the start
@@ -105,6 +108,11 @@ struct ParamSpec {
   /// the manifest has a `slots` record for it; otherwise all S are live.
   bool slotsKnown = false;
   std::vector<std::string> slots;
+  /// The shape each of `slots` is kept in: the parameter's, or 1 along
+  /// axes where the state is the same for every element.
+  std::vector<Shape> slotShapes;
+  /// Slot `s`'s shape (a slot not in `slotShapes` has the parameter's).
+  const Shape &slotShape(size_t s) const { return s < slotShapes.size() ? slotShapes[s] : shape; }
   /// How many of the S slots its optimizer uses.
   size_t liveSlots(size_t numStates) const { return slotsKnown ? slots.size() : numStates; }
 };

@@ -24,6 +24,14 @@ std::string spacedDims(const Shape &shape) {
   return text;
 }
 
+/// `784,256` (empty for a scalar), as `param` and `slots` records hold it.
+std::string commaDims(const Shape &shape) {
+  std::string text;
+  for (size_t i = 0; i < shape.size(); ++i)
+    text += (i ? "," : "") + std::to_string(shape[i]);
+  return text;
+}
+
 } // namespace
 
 std::string formatShape(const Shape &shape) {
@@ -97,9 +105,7 @@ std::string formatManifest(const Manifest &m) {
   text += "label " + m.labelType + spacedDims(m.labelShape) + "\n";
   text += "output " + m.outputType + spacedDims(m.outputShape) + "\n";
   for (const ParamSpec &param : m.params) {
-    std::string dims;
-    for (size_t i = 0; i < param.shape.size(); ++i)
-      dims += (i ? "," : "") + std::to_string(param.shape[i]);
+    std::string dims = commaDims(param.shape);
     text += "param " + param.path + " " + (dims.empty() ? "-" : dims) + " " +
             formatInit(param.init) + "\n";
   }
@@ -109,8 +115,11 @@ std::string formatManifest(const Manifest &m) {
     if (!param.slotsKnown)
       continue;
     text += "slots " + param.path;
-    for (const std::string &slot : param.slots)
-      text += " " + slot;
+    for (size_t s = 0; s < param.slots.size(); ++s) {
+      text += " " + param.slots[s];
+      if (param.slotShape(s) != param.shape)
+        text += ":" + commaDims(param.slotShape(s));
+    }
     text += "\n";
   }
   for (const GlobalSpec &global : m.globals) {

@@ -31,12 +31,17 @@ bool ModelState::fits(std::string &error) const {
   // In double: an int64 product of many dimensions could wrap around to a
   // size that looks small.
   double floats = 0;
+  auto elements = [](const Shape &shape) {
+    double n = 1;
+    for (int64_t dim : shape)
+      n *= double(dim);
+    return n;
+  };
   for (const ParamSpec &spec : manifest->params) {
-    double elements = 1;
-    for (int64_t dim : spec.shape)
-      elements *= double(dim);
     // Twice: the step writes the next values beside the current ones.
-    floats += 2 * elements * double(1 + manifest->states.size());
+    floats += 2 * elements(spec.shape);
+    for (size_t s = 0; s < manifest->states.size(); ++s)
+      floats += 2 * elements(spec.slotShape(s));
   }
   double needed = floats * sizeof(float), available = physicalMemoryBytes();
   if (available > 0 && needed > available) {
@@ -63,7 +68,8 @@ void ModelState::initialize(uint64_t runSeed) {
     params[p].resize(static_cast<size_t>(count));
     initializeParam(spec.init, params[p].data(), count, runSeed, p);
     for (size_t s = 0; s < numStates; ++s)
-      states[p * numStates + s].assign(static_cast<size_t>(count), 0.0f);
+      states[p * numStates + s].assign(static_cast<size_t>(shapeElementCount(spec.slotShape(s))),
+                                       0.0f);
   }
   globals.clear();
   for (const GlobalSpec &global : manifest->globals)

@@ -160,19 +160,21 @@ optimizer muon(lr: f32 = 0.02, beta: f32 = 0.95, wd: f32 = 0.0, steps: int = 5) 
 // `factor_min` entries is factored into row and column means (decaying as
 // 1 - t^-decay); other tensors keep it whole. The step is clipped to an
 // RMS of at most `clip` and scaled by the parameter's RMS (at least
-// min_scale). Here the factored moments are stored full size, each row
-// (column) holding its mean: the steps are Adafactor's, the memory is not.
+// min_scale). A factored matrix keeps one value per row and per column
+// (`row` is the same along each row, so the step keeps it as a column, and
+// `col` as a row); the others keep `v`, each state the rule leaves alone
+// one number.
 optimizer adafactor(lr: f32 = 0.01, decay: f32 = 0.8, eps: f32 = 1e-30, clip: f32 = 1.0,
                     min_scale: f32 = 1e-3, factor_min: int = 128) {
   state row = zeros_like(p)
   state col = zeros_like(p)
   state v = zeros_like(p)
+  let factored = min(size(p, -1), size(p, -2)) >= factor_min
   let rate = 1 - t^(-decay)
   let g2 = g^2 + eps
-  row = rate * row + (1 - rate) * mean(g2, axis = -1)
-  col = rate * col + (1 - rate) * mean(g2, axis = -2)
-  v = rate * v + (1 - rate) * g2
-  let factored = min(size(p, -1), size(p, -2)) >= factor_min
+  row = if factored then rate * row + (1 - rate) * mean(g2, axis = -1) else row
+  col = if factored then rate * col + (1 - rate) * mean(g2, axis = -2) else col
+  v = if factored then v else rate * v + (1 - rate) * g2
   let u = if factored then g * (row / mean(row))^(-0.5) * col^(-0.5) else g * v^(-0.5)
   let clipped = u / max(1, sqrt(mean(u^2)) / clip)
   p - lr * clipped * max(sqrt(mean(p^2)), min_scale)

@@ -15,6 +15,7 @@
 #include "passes/lens/PerExampleRules.h"
 #include "passes/lens/RulePhases.h"
 #include "passes/lens/StageLoops.h"
+#include "passes/lens/StateShapes.h"
 #include "passes/lens/StepBuilder.h"
 #include "passes/lens/StepManifest.h"
 #include "passes/lens/UpdatePlan.h"
@@ -101,6 +102,9 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     if (inst.owner < 0)
       for (unsigned i = 0; i < inst.lens.getNumParams(); ++i)
         paramTypes.push_back(paramType(inst.lens, i));
+  // Each state slot's type: smaller than its parameter where the state is
+  // the same along an axis (StateShapes.h). Decided on the whole rules.
+  SmallVector<SmallVector<RankedTensorType>> slotTypes = stateSlotTypes(*plan, paramTypes);
   // With per_example transforms, gd-batch gave the lenses one copy of each
   // parameter per example, and the loss seeds each example's own gradient.
   bool perExampleGradients = model.front().lens->hasAttr(kPerExampleParamsAttr);
@@ -135,8 +139,8 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     SmallVector<Type> args;
     for (Type t : paramTypes)
       args.push_back(bufferType(t));
-    for (Type t : paramTypes)
-      for (unsigned s = 0; s < numStates; ++s)
+    for (ArrayRef<RankedTensorType> slots : slotTypes)
+      for (RankedTensorType t : slots)
         args.push_back(bufferType(t));
     for (RankedTensorType type : plan->globalTypes)
       args.push_back(bufferType(type));
@@ -375,9 +379,11 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     llvm::SmallDenseSet<unsigned> stacked;
     if (!whole && isElementwise(group.rule))
       for (const Stack &stack : stacks) {
-        if (cast<RankedTensorType>(paramTypes[stack.tensors.front()]).getNumElements() >
+        unsigned first = stack.tensors.front();
+        if (cast<RankedTensorType>(paramTypes[first]).getNumElements() >
                 kMaxStackedUpdateElements ||
-            !llvm::all_of(stack.tensors, [&](unsigned i) { return inGroup.contains(i); }))
+            !llvm::all_of(stack.tensors, [&](unsigned i) { return inGroup.contains(i); }) ||
+            !llvm::all_of(slotTypes[first], [&](Type t) { return t == paramTypes[first]; }))
           continue;
         RuleInputs in{stack.loop->stackedParam(stack.q, stack.r),
                       seen(stack.loop->stackedGrad(stack.q, stack.r)),
@@ -465,15 +471,16 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
   llvm::BitVector paramWritten(numParams), globalWritten(numGlobals);
   for (GroupUpdate &u : updates) {
     SmallVector<Value> newGlobals;
-    SmallVector<ApplyOptimizerOp> applied = u.rule->finish(newGlobals);
+    SmallVector<RuleResult> applied = u.rule->finish(newGlobals);
     for (auto [g, value] : llvm::enumerate(newGlobals)) {
       writeNext(value, globalBase + u.group->firstGlobal + g);
       globalWritten.set(u.group->firstGlobal + g);
       checked.push_back(value);
     }
     unsigned ruleStates = u.group->rule.getStateNames().size();
-    for (auto [in, indices, update] : llvm::zip(u.tensors, u.targets, applied)) {
+    for (auto [in, indices, result] : llvm::zip(u.tensors, u.targets, applied)) {
       ArrayRef<unsigned> targets = indices;
+      ApplyOptimizerOp update = result.update;
       // Where the rule is defined, and which parameter this updates.
       update->setLoc(b.getFusedLoc(
           {u.group->rule.getLoc(), sb.mapLoc("the update of " + in.path)}));
@@ -488,8 +495,13 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
         writeNext(part(update.getNewParam(), j), i);
         paramWritten.set(i);
         for (unsigned s = 0; s < ruleStates; ++s)
-          writeNext(part(update.getNewStates()[s], j), numParams + i * numStates + s);
+          writeNext(part(result.newStates[s], j), numParams + i * numStates + s);
       }
+      // A state kept smaller is computed apart from the update, which
+      // checks the others (kPoisonNonFiniteAttr).
+      for (auto [s, state] : llvm::enumerate(result.newStates))
+        if (s < ruleStates && state != update.getNewStates()[s])
+          checked.push_back(state);
     }
   }
   // A frozen parameter, and a global no rule updates, carry over unchanged.
@@ -575,7 +587,7 @@ LogicalResult buildTrainStep(ModuleOp module, TrainStepOp step, bool checkFinite
     return failure();
 
   // The manifest, a NUL-terminated string the runtime reads.
-  FailureOr<gdrt::Manifest> manifestSpec = buildManifest(step, model, lossLens, *plan);
+  FailureOr<gdrt::Manifest> manifestSpec = buildManifest(step, model, lossLens, *plan, slotTypes);
   if (failed(manifestSpec))
     return failure();
   std::string manifest = gdrt::formatManifest(*manifestSpec);

@@ -30,28 +30,6 @@ bool isScalarGlobal(OptimizerOp rule, unsigned i) {
 /// orthogonalize, a mean along an axis) rather than one scalar.
 bool perElement(Operation *op) { return barrierPhase(op) == Phase::PerElement; }
 
-/// The axis a whole-tensor barrier names, if it names one (read from the
-/// attribute: an I64Attr's accessor is unsigned).
-std::optional<int64_t> axisOf(Operation *op) {
-  if (!isa<TensorMeanOp, TensorSumOp, TensorSizeOp>(op))
-    return std::nullopt;
-  if (auto axis = op->getAttrOfType<IntegerAttr>("axis"))
-    return axis.getInt();
-  return std::nullopt;
-}
-
-/// `axis` of a tensor of rank `rank` counted from the first (negative ones
-/// count from the last), -1 for an axis before the first (extent 1, as
-/// NumPy's right-aligned broadcasting has it), or std::nullopt past the
-/// last.
-std::optional<int64_t> resolveAxis(int64_t axis, int64_t rank) {
-  if (axis >= rank)
-    return std::nullopt;
-  if (axis >= 0)
-    return axis;
-  return std::max<int64_t>(axis + rank, -1);
-}
-
 Value scalarConstant(OpBuilder &b, Location loc, double v) {
   return gd::scalarConstant(b, loc, b.getF32Type(), v);
 }
@@ -167,11 +145,41 @@ bool gdc::isElementwise(OptimizerOp rule) {
               .wasInterrupted();
 }
 
+std::optional<int64_t> gdc::barrierAxis(Operation *op) {
+  if (!isa<TensorMeanOp, TensorSumOp, TensorSizeOp>(op))
+    return std::nullopt;
+  // (Read from the attribute: an I64Attr's accessor is unsigned.)
+  if (auto axis = op->getAttrOfType<IntegerAttr>("axis"))
+    return axis.getInt();
+  return std::nullopt;
+}
+
+std::optional<int64_t> gdc::resolveAxis(int64_t axis, int64_t rank) {
+  if (axis >= rank)
+    return std::nullopt;
+  if (axis >= 0)
+    return axis;
+  return std::max<int64_t>(axis + rank, -1);
+}
+
 RuleApplication::RuleApplication(OpBuilder &b, Location loc, OptimizerOp rule,
                                  ArrayRef<RuleInputs> tensors, Value t, ValueRange hypers,
                                  ValueRange globals, Value loss, Value seed)
     : b(b), loc(loc), rule(rule), tensors(tensors), t(t), hypers(hypers), globals(globals),
-      seed(seed), scalars(tensors.size()), elements(tensors.size()) {
+      seed(seed), scalars(tensors.size()), elements(tensors.size()),
+      compactElements(tensors.size()) {
+  // A state kept smaller than its parameter enters the body broadcast back.
+  for (RuleInputs &in : this->tensors) {
+    SmallVector<Value> &states = kept.emplace_back(in.states);
+    Value ones;
+    for (auto [s, state] : llvm::enumerate(in.states)) {
+      if (state.getType() == in.param.getType())
+        continue;
+      if (!ones)
+        ones = FullLikeOp::create(b, loc, in.param, b.getF64FloatAttr(1.0));
+      in.states[s] = onShapeOf(states[s], ones);
+    }
+  }
   Block &body = rule.getBody().front();
   unsigned lead = rule.getNumLeadingArgs(), numHypers = rule.getHyperNames().size(),
            numStates = rule.getStateNames().size();
@@ -302,7 +310,7 @@ LogicalResult RuleApplication::checkShapes() {
   for (Operation *barrier : barriers) {
     for (const RuleInputs &in : tensors) {
       auto type = cast<RankedTensorType>(in.param.getType());
-      std::optional<int64_t> axis = axisOf(barrier);
+      std::optional<int64_t> axis = barrierAxis(barrier);
       if (isa<OrthogonalizeOp>(barrier) && type.getRank() != 2) {
         barrier->emitError("'orthogonalize' takes a matrix, but this rule updates '")
             << in.path << "', of shape " << formatTensorType(type)
@@ -323,7 +331,7 @@ Value RuleApplication::wholeTensorValue(Operation *op, Value x) {
   auto type = cast<RankedTensorType>(x.getType());
   if (isa<TensorMeanOp, TensorSumOp>(op)) {
     bool mean = isa<TensorMeanOp>(op);
-    std::optional<int64_t> axis = axisOf(op);
+    std::optional<int64_t> axis = barrierAxis(op);
     SmallVector<int64_t> reduced;
     if (!axis) {
       for (int64_t d = 0; d < type.getRank(); ++d)
@@ -341,9 +349,8 @@ Value RuleApplication::wholeTensorValue(Operation *op, Value x) {
       v = DivOp::create(b, loc, v, scalarConstant(b, loc, double(count)));
     if (!axis)
       return v;
-    // Back to the tensor's shape: the same value all along the axis.
-    v = ExpandDimsOp::create(b, loc, v, b.getDenseI64ArrayAttr(reduced));
-    return AddOp::create(b, loc, FullLikeOp::create(b, loc, x, b.getF64FloatAttr(0.0)), v);
+    // Extent 1 along the axis; the caller broadcasts it back.
+    return ExpandDimsOp::create(b, loc, v, b.getDenseI64ArrayAttr(reduced));
   }
   auto ortho = cast<OrthogonalizeOp>(op);
   // Muon's quintic Newton-Schulz iteration, as optax writes it (its default
@@ -377,7 +384,7 @@ std::optional<SmallVector<Value>> RuleApplication::nextGradAtPoints() {
       // Known from the shape: no operand to compute.
       for (auto [v, in] : llvm::zip(scalars, tensors)) {
         auto type = cast<RankedTensorType>(in.param.getType());
-        int64_t axis = *resolveAxis(*axisOf(size), type.getRank());
+        int64_t axis = *resolveAxis(*barrierAxis(size), type.getRank());
         v.push_back(scalarConstant(b, loc, axis < 0 ? 1.0 : double(type.getDimSize(axis))));
       }
       continue;
@@ -397,9 +404,19 @@ std::optional<SmallVector<Value>> RuleApplication::nextGradAtPoints() {
     if (isa<GradAtOp>(barrier))
       return operands; // the points; provideGradients() gives the value
     if (!isa<TensorNormOp, GlobalNormOp>(barrier)) {
-      for (unsigned i = 0; i < tensors.size(); ++i)
-        (perElement(barrier) ? elements : scalars)[i].push_back(
-            wholeTensorValue(barrier, operands[i]));
+      for (unsigned i = 0; i < tensors.size(); ++i) {
+        Value v = wholeTensorValue(barrier, operands[i]);
+        if (!perElement(barrier)) {
+          scalars[i].push_back(v);
+          continue;
+        }
+        compactElements[i].push_back(v);
+        // Back to the tensor's shape: the same value all along the axis.
+        if (v.getType() != operands[i].getType())
+          v = AddOp::create(b, loc,
+                            FullLikeOp::create(b, loc, operands[i], b.getF64FloatAttr(0.0)), v);
+        elements[i].push_back(v);
+      }
       continue;
     }
     SmallVector<Value> sumsOfSquares;
@@ -427,21 +444,69 @@ std::optional<SmallVector<Value>> RuleApplication::nextGradAtPoints() {
 }
 
 void RuleApplication::provideGradients(ArrayRef<Value> gradients) {
-  for (auto [e, g] : llvm::zip(elements, gradients))
+  for (auto [e, c, g] : llvm::zip(elements, compactElements, gradients)) {
     e.push_back(g);
+    c.push_back(g);
+  }
 }
 
-SmallVector<ApplyOptimizerOp> RuleApplication::finish(SmallVectorImpl<Value> &newGlobals) {
-  SmallVector<ApplyOptimizerOp> applied;
+Value RuleApplication::onShapeOf(Value v, Value ones) {
+  auto from = cast<RankedTensorType>(v.getType());
+  auto to = cast<RankedTensorType>(ones.getType());
+  for (int64_t d = 0; d < to.getRank(); ++d)
+    if (to.getDimSize(d) == 1 && from.getDimSize(d) != 1)
+      v = SliceOp::create(b, loc, v, b.getI64IntegerAttr(d), b.getI64IntegerAttr(0),
+                          b.getI64IntegerAttr(1));
+  // Times one, which is v itself (-0 and NaN included), broadcast.
+  if (v.getType() != to)
+    v = MulOp::create(b, loc, ones, v);
+  return v;
+}
+
+Value RuleApplication::keptStateUpdate(unsigned i, unsigned s) {
+  Value state = kept[i][s];
+  Operation *terminator = rule.getBody().front().getTerminator();
+  OptimizerOp update = derived(".state" + std::to_string(s), barriers.size(), nullptr,
+                               terminator->getOperand(1 + s));
+  // Every operand on the kept shape. The update reads neither p nor g
+  // (StateShapes.h): zeros stand in for them.
+  Value zeros = FullLikeOp::create(b, loc, state, b.getF64FloatAttr(0.0));
+  Value ones = FullLikeOp::create(b, loc, state, b.getF64FloatAttr(1.0));
+  SmallVector<Value> all(scalars[i]);
+  for (auto [g, global] : llvm::enumerate(globals))
+    if (isScalarGlobal(rule, g))
+      all.push_back(global);
+  llvm::append_range(all, hypers);
+  SmallVector<Value> operands;
+  for (Value v : kept[i])
+    operands.push_back(onShapeOf(v, ones));
+  for (Value v : compactElements[i])
+    operands.push_back(onShapeOf(v, ones));
+  return ApplyOptimizerOp::create(b, loc, FlatSymbolRefAttr::get(update.getSymNameAttr()), zeros,
+                                  zeros, t, all, operands, seed,
+                                  b.getI64IntegerAttr(tensors[i].index))
+      .getNewParam();
+}
+
+SmallVector<RuleResult> RuleApplication::finish(SmallVectorImpl<Value> &newGlobals) {
+  SmallVector<RuleResult> applied;
+  auto results = [&](OptimizerOp body) {
+    unsigned numStates = rule.getStateNames().size();
+    for (unsigned i = 0; i < tensors.size(); ++i) {
+      RuleResult &r = applied.emplace_back();
+      r.update = apply(body, i);
+      for (unsigned s = 0; s < numStates; ++s)
+        r.newStates.push_back(kept[i][s].getType() == tensors[i].param.getType()
+                                  ? r.update.getNewStates()[s]
+                                  : keptStateUpdate(i, s));
+    }
+  };
   if (!phased) {
-    for (unsigned i = 0; i < tensors.size(); ++i)
-      applied.push_back(apply(rule, i));
+    results(rule);
     return applied;
   }
   assert(next == barriers.size() && "finish() before every barrier was computed");
-  OptimizerOp last = derived(".phased", barriers.size(), nullptr, Value());
-  for (unsigned i = 0; i < tensors.size(); ++i)
-    applied.push_back(apply(last, i));
+  results(derived(".phased", barriers.size(), nullptr, Value()));
   // A global state's new value is uniform (the verifier checks): the step
   // computes it once, from t, loss, the hyperparameters, the global states
   // and global_norm's values. Should one not be (a random draw), it is

@@ -15,6 +15,9 @@ namespace gdc {
 /// One parameter tensor's update inputs.
 struct RuleInputs {
   mlir::Value param, grad;
+  /// As the step keeps them: a state that is the same along some axes has
+  /// extent 1 along them (StateShapes.h); the others are shaped like
+  /// `param`.
   llvm::SmallVector<mlir::Value> states;
   int64_t index; ///< the parameter's position in the step (random streams)
   std::string path = {}; ///< the parameter's path, for diagnostics
@@ -26,6 +29,23 @@ struct RuleInputs {
 /// tensor's index). Such a rule updates several tensors stacked into one
 /// as it updates each on its own, value for value.
 bool isElementwise(gd::OptimizerOp rule);
+
+/// The axis a whole-tensor barrier (`mean(x, axis = k)`, `sum`, `size`)
+/// names, if it names one.
+std::optional<int64_t> barrierAxis(mlir::Operation *op);
+
+/// `axis` of a tensor of rank `rank` counted from the first (negative ones
+/// count from the last), -1 for an axis before the first (extent 1, as
+/// NumPy's right-aligned broadcasting has it), or std::nullopt past the
+/// last.
+std::optional<int64_t> resolveAxis(int64_t axis, int64_t rank);
+
+/// One tensor's update: the op that computes the new parameter, and the new
+/// states, each of its state's type in RuleInputs.
+struct RuleResult {
+  gd::ApplyOptimizerOp update;
+  llvm::SmallVector<mlir::Value> newStates;
+};
 
 /// One update rule applied to its tensors. A rule that reads `loss` or has
 /// barriers (`norm`, `global_norm`, `grad_at`, whole-tensor means, sums,
@@ -61,14 +81,22 @@ public:
   /// tensor.
   void provideGradients(llvm::ArrayRef<mlir::Value> gradients);
   /// Applies the body (its last phase) once every grad_at has its
-  /// gradient and returns each tensor's gd.apply_optimizer (the results'
-  /// states beyond the rule's own are to be ignored); `newGlobals`
-  /// receives the global states' values after the step.
-  llvm::SmallVector<gd::ApplyOptimizerOp>
-  finish(llvm::SmallVectorImpl<mlir::Value> &newGlobals);
+  /// gradient and returns each tensor's update; `newGlobals` receives the
+  /// global states' values after the step. A state kept with extent 1
+  /// along some axes is computed by a rule of its own, on that shape (its
+  /// new value depends only on values that are the same along them), and
+  /// the body reads it broadcast back.
+  llvm::SmallVector<RuleResult> finish(llvm::SmallVectorImpl<mlir::Value> &newGlobals);
 
 private:
   gd::ApplyOptimizerOp apply(gd::OptimizerOp op, unsigned tensor);
+  /// Tensor `i`'s new state `s` where it is kept with extent 1 along some
+  /// axes: the body's value computed on that shape.
+  mlir::Value keptStateUpdate(unsigned i, unsigned s);
+  /// `v` on the shape of `ones` (a tensor of ones): sliced at index 0 along
+  /// the axes where `ones` has extent 1 (where `v` is the same all along
+  /// them) and broadcast along the others.
+  mlir::Value onShapeOf(mlir::Value v, mlir::Value ones);
   /// Barrier `op`'s value for a tensor whose operand is `x` (all of it).
   mlir::Value wholeTensorValue(mlir::Operation *op, mlir::Value x);
   gd::OptimizerOp derived(const std::string &suffix, unsigned k, mlir::Operation *stopAt,
@@ -82,7 +110,10 @@ private:
   mlir::OpBuilder &b;
   mlir::Location loc;
   gd::OptimizerOp rule;
-  llvm::ArrayRef<RuleInputs> tensors;
+  /// The tensors' inputs, their states broadcast to the parameter's shape
+  /// where they are kept smaller (`kept`).
+  llvm::SmallVector<RuleInputs> tensors;
+  llvm::SmallVector<llvm::SmallVector<mlir::Value>> kept;
   mlir::Value t;
   mlir::ValueRange hypers, globals;
   mlir::Value seed;
@@ -97,8 +128,9 @@ private:
   bool phased;
   unsigned next = 0; ///< the next barrier to compute
   /// Per tensor: the leading scalars (loss, scalar barriers) and the
-  /// per-element barriers (grad_at values) computed so far.
-  llvm::SmallVector<llvm::SmallVector<mlir::Value>> scalars, elements;
+  /// per-element barriers (grad_at values) computed so far; the latter
+  /// also as computed (a mean along an axis with extent 1 there).
+  llvm::SmallVector<llvm::SmallVector<mlir::Value>> scalars, elements, compactElements;
 };
 
 } // namespace gdc

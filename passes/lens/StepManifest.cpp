@@ -23,8 +23,9 @@ void perExample(Type type, bool dropBatch, std::string &element, gdrt::Shape &sh
 
 /// The manifest tells the runtime everything it needs about the model;
 /// runtime/Manifest.h has the struct, and formatManifest writes its text.
-FailureOr<gdrt::Manifest> gdc::buildManifest(TrainStepOp step, ArrayRef<ModelInstance> model,
-                                        LensOp loss, const UpdatePlan &plan) {
+FailureOr<gdrt::Manifest>
+gdc::buildManifest(TrainStepOp step, ArrayRef<ModelInstance> model, LensOp loss,
+                   const UpdatePlan &plan, ArrayRef<SmallVector<RankedTensorType>> slotTypes) {
   gdrt::Manifest m;
   m.version = 1;
   Block &first = model.front().lens.getForward().front();
@@ -53,8 +54,11 @@ FailureOr<gdrt::Manifest> gdc::buildManifest(TrainStepOp step, ArrayRef<ModelIns
       gdrt::ParamSpec &spec = m.params[tensor];
       spec.slotsKnown = true;
       if (OptimizerOp rule = group.rule)
-        for (Attribute name : rule.getStateNames())
+        for (auto [s, name] : llvm::enumerate(rule.getStateNames())) {
           spec.slots.push_back(cast<StringAttr>(name).str());
+          ArrayRef<int64_t> shape = slotTypes[tensor][s].getShape();
+          spec.slotShapes.emplace_back(shape.begin(), shape.end());
+        }
     }
   for (auto [name, init, type] : llvm::zip(plan.globalNames, plan.globalInits, plan.globalTypes))
     m.globals.push_back({name, static_cast<float>(init),

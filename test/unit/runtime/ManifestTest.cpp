@@ -206,6 +206,34 @@ TEST(Manifest, GlobalStatesHaveInitialValues) {
             std::string::npos);
 }
 
+TEST(Manifest, StateSlotsMayBeKeptSmaller) {
+  Manifest m;
+  std::string error;
+  ASSERT_TRUE(parseManifest(std::string(kHeader) +
+                                "param w 4,3 zeros\nparam b 3 zeros\nstate row\nstate v\n"
+                                "slots w row:4,1 v:1,1\nslots b row v\n",
+                            m, error))
+      << error;
+  EXPECT_EQ(m.params[0].slots, (std::vector<std::string>{"row", "v"}));
+  EXPECT_EQ(m.params[0].slotShape(0), (Shape{4, 1}));
+  EXPECT_EQ(m.params[0].slotShape(1), (Shape{1, 1}));
+  EXPECT_EQ(m.params[1].slotShape(0), (Shape{3}));
+  EXPECT_EQ(m.params[1].slotShape(1), (Shape{3}));
+  EXPECT_EQ(formatManifest(m).find("slots w row:4,1 v:1,1\nslots b row v\n") !=
+                std::string::npos,
+            true)
+      << formatManifest(m);
+  std::string prefix = std::string(kHeader) + "param w 4,3 zeros\nstate row\n";
+  EXPECT_NE(parseError(prefix + "slots w row:3,1\n")
+                .find("state 'row' of 'w' has shape [3, 1], which is not [4, 3] with some "
+                      "dimensions 1"),
+            std::string::npos)
+      << parseError(prefix + "slots w row:3,1\n");
+  EXPECT_NE(parseError(prefix + "slots w row:4\n").find("has shape [4]"), std::string::npos);
+  EXPECT_NE(parseError(prefix + "slots w row:4,x\n").find("dimension 'x' is not a positive"),
+            std::string::npos);
+}
+
 TEST(Manifest, RequiresHeaderVersionAndCoreRecords) {
   EXPECT_NE(parseError("").find("empty manifest"), std::string::npos);
   EXPECT_NE(parseError("input f32 4\n").find("expected 'gdc-model"),
@@ -285,6 +313,8 @@ void expectSameManifest(const Manifest &a, const Manifest &b) {
     EXPECT_EQ(a.params[i].init.b, b.params[i].init.b);
     EXPECT_EQ(a.params[i].slotsKnown, b.params[i].slotsKnown);
     EXPECT_EQ(a.params[i].slots, b.params[i].slots);
+    for (size_t s = 0; s < a.params[i].slots.size(); ++s)
+      EXPECT_EQ(a.params[i].slotShape(s), b.params[i].slotShape(s));
   }
   EXPECT_EQ(a.states, b.states);
   ASSERT_EQ(a.hypers.size(), b.hypers.size());
@@ -348,6 +378,7 @@ TEST(ManifestRoundTrip, WriterAndReaderAgree) {
   // A group with momentum (one slot), one with Adam (two), one frozen.
   m.params[0].slotsKnown = true;
   m.params[0].slots = {"m", "v"};
+  m.params[0].slotShapes = {{784, 256}, {784, 1}}; // v kept as a column
   m.params[1].slotsKnown = true;
   m.params[1].slots = {"v"};
   m.params[2].slotsKnown = true;
