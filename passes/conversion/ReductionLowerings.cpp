@@ -67,12 +67,31 @@ Value buildReduction(OpBuilder &b, Location loc, Value input,
   return generic.getResult(0);
 }
 
+/// Tensors from this many elements are summed whole in two stages.
+constexpr int64_t kTwoStageSumElements = 1 << 14;
+
 Value sumOf(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes) {
-  Type element = typeOf(input).getElementType();
-  return buildReduction(b, loc, input, axes, floatConstant(b, loc, element, 0.0), {},
-                        [](OpBuilder &nb, Location l, ValueRange in, Value acc) -> Value {
-                          return arith::AddFOp::create(nb, l, in[0], acc);
-                        });
+  auto in = typeOf(input);
+  Type element = in.getElementType();
+  auto add = [](OpBuilder &nb, Location l, ValueRange in, Value acc) -> Value {
+    return arith::AddFOp::create(nb, l, in[0], acc);
+  };
+  Value zero = floatConstant(b, loc, element, 0.0);
+  // The sum of a whole large tensor (a rule's norm or mean of a weight
+  // matrix) as one loop would run on one core, each addition waiting for
+  // the last. Summed per row first, the rows are a parallel loop (with the
+  // elementwise work fused into it); then the row sums are added. The
+  // order is fixed by the shape, not by the threads, so the result does
+  // not depend on their number.
+  if (in.hasStaticShape() && in.getRank() >= 2 && in.getDimSize(0) > 1 &&
+      int64_t(axes.size()) == in.getRank() && in.getNumElements() >= kTwoStageSumElements) {
+    SmallVector<int64_t> inner;
+    for (int64_t d = 1; d < in.getRank(); ++d)
+      inner.push_back(d);
+    Value rows = buildReduction(b, loc, input, inner, zero, {}, add);
+    return buildReduction(b, loc, rows, {0}, zero, {}, add);
+  }
+  return buildReduction(b, loc, input, axes, zero, {}, add);
 }
 
 Value maxOf(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes) {
