@@ -11,6 +11,7 @@
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/InitAllPasses.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -78,6 +79,7 @@ int main(int argc, char **argv) {
   if (argc >= 2 && StringRef(argv[1]) == "plot")
     return gdc::runPlotCommand(argc - 1, argv + 1);
   mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
   mlir::registerMLIRContextCLOptions();
   mlir::registerAsmPrinterCLOptions();
   mlir::registerAllPasses();
@@ -98,8 +100,18 @@ int main(int argc, char **argv) {
   if (unrollRepeats)
     stepOptions.minLoopRepeats = 0;
   session.setTrainStepOptions(stepOptions);
-  session.setPassManagerConfigurator(
-      [](mlir::PassManager &pm) { return mlir::applyPassManagerCLOptions(pm); });
+  // --mlir-timing: every pass manager the session runs reports into one
+  // tree, printed when gdc ends.
+  mlir::DefaultTimingManager timing;
+  mlir::applyDefaultTimingManagerCLOptions(timing);
+  mlir::TimingScope timingRoot = timing.getRootScope();
+  session.setPassManagerConfigurator([&](mlir::PassManager &pm) {
+    if (failed(mlir::applyPassManagerCLOptions(pm)))
+      return mlir::failure();
+    if (timing.isEnabled())
+      pm.enableTiming(timingRoot);
+    return mlir::success();
+  });
   if (verifyDiagnostics) {
     // The verifier reads the expected-* comments when it is created, so it
     // gets the input before compilation starts: otherwise a file whose
