@@ -265,10 +265,12 @@ LogicalResult SliceOp::buildBatched(OpBuilder &b, ValueRange operands,
 LogicalResult Conv2DOp::buildBatched(OpBuilder &b, ValueRange operands,
                                      ArrayRef<bool> batched,
                                      SmallVectorImpl<Value> &results) {
-  // A batch of images is the convolution's own leading axis.
-  if (batched[1])
-    return emitOpError("a convolution whose filter depends on the example is not "
-                       "supported yet");
+  // A batch of images is the convolution's own leading axis; a batch of
+  // filters (a parameter taken once per example) pairs with it, one filter
+  // per image.
+  if (batched[1] && !batched[0])
+    return emitOpError("a convolution whose filter depends on the example needs an input "
+                       "that does too");
   results.push_back(Conv2DOp::create(b, getLoc(), operands[0], operands[1], getPadding(),
                                      getStride(), getDilation()));
   return success();

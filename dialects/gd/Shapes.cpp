@@ -256,11 +256,18 @@ LogicalResult inferConv2DType(std::optional<Location> loc, Type input, Type filt
   };
   if (in.getRank() != 3 && in.getRank() != 4)
     return fail("the input must be [channels, height, width]");
-  if (f.getRank() != 4)
+  // A filter per example, [N, O, C, KH, KW] for a batch of N images: a
+  // model whose parameters a per_example rule takes once per example.
+  bool perExample = f.getRank() == 5 && in.getRank() == 4;
+  if (f.getRank() != 4 && !perExample)
     return fail("the filter must be [out channels, in channels, height, width]");
+  if (perExample && !ShapedType::isDynamic(in.getDimSize(0)) &&
+      !ShapedType::isDynamic(f.getDimSize(0)) && in.getDimSize(0) != f.getDimSize(0))
+    return fail("a filter per example needs as many filters as images");
   if (in.getElementType() != f.getElementType() || !isa<FloatType>(in.getElementType()))
     return fail("float tensors of one element type expected");
-  if (!f.hasStaticShape())
+  ArrayRef<int64_t> oihw = f.getShape().take_back(4);
+  if (llvm::any_of(oihw, ShapedType::isDynamic))
     return fail("the filter's size must be known");
   if (padding < 0 || padding > kMaxWindowAttr)
     return fail("the padding must be between 0 and 2^24, got " + Twine(padding));
@@ -272,16 +279,15 @@ LogicalResult inferConv2DType(std::optional<Location> loc, Type input, Type filt
   if (ShapedType::isDynamic(chw[0]) || ShapedType::isDynamic(chw[1]) ||
       ShapedType::isDynamic(chw[2]))
     return fail("the input's channels, height and width must be known");
-  if (chw[0] != f.getDimSize(1))
+  if (chw[0] != oihw[1])
     return fail("the input has " + Twine(chw[0]) + " channels but the filter expects " +
-                Twine(f.getDimSize(1)));
-  int64_t spanH = dilation * (f.getDimSize(2) - 1) + 1;
-  int64_t spanW = dilation * (f.getDimSize(3) - 1) + 1;
+                Twine(oihw[1]));
+  int64_t spanH = dilation * (oihw[2] - 1) + 1;
+  int64_t spanW = dilation * (oihw[3] - 1) + 1;
   int64_t h = windowCount(chw[1], padding, spanH, stride);
   int64_t w = windowCount(chw[2], padding, spanW, stride);
   if (h < 1 || w < 1) {
-    std::string filterSize =
-        (Twine(f.getDimSize(2)) + "x" + Twine(f.getDimSize(3)) + " filter").str();
+    std::string filterSize = (Twine(oihw[2]) + "x" + Twine(oihw[3]) + " filter").str();
     if (dilation > 1)
       filterSize += (" dilated by " + Twine(dilation) + " spans " + Twine(spanH) + "x" +
                      Twine(spanW) + ", which")
@@ -290,7 +296,7 @@ LogicalResult inferConv2DType(std::optional<Location> loc, Type input, Type filt
                 Twine(chw[1] + 2 * padding) + "x" + Twine(chw[2] + 2 * padding));
   }
   SmallVector<int64_t> shape(in.getShape().drop_back(3));
-  llvm::append_values(shape, f.getDimSize(0), h, w);
+  llvm::append_values(shape, oihw[0], h, w);
   types.push_back(RankedTensorType::get(shape, in.getElementType()));
   return success();
 }

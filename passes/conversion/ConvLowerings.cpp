@@ -144,6 +144,9 @@ Value correlate(ConversionPatternRewriter &rw, Location loc, RankedTensorType ty
   llvm::append_values(outDims, a, r, q);
   SmallVector<unsigned> filterDims = backward ? SmallVector<unsigned>{bb, a, ki, kj}
                                               : SmallVector<unsigned>{a, bb, ki, kj};
+  // A filter per example (a per_example rule's parameter) is read at n.
+  if (typeOf(filter).getRank() == 5)
+    filterDims.insert(filterDims.begin(), 0);
   SmallVector<AffineMap> maps{mapOf(ctx, loops, filterDims), mapOf(ctx, loops, outDims)};
   SmallVector<IteratorType> iterators(nb + 3, IteratorType::parallel);
   iterators.append(3, IteratorType::reduction);
@@ -195,7 +198,8 @@ struct Conv2DGradInputLowering : OpConversionPattern<Conv2DGradInputOp> {
 };
 
 /// df[o, c, ki, kj] += dy[n, o, i, j] * in[n, c, i s + ki d - p, j s + kj d - p]
-/// Loops: o, c, ki, kj | (n,) i, j.
+/// Loops: o, c, ki, kj | (n,) i, j. (Per example, df[n, o, c, ki, kj], n not
+/// summed.)
 struct Conv2DGradFilterLowering : OpConversionPattern<Conv2DGradFilterOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult matchAndRewrite(Conv2DGradFilterOp op, OpAdaptor adaptor,
@@ -211,9 +215,17 @@ struct Conv2DGradFilterLowering : OpConversionPattern<Conv2DGradFilterOp> {
     if (nb)
       gradDims.push_back(n);
     llvm::append_values(gradDims, o, i, j);
-    SmallVector<AffineMap> maps{mapOf(ctx, loops, gradDims), mapOf(ctx, loops, {o, c, ki, kj})};
+    // A filter per example (a per_example rule's parameter) gets one
+    // gradient per image: n is then not summed over.
+    bool perExample = type.getRank() == 5;
+    SmallVector<unsigned> filterDims{o, c, ki, kj};
+    if (perExample)
+      filterDims.insert(filterDims.begin(), n);
+    SmallVector<AffineMap> maps{mapOf(ctx, loops, gradDims), mapOf(ctx, loops, filterDims)};
     SmallVector<IteratorType> iterators(4, IteratorType::parallel);
-    iterators.append(nb + 2, IteratorType::reduction);
+    if (nb)
+      iterators.push_back(perExample ? IteratorType::parallel : IteratorType::reduction);
+    iterators.append(2, IteratorType::reduction);
     auto generic = linalg::GenericOp::create(
         rw, loc, TypeRange{type}, ValueRange{grad},
         ValueRange{zeroFilled(rw, loc, type, grad)}, maps, iterators,

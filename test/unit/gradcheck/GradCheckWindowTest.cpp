@@ -86,6 +86,21 @@ TEST_F(GradCheck, Conv2DStridedDilatedPadded) {
         {uniform({2, 2, 3, 2}), uniform(batched({2, 8, 6}))});
 }
 
+TEST_F(GradCheck, Conv2DFilterPerImage) {
+  // A filter per image, [N, O, C, KH, KW] with N images (what gd-batch
+  // makes of a convolution whose parameters a per_example rule takes once
+  // per example): each image's filter gradient is its own, not summed over
+  // the images. Strided and padded, rows and columns not square.
+  check(lensModule({"x", "w"}, 1, R"(
+^bb0(%x: tensor<2x2x5x6xf64>, %w: tensor<2x3x2x3x2xf64>, %s: tensor<f64>):
+  %0 = gd.conv2d %x, %w padding 1 stride 2 : tensor<2x2x5x6xf64>, tensor<2x3x2x3x2xf64> -> tensor<2x3x3x4xf64>
+  %1 = gd.tanh %0 : tensor<2x3x3x4xf64>
+  %2 = gd.mul %1, %s : tensor<2x3x3x4xf64>, tensor<f64> -> tensor<2x3x3x4xf64>
+  gd.yield %2 : tensor<2x3x3x4xf64>
+)"),
+        {uniform({2, 2, 5, 6}), uniform({2, 3, 2, 3, 2}), uniform(batched({}))});
+}
+
 TEST_F(GradCheck, Conv2DStrideLeavesRowsUnread) {
   // Stride 3 with a 2x2 filter over 7x8: (7 - 2) % 3 = 2 and (8 - 2) % 3
   // = 0: rows 2, 5 and 6 are read by no window.
