@@ -14,7 +14,8 @@ def GD_Conv2DOp : GD_TensorOp<"conv2d", [InferTypeOpAdaptor,
   let summary = "2-D convolution (cross-correlation), channels first";
   let description = [{
     `input` is `[C, H, W]`, or `[N, C, H, W]` once batched; `filter` is
-    `[O, C, KH, KW]`. The input is read as if surrounded by `padding` zeros
+    `[O, C, KH, KW]`, or `[N, O, C, KH, KW]` for a batch: a filter per
+    image (a parameter that a per_example rule takes once per example). The input is read as if surrounded by `padding` zeros
     on each side; the filter's taps are `dilation` apart and the window
     moves by `stride`, so the result is `[O, OH, OW]` with
     `OH = floor((H + 2p - d (KH - 1) - 1) / s) + 1` (likewise OW, and with
@@ -64,8 +65,9 @@ def GD_Conv2DGradFilterOp : GD_TensorOp<"conv2d_grad_filter", [InferTypeOpAdapto
     padding p, stride s and dilation d, `f[o, c, ki, kj] = sum over n, i, j
     of grad[n, o, i, j] * input[n, c, i s + ki d - p, j s + kj d - p]`
     (input read as zero outside). The result has `filter`'s type; `filter`
-    only supplies the shape. Built by conv2d's reverse rule after batching;
-    not differentiable itself.
+    only supplies the shape. With a filter per image (`[N, O, C, KH, KW]`)
+    each image's gradient is its own: n is not summed over. Built by
+    conv2d's reverse rule after batching; not differentiable itself.
   }];
   let arguments = (ins AnyRankedTensor:$grad, AnyRankedTensor:$input,
                        AnyRankedTensor:$filter, I64Attr:$padding,

@@ -205,6 +205,24 @@ func.func @conv_dilation_negative(%x: tensor<1x4x4xf32>, %w: tensor<4x1x3x3xf32>
 
 // -----
 
+func.func @conv_filter_per_image_count(%x: tensor<3x1x4x4xf32>, %w: tensor<2x4x1x3x3xf32>) {
+  // expected-error @+2 {{cannot convolve f32[3, 1, 4, 4] with f32[2, 4, 1, 3, 3]: a filter per example needs as many filters as images}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.conv2d %x, %w padding 1 : tensor<3x1x4x4xf32>, tensor<2x4x1x3x3xf32> -> tensor<3x4x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @conv_filter_per_image_needs_batch(%x: tensor<1x4x4xf32>, %w: tensor<2x4x1x3x3xf32>) {
+  // expected-error @+2 {{cannot convolve f32[1, 4, 4] with f32[2, 4, 1, 3, 3]: the filter must be [out channels, in channels, height, width]}}
+  // expected-error @+1 {{failed to infer returned types}}
+  %0 = gd.conv2d %x, %w padding 1 : tensor<1x4x4xf32>, tensor<2x4x1x3x3xf32> -> tensor<4x4x4xf32>
+  return
+}
+
+// -----
+
 func.func @conv_grad_input_shape(%dy: tensor<4x3x3xf32>, %x: tensor<1x5x5xf32>, %w: tensor<4x1x3x3xf32>) {
   // A stride of 2 gives [4, 2, 2]: the cotangent must have that shape.
   // expected-error @+2 {{gd.conv2d_grad_input: the cotangent is f32[4, 3, 3] but the forward op gives f32[4, 2, 2]}}

@@ -98,6 +98,13 @@ gd.lens @ops attributes {num_inputs = 2 : i64, param_inits = ["glorot_uniform 4 
   %41 = gd.conv2d_grad_input %40, %k, %img padding 1 : tensor<2x3x7xf32>, tensor<2x1x2x2xf32>, tensor<1x2x6xf32> -> tensor<1x2x6xf32>
   // CHECK: gd.conv2d_grad_filter {{.*}} padding 1 : {{.*}} -> tensor<2x1x2x2xf32>
   %42 = gd.conv2d_grad_filter %40, %img, %k padding 1 : tensor<2x3x7xf32>, tensor<1x2x6xf32>, tensor<2x1x2x2xf32> -> tensor<2x1x2x2xf32>
+  // A filter per image of a batch: [N, O, C, KH, KW].
+  %imgs = gd.constant dense<1.0> : tensor<3x1x2x6xf32>
+  %ks = gd.constant dense<1.0> : tensor<3x2x1x2x2xf32>
+  // CHECK: gd.conv2d {{.*}} padding 1 : tensor<3x1x2x6xf32>, tensor<3x2x1x2x2xf32> -> tensor<3x2x3x7xf32>
+  %perImage = gd.conv2d %imgs, %ks padding 1 : tensor<3x1x2x6xf32>, tensor<3x2x1x2x2xf32> -> tensor<3x2x3x7xf32>
+  // CHECK: gd.conv2d_grad_filter {{.*}} -> tensor<3x2x1x2x2xf32>
+  %perImageGrad = gd.conv2d_grad_filter %perImage, %imgs, %ks padding 1 : tensor<3x2x3x7xf32>, tensor<3x1x2x6xf32>, tensor<3x2x1x2x2xf32> -> tensor<3x2x1x2x2xf32>
   // Stride and dilation print only when they are not 1: (2 + 2 - 2 - 1) / 2
   // + 1 = 1 row, (6 + 2 - 2 - 1) / 2 + 1 = 3 columns.
   // CHECK: gd.conv2d {{.*}} padding 1 stride 2 dilation 2 : tensor<1x2x6xf32>, tensor<2x1x2x2xf32> -> tensor<2x1x3xf32>
