@@ -41,13 +41,26 @@ dnnl_engine_t engine() {
   return e;
 }
 
-/// A descriptor of a dense row-major [d0, d1, d2, d3] f32 tensor.
-dnnl_memory_desc_t describe(const GdrtTensor4 &t) {
+/// A descriptor of a dense row-major [d0, d1, d2, d3] f32 tensor. With
+/// `groups` > 0 it is seen as the images of a grouped convolution: an image
+/// [N, C, H, W] as one of N * C channels, a filter [G * O, C, KH, KW] as G
+/// groups of O.
+dnnl_memory_desc_t describe(const GdrtTensor4 &t, int64_t groups = 0, bool filter = false) {
   for (int i = 3, expected = 1; i >= 0; expected *= static_cast<int>(t.sizes[i]), --i)
     if (t.sizes[i] != 1 && t.strides[i] != expected)
       fail("a non-contiguous tensor", dnnl_invalid_arguments);
   dnnl_memory_desc_t md;
+  if (groups > 0 && filter) {
+    dnnl_dims_t dims = {groups, t.sizes[0] / groups, t.sizes[1], t.sizes[2], t.sizes[3]};
+    check(dnnl_memory_desc_init_by_tag(&md, 5, dims, dnnl_f32, dnnl_goihw),
+          "describing a filter per image");
+    return md;
+  }
   dnnl_dims_t dims = {t.sizes[0], t.sizes[1], t.sizes[2], t.sizes[3]};
+  if (groups > 0) {
+    dims[1] *= dims[0];
+    dims[0] = 1;
+  }
   check(dnnl_memory_desc_init_by_tag(&md, 4, dims, dnnl_f32, dnnl_abcd), "describing a tensor");
   return md;
 }
@@ -89,7 +102,8 @@ Built build(int32_t kind, const dnnl_memory_desc_t plain[3], int64_t padding, in
   dnnl_dims_t pad = {padding, padding};
   dnnl_memory_desc_t any[3];
   for (int i = 0; i < 3; ++i)
-    check(dnnl_memory_desc_init_by_tag(&any[i], 4, plain[i].dims, dnnl_f32, dnnl_format_tag_any),
+    check(dnnl_memory_desc_init_by_tag(&any[i], plain[i].ndims, plain[i].dims, dnnl_f32,
+                                       dnnl_format_tag_any),
           "describing a tensor");
   dnnl_convolution_desc_t forward;
   check(dnnl_dilated_convolution_forward_desc_init(&forward, dnnl_forward_training,
@@ -163,6 +177,8 @@ extern "C" void _mlir_ciface_gdrt_conv2d(int32_t kind, GdrtTensor4 *a, GdrtTenso
                                          int64_t dilation) {
   // Which tensor plays which part: src [N, C, H, W], weights [O, C, KH, KW],
   // dst [N, O, OH, OW].
+  bool perImage = kind & GdrtConvPerImage;
+  kind &= ~GdrtConvPerImage;
   GdrtTensor4 *src = a, *weights = b, *dst = out;
   if (kind == GdrtConvGradInput) {
     src = out;
@@ -173,7 +189,8 @@ extern "C" void _mlir_ciface_gdrt_conv2d(int32_t kind, GdrtTensor4 *a, GdrtTenso
     dst = a;
   }
   if (src->sizes[0] == 0) {
-    // An empty batch: no gradient flows to the filter.
+    // An empty batch: no gradient flows to the filter (per image, there is
+    // none).
     if (kind == GdrtConvGradFilter)
       for (int64_t i = 0; i < out->sizes[0] * out->sizes[1] * out->sizes[2] * out->sizes[3]; ++i)
         out->aligned[out->offset + i] = 0.0f;
@@ -183,9 +200,12 @@ extern "C" void _mlir_ciface_gdrt_conv2d(int32_t kind, GdrtTensor4 *a, GdrtTenso
   key.values = {kind,          src->sizes[0],     src->sizes[1],     src->sizes[2],
                 src->sizes[3], weights->sizes[0], weights->sizes[2], weights->sizes[3],
                 dst->sizes[2], dst->sizes[3],     padding,           stride,
-                dilation,      0,                 0,                 0};
+                dilation,      perImage,          0,                 0};
   GdrtTensor4 *tensors[3] = {src, weights, dst};
-  dnnl_memory_desc_t plain[3] = {describe(*src), describe(*weights), describe(*dst)};
+  // Per image, the batch is one image whose channels are all the images'.
+  int64_t groups = perImage ? src->sizes[0] : 0;
+  dnnl_memory_desc_t plain[3] = {describe(*src, groups), describe(*weights, groups, true),
+                                 describe(*dst, groups)};
   // One convolution at a time: the cached primitives share their reorder
   // buffers (a model's step runs its convolutions one after another anyway).
   static std::mutex lock;

@@ -32,6 +32,12 @@ enum GdrtConvKind : int32_t {
   /// out = the filter's gradient [O, C, KH, KW], from a = the output's
   /// gradient [N, O, OH, OW] and b = the input [N, C, H, W]
   GdrtConvGradFilter = 2,
+  /// Added to a kind: a filter per image (what a per_example rule makes of
+  /// a convolution's parameter). The filter, or its gradient, is then
+  /// [N * O, C, KH, KW], image n's filters in rows n O to (n + 1) O - 1,
+  /// and the three run as one grouped convolution with the images as the
+  /// groups: no image's filter gradient is summed with another's.
+  GdrtConvPerImage = 4,
 };
 
 /// One of the three with torch's conv2d window (the same padding on every

@@ -87,7 +87,8 @@ def GD_Conv2DKernelOp : GD_Op<"conv2d_kernel", [DestinationStyleOpInterface,
     its two gradients: `kind` 0 is the convolution (`lhs` the input, `rhs`
     the filter), 1 its input gradient (`lhs` the output's gradient, `rhs`
     the filter), 2 its filter gradient (`lhs` the output's gradient, `rhs`
-    the input). The result overwrites `init` (destination style, so
+    the input); plus 4 with a filter per image, the filter (or its
+    gradient) then `[N * O, C, KH, KW]` (runtime/Conv.h). The result overwrites `init` (destination style, so
     one-shot bufferization handles it; on memrefs it has no result), and
     gd-conv-to-dnnl turns the bufferized op into a call of the runtime's
     `gdrt_conv2d` (oneDNN).

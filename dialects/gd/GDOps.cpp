@@ -460,9 +460,10 @@ void Conv2DKernelOp::getEffects(
 }
 
 LogicalResult Conv2DKernelOp::verify() {
-  if (getKind() < 0 || getKind() > 2)
+  // runtime/Conv.h: 0, 1 or 2, plus 4 for a filter per image.
+  if (getKind() < 0 || getKind() > 6 || getKind() == 3)
     return emitOpError("kind must be 0 (convolution), 1 (input gradient) or 2 (filter "
-                       "gradient), got ")
+                       "gradient), plus 4 for a filter per image, got ")
            << getKind();
   for (Type t : {getLhs().getType(), getRhs().getType(), getInit().getType()}) {
     auto shaped = cast<ShapedType>(t);

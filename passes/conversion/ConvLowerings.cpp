@@ -20,6 +20,7 @@
 #include "passes/conversion/ConvLowerings.h"
 #include "dialects/gd/GDDialect.h"
 #include "passes/conversion/LinalgBuilders.h"
+#include "runtime/Conv.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -266,27 +267,59 @@ template <typename Op> struct KernelLowering : OpConversionPattern<Op> {
     } else {
       std::tie(lhs, rhs, kind) = std::tuple(adaptor.getGrad(), adaptor.getInput(), 2);
     }
-    auto type = typeOf(op.getResult());
+    Location loc = op.getLoc();
+    // A filter per image, [N, O, C, KH, KW], goes to the kernel as the
+    // [N * O, C, KH, KW] it is in memory (runtime/Conv.h).
+    SmallVector<ReassociationIndices> perImageRows{{0, 1}, {2}, {3}, {4}};
+    auto flatten = [&](Value filter) -> Value {
+      if (typeOf(filter).getRank() != 5)
+        return filter;
+      kind |= GdrtConvPerImage;
+      return tensor::CollapseShapeOp::create(rw, loc, filter, perImageRows);
+    };
+    if constexpr (std::is_same_v<Op, Conv2DGradFilterOp>) {
+      if (typeOf(op.getResult()).getRank() == 5)
+        kind |= GdrtConvPerImage;
+    } else {
+      rhs = flatten(rhs);
+    }
+    auto resultType = typeOf(op.getResult());
+    auto type = resultType;
+    if (type.getRank() == 5) {
+      SmallVector<int64_t> shape(type.getShape().drop_front());
+      shape[0] = ShapedType::isDynamic(type.getDimSize(0))
+                     ? ShapedType::kDynamic
+                     : type.getDimSize(0) * type.getDimSize(1);
+      type = type.clone(shape);
+    }
     // The batch: [N, ...] tensors; only N may be dynamic.
-    for (Value v : {lhs, rhs, Value(op.getResult())}) {
+    for (Value v : {lhs, rhs}) {
       auto t = typeOf(v);
       if (!t.getElementType().isF32() || t.getRank() != 4 ||
           llvm::any_of(t.getShape().drop_front(), ShapedType::isDynamic))
         return failure();
     }
-    if (kind != 2 && typeOf(lhs).getRank() != 4)
+    if (!type.getElementType().isF32() || type.getRank() != 4 ||
+        llvm::any_of(type.getShape().drop_front(), ShapedType::isDynamic))
       return failure();
     SmallVector<Value> sizes;
-    if (type.isDynamicDim(0))
-      sizes.push_back(tensor::DimOp::create(rw, op.getLoc(), lhs, 0));
-    Value init = tensor::EmptyOp::create(rw, op.getLoc(), type.getShape(), type.getElementType(),
-                                         sizes);
+    if (type.isDynamicDim(0)) {
+      Value n = tensor::DimOp::create(rw, loc, lhs, 0);
+      // Per image, the filter gradient's rows are N * O.
+      if (resultType.getRank() == 5)
+        n = arith::MulIOp::create(rw, loc, n, indexConstant(rw, loc, resultType.getDimSize(1)));
+      sizes.push_back(n);
+    }
+    Value init = tensor::EmptyOp::create(rw, loc, type.getShape(), type.getElementType(), sizes);
     Window win = convWindow(op);
     auto kernel = Conv2DKernelOp::create(
-        rw, op.getLoc(), TypeRange{type}, lhs, rhs, init, rw.getI32IntegerAttr(kind),
+        rw, loc, TypeRange{type}, lhs, rhs, init, rw.getI32IntegerAttr(kind),
         rw.getI64IntegerAttr(win.padding), rw.getI64IntegerAttr(win.stride),
         rw.getI64IntegerAttr(win.dilation));
-    rw.replaceOp(op, kernel->getResults());
+    Value result = kernel->getResult(0);
+    if (resultType.getRank() == 5)
+      result = tensor::ExpandShapeOp::create(rw, loc, resultType, result, perImageRows);
+    rw.replaceOp(op, result);
     return success();
   }
 };

@@ -41,3 +41,23 @@ func.func @f64_stays_generic(%x: tensor<?x2x8x8xf64>, %w: tensor<4x2x3x3xf64>) -
   %y = gd.conv2d %x, %w padding 1 : tensor<?x2x8x8xf64>, tensor<4x2x3x3xf64> -> tensor<?x4x8x8xf64>
   return %y : tensor<?x4x8x8xf64>
 }
+
+// A filter per image ([N, O, C, KH, KW], a per_example rule's parameter)
+// goes to the kernel as the [N * O, C, KH, KW] it is in memory, with 4
+// added to the kind: one grouped convolution, the images as the groups.
+// CHECK-LABEL: func.func @filter_per_image
+// CHECK: %[[W:.*]] = tensor.collapse_shape %arg1 {{\[\[}}0, 1], [2], [3], [4]] : tensor<?x4x2x3x3xf32> into tensor<?x2x3x3xf32>
+// CHECK: gd.conv2d_kernel 4 %arg0, %[[W]] into %{{.*}} : tensor<?x2x8x8xf32>, tensor<?x2x3x3xf32>, tensor<?x4x8x8xf32>
+// CHECK: gd.conv2d_kernel 5 %arg2, %{{.*}} into %{{.*}} : tensor<?x4x8x8xf32>, tensor<?x2x3x3xf32>, tensor<?x2x8x8xf32>
+// CHECK: %[[N:.*]] = tensor.dim %arg2, %c0
+// CHECK: %[[ROWS:.*]] = arith.muli %[[N]], %c4
+// CHECK: %[[DW:.*]] = tensor.empty(%[[ROWS]]) : tensor<?x2x3x3xf32>
+// CHECK: %[[FLAT:.*]] = gd.conv2d_kernel 6 %arg2, %arg0 into %[[DW]] {{.*}} -> tensor<?x2x3x3xf32>
+// CHECK: tensor.expand_shape %[[FLAT]] {{\[\[}}0, 1], [2], [3], [4]] {{.*}} : tensor<?x2x3x3xf32> into tensor<?x4x2x3x3xf32>
+func.func @filter_per_image(%x: tensor<?x2x8x8xf32>, %w: tensor<?x4x2x3x3xf32>, %dy: tensor<?x4x8x8xf32>)
+    -> (tensor<?x4x8x8xf32>, tensor<?x2x8x8xf32>, tensor<?x4x2x3x3xf32>) {
+  %y = gd.conv2d %x, %w padding 1 : tensor<?x2x8x8xf32>, tensor<?x4x2x3x3xf32> -> tensor<?x4x8x8xf32>
+  %dx = gd.conv2d_grad_input %dy, %w, %x padding 1 : tensor<?x4x8x8xf32>, tensor<?x4x2x3x3xf32>, tensor<?x2x8x8xf32> -> tensor<?x2x8x8xf32>
+  %dw = gd.conv2d_grad_filter %dy, %x, %w padding 1 : tensor<?x4x8x8xf32>, tensor<?x2x8x8xf32>, tensor<?x4x2x3x3xf32> -> tensor<?x4x2x3x3xf32>
+  return %y, %dx, %dw : tensor<?x4x8x8xf32>, tensor<?x2x8x8xf32>, tensor<?x4x2x3x3xf32>
+}

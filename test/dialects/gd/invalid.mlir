@@ -496,7 +496,7 @@ func.func @custom_backward_cotangent(%x: tensor<3xf32>) {
 // -----
 
 func.func @kernel_kind(%x: tensor<?x2x8x8xf32>, %w: tensor<4x2x3x3xf32>, %o: tensor<?x4x8x8xf32>) -> tensor<?x4x8x8xf32> {
-  // expected-error @+1 {{kind must be 0 (convolution), 1 (input gradient) or 2 (filter gradient), got 3}}
+  // expected-error @+1 {{kind must be 0 (convolution), 1 (input gradient) or 2 (filter gradient), plus 4 for a filter per image, got 3}}
   %0 = gd.conv2d_kernel 3 %x, %w into %o padding 1 stride 1 dilation 1 : tensor<?x2x8x8xf32>, tensor<4x2x3x3xf32>, tensor<?x4x8x8xf32> -> tensor<?x4x8x8xf32>
   return %0 : tensor<?x4x8x8xf32>
 }
