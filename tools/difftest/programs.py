@@ -543,13 +543,16 @@ class Program:
                                for _ in range(self.batch)])
         # A fifth take per-example gradients: the rule opens with a
         # per_example transform that clips each example's gradient (DP-SGD's
-        # clipping), so every op runs with its parameters batched. Not with a
-        # convolution, whose filter cannot be per example yet (drawn apart).
+        # clipping), so every op runs with its parameters batched (a
+        # convolution with a filter per image). Drawn apart, so that the
+        # programs themselves do not depend on it.
         clip_rng = random.Random(seed * 2750159 + 23)
         self.clip = None
-        if clip_rng.random() < 0.2 and not any(op.startswith("conv2d") for op in self.ops):
+        if clip_rng.random() < 0.2:
             self.clip = clip_rng.choice([0.5, 2.0, 8.0])
             self.ops.add("per_example_clip")
+            if any(op.startswith("conv2d") for op in self.ops):
+                self.ops.add("conv2d.filter_per_image")
         self.params = {}
         for index, (_, params, _) in enumerate(self.stages):
             if index in self.shared_from:
