@@ -23,7 +23,7 @@ import torch
 import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from make_reference import write_safetensors  # noqa: E402
+from make_reference import dp_sgd_steps, write_safetensors  # noqa: E402
 
 N, FEATURES, HIDDEN, CLASSES, BATCH = 160, 6, 8, 3, 8
 
@@ -53,20 +53,9 @@ def main():
         logits = h @ p["model.2.W"] + p["model.2.b"]
         return F.cross_entropy(logits[None], torch.tensor([int(y[i])]))
 
-    clipped = total = 0
-    for step in range(args.steps):
-        summed = {k: torch.zeros_like(v) for k, v in p.items()}
-        for i in range(step * BATCH, (step + 1) * BATCH):
-            grads = torch.autograd.grad(loss_of(i), list(p.values()))
-            norm = torch.sqrt(sum((g * g).sum() for g in grads))
-            factor = min(1.0, args.c / (norm.item() + 1e-6))
-            clipped += factor < 1.0
-            total += 1
-            for k, g in zip(p, grads):
-                summed[k] += factor * g
-        with torch.no_grad():
-            for k in p:
-                p[k] -= args.lr * summed[k] / (1 if args.sum else BATCH)
+    clipped = dp_sgd_steps(p, loss_of, args.steps, BATCH, args.c, args.lr,
+                           1 if args.sum else BATCH)
+    total = args.steps * BATCH
     write_safetensors(os.path.join(args.out_dir, "expected_sum.safetensors" if args.sum else "expected.safetensors"),
                       {k: v.detach().numpy() for k, v in p.items()})
     print(f"dp_sgd_reference: {clipped} of {total} per-example gradients clipped")

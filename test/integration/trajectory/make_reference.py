@@ -117,6 +117,31 @@ def classification_loss(p, x, y):
     return F.cross_entropy(h, y)
 
 
+def dp_sgd_steps(p, loss_of, steps, batch, c, lr, divisor):
+    """DP-SGD steps with the noise off, each example's gradient taken on its
+    own (one autograd call per example, as Opacus's definition has it): for
+    each batch of `batch` examples in order, loss_of(i) is example i's
+    loss, its gradient over all tensors of p (a dict of leaf tensors that
+    require grad) is clipped to an L2 norm of at most c (factor
+    min(1, c / (norm + 1e-6)), Opacus's), the clipped gradients are summed
+    and divided by `divisor` (the batch for a mean loss, 1 for a sum), and
+    p steps by lr in place. Returns how many gradients were clipped."""
+    clipped = 0
+    for step in range(steps):
+        summed = {k: torch.zeros_like(v) for k, v in p.items()}
+        for i in range(step * batch, (step + 1) * batch):
+            grads = torch.autograd.grad(loss_of(i), list(p.values()))
+            norm = torch.sqrt(sum((g * g).sum() for g in grads))
+            factor = min(1.0, c / (norm.item() + 1e-6))
+            clipped += factor < 1.0
+            for k, g in zip(p, grads):
+                summed[k] += factor * g
+        with torch.no_grad():
+            for k in p:
+                p[k] -= lr * summed[k] / divisor
+    return clipped
+
+
 def read_safetensors(path):
     with open(path, "rb") as f:
         data = f.read()
