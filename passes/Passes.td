@@ -112,6 +112,20 @@ def GDInlineLenses : Pass<"gd-inline-lenses", "mlir::ModuleOp"> {
   let dependentDialects = ["::gdc::gd::GDDialect"];
 }
 
+def GDPerExampleProducts : Pass<"gd-per-example-products", "mlir::ModuleOp"> {
+  let summary = "Per-example gradients of dense layers without batch x parameters tensors";
+  let description = [{
+    Where a per_example rule takes a dense layer's parameters once per
+    example: a product with each example's copy of W (W plus a broadcast
+    zero) becomes a product with W; each example's sum of squares of an
+    outer-product gradient a_i b_i^T becomes sum(a_i^2) sum(b_i^2); and the
+    batch sum or mean of such gradients scaled per example becomes one
+    matrix product A^T (f * B). The same quantities, in another order of
+    additions.
+  }];
+  let dependentDialects = ["::gdc::gd::GDDialect"];
+}
+
 def GDLocateNonFinite : Pass<"gd-locate-non-finite", "mlir::ModuleOp"> {
   let summary = "Check each operation of @gd_diagnose for NaN and infinity";
   let description = [{

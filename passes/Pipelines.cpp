@@ -43,6 +43,7 @@ void addTrainStep(OpPassManager &pm, const TrainStepOptions &options) {
   pm.addPass(createGDLocateNonFinite());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addPass(createGDPerExampleProducts());
 }
 
 void addLinalg(OpPassManager &pm) {
