@@ -42,9 +42,10 @@ bool isBroadcastZero(Value v) {
 }
 
 /// W [k, n] when `v` is each example's copy of it, `expand_dims(W, [0]) +
-/// zero` ([B, k, n]), or W^T when `v` is that copy's transpose [0, 2, 1].
-Value sharedMatrix(PatternRewriter &rw, Value v) {
-  bool transposed = false;
+/// zero` ([B, k, n]); `transposed` tells whether `v` is that copy's
+/// transpose [0, 2, 1] (W^T is meant).
+Value sharedMatrix(Value v, bool &transposed) {
+  transposed = false;
   if (auto t = v.getDefiningOp<TransposeOp>()) {
     if (t.getPermutation() != ArrayRef<int64_t>{0, 2, 1})
       return {};
@@ -57,33 +58,25 @@ Value sharedMatrix(PatternRewriter &rw, Value v) {
   for (auto [copy, zero] : {std::pair(add.getLhs(), add.getRhs()),
                             std::pair(add.getRhs(), add.getLhs())}) {
     auto expand = copy.getDefiningOp<ExpandDimsOp>();
-    if (!expand || expand.getAxes() != ArrayRef<int64_t>{0} || !isBroadcastZero(zero) ||
-        typeOf(expand.getInput()).getRank() != 2)
-      continue;
-    Value w = expand.getInput();
-    if (!transposed)
-      return w;
-    rw.setInsertionPointAfterValue(w);
-    return TransposeOp::create(rw, v.getLoc(), w, rw.getDenseI64ArrayAttr({1, 0}));
+    if (expand && expand.getAxes() == ArrayRef<int64_t>{0} && isBroadcastZero(zero) &&
+        typeOf(expand.getInput()).getRank() == 2)
+      return expand.getInput();
   }
   return {};
 }
 
-/// A stack of matrices times each example's copy of W: times W.
+/// A stack of matrices times each example's copy of W: times W. (A stack
+/// [B, m, k] times [k, n] has the type of the product with the copies.)
 struct ProductWithCopies : OpRewritePattern<MatmulOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(MatmulOp op, PatternRewriter &rw) const override {
-    if (typeOf(op.getLhs()).getRank() != 3)
-      return failure();
-    OpBuilder::InsertionGuard guard(rw);
-    Value w = sharedMatrix(rw, op.getRhs());
+    bool transposed;
+    Value w = typeOf(op.getLhs()).getRank() == 3 ? sharedMatrix(op.getRhs(), transposed) : Value();
     if (!w)
       return failure();
-    rw.setInsertionPoint(op);
-    auto product = MatmulOp::create(rw, op.getLoc(), op.getLhs(), w);
-    if (product.getType() != op.getType())
-      return rw.notifyMatchFailure(op, "a product of another shape");
-    rw.replaceOp(op, product.getResult());
+    if (transposed)
+      w = TransposeOp::create(rw, op.getLoc(), w, rw.getDenseI64ArrayAttr({1, 0}));
+    rw.replaceOpWithNewOp<MatmulOp>(op, op.getLhs(), w);
     return success();
   }
 };
@@ -143,6 +136,8 @@ template <typename Reduce> struct ScaledOuterProducts : OpRewritePattern<Reduce>
       Location loc = op.getLoc();
       auto [a, b] = *factors;
       int64_t k = typeOf(a).getDimSize(1), n = typeOf(b).getDimSize(2);
+      if (op.getType() != RankedTensorType::get({k, n}, typeOf(a).getElementType()))
+        return rw.notifyMatchFailure(op, "a result of another shape");
       Value rowsA = ReshapeOp::create(rw, loc, a, ArrayRef<int64_t>{-1, k});
       Value rowsB = ReshapeOp::create(rw, loc, b, ArrayRef<int64_t>{-1, n});
       Value perExample = ReshapeOp::create(rw, loc, factor, ArrayRef<int64_t>{-1, 1});
@@ -152,8 +147,6 @@ template <typename Reduce> struct ScaledOuterProducts : OpRewritePattern<Reduce>
       if constexpr (std::is_same_v<Reduce, ReduceMeanOp>)
         result = DivOp::create(rw, loc, result,
                                DimSizeOp::create(rw, loc, factor, ArrayRef<int64_t>{0}));
-      if (result.getType() != op.getType())
-        return rw.notifyMatchFailure(op, "a result of another shape");
       rw.replaceOp(op, result);
       return success();
     }

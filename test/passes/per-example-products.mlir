@@ -8,8 +8,8 @@
 
 // CHECK-LABEL: func.func @dense_layer
 // CHECK-NOT: tensor<?x784x128xf32>
-// CHECK: %[[WT:.*]] = gd.transpose %arg1 [1, 0] : tensor<784x128xf32> -> tensor<128x784xf32>
 // CHECK: gd.matmul %arg0, %arg1 : tensor<?x1x784xf32>, tensor<784x128xf32> -> tensor<?x1x128xf32>
+// CHECK: %[[WT:.*]] = gd.transpose %arg1 [1, 0] : tensor<784x128xf32> -> tensor<128x784xf32>
 // CHECK: gd.matmul %arg2, %[[WT]] : tensor<?x1x128xf32>, tensor<128x784xf32> -> tensor<?x1x784xf32>
 // CHECK: %[[AA:.*]] = gd.mul %[[A:[0-9]+]], %[[A]] : tensor<?x784x1xf32>
 // CHECK: %[[SA:.*]] = gd.reduce_sum %[[AA]] [1, 2]
